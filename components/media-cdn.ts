@@ -1,0 +1,191 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  buildCustomErrorResponses, buildDistributionSettings, buildNormalizeFunctionCode, buildResponseHeadersPolicyArgs,
+  connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
+  primaryOriginId, secondaryOriginId, type BehaviorArgs,
+} from '../lib/builders';
+import { CUSTOM_ORIGINS } from '../lib/catalog';
+import type { StackConfig } from '../lib/config';
+import { ContentBehavior, SharedPolicies } from './content-behavior';
+import { MediaOrigins } from './media-origins';
+import { OriginAccessPolicies } from './origin-access-policies';
+import { buildWebAclArgs } from './web-acl';
+
+/** CloudFront's control plane, WAF for CloudFront and CloudFront log delivery live in us-east-1. */
+export const CLOUDFRONT_REGION = 'us-east-1';
+
+export interface MediaCdnArgs {
+  readonly config: StackConfig;
+  readonly origins: MediaOrigins;
+  /** The AWS account id (log delivery writes under AWSLogs/<account>/). */
+  readonly accountId: pulumi.Input<string>;
+}
+
+/**
+ * The distribution and everything at the edge: origins and origin groups with Origin Shield, a cache
+ * behavior per catalog route (via `ContentBehavior`), the web ACL, the trusted key group for protected
+ * video, the URL normalization function, standard logging v2, the additional-metrics subscription,
+ * bucket access for the distribution and, in prod, a staging distribution with a continuous-deployment
+ * policy.
+ */
+export class MediaCdn extends pulumi.ComponentResource {
+  readonly distribution: aws.cloudfront.Distribution;
+  readonly stagingDistribution?: aws.cloudfront.Distribution;
+  readonly webAcl: aws.wafv2.WebAcl;
+  readonly keyGroup: aws.cloudfront.KeyGroup;
+  readonly normalizeFunction: aws.cloudfront.Function;
+  readonly contentBehaviors: readonly ContentBehavior[];
+
+  constructor(name: string, args: MediaCdnArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('media-cdn:cdn:MediaCdn', name, {}, opts);
+    const { config, origins } = args;
+    const parent = { parent: this };
+    const prefix = `${name}-${config.stack}`;
+
+    this.webAcl = new aws.wafv2.WebAcl(`${name}-waf`, { region: CLOUDFRONT_REGION, ...buildWebAclArgs(prefix, config.wafRateLimitPer5Minutes) }, parent);
+
+    const publicKey = new aws.cloudfront.PublicKey(`${name}-signing-key`, {
+      name: `${prefix}-signing-key`,
+      comment: 'media-cdn: verifies signed URLs and cookies of protected video',
+      encodedKey: config.signingPublicKeyPem,
+    }, parent);
+    this.keyGroup = new aws.cloudfront.KeyGroup(`${name}-key-group`, {
+      name: `${prefix}-signers`,
+      comment: 'media-cdn: signers of protected video',
+      items: [publicKey.id],
+    }, parent);
+
+    this.normalizeFunction = new aws.cloudfront.Function(`${name}-normalize-url`, {
+      name: `${prefix}-normalize-url`.slice(0, 64),
+      runtime: 'cloudfront-js-2.0',
+      comment: 'media-cdn: normalizes paths and image query parameters',
+      publish: true,
+      code: buildNormalizeFunctionCode(),
+    }, parent);
+
+    const shared = new SharedPolicies(config.catalog, prefix, buildResponseHeadersPolicyArgs(config, `${prefix}-headers`));
+    this.contentBehaviors = config.catalog.types.map((t) => new ContentBehavior(`${name}-${t.name}`, {
+      contentType: t,
+      shared,
+      trustedKeyGroupId: this.keyGroup.id,
+      normalizeFunctionArn: this.normalizeFunction.arn,
+    }, parent));
+
+    const byRoute = new Map<string, BehaviorArgs<pulumi.Input<string>>>();
+    for (const cb of this.contentBehaviors) for (const [id, b] of cb.behaviors) byRoute.set(id, b);
+    const orderedCacheBehaviors = config.catalog.behaviors.map((e) => ({ pathPattern: e.pathPattern, ...byRoute.get(e.route.id)! }));
+    const defaultCacheBehavior = byRoute.get(config.catalog.defaultRoute.id)!;
+
+    const distributionArgs = (staging: boolean): aws.cloudfront.DistributionArgs => {
+      const settings = buildDistributionSettings(config);
+      return {
+        ...settings,
+        // A staging distribution serves no alternate domain names and no HTTP/3 (continuous deployment rule).
+        aliases: staging ? [] : settings.aliases,
+        comment: staging ? `${settings.comment} (staging)` : settings.comment,
+        staging,
+        origins: this.buildOrigins(config, origins),
+        originGroups: this.buildOriginGroups(origins),
+        orderedCacheBehaviors,
+        defaultCacheBehavior,
+        customErrorResponses: buildCustomErrorResponses(config.catalog),
+        webAclId: this.webAcl.arn,
+        waitForDeployment: false,
+        tags: { 'media-cdn:stack': config.stack, 'media-cdn:role': staging ? 'staging' : 'primary' },
+      };
+    };
+
+    let continuousDeploymentPolicyId: pulumi.Output<string> | undefined;
+    if (config.stagingDistribution) {
+      this.stagingDistribution = new aws.cloudfront.Distribution(`${name}-staging`, distributionArgs(true), parent);
+      const policy = new aws.cloudfront.ContinuousDeploymentPolicy(`${name}-continuous-deployment`, {
+        enabled: true,
+        stagingDistributionDnsNames: { items: [this.stagingDistribution.domainName], quantity: 1 },
+        trafficConfig: config.stagingTrafficWeight > 0
+          ? { type: 'SingleWeight', singleWeightConfig: { weight: config.stagingTrafficWeight / 100 } }
+          : { type: 'SingleHeader', singleHeaderConfig: { header: config.stagingHeaderName, value: config.stagingHeaderValue } },
+      }, parent);
+      continuousDeploymentPolicyId = policy.id;
+    }
+    this.distribution = new aws.cloudfront.Distribution(`${name}-distribution`, {
+      ...distributionArgs(false),
+      ...(continuousDeploymentPolicyId ? { continuousDeploymentPolicyId } : {}),
+    }, parent);
+
+    const distributions = [this.distribution, ...(this.stagingDistribution ? [this.stagingDistribution] : [])];
+    for (const d of distributions) {
+      const role = d === this.distribution ? 'distribution' : 'staging';
+      new aws.cloudfront.MonitoringSubscription(`${name}-${role}-metrics`, {
+        distributionId: d.id,
+        monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: 'Enabled' } },
+      }, parent);
+      this.createLogging(`${name}-${role}`, d, origins.logBucket);
+    }
+
+    new OriginAccessPolicies(`${name}-access`, {
+      origins,
+      distributionArns: distributions.map((d) => d.arn),
+      accountId: args.accountId,
+    }, parent);
+
+    this.registerOutputs({
+      distributionId: this.distribution.id,
+      domainName: this.distribution.domainName,
+      stagingDistributionId: this.stagingDistribution?.id,
+    });
+  }
+
+  private buildOrigins(config: StackConfig, origins: MediaOrigins): aws.types.input.cloudfront.DistributionOrigin[] {
+    const shield = originShield(config);
+    const connection = connectionSettings(config);
+    const s3 = origins.s3.flatMap((p) => [
+      { originId: primaryOriginId(p.origin), b: p.primary },
+      { originId: secondaryOriginId(p.origin), b: p.secondary },
+    ].map(({ originId, b }) => ({
+      originId,
+      domainName: b.bucket.bucketRegionalDomainName,
+      originAccessControlId: origins.originAccessControl.id,
+      originShield: shield,
+      ...connection,
+    })));
+    const custom = CUSTOM_ORIGINS.map((o) => ({
+      originId: primaryOriginId(o),
+      domainName: customOriginDomain(config, o),
+      customOriginConfig: customOriginConfig(config),
+      originShield: shield,
+      ...connection,
+    }));
+    return [...s3, ...custom];
+  }
+
+  private buildOriginGroups(origins: MediaOrigins): aws.types.input.cloudfront.DistributionOriginGroup[] {
+    return origins.s3.map((p) => ({
+      originId: originGroupId(p.origin),
+      failoverCriteria: { statusCodes: failoverStatusCodes(p.origin) },
+      members: [{ originId: primaryOriginId(p.origin) }, { originId: secondaryOriginId(p.origin) }],
+    }));
+  }
+
+  /** Standard logging v2: access logs delivered by CloudWatch Logs to the log bucket (us-east-1 API). */
+  private createLogging(name: string, distribution: aws.cloudfront.Distribution, logBucket: aws.s3.Bucket): void {
+    const parent = { parent: this };
+    const source = new aws.cloudwatch.LogDeliverySource(`${name}-log-source`, {
+      region: CLOUDFRONT_REGION,
+      name: `${name}-access-logs`.slice(0, 60),
+      logType: 'ACCESS_LOGS',
+      resourceArn: distribution.arn,
+    }, parent);
+    const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-log-destination`, {
+      region: CLOUDFRONT_REGION,
+      name: `${name}-log-bucket`.slice(0, 60),
+      outputFormat: 'w3c',
+      deliveryDestinationConfiguration: { destinationResourceArn: logBucket.arn },
+    }, parent);
+    new aws.cloudwatch.LogDelivery(`${name}-log-delivery`, {
+      region: CLOUDFRONT_REGION,
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.arn,
+    }, parent);
+  }
+}

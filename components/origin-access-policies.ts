@@ -1,0 +1,42 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { logBucketPolicy, originBucketPolicy } from '../lib/builders';
+import type { MediaOrigins } from './media-origins';
+
+export interface OriginAccessPoliciesArgs {
+  readonly origins: MediaOrigins;
+  /** ARNs of every distribution allowed to read the origins (primary and, in prod, staging). */
+  readonly distributionArns: readonly pulumi.Input<string>[];
+  /** Account that owns the log bucket; log delivery writes under AWSLogs/<account>/. */
+  readonly accountId: pulumi.Input<string>;
+}
+
+/**
+ * Access control for the origin buckets: each bucket (primary and replica) is readable only by this
+ * stack's distributions through Origin Access Control, and the log bucket is writable only by log
+ * delivery. Separate from `MediaOrigins` because it needs the distributions' ARNs.
+ */
+export class OriginAccessPolicies extends pulumi.ComponentResource {
+  readonly policies: readonly aws.s3.BucketPolicy[];
+
+  constructor(name: string, args: OriginAccessPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('media-cdn:cdn:OriginAccessPolicies', name, {}, opts);
+    const arns = pulumi.all([...args.distributionArns]);
+    const buckets = args.origins.s3.flatMap((p) => [
+      { name: `${name}-${p.origin}`, b: p.primary },
+      { name: `${name}-${p.origin}-replica`, b: p.secondary },
+    ]);
+    const policies = buckets.map(({ name: n, b }) => new aws.s3.BucketPolicy(n, {
+      region: b.region,
+      bucket: b.bucket.id,
+      policy: pulumi.all([b.bucket.arn, arns]).apply(([arn, list]) => JSON.stringify(originBucketPolicy(arn, list))),
+    }, { parent: this }));
+    const logs = args.origins.logBucket;
+    policies.push(new aws.s3.BucketPolicy(`${name}-logs`, {
+      bucket: logs.id,
+      policy: pulumi.all([logs.arn, args.accountId]).apply(([arn, account]) => JSON.stringify(logBucketPolicy(arn, account))),
+    }, { parent: this }));
+    this.policies = policies;
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * media-cdn: a global CloudFront CDN for a media streaming platform.
+ * Reads the stack config once, builds the origins and the distribution, and exports the outputs that
+ * the operational scripts read (lib/outputs.ts is their contract).
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { MediaCdn, MediaOrigins } from './components';
+import { CONFIG_NAMESPACE, CONFIG_SCHEMA, parseStackConfig } from './lib/config';
+import { InputError } from './lib/errors';
+import { contentTypeOutputs } from './lib/outputs';
+
+function readConfig() {
+  const cfg = new pulumi.Config(CONFIG_NAMESPACE);
+  const raw: Record<string, unknown> = {};
+  for (const spec of CONFIG_SCHEMA) {
+    const value = spec.kind === 'array' || spec.kind === 'object' ? cfg.getObject<unknown>(spec.key) : cfg.get(spec.key);
+    if (value !== undefined) raw[spec.key] = value;
+  }
+  try {
+    return parseStackConfig(pulumi.getStack(), new pulumi.Config('aws').get('region'), raw);
+  } catch (e) {
+    // Bad config is the user's to fix: print the problems, not a stack trace.
+    if (e instanceof InputError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}
+
+const config = readConfig();
+const origins = new MediaOrigins('origins', { config });
+const cdn = new MediaCdn('cdn', { config, origins, accountId: aws.getCallerIdentityOutput().accountId });
+
+export const distributionId = cdn.distribution.id;
+export const distributionArn = cdn.distribution.arn;
+export const domainName = cdn.distribution.domainName;
+export const stagingDistributionId = cdn.stagingDistribution?.id ?? pulumi.output('');
+export const buckets = Object.fromEntries(origins.s3.map((p) => [p.origin, {
+  name: p.primary.bucket.bucket,
+  arn: p.primary.bucket.arn,
+  region: p.primary.region,
+  replicaName: p.secondary.bucket.bucket,
+  replicaArn: p.secondary.bucket.arn,
+  replicaRegion: p.secondary.region,
+}]));
+export const logBucket = origins.logBucket.bucket;
+export const contentTypes = contentTypeOutputs(config.catalog);
+export const region = config.region;

@@ -1,0 +1,88 @@
+/**
+ * S3 bucket policies as plain policy documents: origin buckets readable only by this stack's
+ * distributions through Origin Access Control (`AWS:SourceArn`), log buckets writable only by log
+ * delivery, and TLS required everywhere.
+ */
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly Record<string, unknown>[];
+}
+
+function denyInsecureTransport(bucketArn: string): Record<string, unknown> {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/**
+ * Lets CloudFront read objects for the listed distributions only (the primary and, in prod, the
+ * staging distribution, which the continuous-deployment docs require).
+ */
+export function originBucketPolicy(bucketArn: string, distributionArns: readonly string[]): PolicyDocument {
+  if (distributionArns.length === 0) throw new Error('originBucketPolicy needs at least one distribution ARN');
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowCloudFrontOriginAccessControl',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: `${bucketArn}/*`,
+        Condition: { StringEquals: { 'AWS:SourceArn': [...distributionArns].sort() } },
+      },
+      denyInsecureTransport(bucketArn),
+    ],
+  };
+}
+
+/** Lets CloudWatch Logs delivery write this account's CloudFront access logs. */
+export function logBucketPolicy(bucketArn: string, accountId: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowLogDelivery',
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${bucketArn}/AWSLogs/${accountId}/CloudFront/*`,
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      },
+      denyInsecureTransport(bucketArn),
+    ],
+  };
+}
+
+/** Trust and permissions of the role S3 replication assumes to copy origin objects to the failover Region. */
+export function replicationAssumeRolePolicy(): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  };
+}
+
+export function replicationPolicy(pairs: readonly { source: string; destination: string }[]): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: pairs.map((p) => p.source) },
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+        Resource: pairs.map((p) => `${p.source}/*`),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+        Resource: pairs.map((p) => `${p.destination}/*`),
+      },
+    ],
+  };
+}

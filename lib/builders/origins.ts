@@ -1,0 +1,68 @@
+/**
+ * Origin ids, origin groups and origin connection settings, as plain data (spec §9).
+ */
+import { CUSTOM_ORIGINS, S3_ORIGINS, type OriginName } from '../catalog';
+import type { StackConfig } from '../config';
+
+/** Id of the primary origin (the S3 bucket in the stack's Region, or the custom origin). */
+export function primaryOriginId(origin: OriginName): string {
+  return S3_ORIGINS.includes(origin) ? `${origin}-primary` : origin;
+}
+
+/** Id of the secondary S3 origin in the failover Region. */
+export function secondaryOriginId(origin: OriginName): string {
+  return `${origin}-secondary`;
+}
+
+/** Id of the origin group that fails an S3 origin over to its secondary. */
+export function originGroupId(origin: OriginName): string {
+  return `${origin}-group`;
+}
+
+/** What a cache behavior targets: the origin group for S3 origins, the origin itself for custom ones. */
+export function behaviorTargetId(origin: OriginName): string {
+  return S3_ORIGINS.includes(origin) ? originGroupId(origin) : primaryOriginId(origin);
+}
+
+/**
+ * Primary statuses that make CloudFront retry the secondary (spec §9.2). The images origin also fails
+ * over on 403/404 so that a missing resized variant falls back to the original's bucket copy.
+ */
+export function failoverStatusCodes(origin: OriginName): number[] {
+  return origin === 'images' ? [403, 404, 500, 502, 503, 504] : [500, 502, 503, 504];
+}
+
+export function isS3Origin(origin: OriginName): boolean {
+  return S3_ORIGINS.includes(origin);
+}
+
+export { S3_ORIGINS, CUSTOM_ORIGINS };
+
+/** `customOriginConfig` of the metadata and API origins: HTTPS only, TLS 1.2, timeouts from config. */
+export function customOriginConfig(config: StackConfig) {
+  return {
+    httpPort: 80,
+    httpsPort: 443,
+    originProtocolPolicy: 'https-only' as const,
+    originSslProtocols: ['TLSv1.2'],
+    originReadTimeout: config.originReadTimeoutSeconds,
+    originKeepaliveTimeout: config.originKeepaliveTimeoutSeconds,
+  };
+}
+
+/** Domain of a custom origin from config. */
+export function customOriginDomain(config: StackConfig, origin: OriginName): string {
+  if (origin === 'metadata') return config.metadataOriginDomain;
+  if (origin === 'api') return config.apiOriginDomain;
+  throw new Error(`origin '${origin}' is an S3 origin, not a custom one`);
+}
+
+/** Origin Shield settings shared by every origin (spec §9.4). */
+export function originShield(config: StackConfig) {
+  return { enabled: true, originShieldRegion: config.originShieldRegion };
+}
+
+/** Connection settings shared by every origin (spec §9.1). */
+export function connectionSettings(config: StackConfig) {
+  return { connectionAttempts: config.originConnectionAttempts, connectionTimeout: config.originConnectionTimeoutSeconds };
+}

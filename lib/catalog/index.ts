@@ -1,0 +1,3 @@
+export * from './types';
+export * from './content-types';
+export * from './resolve';

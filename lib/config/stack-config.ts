@@ -1,0 +1,172 @@
+/**
+ * Turns raw stack-config values into one validated, typed `StackConfig`. Pure: callers (index.ts under
+ * Pulumi, the offline plan, the scripts) read the values and pass them in.
+ */
+import { resolveCatalog, type Catalog, type CatalogOverrides } from '../catalog';
+import { InputError, show } from '../errors';
+import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS } from './schema';
+
+export const CONFIG_NAMESPACE = 'media-cdn';
+
+export interface StackConfig {
+  readonly stack: string;
+  /** AWS Region of the origin buckets and regional resources (`aws:region`). */
+  readonly region: string;
+  readonly environment: (typeof ENVIRONMENTS)[number];
+  readonly domainAliases: readonly string[];
+  readonly acmCertificateArn: string;
+  readonly minimumProtocolVersion: (typeof MODERN_TLS_POLICIES)[number];
+  readonly priceClass: (typeof PRICE_CLASSES)[number];
+  readonly httpVersion: (typeof HTTP_VERSIONS)[number];
+  readonly ipv6: boolean;
+  readonly geoRestrictionType: (typeof GEO_RESTRICTION_TYPES)[number];
+  readonly geoRestrictionLocations: readonly string[];
+  readonly originShieldRegion: (typeof ORIGIN_SHIELD_REGIONS)[number];
+  readonly failoverRegion: string;
+  readonly metadataOriginDomain: string;
+  readonly apiOriginDomain: string;
+  readonly originConnectionAttempts: number;
+  readonly originConnectionTimeoutSeconds: number;
+  readonly originReadTimeoutSeconds: number;
+  readonly originKeepaliveTimeoutSeconds: number;
+  readonly wafRateLimitPer5Minutes: number;
+  readonly signingPublicKeyPem: string;
+  readonly corsAllowedOrigins: readonly string[];
+  readonly logRetentionDays: number;
+  readonly noncurrentVersionExpirationDays: number;
+  readonly stagingDistribution: boolean;
+  readonly stagingTrafficWeight: number;
+  readonly stagingHeaderName: string;
+  readonly stagingHeaderValue: string;
+  readonly policyEnforcement: (typeof ENFORCEMENT_LEVELS)[number];
+  readonly contentTypes: CatalogOverrides;
+  /** The content-type catalog with this stack's overrides applied. */
+  readonly catalog: Catalog;
+}
+
+const REGION_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const COUNTRY_RE = /^[A-Z]{2}$/;
+const ACM_ARN_RE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/**
+ * Validates raw values (keys without the `media-cdn:` prefix; strings, numbers, booleans, arrays or
+ * parsed objects) and applies the schema's defaults.
+ * @throws InputError listing every problem, each naming `media-cdn:<key>`, the value and the fix.
+ */
+export function parseStackConfig(stack: string, region: string | undefined, raw: Readonly<Record<string, unknown>>): StackConfig {
+  const problems: string[] = [];
+  const known = new Set(CONFIG_SCHEMA.map((s) => s.key));
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) problems.push(`${CONFIG_NAMESPACE}:${key} is not a known setting; see docs/configuration.md for the list (known: ${[...known].join(', ')}).`);
+  }
+  const values: Record<string, unknown> = {};
+  for (const spec of CONFIG_SCHEMA) values[spec.key] = coerce(spec, raw[spec.key], problems);
+
+  if (!region || !REGION_RE.test(region)) {
+    problems.push(`aws:region must be an AWS Region such as 'us-east-1', got ${show(region)}; set it with 'pulumi config set aws:region us-east-1'.`);
+  }
+  const v = values as Omit<StackConfig, 'stack' | 'region' | 'catalog'>;
+  const k = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+
+  if (v.environment === 'prod' && !v.acmCertificateArn) {
+    problems.push(`${k('acmCertificateArn')} is empty, but prod must serve its aliases with a custom certificate (the default *.cloudfront.net certificate is allowed in staging only); set it to an ACM certificate ARN in us-east-1.`);
+  }
+  if (v.acmCertificateArn && !ACM_ARN_RE.test(v.acmCertificateArn)) {
+    problems.push(`${k('acmCertificateArn')} must be an ACM certificate ARN in us-east-1 (arn:aws:acm:us-east-1:<account>:certificate/<uuid>), got ${show(v.acmCertificateArn)}; CloudFront only accepts certificates from us-east-1.`);
+  }
+  if (v.domainAliases.length > 0 && !v.acmCertificateArn) {
+    problems.push(`${k('domainAliases')} is set to ${show(v.domainAliases)} but ${k('acmCertificateArn')} is empty; aliases need a certificate that covers them.`);
+  }
+  if (v.domainAliases.length > 100) problems.push(`${k('domainAliases')} has ${v.domainAliases.length} names; CloudFront allows 100 per distribution (spec §15.1).`);
+  for (const a of v.domainAliases) {
+    if (!DOMAIN_RE.test(a.replace(/^\*\./, ''))) problems.push(`${k('domainAliases')} contains ${show(a)}, which is not a domain name such as 'cdn.example.com'.`);
+  }
+  for (const key of ['metadataOriginDomain', 'apiOriginDomain'] as const) {
+    if (!DOMAIN_RE.test(v[key])) problems.push(`${k(key)} must be a domain name such as 'api.example.com' (no scheme, no path), got ${show(v[key])}.`);
+  }
+  if (!REGION_RE.test(v.failoverRegion)) problems.push(`${k('failoverRegion')} must be an AWS Region such as 'us-west-2', got ${show(v.failoverRegion)}.`);
+  else if (v.failoverRegion === region) problems.push(`${k('failoverRegion')} is ${show(v.failoverRegion)}, the same as aws:region; the secondary buckets must live in another Region to survive a regional outage.`);
+  for (const c of v.geoRestrictionLocations) {
+    if (!COUNTRY_RE.test(c)) problems.push(`${k('geoRestrictionLocations')} contains ${show(c)}; use ISO 3166-1 alpha-2 codes in capitals such as 'US'.`);
+  }
+  if (v.geoRestrictionType === 'none' && v.geoRestrictionLocations.length > 0) {
+    problems.push(`${k('geoRestrictionLocations')} lists ${show(v.geoRestrictionLocations)} but ${k('geoRestrictionType')} is 'none'; set it to 'whitelist' or 'blacklist', or clear the list.`);
+  }
+  if (v.geoRestrictionType !== 'none' && v.geoRestrictionLocations.length === 0) {
+    problems.push(`${k('geoRestrictionType')} is '${v.geoRestrictionType}' but ${k('geoRestrictionLocations')} is empty; list the countries or set the type to 'none'.`);
+  }
+  if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(v.signingPublicKeyPem)) {
+    problems.push(`${k('signingPublicKeyPem')} must hold a PEM public key (-----BEGIN PUBLIC KEY----- ...) for the trusted key group that signs protected video URLs; generate one with 'openssl genrsa -out private.pem 2048 && openssl rsa -pubout -in private.pem'.`);
+  }
+  for (const o of v.corsAllowedOrigins) {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) problems.push(`${k('corsAllowedOrigins')} contains ${show(o)}; use '*' or scheme://host such as 'https://www.example.com'.`);
+  }
+  if (!/^aws-cf-cd-[A-Za-z0-9-]+$/.test(v.stagingHeaderName)) {
+    problems.push(`${k('stagingHeaderName')} must start with 'aws-cf-cd-' (CloudFront's rule for continuous-deployment headers), got ${show(v.stagingHeaderName)}.`);
+  }
+  if (v.stagingDistribution && (v.httpVersion === 'http3' || v.httpVersion === 'http2and3')) {
+    problems.push(`${k('httpVersion')} is '${v.httpVersion}' but ${k('stagingDistribution')} is true; CloudFront continuous deployment cannot be used with HTTP/3, so set httpVersion to 'http2' or turn the staging distribution off.`);
+  }
+  if (v.stagingDistribution && v.environment !== 'prod') {
+    problems.push(`${k('stagingDistribution')} is true in a ${v.environment} stack; the staging distribution exists to try changes before they reach prod viewers, so enable it in prod only.`);
+  }
+
+  let catalog: Catalog | undefined;
+  try {
+    catalog = resolveCatalog(v.contentTypes, k('contentTypes'));
+  } catch (e) {
+    if (e instanceof InputError) problems.push(...e.problems);
+    else throw e;
+  }
+  if (problems.length > 0 || !catalog) throw new InputError(problems);
+  return { ...v, stack, region: region!, catalog };
+}
+
+function coerce(spec: ConfigKeySpec, value: unknown, problems: string[]): unknown {
+  const key = `${CONFIG_NAMESPACE}:${spec.key}`;
+  if (value === undefined || value === null) return spec.default;
+  switch (spec.kind) {
+    case 'string':
+      if (typeof value !== 'string') {
+        problems.push(`${key} must be a string, got ${show(value)}.`);
+        return spec.default;
+      }
+      if (spec.oneOf && !spec.oneOf.includes(value)) {
+        problems.push(`${key} must be one of ${spec.oneOf.join(', ')}; got ${show(value)}.`);
+        return spec.default;
+      }
+      return value;
+    case 'integer': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n)) {
+        problems.push(`${key} must be a whole number, got ${show(value)}.`);
+        return spec.default;
+      }
+      if (spec.range && (n < spec.range[0] || n > spec.range[1])) {
+        problems.push(`${key} must be between ${spec.range[0]} and ${spec.range[1]}, got ${n}.`);
+        return spec.default;
+      }
+      return n;
+    }
+    case 'boolean':
+      if (value === 'true' || value === 'false') return value === 'true';
+      if (typeof value !== 'boolean') {
+        problems.push(`${key} must be true or false, got ${show(value)}.`);
+        return spec.default;
+      }
+      return value;
+    case 'array':
+      if (!Array.isArray(value) || value.some((x) => typeof x !== 'string')) {
+        problems.push(`${key} must be a list of strings, got ${show(value)}.`);
+        return spec.default;
+      }
+      return value;
+    case 'object':
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        problems.push(`${key} must be an object, got ${show(value)}.`);
+        return spec.default;
+      }
+      return value;
+  }
+}

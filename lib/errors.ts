@@ -1,0 +1,25 @@
+/**
+ * An error in user input (stack config, CLI arguments, files). Carries every problem found, each a
+ * sentence that names the key, the value received and the fix, so a user fixes them all in one go.
+ * CLIs map it to exit code 2.
+ */
+export class InputError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[] | string) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.length === 1 ? list[0]! : `${list.length} problems:\n  - ${list.join('\n  - ')}`);
+    this.name = 'InputError';
+    this.problems = list;
+  }
+}
+
+/** Throws an InputError when any problem was collected. */
+export function throwIfProblems(problems: readonly string[]): void {
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/** JSON rendering of a received value for error messages, kept short. */
+export function show(value: unknown): string {
+  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

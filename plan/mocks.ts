@@ -1,0 +1,82 @@
+/**
+ * Pulumi mocks that stand in for the AWS provider during the offline plan and the component tests.
+ * Computed attributes (ids, ARNs, domain names) are deterministic placeholders derived from the
+ * resource's type and name, so the same program and config always give the same plan. Unknown
+ * provider functions throw, so a new dependency on the cloud is noticed.
+ */
+import { createHash } from 'node:crypto';
+import type * as pulumi from '@pulumi/pulumi';
+
+export const MOCK_ACCOUNT_ID = '123456789012';
+
+function hash(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+function uuid(text: string): string {
+  const h = hash(text, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+type State = Record<string, unknown>;
+
+/** Computed state per resource type; anything not listed echoes its inputs with a derived id. */
+const COMPUTED: Record<string, (name: string, inputs: State, region: string) => { id: string; state: State }> = {
+  'aws:s3/bucket:Bucket': (name, inputs, region) => {
+    const bucket = (inputs.bucket as string | undefined) ?? `${name}-${hash(name, 8)}`;
+    const r = (inputs.region as string | undefined) ?? region;
+    return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, region: r, bucketRegionalDomainName: `${bucket}.s3.${r}.amazonaws.com` } };
+  },
+  'aws:cloudfront/distribution:Distribution': (name) => {
+    const id = `E${hash(name, 13).toUpperCase()}`;
+    return { id, state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`, domainName: `d${hash(`${name}-dn`, 13)}.cloudfront.net`, hostedZoneId: 'Z2FDTNDATAQYW2', status: 'Deployed', etag: 'E1MOCK' } };
+  },
+  'aws:cloudfront/function:Function': (name, inputs) => ({
+    id: String(inputs.name ?? name),
+    state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${String(inputs.name ?? name)}`, status: 'UNASSOCIATED', etag: 'E1MOCK' },
+  }),
+  'aws:wafv2/webAcl:WebAcl': (name, inputs) => {
+    const id = uuid(name);
+    return { id, state: { arn: `arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/${String(inputs.name ?? name)}/${id}`, capacity: 1000 } };
+  },
+  'aws:iam/role:Role': (name) => ({ id: name, state: { arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, name } }),
+  'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': (name, inputs) => ({
+    id: String(inputs.name ?? name),
+    state: { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${String(inputs.name ?? name)}` },
+  }),
+};
+
+/** Types whose id is a UUID in AWS. */
+const UUID_TYPES = new Set([
+  'aws:cloudfront/cachePolicy:CachePolicy',
+  'aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy',
+  'aws:cloudfront/originRequestPolicy:OriginRequestPolicy',
+  'aws:cloudfront/keyGroup:KeyGroup',
+  'aws:cloudfront/continuousDeploymentPolicy:ContinuousDeploymentPolicy',
+]);
+
+export class PlanMocks implements pulumi.runtime.Mocks {
+  constructor(private readonly region: string) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+    if (!args.custom) return { id: undefined, state: {} };
+    const inputs = args.inputs as State;
+    const computed = COMPUTED[args.type];
+    if (computed) {
+      const { id, state } = computed(args.name, inputs, this.region);
+      return { id, state: { ...inputs, ...state } };
+    }
+    if (UUID_TYPES.has(args.type)) return { id: uuid(`${args.type}::${args.name}`), state: { ...inputs, etag: 'E1MOCK' } };
+    if (args.type === 'aws:cloudfront/originAccessControl:OriginAccessControl' || args.type === 'aws:cloudfront/publicKey:PublicKey') {
+      return { id: `K${hash(args.name, 13).toUpperCase()}`, state: { ...inputs, etag: 'E1MOCK' } };
+    }
+    return { id: `${args.name}-id`, state: inputs };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') {
+      return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: 'AIDAPLAN', id: MOCK_ACCOUNT_ID };
+    }
+    throw new Error(`the offline plan has no mock for provider function ${args.token}; add one to plan/mocks.ts`);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs the real program (index.ts) under Pulumi's mock runtime with a stack's config and records
+ * every resource it registers: the offline plan. No engine, no network, no credentials.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { join } from 'node:path';
+import { parseStackConfig, CONFIG_NAMESPACE } from '../lib/config';
+import type { StackConfig } from '../lib/config';
+import { InputError } from '../lib/errors';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanResource } from '../lib/plan';
+import { PlanMocks } from './mocks';
+import { PROJECT_DIR, projectName, readStackConfig } from './stack-files';
+
+// Internal modules of @pulumi/pulumi: the RPC (de)serializer and the wait for outstanding RPCs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require('@pulumi/pulumi/runtime/rpc') as { deserializeProperties(s: unknown): Record<string, unknown> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
+
+export interface BuildPlanOptions {
+  readonly stack: string;
+  /** Folder holding Pulumi.<stack>.yaml; defaults to the repository root. */
+  readonly dir?: string;
+  /** Use this config map (namespaced keys) instead of reading the stack file. */
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
+/** Splits a stack file's config into the program's typed config (validated), so bad config fails before Pulumi runs. */
+export function validateStackFileConfig(stack: string, config: Readonly<Record<string, unknown>>): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const [ns, name] = key.includes(':') ? key.split(/:(.*)/s) as [string, string] : [CONFIG_NAMESPACE, key];
+    if (ns === CONFIG_NAMESPACE) raw[name] = value;
+  }
+  return parseStackConfig(stack, config['aws:region'] as string | undefined, raw);
+}
+
+function toConfigStrings(config: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) {
+    const key = k.includes(':') ? k : `${CONFIG_NAMESPACE}:${k}`;
+    out[key] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+function settle<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => {
+    pulumi.output(value).apply((v) => {
+      resolve(v as T);
+      return v;
+    });
+  });
+}
+
+type RegisterCallback = (err: Error | null, resp?: { getUrn(): string; getId(): string }) => void;
+interface RegisterRequest {
+  getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): unknown;
+}
+
+/** Builds the plan of a stack. @throws InputError for an unknown stack or invalid config. */
+export async function buildPlan(opts: BuildPlanOptions): Promise<Plan> {
+  const dir = opts.dir ?? PROJECT_DIR;
+  const config = opts.config ?? readStackConfig(opts.stack, dir);
+  const typed = validateStackFileConfig(opts.stack, config);
+  const project = projectName();
+
+  pulumi.runtime.setAllConfig(toConfigStrings(config));
+  await pulumi.runtime.setMocks(new PlanMocks(typed.region), project, opts.stack, false);
+
+  const resources: PlanResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: RegisterCallback): void };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => register(req, (err, resp) => {
+    if (!err && resp) {
+      resources.push({
+        urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), custom: req.getCustom(),
+        inputs: rpc.deserializeProperties(req.getObject()), id: resp.getId(),
+      });
+    }
+    cb(err, resp);
+  });
+
+  const programPath = require.resolve(join(PROJECT_DIR, 'index.ts'));
+  delete require.cache[programPath];
+  let program: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    program = require(programPath) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof pulumi.RunError || e instanceof InputError) throw new InputError(e.message);
+    throw e;
+  }
+  const outputs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(program)) outputs[k] = await settle(v as pulumi.Input<unknown>);
+  await settings.waitForRPCs();
+
+  resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  return { formatVersion: PLAN_FORMAT_VERSION, project, stack: opts.stack, config, resources, outputs };
+}
