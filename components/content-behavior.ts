@@ -22,14 +22,14 @@ export class SharedPolicies {
   private responseHeadersPolicyId?: pulumi.Output<string>;
 
   /** Id of the cache policy for `key`, creating the custom policy under `parent` the first time. */
-  cachePolicyId(key: string, resourceName: string, parent: pulumi.Resource): pulumi.Output<string> {
+  cachePolicyId(key: string, parent: pulumi.Resource): pulumi.Output<string> {
     const known = this.cachePolicies.get(key);
     if (known) return known;
     const plan = this.plans.get(key);
     if (!plan) throw new Error(`no cache policy planned for key ${key}`);
     const id = plan.kind === 'managed'
       ? pulumi.output(plan.id)
-      : new aws.cloudfront.CachePolicy(resourceName, plan.args, { parent }).id;
+      : new aws.cloudfront.CachePolicy(plan.args.name, plan.args, { parent }).id;
     this.cachePolicies.set(key, id);
     return id;
   }
@@ -70,7 +70,7 @@ export class ContentBehavior extends pulumi.ComponentResource {
     const cachePolicyIds = new Map<string, pulumi.Output<string>>();
     const behaviors = new Map<string, BehaviorArgs<pulumi.Input<string>>>();
     for (const route of contentType.routes) {
-      const policyId = shared.cachePolicyId(cachePolicyKey(route), `${name}-${route.id}-cache`, this);
+      const policyId = shared.cachePolicyId(cachePolicyKey(route), this);
       cachePolicyIds.set(route.id, policyId);
       const refs: BehaviorRefs<pulumi.Input<string>> = {
         cachePolicyId: () => policyId,

@@ -102,6 +102,8 @@ export function planCachePolicies(catalog: Catalog, namePrefix: string): CachePo
     const routeIds = routes.map((r) => r.id);
     const managed = managedPolicyFor(first);
     if (managed) return { kind: 'managed', key, managedName: managed.name, id: managed.id, routeIds };
-    return { kind: 'custom', key, args: customArgs(first, `${namePrefix}-${first.id}`.slice(0, 128), routeIds), routeIds };
+    // Named after the shortest route id of the group: the type's main route where it is a member.
+    const label = [...routeIds].sort((a, b) => a.length - b.length || a.localeCompare(b))[0]!;
+    return { kind: 'custom', key, args: customArgs(first, `${namePrefix}-${label}`.slice(0, 128), routeIds), routeIds };
   });
 }

@@ -1,0 +1,47 @@
+/**
+ * npm run bench -- [--json bench.json] [--only <case>[,<case>]]
+ * Runs every benchmark case in bench/cases/ and writes { "<figure>": { "value": n, "unit": "..." } }.
+ * Figures that compare two implementations are measured side by side in the same run.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderTable } from '../lib/format/table';
+import { parseCommandLine, runMain, writeJsonFile } from '../scripts/lib/cli';
+import type { BenchCase, Figures } from './types';
+
+const spec = {
+  usage: 'npm run bench --',
+  summary: 'Runs the benchmark cases and reports their figures (each { value, unit }).',
+  options: { json: { type: 'string' }, only: { type: 'string' }, list: { type: 'boolean' } },
+  help: { json: 'write the figures as JSON to this file', only: 'comma-separated case names to run', list: 'list the cases and exit' },
+} as const;
+
+export function loadCases(): BenchCase[] {
+  const dir = join(__dirname, 'cases');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    .map((f) => (require(join(dir, f)) as { benchCase: BenchCase }).benchCase)
+    .filter((c): c is BenchCase => c !== undefined);
+}
+
+runMain(async () => {
+  const { values } = parseCommandLine(spec);
+  const cases = loadCases();
+  if (values.list) {
+    for (const c of cases) console.log(`${c.name}: ${c.description}`);
+    return;
+  }
+  const only = values.only ? String(values.only).split(',') : undefined;
+  const figures: Figures = {};
+  for (const c of cases) {
+    if (only && !only.includes(c.name)) continue;
+    const started = Date.now();
+    console.error(`bench ${c.name}: ${c.description}`);
+    Object.assign(figures, await c.run());
+    console.error(`bench ${c.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  console.log(renderTable(['figure', 'value', 'unit'], Object.entries(figures).map(([k, f]) => [k, String(f.value), f.unit]), ['left', 'right', 'left']));
+  if (values.json) writeJsonFile(String(values.json), figures);
+});
