@@ -1,0 +1,200 @@
+import { expect } from 'chai';
+import { resolveCatalog } from '../../lib/catalog';
+import type { Plan } from '../../lib/plan';
+import { MANAGED_CACHE_POLICIES } from '../../lib/semantics/managed-policies';
+import { findResource, findResources, inputsOf, planFor } from '../helpers/plan';
+
+const T = {
+  distribution: 'aws:cloudfront/distribution:Distribution',
+  bucket: 'aws:s3/bucket:Bucket',
+  publicAccess: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+  encryption: 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+  versioning: 'aws:s3/bucketVersioning:BucketVersioning',
+  ownership: 'aws:s3/bucketOwnershipControls:BucketOwnershipControls',
+  lifecycle: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+  bucketPolicy: 'aws:s3/bucketPolicy:BucketPolicy',
+  oac: 'aws:cloudfront/originAccessControl:OriginAccessControl',
+  webAcl: 'aws:wafv2/webAcl:WebAcl',
+  cachePolicy: 'aws:cloudfront/cachePolicy:CachePolicy',
+  monitoring: 'aws:cloudfront/monitoringSubscription:MonitoringSubscription',
+  logSource: 'aws:cloudwatch/logDeliverySource:LogDeliverySource',
+  logDelivery: 'aws:cloudwatch/logDelivery:LogDelivery',
+  keyGroup: 'aws:cloudfront/keyGroup:KeyGroup',
+  fn: 'aws:cloudfront/function:Function',
+  cdPolicy: 'aws:cloudfront/continuousDeploymentPolicy:ContinuousDeploymentPolicy',
+};
+
+type Dist = {
+  staging: boolean; origins: any[]; originGroups: any[]; orderedCacheBehaviors: any[]; defaultCacheBehavior: any;
+  viewerCertificate: any; restrictions: any; webAclId: string; customErrorResponses: any[]; httpVersion: string;
+  isIpv6Enabled: boolean; priceClass: string; defaultRootObject: string; aliases: string[]; continuousDeploymentPolicyId?: string;
+};
+
+for (const stack of ['staging', 'prod'] as const) {
+  describe(`MediaCdn in the ${stack} stack (under Pulumi mocks)`, function () {
+    this.timeout(120_000);
+    let plan: Plan;
+    let dist: Dist;
+    before(async () => {
+      plan = await planFor(stack);
+      dist = inputsOf<Dist>(findResource(plan, T.distribution, 'cdn-distribution'));
+    });
+
+    it('registers the components with their type tokens', () => {
+      const types = new Set(plan.resources.map((r) => r.type));
+      for (const t of ['media-cdn:cdn:MediaCdn', 'media-cdn:cdn:MediaOrigins', 'media-cdn:cdn:ContentBehavior', 'media-cdn:cdn:OriginAccessPolicies']) {
+        expect(types.has(t), t).to.equal(true);
+      }
+      expect(findResources(plan, 'media-cdn:cdn:ContentBehavior').map((r) => r.name).sort()).to.deep.equal(['cdn-api', 'cdn-metadata', 'cdn-static', 'cdn-thumbnails', 'cdn-video']);
+    });
+
+    it('parents every AWS resource under a component', () => {
+      for (const r of plan.resources.filter((x) => x.custom)) expect(r.parent, r.name).to.match(/::media-cdn:cdn:/);
+    });
+
+    it('has an ordered cache behavior for every catalog pattern, most specific first', () => {
+      const expected = resolveCatalog(stack === 'prod' ? {} : {}).behaviors.map((b) => b.pathPattern);
+      expect(dist.orderedCacheBehaviors.map((b) => b.pathPattern)).to.deep.equal(expected);
+    });
+
+    it('points every behavior at a planned custom cache policy or a managed one', () => {
+      const ids = new Set(findResources(plan, T.cachePolicy).map((r) => r.id));
+      for (const b of [...dist.orderedCacheBehaviors, dist.defaultCacheBehavior]) {
+        const ok = ids.has(b.cachePolicyId) || b.cachePolicyId === MANAGED_CACHE_POLICIES.CachingDisabled.id;
+        expect(ok, `${b.pathPattern}: ${b.cachePolicyId}`).to.equal(true);
+      }
+      expect(findResources(plan, T.cachePolicy)).to.have.length(6);
+    });
+
+    it('uses Origin Access Control on every S3 origin and Origin Shield on every origin', () => {
+      const oacId = findResource(plan, T.oac, 'origins-oac').id;
+      const s3 = dist.origins.filter((o) => String(o.domainName).includes('.s3.'));
+      expect(s3).to.have.length(6);
+      for (const o of s3) {
+        expect(o.originAccessControlId, o.originId).to.equal(oacId);
+        expect(o.s3OriginConfig, o.originId).to.equal(undefined);
+      }
+      for (const o of dist.origins) expect(o.originShield, o.originId).to.deep.equal({ enabled: true, originShieldRegion: stack === 'prod' ? 'us-east-1' : 'us-east-2' });
+    });
+
+    it('reaches the custom origins over HTTPS with TLSv1.2 and configured timeouts', () => {
+      const custom = dist.origins.filter((o) => o.customOriginConfig);
+      expect(custom.map((o) => o.originId)).to.deep.equal(['metadata', 'api']);
+      for (const o of custom) {
+        expect(o.customOriginConfig).to.deep.include({ originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 30, originKeepaliveTimeout: 5 });
+      }
+    });
+
+    it('fails each S3 origin over to its replica bucket in the failover Region', () => {
+      expect(dist.originGroups.map((g) => [g.originId, g.members.map((m: any) => m.originId)])).to.deep.equal([
+        ['video-group', ['video-primary', 'video-secondary']],
+        ['images-group', ['images-primary', 'images-secondary']],
+        ['static-group', ['static-primary', 'static-secondary']],
+      ]);
+      const replica = findResource(plan, T.bucket, 'origins-video-replica');
+      expect(inputsOf(replica).region).to.equal('us-west-2');
+    });
+
+    it('blocks public access, enforces ownership and encrypts every bucket', () => {
+      const buckets = findResources(plan, T.bucket);
+      expect(buckets).to.have.length(7);
+      for (const kind of [T.publicAccess, T.ownership, T.encryption]) expect(findResources(plan, kind), kind).to.have.length(7);
+      for (const pab of findResources(plan, T.publicAccess)) {
+        expect(inputsOf(pab)).to.deep.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      }
+      for (const o of findResources(plan, T.ownership)) expect(inputsOf(o).rule).to.deep.equal({ objectOwnership: 'BucketOwnerEnforced' });
+    });
+
+    it('versions the origin buckets and expires noncurrent versions', () => {
+      expect(findResources(plan, T.versioning).map((r) => r.name).sort()).to.deep.equal([
+        'origins-images-replica-versioning', 'origins-images-versioning', 'origins-static-replica-versioning',
+        'origins-static-versioning', 'origins-video-replica-versioning', 'origins-video-versioning',
+      ]);
+      const rules = inputsOf(findResource(plan, T.lifecycle, 'origins-video-lifecycle')).rules as any[];
+      expect(rules[0].noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: stack === 'prod' ? 30 : 7 });
+    });
+
+    it("lets only this stack's distributions read the origin buckets", () => {
+      const arns = findResources(plan, T.distribution).map((d) => `arn:aws:cloudfront::123456789012:distribution/${d.id}`).sort();
+      const policy = JSON.parse(String(inputsOf(findResource(plan, T.bucketPolicy, 'cdn-access-video')).policy));
+      expect(policy.Statement[0].Condition).to.deep.equal({ StringEquals: { 'AWS:SourceArn': arns } });
+      expect(policy.Statement[0].Principal).to.deep.equal({ Service: 'cloudfront.amazonaws.com' });
+      expect(findResources(plan, T.bucketPolicy)).to.have.length(7);
+    });
+
+    it('attaches a web ACL with managed rules and a rate limit, created in us-east-1', () => {
+      const acl = findResource(plan, T.webAcl, 'cdn-waf');
+      const i = inputsOf(acl);
+      expect(i.scope).to.equal('CLOUDFRONT');
+      expect(i.region).to.equal('us-east-1');
+      expect(i.rules.map((r: any) => r.name)).to.deep.equal(['ip-reputation', 'common-rules', 'rate-limit']);
+      expect(i.rules[2].statement.rateBasedStatement.limit).to.equal(stack === 'prod' ? 5000 : 2000);
+      expect(dist.webAclId).to.match(/^arn:aws:wafv2:us-east-1:/);
+    });
+
+    it('turns on the additional metrics and standard logging v2 for every distribution', () => {
+      const n = findResources(plan, T.distribution).length;
+      expect(findResources(plan, T.monitoring)).to.have.length(n);
+      expect(findResources(plan, T.logSource)).to.have.length(n);
+      expect(findResources(plan, T.logDelivery)).to.have.length(n);
+      const src = inputsOf(findResource(plan, T.logSource, 'cdn-distribution-log-source'));
+      expect(src).to.deep.include({ logType: 'ACCESS_LOGS', region: 'us-east-1' });
+    });
+
+    it('sets geo restriction, TLS, HTTP versions and error caching from config', () => {
+      expect(dist.restrictions.geoRestriction.restrictionType).to.equal(stack === 'prod' ? 'blacklist' : 'whitelist');
+      if (stack === 'prod') {
+        expect(dist.viewerCertificate).to.deep.include({ minimumProtocolVersion: 'TLSv1.2_2021', sslSupportMethod: 'sni-only' });
+        expect(dist.httpVersion).to.equal('http2');
+      } else {
+        expect(dist.viewerCertificate).to.deep.equal({ cloudfrontDefaultCertificate: true });
+        expect(dist.httpVersion).to.equal('http2and3');
+      }
+      expect(dist.isIpv6Enabled).to.equal(true);
+      expect(dist.defaultRootObject).to.equal('index.html');
+      expect(dist.customErrorResponses.map((e) => e.errorCode)).to.deep.equal([403, 404, 500, 502, 503, 504]);
+    });
+
+    it('protects premium video with the trusted key group', () => {
+      const kg = findResource(plan, T.keyGroup, 'cdn-key-group').id;
+      const premium = dist.orderedCacheBehaviors.filter((b) => b.pathPattern.startsWith('/video/premium/'));
+      expect(premium).to.have.length(3);
+      for (const b of premium) expect(b.trustedKeyGroups).to.deep.equal([kg]);
+    });
+
+    it('publishes the URL normalization function on the cloudfront-js-2.0 runtime', () => {
+      const fn = inputsOf(findResource(plan, T.fn, 'cdn-normalize-url'));
+      expect(fn).to.deep.include({ runtime: 'cloudfront-js-2.0', publish: true });
+      expect(String(fn.code)).to.include('function handler(event)');
+    });
+
+    if (stack === 'prod') {
+      it('adds a staging distribution behind a header-based continuous-deployment policy', () => {
+        const stagingDist = inputsOf<Dist>(findResource(plan, T.distribution, 'cdn-staging'));
+        expect(stagingDist.staging).to.equal(true);
+        expect(stagingDist.aliases).to.deep.equal([]);
+        const cd = findResource(plan, T.cdPolicy, 'cdn-continuous-deployment');
+        expect(inputsOf(cd).trafficConfig).to.deep.equal({ type: 'SingleHeader', singleHeaderConfig: { header: 'aws-cf-cd-staging', value: 'true' } });
+        expect(dist.continuousDeploymentPolicyId).to.equal(cd.id);
+      });
+    } else {
+      it('has no staging distribution', () => {
+        expect(findResources(plan, T.distribution)).to.have.length(1);
+        expect(findResources(plan, T.cdPolicy)).to.have.length(0);
+      });
+    }
+
+    it('exports the outputs that scripts read', () => {
+      const d = findResource(plan, T.distribution, 'cdn-distribution');
+      expect(plan.outputs.distributionId).to.equal(d.id);
+      expect(plan.outputs.distributionArn).to.equal(`arn:aws:cloudfront::123456789012:distribution/${d.id}`);
+      expect(plan.outputs.domainName).to.match(/^d[0-9a-f]+\.cloudfront\.net$/);
+      expect(Object.keys(plan.outputs.buckets as object)).to.deep.equal(['video', 'images', 'static']);
+      expect(plan.outputs.region).to.equal(stack === 'prod' ? 'us-east-1' : 'us-east-2');
+      expect(plan.outputs.logBucket).to.be.a('string').and.match(/^origins-logs-/);
+      const ct = plan.outputs.contentTypes as Record<string, any>;
+      expect(ct.metadata).to.deep.include({ defaultTtl: 900, maxTtl: 3600, targetHitRatio: 0.85, targetLatencyMs: 100 });
+      expect(plan.outputs.stagingDistributionId).to.equal(stack === 'prod' ? findResource(plan, T.distribution, 'cdn-staging').id : '');
+    });
+  });
+}

@@ -1,0 +1,118 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { CONFIG_SCHEMA, parseStackConfig } from '../../lib/config';
+import { InputError } from '../../lib/errors';
+import { validateStackFileConfig } from '../../plan/run-plan';
+import { PROJECT_DIR, listStacks, readStackConfig } from '../../plan/stack-files';
+import { projectConfigBlock } from '../../scripts/sync-config';
+
+const PEM = readStackConfig('prod')['media-cdn:signingPublicKeyPem'] as string;
+
+/** A valid staging config; each bad case changes one key. */
+function staging(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { environment: 'staging', signingPublicKeyPem: PEM, ...overrides };
+}
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e.problems.join('\n');
+    throw e;
+  }
+  return '';
+}
+
+describe('stack config', () => {
+  it('has a staging and a prod stack', () => {
+    expect(listStacks()).to.deep.equal(['prod', 'staging']);
+  });
+
+  for (const stack of ['staging', 'prod']) {
+    it(`parses the committed ${stack} stack file`, () => {
+      const c = validateStackFileConfig(stack, readStackConfig(stack));
+      expect(c.environment).to.equal(stack);
+      expect(c.catalog.types).to.have.length(5);
+    });
+  }
+
+  it('gives prod a custom certificate, a geo block list, mandatory policies and a staging distribution', () => {
+    const c = validateStackFileConfig('prod', readStackConfig('prod'));
+    expect(c.acmCertificateArn).to.match(/^arn:aws:acm:us-east-1:/);
+    expect(c.geoRestrictionType).to.equal('blacklist');
+    expect(c.policyEnforcement).to.equal('mandatory');
+    expect(c.stagingDistribution).to.equal(true);
+    expect(c.httpVersion).to.equal('http2');
+  });
+
+  it('gives staging the default certificate, HTTP/3 and advisory policies', () => {
+    const c = validateStackFileConfig('staging', readStackConfig('staging'));
+    expect(c.acmCertificateArn).to.equal('');
+    expect(c.httpVersion).to.equal('http2and3');
+    expect(c.policyEnforcement).to.equal('advisory');
+    expect(c.stagingDistribution).to.equal(false);
+  });
+
+  it('applies schema defaults to keys the stack does not set', () => {
+    const c = parseStackConfig('s', 'us-east-1', staging());
+    for (const spec of CONFIG_SCHEMA.filter((s) => !['environment', 'signingPublicKeyPem', 'contentTypes'].includes(s.key))) {
+      expect((c as unknown as Record<string, unknown>)[spec.key], spec.key).to.deep.equal(spec.default);
+    }
+  });
+
+  it('reads integers and booleans given as strings, as Pulumi config stores them', () => {
+    const c = parseStackConfig('s', 'us-east-1', staging({ ipv6: 'false', originReadTimeoutSeconds: '60' }));
+    expect(c.ipv6).to.equal(false);
+    expect(c.originReadTimeoutSeconds).to.equal(60);
+  });
+
+  const bad: [string, string | undefined, Record<string, unknown>, RegExp][] = [
+    ['an unknown key', 'us-east-1', staging({ colour: 'blue' }), /media-cdn:colour is not a known setting/],
+    ['a missing region', undefined, staging(), /aws:region must be an AWS Region such as 'us-east-1', got undefined/],
+    ['a bad environment', 'us-east-1', staging({ environment: 'dev' }), /media-cdn:environment must be one of staging, prod; got 'dev'/],
+    ['prod without a certificate', 'us-east-1', staging({ environment: 'prod' }), /acmCertificateArn is empty, but prod must serve/],
+    ['a certificate outside us-east-1', 'us-east-1', staging({ acmCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/8f2b1c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d' }), /must be an ACM certificate ARN in us-east-1/],
+    ['aliases without a certificate', 'us-east-1', staging({ domainAliases: ['cdn.example.com'] }), /aliases need a certificate/],
+    ['an invalid alias', 'us-east-1', staging({ domainAliases: ['not a domain'], acmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/8f2b1c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d' }), /domainAliases contains 'not a domain'/],
+    ['an old TLS policy', 'us-east-1', staging({ minimumProtocolVersion: 'TLSv1' }), /minimumProtocolVersion must be one of TLSv1\.2_2021/],
+    ['an unknown price class', 'us-east-1', staging({ priceClass: 'PriceClass_50' }), /priceClass must be one of/],
+    ['a custom origin with a scheme', 'us-east-1', staging({ apiOriginDomain: 'https://api.example.com' }), /apiOriginDomain must be a domain name/],
+    ['a failover Region equal to the stack Region', 'us-west-2', staging(), /failoverRegion is 'us-west-2', the same as aws:region/],
+    ['an Origin Shield Region that has no shield', 'us-east-1', staging({ originShieldRegion: 'us-west-1' }), /originShieldRegion must be one of/],
+    ['a lower-case country code', 'us-east-1', staging({ geoRestrictionType: 'blacklist', geoRestrictionLocations: ['kp'] }), /use ISO 3166-1 alpha-2 codes in capitals/],
+    ['countries with no restriction type', 'us-east-1', staging({ geoRestrictionLocations: ['KP'] }), /geoRestrictionType is 'none'/],
+    ['a restriction type with no countries', 'us-east-1', staging({ geoRestrictionType: 'whitelist' }), /geoRestrictionLocations is empty/],
+    ['a missing signing key', 'us-east-1', { environment: 'staging' }, /signingPublicKeyPem must hold a PEM public key/],
+    ['a read timeout out of range', 'us-east-1', staging({ originReadTimeoutSeconds: 500 }), /originReadTimeoutSeconds must be between 1 and 120, got 500/],
+    ['a non-integer', 'us-east-1', staging({ wafRateLimitPer5Minutes: 'lots' }), /wafRateLimitPer5Minutes must be a whole number, got 'lots'/],
+    ['a non-boolean', 'us-east-1', staging({ ipv6: 'maybe' }), /ipv6 must be true or false, got 'maybe'/],
+    ['a list that is not a list', 'us-east-1', staging({ corsAllowedOrigins: 'https://a.example' }), /corsAllowedOrigins must be a list of strings/],
+    ['a CORS origin with a path', 'us-east-1', staging({ corsAllowedOrigins: ['https://a.example/app'] }), /corsAllowedOrigins contains 'https:\/\/a\.example\/app'/],
+    ['a staging header without the CloudFront prefix', 'us-east-1', staging({ stagingHeaderName: 'x-staging' }), /must start with 'aws-cf-cd-'/],
+    ['a staging distribution outside prod', 'us-east-1', staging({ stagingDistribution: true, httpVersion: 'http2' }), /enable it in prod only/],
+    ['continuous deployment with HTTP/3', 'us-east-1', staging({ stagingDistribution: true }), /cannot be used with HTTP\/3/],
+    ['a metadata default TTL over its max TTL', 'us-east-1', staging({ contentTypes: { metadata: { defaultTtl: 86400 } } }), /media-cdn:contentTypes\.metadata.*86400/],
+    ['content type overrides that are a list', 'us-east-1', staging({ contentTypes: [1] }), /media-cdn:contentTypes must be an object/],
+  ];
+  for (const [name, region, raw, message] of bad) {
+    it(`rejects ${name}`, () => {
+      expect(problemsOf(() => parseStackConfig('s', region, raw))).to.match(message);
+    });
+  }
+
+  it('declares every schema key in Pulumi.yaml with its type, description and default', () => {
+    const project = YAML.parse(readFileSync(join(PROJECT_DIR, 'Pulumi.yaml'), 'utf8')) as { config: unknown };
+    expect(project.config).to.deep.equal(projectConfigBlock());
+  });
+
+  it('keeps stack files to values only: every media-cdn key is declared in the schema', () => {
+    for (const stack of listStacks()) {
+      for (const key of Object.keys(readStackConfig(stack))) {
+        const [ns, name] = key.split(':');
+        if (ns === 'media-cdn') expect(CONFIG_SCHEMA.map((s) => s.key), `${stack}: ${key}`).to.include(name);
+      }
+    }
+  });
+});
