@@ -116,3 +116,11 @@ describe('stack config', () => {
     }
   });
 });
+
+describe('docs/configuration.md', () => {
+  it('has the key table generated from the schema and the stack files', () => {
+    const { CONFIG_DOC, configDocWithTable } = require('../../scripts/sync-config') as typeof import('../../scripts/sync-config');
+    const doc = readFileSync(CONFIG_DOC, 'utf8');
+    expect(doc, 'run npm run config:sync').to.equal(configDocWithTable(doc));
+  });
+});
