@@ -2,4 +2,3 @@ export * from './media-origins';
 export * from './origin-access-policies';
 export * from './content-behavior';
 export * from './media-cdn';
-export * from './web-acl';

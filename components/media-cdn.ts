@@ -3,14 +3,13 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   buildCustomErrorResponses, buildDistributionSettings, buildNormalizeFunctionCode, buildResponseHeadersPolicyArgs,
   connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
-  primaryOriginId, secondaryOriginId, type BehaviorArgs,
+  primaryOriginId, secondaryOriginId, buildWebAclArgs, type BehaviorArgs,
 } from '../lib/builders';
 import { CUSTOM_ORIGINS } from '../lib/catalog';
 import type { StackConfig } from '../lib/config';
 import { ContentBehavior, SharedPolicies } from './content-behavior';
 import { MediaOrigins } from './media-origins';
 import { OriginAccessPolicies } from './origin-access-policies';
-import { buildWebAclArgs } from './web-acl';
 
 /** CloudFront's control plane, WAF for CloudFront and CloudFront log delivery live in us-east-1. */
 export const CLOUDFRONT_REGION = 'us-east-1';

@@ -5,3 +5,4 @@ export * from './response-headers';
 export * from './distribution-settings';
 export * from './normalize-function';
 export * from './bucket-policies';
+export * from './web-acl';

@@ -1,5 +1,3 @@
-import type * as aws from '@pulumi/aws';
-
 /** Priority order of the web ACL's rules: cheap reputation block first, rate limit last. */
 const RULES = ['ip-reputation', 'common-rules', 'rate-limit'] as const;
 
@@ -7,7 +5,7 @@ function visibility(metricName: string) {
   return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
 
-function managedRule(name: (typeof RULES)[number], ruleGroup: string): aws.types.input.wafv2.WebAclRule {
+function managedRule(name: (typeof RULES)[number], ruleGroup: string) {
   return {
     name,
     priority: RULES.indexOf(name),
@@ -21,11 +19,11 @@ function managedRule(name: (typeof RULES)[number], ruleGroup: string): aws.types
  * Web ACL for the distribution (scope CLOUDFRONT, created in us-east-1): AWS managed IP reputation and
  * common rule sets, and a per-IP rate limit over 5 minutes.
  */
-export function buildWebAclArgs(namePrefix: string, ratePer5Minutes: number): Omit<aws.wafv2.WebAclArgs, 'region'> {
+export function buildWebAclArgs(namePrefix: string, ratePer5Minutes: number) {
   return {
     name: `${namePrefix}-edge`,
     description: 'media-cdn: managed common rules, IP reputation, per-IP rate limit',
-    scope: 'CLOUDFRONT',
+    scope: 'CLOUDFRONT' as const,
     defaultAction: { allow: {} },
     rules: [
       managedRule('ip-reputation', 'AWSManagedRulesAmazonIpReputationList'),
