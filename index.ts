@@ -5,10 +5,11 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { MediaCdn, MediaOrigins } from './components';
+import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, InvalidationPipeline, MediaCdn, MediaOrigins } from './components';
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, parseStackConfig } from './lib/config';
 import { InputError } from './lib/errors';
 import { contentTypeOutputs } from './lib/outputs';
+import { MONITORING_REGION } from './lib/monitoring';
 
 function readConfig() {
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
@@ -28,7 +29,17 @@ function readConfig() {
 
 const config = readConfig();
 const origins = new MediaOrigins('origins', { config });
-const cdn = new MediaCdn('cdn', { config, origins, accountId: aws.getCallerIdentityOutput().accountId });
+const accountId = aws.getCallerIdentityOutput().accountId;
+const cdn = new MediaCdn('cdn', { config, origins, accountId });
+const accessLogs = new CdnLogGroup('cdn', { config, accessLogs: cdn.accessLogs });
+const alarms = new CdnAlarms('cdn', { config, distributionId: cdn.distribution.id, accountId, metricSources: [accessLogs] });
+const dashboard = new CdnDashboard('cdn', {
+  config, distributionId: cdn.distribution.id, logGroupName: accessLogs.logGroupName, alarmArns: [alarms.degraded.arn, ...alarms.alarms.map((a) => a.arn)],
+});
+new CdnCostAlerts('cdn', { config, topicArn: alarms.topic.arn });
+const invalidation = new InvalidationPipeline('invalidation', {
+  config, origins, distribution: cdn.distribution, accountId, alarmTopic: { arn: alarms.topic.arn, region: MONITORING_REGION },
+});
 
 export const distributionId = cdn.distribution.id;
 export const distributionArn = cdn.distribution.arn;
@@ -45,3 +56,7 @@ export const buckets = Object.fromEntries(origins.s3.map((p) => [p.origin, {
 export const logBucket = origins.logBucket.bucket;
 export const contentTypes = contentTypeOutputs(config.catalog);
 export const region = config.region;
+export const dashboardName = dashboard.dashboardName;
+export const alarmTopicArn = alarms.topic.arn;
+export const logGroupName = accessLogs.logGroupName;
+export const invalidationQueueUrl = invalidation.queue.url;

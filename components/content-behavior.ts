@@ -49,6 +49,8 @@ export interface ContentBehaviorArgs {
   readonly trustedKeyGroupId: pulumi.Input<string>;
   /** ARN of the viewer-request URL normalization function. */
   readonly normalizeFunctionArn: pulumi.Input<string>;
+  /** ARN of the viewer-request image negotiation function (routes with `viewerFunction: 'image'`). */
+  readonly imageFunctionArn: pulumi.Input<string>;
 }
 
 /**
@@ -77,6 +79,7 @@ export class ContentBehavior extends pulumi.ComponentResource {
         responseHeadersPolicyId,
         trustedKeyGroupId: args.trustedKeyGroupId,
         normalizeFunctionArn: args.normalizeFunctionArn,
+        imageFunctionArn: args.imageFunctionArn,
       };
       behaviors.set(route.id, buildBehavior(route, refs));
     }

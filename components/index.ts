@@ -2,3 +2,8 @@ export * from './media-origins';
 export * from './origin-access-policies';
 export * from './content-behavior';
 export * from './media-cdn';
+export * from './cdn-log-group';
+export * from './cdn-alarms';
+export * from './cdn-dashboard';
+export * from './cdn-cost-alerts';
+export * from './invalidation-pipeline';

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  buildCustomErrorResponses, buildDistributionSettings, buildNormalizeFunctionCode, buildResponseHeadersPolicyArgs,
+  buildCustomErrorResponses, buildDistributionSettings, buildImageFunctionCode, buildNormalizeFunctionCode, buildResponseHeadersPolicyArgs,
   connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
   primaryOriginId, secondaryOriginId, buildWebAclArgs, type BehaviorArgs,
 } from '../lib/builders';
@@ -24,7 +24,8 @@ export interface MediaCdnArgs {
 /**
  * The distribution and everything at the edge: origins and origin groups with Origin Shield, a cache
  * behavior per catalog route (via `ContentBehavior`), the web ACL, the trusted key group for protected
- * video, the URL normalization function, standard logging v2, the additional-metrics subscription,
+ * video, the URL normalization function, the thumbnails' image negotiation function with its variant
+ * index (a KeyValueStore the image pipeline fills), standard logging v2, the additional-metrics subscription,
  * bucket access for the distribution and, in prod, a staging distribution with a continuous-deployment
  * policy.
  */
@@ -34,7 +35,12 @@ export class MediaCdn extends pulumi.ComponentResource {
   readonly webAcl: aws.wafv2.WebAcl;
   readonly keyGroup: aws.cloudfront.KeyGroup;
   readonly normalizeFunction: aws.cloudfront.Function;
+  /** Index of the image variants that exist, read by `imageFunction` (written by `npm run images -- optimize`). */
+  readonly imageVariantIndex: aws.cloudfront.KeyValueStore;
+  readonly imageFunction: aws.cloudfront.Function;
   readonly contentBehaviors: readonly ContentBehavior[];
+  /** Standard logging v2 of the primary distribution; `CdnLogGroup` adds a CloudWatch Logs delivery to its source. */
+  readonly accessLogs: { readonly source: aws.cloudwatch.LogDeliverySource; readonly delivery: aws.cloudwatch.LogDelivery };
 
   constructor(name: string, args: MediaCdnArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:MediaCdn', name, {}, opts);
@@ -63,12 +69,26 @@ export class MediaCdn extends pulumi.ComponentResource {
       code: buildNormalizeFunctionCode(),
     }, parent);
 
+    this.imageVariantIndex = new aws.cloudfront.KeyValueStore(`${name}-image-variants`, {
+      name: `${prefix}-image-variants`.slice(0, 64),
+      comment: 'media-cdn: image variants that exist, per original (written by the image pipeline)',
+    }, parent);
+    this.imageFunction = new aws.cloudfront.Function(`${name}-image-negotiation`, {
+      name: `${prefix}-image-negotiation`.slice(0, 64),
+      runtime: 'cloudfront-js-2.0',
+      comment: 'media-cdn: normalizes thumbnail URLs and picks the AVIF/WebP/baseline variant and width',
+      publish: true,
+      code: buildImageFunctionCode(),
+      keyValueStoreAssociations: [this.imageVariantIndex.arn],
+    }, parent);
+
     const shared = new SharedPolicies(config.catalog, prefix, buildResponseHeadersPolicyArgs(config, `${prefix}-headers`));
     this.contentBehaviors = config.catalog.types.map((t) => new ContentBehavior(`${name}-${t.name}`, {
       contentType: t,
       shared,
       trustedKeyGroupId: this.keyGroup.id,
       normalizeFunctionArn: this.normalizeFunction.arn,
+      imageFunctionArn: this.imageFunction.arn,
     }, parent));
 
     const byRoute = new Map<string, BehaviorArgs<pulumi.Input<string>>>();
@@ -113,14 +133,17 @@ export class MediaCdn extends pulumi.ComponentResource {
     }, parent);
 
     const distributions = [this.distribution, ...(this.stagingDistribution ? [this.stagingDistribution] : [])];
+    let primaryLogs: MediaCdn['accessLogs'] | undefined;
     for (const d of distributions) {
       const role = d === this.distribution ? 'distribution' : 'staging';
       new aws.cloudfront.MonitoringSubscription(`${name}-${role}-metrics`, {
         distributionId: d.id,
         monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: 'Enabled' } },
       }, parent);
-      this.createLogging(`${name}-${role}`, d, origins.logBucket);
+      const logs = this.createLogging(`${name}-${role}`, d, origins.logBucket);
+      if (d === this.distribution) primaryLogs = logs;
     }
+    this.accessLogs = primaryLogs!;
 
     new OriginAccessPolicies(`${name}-access`, {
       origins,
@@ -167,7 +190,7 @@ export class MediaCdn extends pulumi.ComponentResource {
   }
 
   /** Standard logging v2: access logs delivered by CloudWatch Logs to the log bucket (us-east-1 API). */
-  private createLogging(name: string, distribution: aws.cloudfront.Distribution, logBucket: aws.s3.Bucket): void {
+  private createLogging(name: string, distribution: aws.cloudfront.Distribution, logBucket: aws.s3.Bucket): MediaCdn['accessLogs'] {
     const parent = { parent: this };
     const source = new aws.cloudwatch.LogDeliverySource(`${name}-log-source`, {
       region: CLOUDFRONT_REGION,
@@ -181,10 +204,11 @@ export class MediaCdn extends pulumi.ComponentResource {
       outputFormat: 'w3c',
       deliveryDestinationConfiguration: { destinationResourceArn: logBucket.arn },
     }, parent);
-    new aws.cloudwatch.LogDelivery(`${name}-log-delivery`, {
+    const delivery = new aws.cloudwatch.LogDelivery(`${name}-log-delivery`, {
       region: CLOUDFRONT_REGION,
       deliverySourceName: source.name,
       deliveryDestinationArn: destination.arn,
     }, parent);
+    return { source, delivery };
   }
 }

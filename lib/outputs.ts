@@ -35,6 +35,12 @@ export interface StackOutputs {
   readonly logBucket: string;
   readonly contentTypes: Readonly<Record<ContentTypeName, ContentTypeOutputs>>;
   readonly region: string;
+  /** CloudWatch dashboard of the distribution (us-east-1); absent before the monitoring components were deployed. */
+  readonly dashboardName?: string;
+  /** SNS topic (us-east-1) that alarms, the budget and cost anomalies notify. */
+  readonly alarmTopicArn?: string;
+  /** CloudWatch Logs group (us-east-1) receiving the distribution's access logs as JSON. */
+  readonly logGroupName?: string;
 }
 
 /** The `contentTypes` output: per type, the main route's patterns and TTLs and the targets. */

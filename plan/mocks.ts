@@ -35,11 +35,46 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
     id: String(inputs.name ?? name),
     state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${String(inputs.name ?? name)}`, status: 'UNASSOCIATED', etag: 'E1MOCK' },
   }),
+  'aws:cloudfront/keyValueStore:KeyValueStore': (name, inputs) => {
+    const id = uuid(`kvs::${name}`);
+    return { id: String(inputs.name ?? name), state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:key-value-store/${id}`, etag: 'E1MOCK' } };
+  },
+  'aws:sns/topic:Topic': (name, inputs, region) => {
+    const topic = String(inputs.name ?? name);
+    return { id: `arn:aws:sns:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:${topic}`, state: { arn: `arn:aws:sns:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:${topic}` } };
+  },
+  'aws:cloudwatch/logGroup:LogGroup': (name, inputs, region) => ({
+    id: String(inputs.name ?? name),
+    state: { arn: `arn:aws:logs:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:log-group:${String(inputs.name ?? name)}` },
+  }),
+  'aws:cloudwatch/compositeAlarm:CompositeAlarm': (name, inputs, region) => ({
+    id: String(inputs.alarmName ?? name),
+    state: { arn: `arn:aws:cloudwatch:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:alarm:${String(inputs.alarmName ?? name)}` },
+  }),
+  'aws:cloudwatch/metricAlarm:MetricAlarm': (name, inputs, region) => ({
+    id: String(inputs.name ?? name),
+    state: { arn: `arn:aws:cloudwatch:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:alarm:${String(inputs.name ?? name)}` },
+  }),
+  'aws:costexplorer/anomalyMonitor:AnomalyMonitor': (name) => ({
+    id: uuid(`anomaly::${name}`),
+    state: { arn: `arn:aws:ce::${MOCK_ACCOUNT_ID}:anomalymonitor/${uuid(`anomaly::${name}`)}` },
+  }),
   'aws:wafv2/webAcl:WebAcl': (name, inputs) => {
     const id = uuid(name);
     return { id, state: { arn: `arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/${String(inputs.name ?? name)}/${id}`, capacity: 1000 } };
   },
   'aws:iam/role:Role': (name) => ({ id: name, state: { arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, name } }),
+  'aws:sqs/queue:Queue': (name, inputs, region) => {
+    const queue = String(inputs.name ?? name);
+    const r = String(inputs.region ?? region);
+    const url = `https://sqs.${r}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queue}`;
+    return { id: url, state: { name: queue, url, arn: `arn:aws:sqs:${r}:${MOCK_ACCOUNT_ID}:${queue}` } };
+  },
+  'aws:lambda/function:Function': (name, inputs, region) => {
+    const fn = String(inputs.name ?? name);
+    const arn = `arn:aws:lambda:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:function:${fn}`;
+    return { id: fn, state: { name: fn, arn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:aws:apigateway:${String(inputs.region ?? region)}:lambda:path/2015-03-31/functions/${arn}/invocations` } };
+  },
   'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': (name, inputs) => ({
     id: String(inputs.name ?? name),
     state: { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${String(inputs.name ?? name)}` },

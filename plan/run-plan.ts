@@ -3,6 +3,7 @@
  * every resource it registers: the offline plan. No engine, no network, no credentials.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseStackConfig, CONFIG_NAMESPACE } from '../lib/config';
 import type { StackConfig } from '../lib/config';
@@ -58,6 +59,41 @@ interface RegisterRequest {
   getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): unknown;
 }
 
+/**
+ * Replaces Pulumi assets and archives in deserialized inputs by plain JSON: `{ "@asset": "string", sha256, bytes }`
+ * for text (the content itself is left out), `{ "@asset": "file" | "remote", path | uri }`,
+ * `{ "@archive": "assets", assets: {...} }` or `{ "@archive": "file" | "remote", path | uri }`.
+ */
+async function plainAssets(value: unknown): Promise<unknown> {
+  if (pulumi.asset.Asset.isInstance(value)) {
+    const a = value as unknown as { text?: Promise<string>; path?: Promise<string>; uri?: Promise<string> };
+    if (a.text !== undefined) {
+      const text = await a.text;
+      return { '@asset': 'string', sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) };
+    }
+    if (a.path !== undefined) return { '@asset': 'file', path: await a.path };
+    return { '@asset': 'remote', uri: await a.uri };
+  }
+  if (pulumi.asset.Archive.isInstance(value)) {
+    const a = value as unknown as { assets?: Promise<Record<string, unknown>>; path?: Promise<string>; uri?: Promise<string> };
+    if (a.assets !== undefined) {
+      const assets = await a.assets;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(assets).sort()) out[k] = await plainAssets(assets[k]);
+      return { '@archive': 'assets', assets: out };
+    }
+    if (a.path !== undefined) return { '@archive': 'file', path: await a.path };
+    return { '@archive': 'remote', uri: await a.uri };
+  }
+  if (Array.isArray(value)) return Promise.all((value as unknown[]).map(plainAssets));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await plainAssets(v);
+    return out;
+  }
+  return value;
+}
+
 /** Builds the plan of a stack. @throws InputError for an unknown stack or invalid config. */
 export async function buildPlan(opts: BuildPlanOptions): Promise<Plan> {
   const dir = opts.dir ?? PROJECT_DIR;
@@ -95,6 +131,8 @@ export async function buildPlan(opts: BuildPlanOptions): Promise<Plan> {
   for (const [k, v] of Object.entries(program)) outputs[k] = await settle(v as pulumi.Input<unknown>);
   await settings.waitForRPCs();
 
+  // Assets and archives (e.g. Lambda code) hold Promises; the plan keeps plain descriptions of them.
+  for (let i = 0; i < resources.length; i++) resources[i] = { ...resources[i]!, inputs: (await plainAssets(resources[i]!.inputs)) as PlanResource['inputs'] };
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { formatVersion: PLAN_FORMAT_VERSION, project, stack: opts.stack, config, resources, outputs };
 }

@@ -18,6 +18,8 @@ export interface BehaviorRefs<R> {
   trustedKeyGroupId: R;
   /** ARN of the viewer-request URL normalization function. */
   normalizeFunctionArn: R;
+  /** ARN of the viewer-request function that normalizes and negotiates image variants (routes with `viewerFunction: 'image'`). */
+  imageFunctionArn: R;
 }
 
 export interface BehaviorArgs<R> {
@@ -58,8 +60,13 @@ export function buildBehavior<R>(route: RouteSpec, refs: BehaviorRefs<R>): Behav
     originRequestPolicyId: orp.id,
     responseHeadersPolicyId: refs.responseHeadersPolicyId,
     ...(route.signed ? { trustedKeyGroups: [refs.trustedKeyGroupId] } : {}),
-    ...(route.normalizeUrl ? { functionAssociations: [{ eventType: 'viewer-request' as const, functionArn: refs.normalizeFunctionArn }] } : {}),
+    ...(route.normalizeUrl ? { functionAssociations: [{ eventType: 'viewer-request' as const, functionArn: viewerFunctionArn(route, refs) }] } : {}),
   };
+}
+
+/** The one viewer-request function of a normalizing route: the image negotiation one or the plain normalization. */
+function viewerFunctionArn<R>(route: RouteSpec, refs: BehaviorRefs<R>): R {
+  return route.viewerFunction === 'image' ? refs.imageFunctionArn : refs.normalizeFunctionArn;
 }
 
 /** Ordered cache behaviors, one per catalog path pattern, most specific first. */

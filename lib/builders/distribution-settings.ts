@@ -34,5 +34,7 @@ export function buildDistributionSettings(config: StackConfig) {
     priceClass: config.priceClass,
     restrictions: buildRestrictions(config),
     viewerCertificate: buildViewerCertificate(config),
+    // Origins return an object's tags in this header; `#tag` invalidations then remove it (spec §8.2).
+    ...(config.cacheTagHeader ? { cacheTagConfig: { headerName: config.cacheTagHeader } } : {}),
   };
 }

@@ -4,5 +4,6 @@ export * from './behaviors';
 export * from './response-headers';
 export * from './distribution-settings';
 export * from './normalize-function';
+export * from './image-function';
 export * from './bucket-policies';
 export * from './web-acl';

@@ -124,7 +124,7 @@ const thumbnails: ContentTypeSpec = {
       pathPatterns: ['/thumbnails/*', '/previews/*'],
       origin: 'images', caching: 'custom', ttl: deriveTtl(THUMBNAIL_INTERVAL, 4),
       cacheKey: { ...NO_KEY, queryStrings: [...IMAGE_QUERY_PARAMS] }, compress: false,
-      allowedMethods: 'GET_HEAD_OPTIONS', normalizeUrl: true,
+      allowedMethods: 'GET_HEAD_OPTIONS', normalizeUrl: true, viewerFunction: 'image',
     },
   ]),
 };

@@ -1,3 +1,4 @@
 export * from './types';
 export * from './content-types';
 export * from './resolve';
+export * from './tags';

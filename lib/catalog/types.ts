@@ -74,6 +74,12 @@ export interface RouteSpec {
   readonly signed: boolean;
   /** Viewer-request URL normalization function attached. */
   readonly normalizeUrl: boolean;
+  /**
+   * Which viewer-request function normalizes the URL (a behavior takes one): `normalize` only
+   * normalizes; `image` also negotiates the image format and width against the variant index
+   * (lib/builders/image-function.ts). Ignored when `normalizeUrl` is false. @default 'normalize'
+   */
+  readonly viewerFunction?: 'normalize' | 'image';
 }
 
 /** A content type: what it is, how often it changes, what it must achieve, and its routes. */

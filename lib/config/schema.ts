@@ -28,6 +28,15 @@ export const ORIGIN_SHIELD_REGIONS = [
   'us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2',
   'ap-southeast-1', 'ap-southeast-2', 'eu-central-1', 'eu-west-1', 'eu-west-2', 'sa-east-1',
 ] as const;
+/** Alarm severities: prod pages (critical); staging notifies with longer windows and looser error thresholds (warning). */
+export const ALARM_SEVERITIES = ['critical', 'warning'] as const;
+/**
+ * Retention periods CloudWatch Logs accepts for a log group, in days (PutRetentionPolicy).
+ * Source: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const CLOUDWATCH_LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
   { key: 'environment', kind: 'string', oneOf: ENVIRONMENTS, default: 'staging',
@@ -81,10 +90,32 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     description: 'Request header (must start with aws-cf-cd-) that routes a request to the staging distribution.' },
   { key: 'stagingHeaderValue', kind: 'string', default: 'true',
     description: 'Value of stagingHeaderName that routes a request to the staging distribution.' },
+  { key: 'cacheTagHeader', kind: 'string', default: 'x-amz-meta-cache-tags',
+    description: 'Response header CloudFront reads cache tags from (spec §8.2); S3 returns user metadata cache-tags as x-amz-meta-cache-tags and the API/metadata origins send the same header. Empty turns tag invalidation off. Changing it does not re-tag objects already cached.' },
   { key: 'policyEnforcement', kind: 'string', oneOf: ENFORCEMENT_LEVELS, default: 'advisory',
     description: 'How the policy pack treats violations for this stack: advisory warns, mandatory fails the preview.' },
   { key: 'contentTypes', kind: 'object', default: {},
     description: 'Per-route overrides of the content-type catalog, keyed by route id: {"metadata": {"defaultTtl": 900, "maxTtl": 3600, "pathPatterns": ["/metadata/*"], "compress": true}}.' },
+  { key: 'alarmSeverity', kind: 'string', oneOf: ALARM_SEVERITIES, default: 'warning',
+    description: 'Severity of the CDN alarms (docs/monitoring.md): critical alarms fire on 15 minutes of breach with tight error thresholds (prod); warning alarms need 30 minutes and tolerate more errors (staging).' },
+  { key: 'alarmEmails', kind: 'array', default: [],
+    description: 'Email addresses subscribed to the alarm topic (each must confirm the subscription).' },
+  { key: 'alarmHttpsEndpoints', kind: 'array', default: [],
+    description: 'HTTPS endpoints (https://...) subscribed to the alarm topic, such as an incident-management webhook.' },
+  { key: 'bandwidthCeilingGbps', kind: 'integer', range: [1, 150], default: 120,
+    description: 'Alarm when the distribution serves more than this many Gbps for 15 minutes; the default is 80 % of the 150 Gbps per-distribution quota (spec §15.1).' },
+  { key: 'accessLogGroupRetentionDays', kind: 'integer', range: [1, 3653], default: 30,
+    description: 'Days the access logs delivered to CloudWatch Logs (for the dashboard, the alarms and npm run report) are kept; one of the retention periods CloudWatch Logs accepts.' },
+  { key: 'monthlyBudgetUsd', kind: 'integer', range: [0, 100_000_000], default: 0,
+    description: 'Monthly AWS Budgets limit for CloudFront costs, in USD; 0 creates no budget. See docs/cost-analysis.md for how to size it.' },
+  { key: 'budgetActualAlertPercent', kind: 'integer', range: [1, 1000], default: 80,
+    description: 'Notify the alarm topic when actual CloudFront spend passes this percentage of monthlyBudgetUsd.' },
+  { key: 'budgetForecastAlertPercent', kind: 'integer', range: [1, 1000], default: 100,
+    description: 'Notify the alarm topic when forecast CloudFront spend for the month passes this percentage of monthlyBudgetUsd.' },
+  { key: 'costAnomalyMonitor', kind: 'boolean', default: false,
+    description: 'Create a Cost Anomaly Detection monitor per AWS service (one per account: enable it in one stack only) that notifies the alarm topic.' },
+  { key: 'costAnomalyAlertUsd', kind: 'integer', range: [1, 10_000_000], default: 100,
+    description: 'Smallest total impact, in USD, of a cost anomaly that is notified.' },
 ];
 
 export function configKeySpec(key: string): ConfigKeySpec | undefined {

@@ -4,7 +4,7 @@
  */
 import { resolveCatalog, type Catalog, type CatalogOverrides } from '../catalog';
 import { InputError, show } from '../errors';
-import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS } from './schema';
+import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS, ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
 export const CONFIG_NAMESPACE = 'media-cdn';
 
@@ -38,8 +38,20 @@ export interface StackConfig {
   readonly stagingTrafficWeight: number;
   readonly stagingHeaderName: string;
   readonly stagingHeaderValue: string;
+  readonly cacheTagHeader: string;
   readonly policyEnforcement: (typeof ENFORCEMENT_LEVELS)[number];
   readonly contentTypes: CatalogOverrides;
+  readonly alarmSeverity: (typeof ALARM_SEVERITIES)[number];
+  readonly alarmEmails: readonly string[];
+  readonly alarmHttpsEndpoints: readonly string[];
+  readonly bandwidthCeilingGbps: number;
+  readonly accessLogGroupRetentionDays: number;
+  /** 0 when the stack has no budget. */
+  readonly monthlyBudgetUsd: number;
+  readonly budgetActualAlertPercent: number;
+  readonly budgetForecastAlertPercent: number;
+  readonly costAnomalyMonitor: boolean;
+  readonly costAnomalyAlertUsd: number;
   /** The content-type catalog with this stack's overrides applied. */
   readonly catalog: Catalog;
 }
@@ -47,6 +59,7 @@ export interface StackConfig {
 const REGION_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const COUNTRY_RE = /^[A-Z]{2}$/;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ACM_ARN_RE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /**
@@ -105,11 +118,24 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   if (!/^aws-cf-cd-[A-Za-z0-9-]+$/.test(v.stagingHeaderName)) {
     problems.push(`${k('stagingHeaderName')} must start with 'aws-cf-cd-' (CloudFront's rule for continuous-deployment headers), got ${show(v.stagingHeaderName)}.`);
   }
+  if (v.cacheTagHeader !== '' && !/^[A-Za-z0-9-]{1,128}$/.test(v.cacheTagHeader)) {
+    problems.push(`${k('cacheTagHeader')} must be an HTTP header name such as 'x-amz-meta-cache-tags' (letters, digits and '-'), got ${show(v.cacheTagHeader)}; or '' to turn cache tags off.`);
+  }
   if (v.stagingDistribution && (v.httpVersion === 'http3' || v.httpVersion === 'http2and3')) {
     problems.push(`${k('httpVersion')} is '${v.httpVersion}' but ${k('stagingDistribution')} is true; CloudFront continuous deployment cannot be used with HTTP/3, so set httpVersion to 'http2' or turn the staging distribution off.`);
   }
   if (v.stagingDistribution && v.environment !== 'prod') {
     problems.push(`${k('stagingDistribution')} is true in a ${v.environment} stack; the staging distribution exists to try changes before they reach prod viewers, so enable it in prod only.`);
+  }
+
+  for (const e of v.alarmEmails) {
+    if (!EMAIL_RE.test(e)) problems.push(`${k('alarmEmails')} contains ${show(e)}, which is not an email address such as 'cdn-oncall@example.com'.`);
+  }
+  for (const u of v.alarmHttpsEndpoints) {
+    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(u)) problems.push(`${k('alarmHttpsEndpoints')} contains ${show(u)}; SNS HTTPS subscriptions need an https:// URL such as 'https://alerts.example.com/sns'.`);
+  }
+  if (!(CLOUDWATCH_LOG_RETENTION_DAYS as readonly number[]).includes(v.accessLogGroupRetentionDays)) {
+    problems.push(`${k('accessLogGroupRetentionDays')} is ${v.accessLogGroupRetentionDays}, which CloudWatch Logs does not accept; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}.`);
   }
 
   let catalog: Catalog | undefined;

@@ -155,6 +155,8 @@ export async function loadPlan(v: { stack?: string; plan?: string }, usage: stri
 }
 
 async function buildPlanLazily(stack: string): Promise<Plan> {
-  const { buildPlan } = await import('../../plan/run-plan');
+  // require, not import(): the loader hooks of `node -r tsx/cjs` handle require only.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildPlan } = require('../../plan/run-plan') as typeof import('../../plan/run-plan');
   return buildPlan({ stack });
 }

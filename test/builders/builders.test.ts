@@ -18,6 +18,7 @@ const refs: BehaviorRefs<string> = {
   responseHeadersPolicyId: 'rhp',
   trustedKeyGroupId: 'kg',
   normalizeFunctionArn: 'fn',
+  imageFunctionArn: 'image-fn',
 };
 
 describe('cache policy builder', () => {

@@ -136,7 +136,8 @@ for (const stack of ['staging', 'prod'] as const) {
       const n = findResources(plan, T.distribution).length;
       expect(findResources(plan, T.monitoring)).to.have.length(n);
       expect(findResources(plan, T.logSource)).to.have.length(n);
-      expect(findResources(plan, T.logDelivery)).to.have.length(n);
+      const cdnDeliveries = findResources(plan, T.logDelivery).filter((r) => r.parent.endsWith('media-cdn:cdn:MediaCdn::cdn'));
+      expect(cdnDeliveries).to.have.length(n);
       const src = inputsOf(findResource(plan, T.logSource, 'cdn-distribution-log-source'));
       expect(src).to.deep.include({ logType: 'ACCESS_LOGS', region: 'us-east-1' });
     });
@@ -153,6 +154,10 @@ for (const stack of ['staging', 'prod'] as const) {
       expect(dist.isIpv6Enabled).to.equal(true);
       expect(dist.defaultRootObject).to.equal('index.html');
       expect(dist.customErrorResponses.map((e) => e.errorCode)).to.deep.equal([403, 404, 500, 502, 503, 504]);
+    });
+
+    it('reads cache tags from the configured origin header', () => {
+      expect((dist as unknown as { cacheTagConfig: unknown }).cacheTagConfig).to.deep.equal({ headerName: 'x-amz-meta-cache-tags' });
     });
 
     it('protects premium video with the trusted key group', () => {

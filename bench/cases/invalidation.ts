@@ -1,0 +1,116 @@
+/**
+ * A release touching 10,000 objects spread over 40 folders of a generated 200,000-object video origin:
+ * billed paths of the plan against the naive list (one path per changed object), the over-invalidation
+ * and the planning time. The origin and the release are generated from a fixed seed (docs/invalidation.md,
+ * "Benchmark"), so every run plans the same release.
+ */
+import { keyToPath, planInvalidation } from '../../lib/invalidation';
+import type { BenchCase } from '../types';
+
+const OBJECTS = 200_000;
+const RELEASE_OBJECTS = 10_000;
+const RELEASE_FOLDERS = 40;
+const RENDITIONS = ['2160p', '1080p', '720p', '480p'];
+
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface GeneratedRelease {
+  /** Object keys of the origin. */
+  readonly keys: string[];
+  /** Keys the release changed. */
+  readonly changed: string[];
+}
+
+/**
+ * The origin: 200 titles × 4 renditions = 800 folders `video/title-NNNN/<rendition>/` of 150–350
+ * objects (an init segment, a playlist, media segments; exactly 200,000 in all) plus each title's
+ * The release re-encodes 40 renditions: 34 are replaced whole, 4 keep 2–5 % of their objects, 2
+ * are re-encoded in part (45–55 %), for exactly 10,000 changed objects.
+ */
+export function generateRelease(seed = 42): GeneratedRelease {
+  const r = rng(seed);
+  const folders: { dir: string; size: number }[] = [];
+  for (let t = 0; t < 200; t++) for (const rendition of RENDITIONS) folders.push({ dir: `video/title-${String(t).padStart(4, '0')}/${rendition}/`, size: 150 + Math.floor(r() * 201) });
+  // Scale sizes to exactly OBJECTS.
+  let total = folders.reduce((s, f) => s + f.size, 0);
+  for (let i = 0; total !== OBJECTS; i = (i + 1) % folders.length) {
+    const f = folders[i]!;
+    if (total < OBJECTS && f.size < 350) (f.size++, total++);
+    else if (total > OBJECTS && f.size > 150) (f.size--, total--);
+  }
+  const keysOf = (f: { dir: string; size: number }) => [`${f.dir}init.mp4`, `${f.dir}playlist.m3u8`, ...Array.from({ length: f.size - 2 }, (_, i) => `${f.dir}seg-${String(i).padStart(5, '0')}.m4s`)];
+  const keys = folders.flatMap(keysOf);
+
+  // The mix is fixed: 34 renditions replaced whole, 4 keeping 2–5 % of their objects, 2 re-encoded
+  // in part (45–55 %). Exactly 10,000 changed objects are reached by choosing which folders are
+  // replaced whole (swapping one for an untouched folder of the size that closes the gap), never by
+  // changing the shares.
+  const order = folders.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const touched = order.slice(0, RELEASE_FOLDERS);
+  const untouched = order.slice(RELEASE_FOLDERS);
+  const shares = touched.map((_, i) => (i < 34 ? 1 : i < 38 ? 0.95 + r() * 0.03 : 0.45 + r() * 0.1));
+  const countOf = (i: number) => (shares[i] === 1 ? folders[touched[i]!]!.size : Math.max(2, Math.round(folders[touched[i]!]!.size * shares[i]!)));
+  let gap = RELEASE_OBJECTS - touched.reduce((s, _, i) => s + countOf(i), 0);
+  for (let round = 0; gap !== 0 && round < 10_000; round++) {
+    const j = Math.floor(r() * 34);
+    const want = folders[touched[j]!]!.size + gap;
+    let best = -1;
+    for (let u = 0; u < untouched.length; u++) {
+      if (best < 0 || Math.abs(folders[untouched[u]!]!.size - want) < Math.abs(folders[untouched[best]!]!.size - want)) best = u;
+    }
+    const swapped = touched[j]!;
+    touched[j] = untouched[best]!;
+    untouched[best] = swapped;
+    gap = RELEASE_OBJECTS - touched.reduce((s, _, i) => s + countOf(i), 0);
+  }
+  if (gap !== 0) throw new Error(`generateRelease: could not reach ${RELEASE_OBJECTS} changed objects (gap ${gap})`);
+  const touchedFolders = touched.map((i) => folders[i]!);
+  const changed: string[] = [];
+  touchedFolders.forEach((f, i) => {
+    // Which objects of a partially changed folder changed is random.
+    const shuffled = keysOf(f).map((k) => ({ k, w: r() })).sort((a, b) => a.w - b.w).map((x) => x.k);
+    changed.push(...shuffled.slice(0, countOf(i)));
+  });
+  return { keys, changed };
+}
+
+export const benchCase: BenchCase = {
+  name: 'invalidation',
+  description: 'plan a 10,000-object release over 40 folders of a 200,000-object origin (5 % over-invalidation bound)',
+  async run() {
+    const { keys, changed } = generateRelease();
+    const inventory = keys.map((k) => keyToPath(k).path);
+    const requested = changed.map((k) => keyToPath(k).path);
+    const started = process.hrtime.bigint();
+    const plan = planInvalidation(requested, { paths: inventory, completePrefixes: ['/video/'] }, { maxOverInvalidation: 0.05, monthToDatePaths: 1000 });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const s = plan.stats;
+    // The same release under a 1 % bound: the partially re-encoded folders must stay explicit.
+    const tight = planInvalidation(requested, { paths: inventory, completePrefixes: ['/video/'] }, { maxOverInvalidation: 0.01, monthToDatePaths: 1000 }).stats;
+    return {
+      'invalidation.billedPaths': { value: s.billedPaths, unit: 'paths' },
+      'invalidation.naiveBilledPaths': { value: s.naiveBilledPaths, unit: 'paths' },
+      'invalidation.billedRatio': { value: Math.round((1000 * s.billedPaths) / s.naiveBilledPaths) / 1000, unit: 'billed/naive' },
+      'invalidation.overInvalidationPct': { value: Math.round(100 * s.overInvalidationPct) / 100, unit: '%' },
+      'invalidation.wildcards': { value: s.wildcards, unit: 'paths' },
+      'invalidation.costUsd': { value: s.estimatedCostUsd, unit: 'USD (free tier used up)' },
+      'invalidation.naiveCostUsd': { value: s.naiveCostUsd, unit: 'USD (free tier used up)' },
+      'invalidation.planMs': { value: Math.round(ms), unit: 'ms' },
+      'invalidation.billedPathsAt1Pct': { value: tight.billedPaths, unit: 'paths (1 % bound)' },
+      'invalidation.overInvalidationPctAt1Pct': { value: Math.round(100 * tight.overInvalidationPct) / 100, unit: '% (1 % bound)' },
+      'invalidation.originObjects': { value: inventory.length, unit: 'objects' },
+    };
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * The invalidation pipeline's Lambda: reads a batch of SQS messages (S3 object events, scheduled
+ * sweeps, explicit requests), plans one invalidation for all of them with the same planner as the
+ * CLI (lib/invalidation), and sends it in batches with backoff. The request id is derived from the
+ * SQS message ids, so a redelivered batch re-sends the same CallerReferences and CloudFront returns
+ * the original invalidations (spec §8.3). Failed sends report every message as a batch item
+ * failure: SQS retries them and, after `maxReceiveCount` receives, moves them to the dead-letter
+ * queue (alarmed).
+ */
+import { createHash } from 'node:crypto';
+import { batchSentMetrics, requestPlannedMetrics, type MetricInput } from '../../lib/invalidation/metrics';
+import { sendWithBackoff, type InvalidationApi } from '../../lib/invalidation/api';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../lib/invalidation/backoff';
+import { splitIntoBatches } from '../../lib/invalidation/batching';
+import { callerReference } from '../../lib/invalidation/caller-reference';
+import { keyToPath, validateItems } from '../../lib/invalidation/items';
+import { parsePipelineMessage, type HandlerSettings } from '../../lib/invalidation/pipeline';
+import { planInvalidation } from '../../lib/invalidation/planner';
+import { buildRouting, isS3Origin } from '../../lib/invalidation/routing';
+import { foldersToList, listingCompletePrefixes, selectFromListing, selectionTargets, type ObjectEntry } from '../../lib/invalidation/selection';
+
+/** The parts of an SQS event the handler reads. */
+export interface SqsRecord {
+  readonly messageId: string;
+  readonly body: string;
+}
+export interface SqsEvent {
+  readonly Records: readonly SqsRecord[];
+}
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+export interface HandlerDeps {
+  readonly settings: HandlerSettings;
+  readonly api: InvalidationApi;
+  /** Lists up to `max` objects under a key prefix; `complete` is false when it stopped at `max`. */
+  listFolder(bucket: string, prefix: string, max: number): Promise<{ entries: ObjectEntry[]; complete: boolean }>;
+  readonly publish?: (input: MetricInput) => Promise<void>;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly backoff?: BackoffPolicy;
+  readonly log?: (line: string) => void;
+}
+
+/** What one invocation did (also returned for tests and logged). */
+export interface HandlerReport {
+  readonly requestId: string;
+  readonly requested: number;
+  readonly sent: { callerReference: string; invalidationId?: string; items: number; error?: string }[];
+  readonly ignored: string[];
+  readonly rejected: string[];
+}
+
+/** Builds the handler; `remainingMs` is the invocation's time left (Lambda context). */
+export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?: () => number) => Promise<SqsBatchResponse & { report: HandlerReport }> {
+  const s = deps.settings;
+  const routing = buildRouting(s.contentTypes);
+  const originOfBucket = new Map(Object.entries(s.buckets));
+  const bucketOfOrigin = new Map(Object.entries(s.buckets).map(([b, o]) => [o, b]));
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? ((l: string) => console.log(l));
+
+  return async (event, remainingMs) => {
+    const ignored: string[] = [];
+    const rejected: string[] = [];
+    const badMessages = new Set<string>();
+    const items: string[] = [];
+    const inventory: string[] = [];
+    const complete: string[] = [];
+
+    for (const r of event.Records) {
+      const m = parsePipelineMessage(r.body);
+      if (m.kind === 'ignored') {
+        ignored.push(`${r.messageId}: ${m.reason}`);
+      } else if (m.kind === 'object-changes') {
+        for (const c of m.changes) {
+          const origin = originOfBucket.get(c.bucket);
+          const raw = c.key.startsWith('/') ? c.key : `/${c.key}`;
+          if (origin === undefined) ignored.push(`${r.messageId}: bucket ${c.bucket} is not an origin of this distribution`);
+          else if (routing.originOf(raw) !== origin) ignored.push(`${r.messageId}: ${raw} is not served from the ${origin} origin`);
+          else {
+            const kp = keyToPath(c.key);
+            if (kp.warning) log(kp.warning);
+            items.push(kp.path);
+          }
+        }
+      } else if (m.kind === 'media-cdn:invalidate') {
+        const checked = validateItems(m.paths.map((item, i) => ({ item, source: `message ${r.messageId} path ${i + 1}` })));
+        if (checked.problems.length > 0) {
+          rejected.push(...checked.problems);
+          badMessages.add(r.messageId);
+        } else items.push(...checked.items);
+      } else {
+        const sel = {
+          contentType: m.contentType,
+          ...(m.prefix !== undefined ? { prefix: m.prefix } : {}),
+          ...(m.changedWithinSeconds !== undefined ? { changedSince: new Date(now() - m.changedWithinSeconds * 1000) } : {}),
+        };
+        let targets;
+        try {
+          targets = selectionTargets(sel, routing, [...bucketOfOrigin.keys()].filter(isS3Origin), false);
+        } catch (e) {
+          rejected.push(`message ${r.messageId}: ${(e as Error).message}`);
+          badMessages.add(r.messageId);
+          continue;
+        }
+        if (targets.kind === 'wildcards') items.push(...targets.items);
+        else {
+          for (const t of targets.targets) {
+            const bucket = bucketOfOrigin.get(t.origin);
+            if (!bucket) continue;
+            const listed = await deps.listFolder(bucket, t.keyPrefix, s.maxListedObjects);
+            const picked = selectFromListing(listed.entries, sel, routing, t.origin);
+            items.push(...picked.items);
+            inventory.push(...picked.inventory);
+            if (listed.complete) complete.push(...listingCompletePrefixes(routing, t.origin, t.keyPrefix));
+          }
+        }
+      }
+    }
+
+    // Keys that make no valid path (e.g. over 4,000 characters) cannot be invalidated: log and drop.
+    const checked = validateItems(items.map((item) => ({ item, source: 'object' })));
+    for (const p of checked.problems) if (items.length > 0) log(`dropped: ${p}`);
+    const paths = checked.items;
+    for (const t of foldersToList(paths, routing)) {
+      const bucket = bucketOfOrigin.get(t.origin);
+      if (!bucket) continue;
+      const listed = await deps.listFolder(bucket, t.keyPrefix, s.maxListedObjects);
+      for (const e of listed.entries) inventory.push(keyToPath(e.key).path);
+      if (listed.complete) complete.push(...listingCompletePrefixes(routing, t.origin, t.keyPrefix));
+    }
+
+    const ids = event.Records.map((r) => r.messageId).sort();
+    const requestId = `sqs-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16)}`;
+    const sent: HandlerReport['sent'] = [];
+    const failures = new Set<string>(badMessages);
+    if (paths.length > 0) {
+      const plan = planInvalidation(paths, inventory.length > 0 ? { paths: inventory, completePrefixes: [...new Set(complete)] } : undefined, { maxOverInvalidation: s.maxOverInvalidation });
+      const at = new Date(now());
+      if (deps.publish) await deps.publish(requestPlannedMetrics(s.metricsNamespace, s.distributionId, plan.stats.requestedItems, at)).catch((e: Error) => log(`metrics: ${e.message}`));
+      const deadline = remainingMs ? now() + Math.max(0, remainingMs() - 10_000) : undefined;
+      let failed = false;
+      for (const batch of splitIntoBatches(plan.items, { paths: s.batchPaths, wildcards: s.batchWildcards })) {
+        const ref = callerReference(s.distributionId, batch, requestId);
+        const r = await sendWithBackoff(deps.api, s.distributionId, ref, batch, {
+          ...(deps.backoff ? { policy: deps.backoff } : { policy: DEFAULT_BACKOFF }),
+          sleep: deps.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))),
+          now,
+          ...(deps.random ? { random: deps.random } : {}),
+          ...(deadline !== undefined ? { deadline } : {}),
+          onRetry: (i) => log(`${ref}: ${i.error}; retrying in ${i.delayMs} ms`),
+        });
+        if (r.ok) sent.push({ callerReference: ref, invalidationId: r.invalidation.id, items: batch.length });
+        else {
+          failed = true;
+          sent.push({ callerReference: ref, items: batch.length, error: r.error });
+        }
+        if (deps.publish) {
+          await deps.publish(batchSentMetrics(s.metricsNamespace, s.distributionId, { paths: batch.length, billedPaths: 0, failed: !r.ok, at: new Date(now()) })).catch((e: Error) => log(`metrics: ${e.message}`));
+        }
+        if (!r.ok) break;
+      }
+      // Anything unsent: every message is retried (same ids, same CallerReferences for what went through).
+      if (failed) for (const r of event.Records) failures.add(r.messageId);
+    }
+    const report: HandlerReport = { requestId, requested: paths.length, sent, ignored, rejected };
+    log(JSON.stringify({ requestId, requested: paths.length, sent, ignored: ignored.length, rejected }));
+    return { batchItemFailures: [...failures].sort().map((itemIdentifier) => ({ itemIdentifier })), report };
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Lambda entry point of the invalidation pipeline (bundled by esbuild when the program runs; the
+ * AWS SDK v3 of the Node.js runtime is used, not bundled). Wires the real clients into
+ * `createHandler`: CloudFront (us-east-1), S3 (the function's Region) and CloudWatch (us-east-1,
+ * beside the other custom metrics).
+ */
+import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, type Invalidation } from '@aws-sdk/client-cloudfront';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { InvalidationApi, InvalidationDetail } from '../../lib/invalidation/api';
+import { METRICS_REGION } from '../../lib/invalidation/metrics';
+import { HANDLER_SETTINGS_VARIABLE, parseHandlerSettings } from '../../lib/invalidation/pipeline';
+import type { ObjectEntry } from '../../lib/invalidation/selection';
+import { createHandler, type SqsBatchResponse, type SqsEvent } from './handler';
+
+function detail(inv: Invalidation | undefined): InvalidationDetail {
+  if (!inv?.Id) throw new Error('CloudFront answered without an invalidation');
+  return { id: inv.Id, status: inv.Status ?? 'InProgress', createTime: inv.CreateTime ?? new Date(0), callerReference: inv.InvalidationBatch?.CallerReference ?? '', items: inv.InvalidationBatch?.Paths?.Items ?? [] };
+}
+
+/** A CloudFront client as the planner's `InvalidationApi`. */
+export function invalidationApi(cf: CloudFrontClient): InvalidationApi {
+  return {
+    create: async (distributionId, ref, items) =>
+      detail((await cf.send(new CreateInvalidationCommand({ DistributionId: distributionId, InvalidationBatch: { CallerReference: ref, Paths: { Quantity: items.length, Items: [...items] } } }))).Invalidation),
+    get: async (distributionId, id) => detail((await cf.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }))).Invalidation),
+    list: async (distributionId, marker) => {
+      const l = (await cf.send(new ListInvalidationsCommand({ DistributionId: distributionId, ...(marker ? { Marker: marker } : {}) }))).InvalidationList;
+      return { items: (l?.Items ?? []).map((i) => ({ id: i.Id ?? '', status: i.Status ?? '', createTime: i.CreateTime ?? new Date(0) })), ...(l?.IsTruncated && l.NextMarker ? { nextMarker: l.NextMarker } : {}) };
+    },
+  };
+}
+
+/** Lists up to `max` objects under a prefix (ListObjectsV2 pages of 1,000). */
+export function folderLister(s3: S3Client) {
+  return async (bucket: string, prefix: string, max: number): Promise<{ entries: ObjectEntry[]; complete: boolean }> => {
+    const entries: ObjectEntry[] = [];
+    let token: string | undefined;
+    do {
+      const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const o of r.Contents ?? []) if (o.Key !== undefined) entries.push(o.LastModified ? { key: o.Key, lastModified: o.LastModified } : { key: o.Key });
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      if (entries.length >= max && token) return { entries, complete: false };
+    } while (token);
+    return { entries, complete: true };
+  };
+}
+
+let cached: ReturnType<typeof createHandler> | undefined;
+
+function runtimeHandler(): ReturnType<typeof createHandler> {
+  if (cached) return cached;
+  const settings = parseHandlerSettings(process.env[HANDLER_SETTINGS_VARIABLE]);
+  const cw = new CloudWatchClient({ region: METRICS_REGION });
+  cached = createHandler({
+    settings,
+    api: invalidationApi(new CloudFrontClient({ region: 'us-east-1' })),
+    listFolder: folderLister(new S3Client({})),
+    publish: async (input) => {
+      await cw.send(new PutMetricDataCommand({ Namespace: input.Namespace, MetricData: input.MetricData.map((d) => ({ ...d, Dimensions: [...d.Dimensions] })) }));
+    },
+  });
+  return cached;
+}
+
+/** The Lambda handler (SQS event source with ReportBatchItemFailures). */
+export async function handler(event: SqsEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<SqsBatchResponse> {
+  const { batchItemFailures } = await runtimeHandler()(event, context?.getRemainingTimeInMillis?.bind(context));
+  return { batchItemFailures };
+}

@@ -1,0 +1,12 @@
+/**
+ * Image optimization: formats, the variant key scheme, the edge's negotiation rule, the quality search,
+ * settings, manifests and the sharp transforms.
+ */
+export * from './formats';
+export * from './negotiation';
+export * from './variant-keys';
+export * from './quality-search';
+export * from './settings';
+export * from './manifest';
+export * from './transform';
+export * from './edge-runtime';

@@ -1,0 +1,39 @@
+/**
+ * The invalidation cost model (spec §8.5), as the planner and the reports use it. The price rule
+ * itself is lib/semantics `invalidationCostUsd` / `INVALIDATION_LIMITS`; this module only adds the
+ * month boundaries and the split of a plan's paths into free and billed ones.
+ */
+import { INVALIDATION_LIMITS, invalidationCostUsd } from '../semantics';
+
+/** How a number of paths is billed given the paths already submitted this month. */
+export interface PathBill {
+  /** Paths counted (wildcards and `#tag` items count as one each). */
+  readonly paths: number;
+  /** Of those, paths within the account's free 1,000 a month. */
+  readonly freePaths: number;
+  /** Of those, paths billed at $0.005 each. */
+  readonly billedPaths: number;
+  /** Cost in USD (exact to the cent). */
+  readonly usd: number;
+}
+
+/**
+ * Splits `paths` into free and billed paths given `monthToDatePaths` already submitted this month
+ * (spec §8.5: the first 1,000 paths a month are free, then $0.005 a path).
+ */
+export function billPaths(paths: number, monthToDatePaths: number): PathBill {
+  const usd = invalidationCostUsd(paths, monthToDatePaths);
+  const freeLeft = Math.max(0, INVALIDATION_LIMITS.freePathsPerMonth - monthToDatePaths);
+  const freePaths = Math.min(paths, freeLeft);
+  return { paths, freePaths, billedPaths: paths - freePaths, usd };
+}
+
+/** Start of the billing month (UTC) that contains `at`. */
+export function monthStartUtc(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+/** Formats USD for reports, rounded to the cent: `$0.00`, `$45.00`. */
+export function formatUsd(usd: number): string {
+  return `$${usd.toFixed(2)}`;
+}

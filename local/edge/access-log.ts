@@ -1,0 +1,182 @@
+/**
+ * CloudFront standard access logs (legacy, v1) in the real format (spec §11): `#Version` and `#Fields`
+ * header lines, then one tab-separated line of 33 fields per request, `-` for empty values, times in
+ * UTC. Files are named like CloudFront's, `<distribution id>.<YYYY-MM-DD-HH>.<unique id>`, one per hour
+ * (and per writer), so the simulator and the report read them unchanged.
+ *
+ * Source: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html
+ */
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The 33 fields of a standard log line, in order (spec §11). */
+export const STANDARD_LOG_FIELDS = Object.freeze([
+  'date', 'time', 'x-edge-location', 'sc-bytes', 'c-ip', 'cs-method', 'cs(Host)', 'cs-uri-stem', 'sc-status',
+  'cs(Referer)', 'cs(User-Agent)', 'cs-uri-query', 'cs(Cookie)', 'x-edge-result-type', 'x-edge-request-id',
+  'x-host-header', 'cs-protocol', 'cs-bytes', 'time-taken', 'x-forwarded-for', 'ssl-protocol', 'ssl-cipher',
+  'x-edge-response-result-type', 'cs-protocol-version', 'fle-status', 'fle-encrypted-fields', 'c-port',
+  'time-to-first-byte', 'x-edge-detailed-result-type', 'sc-content-type', 'sc-content-len', 'sc-range-start',
+  'sc-range-end',
+] as const);
+
+export const LOG_HEADER = `#Version: 1.0\n#Fields: ${STANDARD_LOG_FIELDS.join(' ')}\n`;
+
+/** One request as the edge logs it. */
+export interface AccessLogRecord {
+  /** When the request arrived, epoch ms. */
+  readonly startMs: number;
+  readonly edgeLocation: string;
+  /** Bytes sent to the viewer, headers included. */
+  readonly scBytes: number;
+  readonly clientIp: string;
+  readonly clientPort: number;
+  readonly method: string;
+  /** The distribution's domain name (`cs(Host)`). */
+  readonly distributionDomain: string;
+  /** The Host header the viewer sent (`x-host-header`). */
+  readonly hostHeader: string;
+  readonly uriStem: string;
+  /** Raw query without `?`; empty for none. */
+  readonly uriQuery: string;
+  readonly status: number;
+  readonly referer?: string | undefined;
+  readonly userAgent?: string | undefined;
+  readonly resultType: string;
+  readonly responseResultType: string;
+  readonly detailedResultType: string;
+  readonly requestId: string;
+  readonly protocol: 'http' | 'https';
+  readonly protocolVersion: string;
+  /** Bytes of the request (line, headers, body). */
+  readonly csBytes: number;
+  readonly timeTakenMs: number;
+  readonly timeToFirstByteMs: number;
+  readonly contentType?: string | undefined;
+  readonly contentLength?: number | undefined;
+  readonly rangeStart?: number | undefined;
+  readonly rangeEnd?: number | undefined;
+}
+
+/** Percent-encodes what a log field cannot hold raw: whitespace, control and non-ASCII characters, quotes and backslashes. */
+const NEEDS_ESCAPE = /[^\x21-\x7e]|["\\]/u;
+
+export function logEscape(s: string | undefined): string {
+  if (s === undefined || s === '') return '-';
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(/[^\x21-\x7e]|["\\]/gu, (c) => encodeURIComponent(c).replace(/[!'()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** Milliseconds as seconds with three decimals ("0.012"), without toFixed. */
+function seconds(ms: number): string {
+  const r = Math.max(0, Math.round(ms));
+  const frac = r % 1000;
+  return `${(r - frac) / 1000}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
+}
+
+/** One tab-separated log line (without the newline), fields in {@link STANDARD_LOG_FIELDS} order. */
+let lastSecond = NaN;
+let lastDateTime: [string, string] = ['', ''];
+
+/** `date` and `time` fields (UTC) of an instant, cached per second. */
+function dateTime(ms: number): [string, string] {
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastSecond) {
+    const d = new Date(sec * 1000);
+    lastSecond = sec;
+    lastDateTime = [
+      `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
+      `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
+    ];
+  }
+  return lastDateTime;
+}
+
+export function formatLogLine(r: AccessLogRecord): string {
+  const [date, time] = dateTime(r.startMs);
+  const https = r.protocol === 'https';
+  const T = '\t';
+  return date + T + time + T + r.edgeLocation + T + r.scBytes + T + r.clientIp + T + r.method + T + r.distributionDomain + T +
+    logEscape(r.uriStem) + T + r.status + T + logEscape(r.referer) + T + logEscape(r.userAgent) + T + logEscape(r.uriQuery) + T +
+    '-' + T + r.resultType + T + r.requestId + T + logEscape(r.hostHeader) + T + r.protocol + T + r.csBytes + T +
+    seconds(r.timeTakenMs) + T + '-' + T + (https ? 'TLSv1.3' : '-') + T + (https ? 'TLS_AES_128_GCM_SHA256' : '-') + T +
+    r.responseResultType + T + r.protocolVersion + T + '-' + T + '-' + T + r.clientPort + T + seconds(r.timeToFirstByteMs) + T +
+    r.detailedResultType + T + logEscape(r.contentType) + T + (r.contentLength === undefined ? '-' : r.contentLength) + T +
+    (r.rangeStart === undefined ? '-' : r.rangeStart) + T + (r.rangeEnd === undefined ? '-' : r.rangeEnd);
+}
+
+/** The hour bucket of a file name, `YYYY-MM-DD-HH` (UTC). */
+export function hourBucket(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-${pad(d.getUTCHours())}`;
+}
+
+/** Lines buffered before they are appended to their file. */
+const BATCH_LINES = 256;
+
+/**
+ * Buffers log lines and appends them to hourly files in `dir`, in batches of {@link BATCH_LINES}, on
+ * `flush()`, every `flushIntervalMs` (timer) and on `close()`.
+ */
+export class AccessLogWriter {
+  private readonly pending = new Map<string, string[]>();
+  private readonly timer?: NodeJS.Timeout;
+  private readonly unique: string;
+  /** Lines written since start. */
+  linesWritten = 0;
+
+  constructor(readonly dir: string, readonly distributionId: string, opts: { flushIntervalMs?: number; uniqueId?: string } = {}) {
+    mkdirSync(dir, { recursive: true });
+    this.unique = opts.uniqueId ?? `LOCAL${process.pid.toString(36).toUpperCase()}${Date.now().toString(36).toUpperCase()}`;
+    const every = opts.flushIntervalMs ?? 1000;
+    if (every > 0) {
+      this.timer = setInterval(() => this.flush(), every);
+      this.timer.unref();
+    }
+  }
+
+  /** The file that holds lines of the hour containing `ms`. */
+  fileFor(ms: number): string {
+    return join(this.dir, `${this.distributionId}.${hourBucket(ms)}.${this.unique}`);
+  }
+
+  private lastHour = NaN;
+  private lastFile = '';
+
+  write(r: AccessLogRecord): void {
+    const hour = Math.floor(r.startMs / 3_600_000);
+    if (hour !== this.lastHour) {
+      this.lastHour = hour;
+      this.lastFile = this.fileFor(r.startMs);
+    }
+    const file = this.lastFile;
+    let lines = this.pending.get(file);
+    if (lines === undefined) {
+      lines = [];
+      this.pending.set(file, lines);
+    }
+    lines.push(formatLogLine(r));
+    // write small batches often: lines held for a second would survive into the old generation and
+    // make garbage collection, not logging, the cost of a busy edge
+    if (lines.length >= BATCH_LINES) this.flush();
+  }
+
+  /** Appends every buffered line to its file (creating files with the header lines). */
+  flush(): void {
+    for (const [file, lines] of this.pending) {
+      if (lines.length === 0) continue;
+      const head = existsSync(file) ? '' : LOG_HEADER;
+      appendFileSync(file, `${head}${lines.join('\n')}\n`);
+      this.linesWritten += lines.length;
+    }
+    this.pending.clear();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.flush();
+  }
+}

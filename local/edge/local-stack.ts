@@ -1,0 +1,107 @@
+/**
+ * Starts the whole local CloudFront stack for a plan: s3rver with the plan's buckets (optionally
+ * seeded with sample content), the metadata/API origin, and the edge with one server per edge
+ * location. `close()` stops everything. Used by `npm run local`, the tests and the benchmarks.
+ */
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { Plan } from '../../lib/plan';
+import { distributionModelFromPlan, type DistributionModel } from '../../lib/warming/distribution-model';
+import { startApiOrigin, type ApiOrigin } from '../origins/api-origin';
+import { localS3Client, startS3Origin, type S3OriginServer } from '../origins/s3-origin';
+import { sampleContent, seedSampleContent, type SampleBucket, type SampleContentOptions } from '../origins/sample-content';
+import { LocalEdge, type LocalEdgeOptions } from './edge';
+
+export interface LocalStackOptions {
+  readonly plan: Plan;
+  /** Edge locations. @default ['IAD89-C1', 'FRA56-C1'] */
+  readonly pops?: readonly string[];
+  /** Port of the first edge location (the others follow); 0 = ephemeral. @default 0 */
+  readonly edgePort?: number;
+  readonly s3Port?: number;
+  readonly apiPort?: number;
+  /** Folder of the S3 objects (kept between runs); a temporary one when absent. */
+  readonly s3Directory?: string;
+  /** Use this S3-compatible endpoint (e.g. LocalStack) instead of starting s3rver. */
+  readonly s3Endpoint?: string;
+  /** Seed the buckets with sample content. */
+  readonly seed?: boolean | SampleContentOptions;
+  /** Everything else the edge takes (clock, logDir, capacities, …). */
+  readonly edge?: Omit<LocalEdgeOptions, 'model' | 'origins' | 'pops'>;
+}
+
+export interface LocalStack {
+  readonly model: DistributionModel;
+  readonly edge: LocalEdge;
+  readonly edges: readonly { pop: string; port: number; url: string }[];
+  readonly s3Endpoint: string;
+  readonly api: ApiOrigin;
+  /** Bucket names by sample role (primary buckets from the plan outputs). */
+  readonly buckets: Readonly<Record<SampleBucket, string>>;
+  readonly seeded: number;
+  close(): Promise<void>;
+}
+
+type Json = Record<string, any>;
+
+/** Primary and replica bucket names from the plan outputs (`buckets.<origin>.name`, `.replicaName`). */
+export function planBuckets(plan: Plan): { primary: Record<SampleBucket, string>; all: string[] } {
+  const b = (plan.outputs as Json).buckets as Record<string, { name: string; replicaName?: string }> | undefined;
+  const primary = {} as Record<SampleBucket, string>;
+  const all: string[] = [];
+  for (const role of ['video', 'images', 'static'] as const) {
+    const entry = b?.[role];
+    if (!entry) continue;
+    primary[role] = entry.name;
+    all.push(entry.name);
+    if (entry.replicaName) all.push(entry.replicaName);
+  }
+  return { primary, all };
+}
+
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const model = distributionModelFromPlan(opts.plan);
+  const { primary, all } = planBuckets(opts.plan);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    let s3: S3OriginServer | undefined;
+    let s3Endpoint = opts.s3Endpoint;
+    if (s3Endpoint === undefined) {
+      s3 = await startS3Origin({ buckets: all, ...(opts.s3Directory ? { directory: opts.s3Directory } : {}), ...(opts.s3Port !== undefined ? { port: opts.s3Port } : {}) });
+      closers.push(() => s3!.close());
+      s3Endpoint = s3.endpoint;
+    }
+    let seeded = 0;
+    if (opts.seed) {
+      const client = localS3Client(s3Endpoint);
+      if (opts.s3Endpoint !== undefined) {
+        // an external endpoint (LocalStack) may not have the buckets yet
+        for (const bucket of all) {
+          await client.send(new CreateBucketCommand({ Bucket: bucket })).catch((e: { name?: string }) => {
+            if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
+          });
+        }
+      }
+      const objects = sampleContent(typeof opts.seed === 'object' ? opts.seed : {});
+      const tagKey = (model.cacheTagHeader ?? 'x-amz-meta-cache-tags').replace(/^x-amz-meta-/, '');
+      seeded = await seedSampleContent(client, primary, objects, tagKey);
+      client.destroy();
+    }
+    const api = await startApiOrigin(opts.apiPort !== undefined ? { port: opts.apiPort } : {});
+    closers.push(() => api.close());
+    const edge = new LocalEdge({
+      ...opts.edge,
+      model,
+      origins: { s3Endpoint, defaultCustom: api.url },
+      pops: opts.pops ?? ['IAD89-C1', 'FRA56-C1'],
+    });
+    closers.push(() => edge.close());
+    const edges = await edge.listenAll(opts.edgePort ?? 0);
+    return { model, edge, edges, s3Endpoint, api, buckets: primary, seeded, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * npm run compression -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] [--prefix static/]
+ * Lists the static objects, predicts with the CloudFront semantics module which ones the edge compresses
+ * and why the others are not, measures gzip and Brotli savings, estimates bytes and dollars a month, and
+ * with --precompress stores Brotli 11 / gzip 9 copies where they beat edge compression.
+ * docs/images-and-compression.md explains the figures and how the copies are kept apart in the cache.
+ */
+import { DEFAULT_STATIC_VOLUME, TEXT_SAVINGS_TARGET, type StaticVolume } from '../lib/compression';
+import { InputError } from '../lib/errors';
+import { formatPercent, renderTable } from '../lib/format/table';
+import { PRICE_REGION_GROUPS, type PriceRegionGroup } from '../lib/semantics/pricing';
+import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec } from './lib/cli';
+import { startProgress } from './lib/progress';
+import { analyzeStaticObjects, checkProblems, type CompressionReport } from './images/compression-run';
+import { openSource } from './images/source';
+
+const USAGE = 'npm run compression --';
+
+const spec = {
+  usage: USAGE,
+  summary: 'Shows which static objects CloudFront compresses and why not, the gzip/Brotli savings and their monthly value; optionally writes precompressed copies.',
+  options: {
+    ...STACK_SOURCE_OPTIONS,
+    dir: { type: 'string' },
+    endpoint: { type: 'string' },
+    prefix: { type: 'string' },
+    precompress: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'requests-per-month': { type: 'string' },
+    'price-group': { type: 'string' },
+    check: { type: 'boolean' },
+    json: { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  help: {
+    ...STACK_SOURCE_HELP,
+    dir: 'analyze a local folder laid out like the static bucket (Content-Type from extensions)',
+    endpoint: 'S3 endpoint URL (s3rver, LocalStack); AWS_ENDPOINT_URL[_S3] also works',
+    prefix: 'key prefix to analyze (default static/)',
+    precompress: 'write Brotli 11 (.br) and gzip 9 (.gz) copies with Content-Encoding where they beat the edge',
+    'dry-run': 'with --precompress: list the copies, write nothing',
+    'requests-per-month': `static requests a month for the savings estimate (default ${DEFAULT_STATIC_VOLUME.requestsPerMonth})`,
+    'price-group': `price group of the transfer (default ${DEFAULT_STATIC_VOLUME.priceGroup}; ${PRICE_REGION_GROUPS.join(', ')})`,
+    check: `exit 1 when a text object is left uncompressed for a fixable reason or text saves under ${100 * TEXT_SAVINGS_TARGET} %`,
+    json: 'write the full analysis as JSON to this file',
+    quiet: 'no progress bar',
+  },
+  examples: [
+    'npm run compression -- --stack prod --prefix static/',
+    'npm run compression -- --dir ./dist --prefix static/ --precompress --dry-run',
+    'npm run compression -- --outputs outputs.json --endpoint http://127.0.0.1:4569 --json compression.json',
+  ],
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+function parseVolume(values: Record<string, unknown>): StaticVolume {
+  const problems: string[] = [];
+  let volume: StaticVolume = DEFAULT_STATIC_VOLUME;
+  const rpm = values['requests-per-month'] as string | undefined;
+  if (rpm !== undefined) {
+    const n = /^\d+$/.test(rpm) ? Number(rpm) : NaN;
+    if (!(n >= 1 && Number.isSafeInteger(n))) problems.push(`--requests-per-month must be a whole number ≥ 1, got '${rpm}'.`);
+    else volume = { ...volume, requestsPerMonth: n };
+  }
+  const group = values['price-group'] as string | undefined;
+  if (group !== undefined) {
+    if (!(PRICE_REGION_GROUPS as readonly string[]).includes(group)) problems.push(`--price-group must be one of ${PRICE_REGION_GROUPS.join(', ')}, got '${group}'.`);
+    else volume = { ...volume, priceGroup: group as PriceRegionGroup };
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return volume;
+}
+
+const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+function printReport(r: CompressionReport): void {
+  const t = r.totals;
+  console.log(`${t.objects} objects (${kb(t.bytes)}) under ${r.source}/${r.prefix}: ${t.compressed} compressed by CloudFront for a browser, ${t.objects - t.compressed} not.`);
+  const notCompressed = r.objects.filter((o) => !o.edge.compressed);
+  if (notCompressed.length > 0) {
+    console.log('\nNot compressed, and why:');
+    console.log(renderTable(['key', 'bytes', 'Content-Type', 'reason', 'fix'], notCompressed.map((o) => [
+      o.key, String(o.bytes), o.contentType ?? '-', o.copyOf ? `precompressed copy (${o.contentEncoding})` : o.edge.reason, o.fix ?? '-',
+    ]), ['left', 'right']));
+  }
+  if (t.measured.objects > 0) {
+    const s = t.savedShare;
+    console.log(`\nMeasured on ${t.measured.objects} text objects (${kb(t.measured.bytes)}):`);
+    console.log(renderTable(['encoding', 'bytes', 'saved'], [
+      ['gzip 6 (edge, assumed)', kb(t.measured.gzipEdge), formatPercent(s.gzipEdge)],
+      ['Brotli 5 (edge, assumed)', kb(t.measured.brotliEdge), formatPercent(s.brotliEdge)],
+      ['gzip 9 (precompressed)', kb(t.measured.gzipMax), formatPercent(s.gzipMax)],
+      ['Brotli 11 (precompressed)', kb(t.measured.brotliMax), formatPercent(s.brotliMax)],
+    ], ['left', 'right', 'right']));
+  }
+  const m = r.monthly;
+  console.log(`\nA month at ${r.volume.requestsPerMonth.toLocaleString('en-US')} static requests (${r.volume.priceGroup} prices, at the margin of ${Math.round(r.volume.monthlyTransferGb).toLocaleString('en-US')} GB/month):`);
+  console.log(renderTable(['', 'bytes', 'USD'], [
+    ['saved by edge compression', gb(m.savedByEdge.bytes), usd(m.savedByEdge.usd)],
+    ['saved on top by precompressed copies', gb(m.savedByPrecompression.bytes), usd(m.savedByPrecompression.usd)],
+    ['lost to text left uncompressed (fixable)', gb(m.lostToUncompressedText.bytes), usd(m.lostToUncompressedText.usd)],
+  ], ['left', 'right', 'right']));
+  if (r.copies.length > 0) console.log(`\n${r.dryRun ? 'Would write' : 'Wrote'} ${r.copies.length} precompressed copies: ${r.copies.map((c) => c.key).join(', ')}`);
+  else if (t.precompressRecommended > 0) console.log(`\n${t.precompressRecommended} objects would gain from precompression; run with --precompress.`);
+}
+
+runMain(async () => {
+  const { values } = parseCommandLine(spec);
+  const volume = parseVolume(values);
+  if (values['dry-run'] && !values.precompress) throw new InputError(`--dry-run only applies to --precompress (the analysis itself writes nothing); see '${USAGE} --help'.`);
+  const { store, catalog } = await openSource(values as Record<string, string | undefined>, 'static', USAGE);
+  const report = await analyzeStaticObjects({
+    store, catalog, prefix: (values.prefix as string | undefined) ?? 'static/', volume,
+    precompress: values.precompress === true, dryRun: values['dry-run'] === true,
+    progress: startProgress('compression', 0, { quiet: values.quiet === true }),
+  });
+  printReport(report);
+  if (values.json) writeJsonFile(values.json as string, report);
+  if (values.check) {
+    const problems = checkProblems(report);
+    if (problems.length > 0) throw new CheckFailed(problems.map((p) => `check failed: ${p}`).join('\n'));
+  }
+});

@@ -1,0 +1,205 @@
+/**
+ * Where the image and compression scripts read and write objects: an S3 bucket (the stack's, or any
+ * bucket behind --endpoint / AWS_ENDPOINT_URL such as s3rver or LocalStack) or a local folder laid out
+ * like the bucket. Both take the same keys; the folder derives Content-Type and Content-Encoding from
+ * extensions, as an uploader that sets them from the file name would.
+ */
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { mediaTypeForKey, precompressedCopyOf } from '../../lib/compression/media-types';
+import { InputError } from '../../lib/errors';
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  /** S3 ETag without quotes; absent for local files. */
+  readonly etag?: string;
+}
+
+export interface StoredObject {
+  readonly body: Buffer;
+  readonly contentType?: string;
+  readonly contentEncoding?: string;
+  readonly cacheControl?: string;
+  readonly etag?: string;
+}
+
+export interface PutOptions {
+  readonly contentType: string;
+  readonly cacheControl?: string;
+  readonly contentEncoding?: string;
+}
+
+export interface ObjectStore {
+  /** `s3://bucket` or the folder path, for messages. */
+  readonly label: string;
+  /** Every object under `prefix`, in key order. */
+  list(prefix: string): Promise<ListedObject[]>;
+  /** The object, or undefined when there is none. */
+  get(key: string): Promise<StoredObject | undefined>;
+  /** The object's metadata without its body (`body` is empty), or undefined when there is none. */
+  head(key: string): Promise<StoredObject | undefined>;
+  put(key: string, body: Buffer, opts: PutOptions): Promise<void>;
+}
+
+/** Checks `--endpoint`: an http(s) URL. */
+export function validateEndpoint(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InputError(`--endpoint '${endpoint}' is not a URL; give one such as http://127.0.0.1:4569.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`--endpoint '${endpoint}' must be an http:// or https:// URL.`);
+  return endpoint;
+}
+
+/**
+ * An S3 client for the bucket's Region. With an endpoint (flag or AWS_ENDPOINT_URL[_S3], which the SDK
+ * reads itself) requests use path-style addressing, which local S3 servers need.
+ */
+export function createS3Client(region: string, endpoint?: string): S3Client {
+  const custom = endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  return new S3Client({ region, ...(endpoint ? { endpoint } : {}), ...(custom ? { forcePathStyle: true } : {}), requestChecksumCalculation: 'WHEN_REQUIRED' });
+}
+
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT']);
+
+/** Rethrows an S3 failure the user can fix (bucket, permission, credentials, endpoint) as an InputError. */
+export function explainS3Error(e: unknown, action: string, bucket: string): never {
+  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const name = err.name ?? '';
+  const said = (err.message ?? '').split('\n')[0] ?? '';
+  if (name === 'NoSuchBucket') throw new InputError(`bucket '${bucket}' does not exist (${said}); check the stack outputs or --endpoint.`);
+  if (name === 'AccessDenied' || err.$metadata?.httpStatusCode === 403) {
+    throw new InputError(`missing permission ${action} on bucket '${bucket}' (AWS said: ${said}); grant it to the caller's role.`);
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(said)) {
+    throw new InputError(`no AWS credentials to call ${action}; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (any values for a local --endpoint).`);
+  }
+  if (NETWORK.has(err.code ?? '') || NETWORK.has(name)) {
+    throw new InputError(`cannot reach S3 for ${action} on '${bucket}' (${err.code ?? name}: ${said}); check --endpoint / AWS_ENDPOINT_URL and the network.`);
+  }
+  throw e;
+}
+
+export class S3ObjectStore implements ObjectStore {
+  readonly label: string;
+  constructor(private readonly client: S3Client, readonly bucket: string) {
+    this.label = `s3://${bucket}`;
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    const out: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }))
+        .catch((e: unknown) => explainS3Error(e, 's3:ListBucket', this.bucket));
+      for (const o of page.Contents ?? []) {
+        if (!o.Key || o.Key.endsWith('/')) continue;
+        out.push({ key: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}) });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const body = Buffer.from(await r.Body!.transformToByteArray());
+      return {
+        body,
+        ...(r.ContentType ? { contentType: r.ContentType } : {}),
+        ...(r.ContentEncoding ? { contentEncoding: r.ContentEncoding } : {}),
+        ...(r.CacheControl ? { cacheControl: r.CacheControl } : {}),
+        ...(r.ETag ? { etag: r.ETag.replace(/"/g, '') } : {}),
+      };
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+      return explainS3Error(e, 's3:GetObject', this.bucket);
+    }
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    try {
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        body: Buffer.alloc(0),
+        ...(r.ContentType ? { contentType: r.ContentType } : {}),
+        ...(r.ContentEncoding ? { contentEncoding: r.ContentEncoding } : {}),
+        ...(r.CacheControl ? { cacheControl: r.CacheControl } : {}),
+        ...(r.ETag ? { etag: r.ETag.replace(/"/g, '') } : {}),
+      };
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+      return explainS3Error(e, 's3:GetObject', this.bucket);
+    }
+  }
+
+  async put(key: string, body: Buffer, opts: PutOptions): Promise<void> {
+    await this.client.send(new PutObjectCommand({
+      Bucket: this.bucket, Key: key, Body: body, ContentType: opts.contentType,
+      ...(opts.cacheControl ? { CacheControl: opts.cacheControl } : {}),
+      ...(opts.contentEncoding ? { ContentEncoding: opts.contentEncoding } : {}),
+    })).catch((e: unknown) => explainS3Error(e, 's3:PutObject', this.bucket));
+  }
+}
+
+/** A local folder standing in for a bucket: key `a/b.jpg` is file `<root>/a/b.jpg`. */
+export class DirObjectStore implements ObjectStore {
+  readonly root: string;
+  readonly label: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+    if (!existsSync(this.root) || !statSync(this.root).isDirectory()) throw new InputError(`--dir '${root}' is not a folder; give the folder that holds the objects (laid out like the bucket).`);
+    this.label = this.root;
+  }
+
+  private file(key: string): string {
+    const f = resolve(this.root, key);
+    if (f !== this.root && !f.startsWith(this.root + sep)) throw new InputError(`key '${key}' points outside ${this.root}.`);
+    return f;
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    const out: ListedObject[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile() && !e.name.endsWith('.tmp')) {
+          const key = relative(this.root, p).split(sep).join('/');
+          if (key.startsWith(prefix)) out.push({ key, size: statSync(p).size });
+        }
+      }
+    };
+    walk(this.root);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const meta = await this.head(key);
+    return meta && { ...meta, body: readFileSync(this.file(key)) };
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    const f = this.file(key);
+    if (!existsSync(f) || !statSync(f).isFile()) return undefined;
+    const copy = precompressedCopyOf(key);
+    const contentType = mediaTypeForKey(copy ? copy.sourceKey : key);
+    return { body: Buffer.alloc(0), ...(contentType ? { contentType } : {}), ...(copy ? { contentEncoding: copy.encoding } : {}) };
+  }
+
+  async put(key: string, body: Buffer): Promise<void> {
+    const f = this.file(key);
+    mkdirSync(dirname(f), { recursive: true });
+    const tmp = `${f}.${process.pid}.tmp`;
+    writeFileSync(tmp, body);
+    renameSync(tmp, f);
+  }
+}

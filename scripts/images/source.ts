@@ -1,0 +1,47 @@
+/**
+ * Opens the object store a script works on: `--dir <folder>`, or the stack's bucket from exactly one of
+ * --stack / --plan / --outputs (lib/outputs.ts `buckets.<name>`), reached through --endpoint or
+ * AWS_ENDPOINT_URL when given. Also returns the catalog the stack's behaviors come from.
+ */
+import { resolveCatalog, type Catalog } from '../../lib/catalog';
+import { InputError } from '../../lib/errors';
+import { loadStackSource } from '../lib/cli';
+import { createS3Client, DirObjectStore, S3ObjectStore, validateEndpoint, type ObjectStore } from './object-store';
+
+export interface SourceFlags {
+  readonly dir?: string;
+  readonly stack?: string;
+  readonly plan?: string;
+  readonly outputs?: string;
+  readonly endpoint?: string;
+}
+
+export interface OpenedSource {
+  readonly store: ObjectStore;
+  /** The stack's catalog (its config overrides applied) when a plan was built or read; the built-in catalog otherwise. */
+  readonly catalog: Catalog;
+}
+
+export async function openSource(flags: SourceFlags, bucket: 'images' | 'static', usage: string): Promise<OpenedSource> {
+  const endpoint = validateEndpoint(flags.endpoint);
+  const stackFlags = (['stack', 'plan', 'outputs'] as const).filter((k) => flags[k] !== undefined);
+  if (flags.dir !== undefined) {
+    if (stackFlags.length > 0 || endpoint !== undefined) {
+      throw new InputError(`--dir reads a local folder; drop ${[...stackFlags.map((k) => `--${k}`), ...(endpoint ? ['--endpoint'] : [])].join(' and ')}, or drop --dir to use the stack's ${bucket} bucket; see '${usage} --help'.`);
+    }
+    return { store: new DirObjectStore(flags.dir), catalog: resolveCatalog() };
+  }
+  if (stackFlags.length === 0) {
+    throw new InputError(`give the ${bucket} objects' location: --dir <folder>, or one of --stack <name>, --plan <file>, --outputs <file>; see '${usage} --help'.`);
+  }
+  const source = await loadStackSource(flags, usage);
+  const b = source.outputs.buckets?.[bucket];
+  if (!b?.name) throw new InputError(`${source.label} has no buckets.${bucket}.name output; regenerate it from this project's stack.`);
+  let catalog = resolveCatalog();
+  if (source.plan) {
+    // Loaded lazily like the plan builder: it pulls in the Pulumi runtime.
+    const { validateStackFileConfig } = await import('../../plan/run-plan');
+    catalog = validateStackFileConfig(source.plan.stack, source.plan.config).catalog;
+  }
+  return { store: new S3ObjectStore(createS3Client(b.region || source.outputs.region, endpoint), b.name), catalog };
+}

@@ -1,0 +1,96 @@
+/**
+ * npm run invalidate -- [--stack X | --plan f | --outputs f] <subcommand> [options]
+ *
+ * Safe, cheap, observable CloudFront invalidation (docs/invalidation.md): submit (default), worker,
+ * status, schedule, rollback, retry. The distribution id and bucket names come from the stack
+ * outputs; `--endpoint` / AWS_ENDPOINT_URL target LocalStack or the local CloudFront endpoint.
+ */
+import { InputError } from '../lib/errors';
+import { parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
+import { RETRY_SPEC, retryCommand, SCHEDULE_SPEC, scheduleCommand, STATUS_SPEC, statusCommand, WORKER_SPEC, workerCommand } from './invalidation/commands';
+import { createContext, USAGE, type CommandDeps, type Context } from './invalidation/context';
+import { ROLLBACK_SPEC, rollbackCommand } from './invalidation/rollback';
+import { SUBMIT_SPEC, submitCommand } from './invalidation/submit';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+interface Subcommand {
+  readonly spec: CommandSpec<Options>;
+  run(v: Values, positionals: string[], ctx: Context, deps: CommandDeps): Promise<number>;
+}
+
+const readStdin = (): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+
+export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  submit: { spec: SUBMIT_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx, d) => submitCommand(v, p, ctx, d.readStdin ?? readStdin) },
+  worker: { spec: WORKER_SPEC as unknown as CommandSpec<Options>, run: (v, _p, ctx) => workerCommand(v, ctx) },
+  status: { spec: STATUS_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => statusCommand(v, p, ctx) },
+  schedule: { spec: SCHEDULE_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => scheduleCommand(v, p, ctx) },
+  rollback: { spec: ROLLBACK_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => rollbackCommand(v, p, ctx) },
+  retry: { spec: RETRY_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => retryCommand(v, p, ctx) },
+};
+
+const OVERVIEW = `Usage: ${USAGE} [--stack X | --plan f | --outputs f] <subcommand> [options]
+
+Safe, cheap and observable CloudFront invalidation (docs/invalidation.md).
+
+Subcommands:
+  submit [paths...]   validate, plan (dedupe, wildcards by cost) and send; the default when paths come first
+  worker              run the durable queue: --at requests, cron schedules, retries, polling
+  status [id]         queued requests and recent invalidations, or one of them (--wait)
+  schedule add|list|remove   cron schedules for the worker
+  rollback --to <time|versionId> <paths...>   restore earlier S3 versions and invalidate them
+  retry <request-id>  send a request's failed batches again
+
+'${USAGE} <subcommand> --help' lists a subcommand's options.
+Exit codes: 0 success, 1 a check failed, 2 bad input.`;
+
+/** Option names that take a value, across every subcommand (to find the subcommand among the arguments). */
+const VALUE_OPTIONS = new Set(Object.values(SUBCOMMANDS).flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`)));
+
+/** Splits argv into the subcommand and the rest; paths first (`/a`, `#tag`, `-`) mean submit. */
+export function splitSubcommand(argv: readonly string[]): { name: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('--')) {
+      if (VALUE_OPTIONS.has(a)) i++;
+      continue;
+    }
+    if (a !== '-' && a.startsWith('-')) continue;
+    if (SUBCOMMANDS[a]) return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    if (a === '-' || a.startsWith('/') || a.startsWith('#')) return { name: 'submit', rest: [...argv] };
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { name: undefined, rest: [...argv] };
+}
+
+/** Runs the command line; returns the exit code (errors are thrown for runMain). */
+export async function main(argv: readonly string[], deps: CommandDeps = {}): Promise<number> {
+  const { name, rest } = splitSubcommand(argv);
+  if (name === undefined) {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      (deps.out ?? console.log)(OVERVIEW);
+      return 0;
+    }
+    throw new InputError(`give a subcommand: ${Object.keys(SUBCOMMANDS).join(', ')}; see '${USAGE} --help'.`);
+  }
+  const sub = SUBCOMMANDS[name];
+  if (!sub) throw new InputError(`unknown subcommand '${name}'; use one of ${Object.keys(SUBCOMMANDS).join(', ')} (see '${USAGE} --help').`);
+  const { values, positionals } = parseCommandLine(sub.spec, rest);
+  if (!sub.spec.allowPositionals && positionals.length > 0) throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; see '${USAGE} ${name} --help'.`);
+  const ctx = await createContext(values as Values, deps);
+  try {
+    return await sub.run(values as Values, positionals, ctx, deps);
+  } finally {
+    ctx.close();
+  }
+}
+
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

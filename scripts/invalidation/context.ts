@@ -1,0 +1,145 @@
+/**
+ * What every `npm run invalidate` subcommand shares: the common options, the stack outputs
+ * (`--stack | --plan | --outputs`), the AWS clients (or ones a test passes in), the queue file,
+ * metrics and output streams.
+ */
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { resolve } from 'node:path';
+import { InputError } from '../../lib/errors';
+import { buildRouting, customNamespace, METRICS_REGION, type InvalidationApi, type MetricInput, type Routing } from '../../lib/invalidation';
+import type { StackOutputs } from '../../lib/outputs';
+import { loadStackSource, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, type StackSource } from '../lib/cli';
+import { cloudFrontApi, cloudFrontClient, cloudWatchClient, putMetrics, s3Client, type AwsOptions } from './aws';
+import { QueueStore } from './queue-store';
+
+export const USAGE = 'npm run invalidate --';
+
+/** Options of every subcommand. */
+export const COMMON_OPTIONS = {
+  ...STACK_SOURCE_OPTIONS,
+  endpoint: { type: 'string' },
+  queue: { type: 'string' },
+  json: { type: 'string' },
+  quiet: { type: 'boolean' },
+  'no-metrics': { type: 'boolean' },
+  'metrics-namespace': { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
+  'sdk-max-attempts': { type: 'string' },
+  'sdk-retry-delay-ms': { type: 'string' },
+} as const;
+
+export const COMMON_HELP = {
+  ...STACK_SOURCE_HELP,
+  endpoint: 'send every AWS call to this URL (LocalStack, the local CloudFront endpoint); AWS_ENDPOINT_URL[_<SERVICE>] work too',
+  queue: 'the durable queue file (SQLite) (default .local/invalidation-queue.sqlite)',
+  json: 'write the result as JSON to this file',
+  quiet: 'print only errors and the final line',
+  'no-metrics': 'do not publish CloudWatch metrics',
+  'metrics-namespace': 'CloudWatch namespace of the metrics (default MediaCdn/<stack>)',
+  'request-timeout-ms': 'timeout of one AWS request (default 30000)',
+  'sdk-max-attempts': "attempts of the SDK's own retry strategy per call (default 3)",
+  'sdk-retry-delay-ms': "fixed delay of the SDK's retries instead of its exponential one (tests)",
+} as const;
+
+/** Clients and hooks a test may pass instead of the real ones. */
+export interface CommandDeps {
+  readonly cloudfront?: InvalidationApi;
+  readonly s3?: (region: string) => S3Client;
+  readonly publish?: (input: MetricInput) => Promise<void>;
+  readonly readStdin?: () => Promise<string>;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly out?: (line: string) => void;
+  readonly err?: (line: string) => void;
+}
+
+export interface Context {
+  readonly source: StackSource;
+  readonly outputs: StackOutputs;
+  readonly routing: Routing;
+  readonly aws: AwsOptions;
+  readonly api: InvalidationApi;
+  s3(): S3Client;
+  readonly publish?: (input: MetricInput) => Promise<void>;
+  readonly metricsNamespace?: string;
+  queue(): QueueStore;
+  readonly queueFile: string;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly quiet: boolean;
+  close(): void;
+}
+
+type CommonValues = { [K in keyof typeof COMMON_OPTIONS]?: (typeof COMMON_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** A whole number option within [min, max]; problems are collected, not thrown. */
+export function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
+    problems.push(`--${name} must be a whole number from ${min} to ${max}, got '${value}'.`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Builds the context: reads the stack outputs, prepares clients lazily. */
+export async function createContext(v: CommonValues, deps: CommandDeps = {}): Promise<Context> {
+  const problems: string[] = [];
+  const requestTimeoutMs = intOption(v['request-timeout-ms'], 'request-timeout-ms', 30_000, 1, 600_000, problems);
+  const sdkMaxAttempts = intOption(v['sdk-max-attempts'], 'sdk-max-attempts', 3, 1, 10, problems);
+  const sdkRetryDelayMs = v['sdk-retry-delay-ms'] === undefined ? undefined : intOption(v['sdk-retry-delay-ms'], 'sdk-retry-delay-ms', 0, 0, 60_000, problems);
+  if (v.endpoint !== undefined) {
+    try {
+      const u = new URL(v.endpoint);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    } catch {
+      problems.push(`--endpoint must be an http(s) URL such as 'http://127.0.0.1:4566', got '${v.endpoint}'.`);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  const source = await loadStackSource(v, USAGE);
+  const outputs = source.outputs;
+  const aws: AwsOptions = {
+    ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
+    requestTimeoutMs,
+    sdkMaxAttempts,
+    ...(sdkRetryDelayMs !== undefined ? { sdkRetryDelayMs } : {}),
+  };
+  let cf: CloudFrontClient | undefined;
+  const api = deps.cloudfront ?? cloudFrontApi((cf = cloudFrontClient(aws)));
+  let s3: S3Client | undefined;
+  let store: QueueStore | undefined;
+  const queueFile = resolve(v.queue ?? '.local/invalidation-queue.sqlite');
+  const metricsNamespace = v['no-metrics'] ? undefined : v['metrics-namespace'] ?? (source.plan ? customNamespace(source.plan.stack) : undefined);
+  let publish = deps.publish;
+  if (!publish && metricsNamespace) {
+    let cw: ReturnType<typeof cloudWatchClient> | undefined;
+    publish = (input) => putMetrics((cw ??= cloudWatchClient(aws, METRICS_REGION)), input);
+  }
+  const err = deps.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  return {
+    source,
+    outputs,
+    routing: buildRouting(outputs.contentTypes),
+    aws,
+    api,
+    s3: () => (s3 ??= deps.s3 ? deps.s3(outputs.region) : s3Client(aws, outputs.region)),
+    ...(publish && metricsNamespace ? { publish, metricsNamespace } : {}),
+    queue: () => (store ??= QueueStore.open(queueFile)),
+    queueFile,
+    now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    out: deps.out ?? ((l) => process.stdout.write(`${l}\n`)),
+    err,
+    quiet: v.quiet === true,
+    close: () => {
+      store?.close();
+      cf?.destroy();
+      s3?.destroy();
+    },
+  };
+}

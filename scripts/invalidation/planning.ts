@@ -1,0 +1,238 @@
+/**
+ * From command-line input to a queued request: collect the requested items (arguments, a file,
+ * stdin, a key pattern, a content type, a manifest), list the origin where that lets the planner
+ * count over-invalidation, read the month-to-date usage, plan and batch. The rules are all
+ * lib/invalidation's; this module only does the I/O around them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { InputError } from '../../lib/errors';
+import { isContentTypeName, type ContentTypeName } from '../../lib/catalog';
+import {
+  billPaths, compileKeyPattern, DEFAULT_BATCH_SIZES, foldersToList, listingCompletePrefixes, monthStartUtc, parseIsoTime, parseItemList,
+  parseManifest, pathsSince, planInvalidation, selectFromListing, selectionTargets, splitIntoBatches, validateBatchSizes, validateItems,
+  keyToPath, type BatchSizes, type InvalidationPlan, type ListingTarget, type ObjectEntry, type OriginInventory, type Selection, type SourcedItem,
+} from '../../lib/invalidation';
+import { startProgress } from '../lib/progress';
+import { listObjects } from './aws';
+import type { Context } from './context';
+import type { EnqueueInput } from './queue-store';
+
+/** What to invalidate, as given on the command line (or stored in a schedule). */
+export interface SelectionSpec {
+  readonly paths?: readonly string[];
+  readonly pathsFile?: string;
+  readonly stdin?: boolean;
+  readonly pattern?: string;
+  readonly contentType?: string;
+  readonly prefix?: string;
+  readonly changedSince?: string;
+  readonly manifest?: string;
+  /** `folders` (default): list the folders of explicit paths to collapse them; `none`: never list for them. */
+  readonly listOrigin?: 'folders' | 'none';
+}
+
+/** How to plan (or stored with a schedule). */
+export interface PlanningSpec {
+  /** Percent. @default 5 */
+  readonly maxOverInvalidationPct?: number;
+  readonly objective?: 'paths' | 'cost';
+  readonly batchSizes?: BatchSizes;
+  /** Skip ListInvalidations and use this month-to-date usage. */
+  readonly monthToDatePaths?: number;
+}
+
+export interface Planned {
+  readonly plan: InvalidationPlan;
+  readonly batches: string[][];
+  readonly billedPerBatch: number[];
+  readonly warnings: string[];
+}
+
+/** Parses `--max-overinvalidation` (`5`, `5%`, `0.5%`) into percent. */
+export function parsePercent(value: string | undefined, option: string, fallback: number, problems: string[]): number {
+  if (value === undefined) return fallback;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isFinite(n) || n > 1000) {
+    problems.push(`${option} must be a percentage from 0 to 1000 such as '5' or '5%', got '${value}'.`);
+    return fallback;
+  }
+  return n;
+}
+
+async function collectItems(sel: SelectionSpec, readStdin: () => Promise<string>): Promise<{ items: SourcedItem[]; problems: string[]; explicit: boolean }> {
+  const items: SourcedItem[] = [];
+  const problems: string[] = [];
+  (sel.paths ?? []).forEach((p, i) => {
+    if (p !== '-') items.push({ item: p, source: `argument ${i + 1}` });
+  });
+  if (sel.pathsFile !== undefined) {
+    if (!existsSync(sel.pathsFile)) problems.push(`--paths-file '${sel.pathsFile}' does not exist; check the path.`);
+    else items.push(...parseItemList(readFileSync(sel.pathsFile, 'utf8'), sel.pathsFile));
+  }
+  if (sel.stdin) items.push(...parseItemList(await readStdin(), 'stdin'));
+  return { items, problems, explicit: (sel.paths ?? []).length > 0 || sel.pathsFile !== undefined || sel.stdin === true };
+}
+
+/** The selection part of a spec, checked. */
+function parseSelection(sel: SelectionSpec, problems: string[], now: Date): Selection | undefined {
+  const out: { pattern?: Selection['pattern']; contentType?: ContentTypeName; prefix?: string; changedSince?: Date } = {};
+  if (sel.pattern !== undefined) {
+    try {
+      out.pattern = compileKeyPattern(sel.pattern);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (sel.contentType !== undefined) {
+    if (isContentTypeName(sel.contentType)) out.contentType = sel.contentType;
+    else problems.push(`--content-type '${sel.contentType}' is not a content type; use one of video, thumbnails, metadata, static, api.`);
+  }
+  if (sel.prefix !== undefined) out.prefix = sel.prefix;
+  if (sel.changedSince !== undefined) {
+    try {
+      out.changedSince = parseIsoTime(sel.changedSince, '--changed-since');
+      if (out.changedSince.getTime() > now.getTime()) problems.push(`--changed-since '${sel.changedSince}' is in the future; nothing can have changed since then.`);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  const any = sel.pattern !== undefined || sel.contentType !== undefined || sel.prefix !== undefined || sel.changedSince !== undefined;
+  return any ? out : undefined;
+}
+
+/**
+ * Resolves a selection into the requested items and the origin inventory.
+ * @throws InputError listing every problem of the input; nothing is sent then.
+ */
+export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStdin: () => Promise<string>): Promise<{ items: string[]; inventory?: OriginInventory; warnings: string[]; notes: string[] }> {
+  const { items: explicitItems, problems, explicit } = await collectItems(sel, readStdin);
+  const selection = parseSelection(sel, problems, new Date(ctx.now()));
+  const manifest = sel.manifest !== undefined
+    ? existsSync(sel.manifest) ? parseManifest(readFileSync(sel.manifest, 'utf8'), sel.manifest) : (problems.push(`--manifest '${sel.manifest}' does not exist; check the path.`), undefined)
+    : undefined;
+  if (!explicit && !selection) {
+    problems.push('no invalidation paths were given; pass paths as arguments, with --paths-file <file>, on stdin (-), or select objects with --pattern or --content-type.');
+  }
+  const checked = explicit ? validateItems(explicitItems) : { items: [], problems: [], warnings: [] };
+  problems.push(...checked.problems);
+  let targets: ReturnType<typeof selectionTargets> | undefined;
+  if (selection && problems.length === 0) {
+    try {
+      targets = selectionTargets(selection, ctx.routing, Object.keys(ctx.outputs.buckets), manifest !== undefined);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+
+  const warnings = [...checked.warnings];
+  const notes: string[] = [];
+  const items = [...checked.items];
+  const inventory: string[] = [];
+  const complete: string[] = [];
+  const listed: ListingTarget[] = [];
+
+  const list = async (t: ListingTarget): Promise<ObjectEntry[]> => {
+    const bucket = ctx.outputs.buckets[t.origin as 'video' | 'images' | 'static']?.name;
+    if (!bucket) throw new InputError(`the stack outputs have no bucket for origin '${t.origin}'; check buckets.${t.origin}.name in the outputs.`);
+    const progress = startProgress(`listing s3://${bucket}/${t.keyPrefix}`, 0, { quiet: ctx.quiet });
+    let n = 0;
+    try {
+      return await listObjects(ctx.s3(), bucket, t.keyPrefix, (k) => {
+        n += k;
+        progress.setTotal(n);
+        progress.increment(k);
+      });
+    } finally {
+      progress.stop();
+      listed.push(t);
+    }
+  };
+
+  if (selection && manifest) {
+    const byOrigin = new Map<string, ObjectEntry[]>();
+    for (const o of manifest.objects) {
+      const origin = ctx.routing.originOf(o.key.startsWith('/') ? o.key : `/${o.key}`);
+      byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), o]);
+    }
+    for (const [origin, entries] of byOrigin) {
+      const s = selectFromListing(entries, selection, ctx.routing, origin);
+      items.push(...s.items);
+      inventory.push(...s.inventory);
+      warnings.push(...s.warnings);
+    }
+    complete.push(...manifest.complete);
+  } else if (manifest) {
+    for (const o of manifest.objects) inventory.push(keyToPath(o.key).path);
+    complete.push(...manifest.complete);
+  } else if (selection && targets?.kind === 'wildcards') {
+    items.push(...targets.items);
+    notes.push(targets.note);
+  } else if (selection && targets?.kind === 'listing') {
+    for (const t of targets.targets) {
+      const s = selectFromListing(await list(t), selection, ctx.routing, t.origin);
+      items.push(...s.items);
+      inventory.push(...s.inventory);
+      warnings.push(...s.warnings);
+      complete.push(...listingCompletePrefixes(ctx.routing, t.origin, t.keyPrefix));
+    }
+  }
+  if (!manifest && (sel.listOrigin ?? 'folders') === 'folders' && checked.items.length >= 2) {
+    for (const t of foldersToList(checked.items, ctx.routing)) {
+      if (listed.some((l) => l.origin === t.origin && t.keyPrefix.startsWith(l.keyPrefix))) continue;
+      for (const e of await list(t)) inventory.push(keyToPath(e.key).path);
+      complete.push(...listingCompletePrefixes(ctx.routing, t.origin, t.keyPrefix));
+    }
+  }
+  if (selection && items.length === checked.items.length && !(targets?.kind === 'wildcards')) {
+    notes.push('the selection matched no objects.');
+  }
+  const selectedChecked = validateItems(items.slice(checked.items.length).map((item) => ({ item, source: 'selected object' })));
+  if (items.length > checked.items.length && selectedChecked.problems.length > 0) throw new InputError(selectedChecked.problems);
+  return { items, ...(inventory.length > 0 || complete.length > 0 ? { inventory: { paths: inventory, completePrefixes: [...new Set(complete)] } } : {}), warnings, notes };
+}
+
+/** Month-to-date paths of the stack's distributions (ListInvalidations; sizes cached in the queue file). */
+export async function monthToDate(ctx: Context): Promise<number> {
+  const store = ctx.queue();
+  const sizes = store.sizeCache();
+  const ids = [ctx.outputs.distributionId, ...(ctx.outputs.stagingDistributionId ? [ctx.outputs.stagingDistributionId] : [])];
+  try {
+    const n = await pathsSince(ctx.api, ids, monthStartUtc(new Date(ctx.now())), sizes);
+    store.saveSizes(sizes);
+    return n;
+  } catch (e) {
+    throw new InputError(`could not read this month's invalidations with ListInvalidations (${(e as Error).name}: ${(e as Error).message}); check credentials and --endpoint, or give --month-to-date <paths> to plan without it.`);
+  }
+}
+
+/** Plans and batches a selection. */
+export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Context, readStdin: () => Promise<string>): Promise<Planned> {
+  const sizes = p.batchSizes ?? DEFAULT_BATCH_SIZES;
+  validateBatchSizes(sizes);
+  const resolved = await resolveSelection(sel, ctx, readStdin);
+  const mtd = p.monthToDatePaths ?? (await monthToDate(ctx));
+  const plan = planInvalidation(resolved.items, resolved.inventory, {
+    maxOverInvalidation: (p.maxOverInvalidationPct ?? 5) / 100,
+    monthToDatePaths: mtd,
+    objective: p.objective ?? 'paths',
+  });
+  const batches = splitIntoBatches(plan.items, sizes);
+  // Free paths go to the first batches; the rest are billed.
+  let used = mtd;
+  const billedPerBatch = batches.map((b) => {
+    const bill = billPaths(b.length, used);
+    used += b.length;
+    return bill.billedPaths;
+  });
+  return { plan: { ...plan, notes: [...resolved.notes, ...plan.notes] }, batches, billedPerBatch, warnings: resolved.warnings };
+}
+
+/** The queue entry of a planned request. */
+export function enqueueInput(id: string, distributionId: string, source: string, notBefore: number, planned: Planned): EnqueueInput {
+  return { id, distributionId, source, notBefore, summary: { ...planned.plan.stats, wildcardsPlanned: planned.plan.wildcards.length }, batches: planned.batches, billedPaths: planned.billedPerBatch };
+}

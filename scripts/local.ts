@@ -1,0 +1,137 @@
+/**
+ * npm run local -- [--stack X | --plan plan.json] [--port n] [--seed-content] [--pops a,b] [--json f] [--dry-run]
+ *
+ * Starts a local CloudFront for the plan on 127.0.0.1: the edge (one port per edge location, a shared
+ * regional cache, standard access logs), s3rver holding the plan's buckets (or --s3-endpoint, e.g.
+ * LocalStack), the metadata/API origin and the local CloudFront API endpoint whose invalidations
+ * reach the edge's caches. Ctrl-C stops everything (docs/local-development.md).
+ */
+import { join, resolve } from 'node:path';
+import { InputError, show } from '../lib/errors';
+import { renderTable } from '../lib/format/table';
+import { distributionModelFromPlan } from '../lib/warming/distribution-model';
+import { EXIT_OK, loadPlan, parseCommandLine, runMain, writeJsonFile, type CommandSpec } from './lib/cli';
+import { describeLocalStack, probeS3Endpoint, startEverything } from './local/start';
+
+export const USAGE = 'npm run local --';
+
+export const SPEC = {
+  usage: USAGE,
+  summary: 'Starts a local CloudFront edge for a plan, with its S3 and API origins and the CloudFront invalidation API.',
+  options: {
+    stack: { type: 'string' },
+    plan: { type: 'string' },
+    port: { type: 'string' },
+    pops: { type: 'string' },
+    'seed-content': { type: 'boolean' },
+    's3-port': { type: 'string' },
+    's3-endpoint': { type: 'string' },
+    'api-port': { type: 'string' },
+    'cloudfront-port': { type: 'string' },
+    'data-dir': { type: 'string' },
+    'log-dir': { type: 'string' },
+    'cache-tag-header': { type: 'string' },
+    'capacity-mb': { type: 'string' },
+    'enforce-https': { type: 'boolean' },
+    json: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
+  help: {
+    stack: 'build the offline plan of this stack (staging, prod) and serve it (default staging)',
+    plan: 'serve a saved plan (npm run plan -- --json f)',
+    port: 'port of the first edge location; the others take the next ports (default 8080; 0 = any free port)',
+    pops: 'comma-separated edge location codes, one server each (default IAD89-C1,FRA56-C1)',
+    'seed-content': 'upload the sample content (episodes, thumbnails, app files) to the buckets first',
+    's3-port': 'port of s3rver (default 4568; 0 = any free port)',
+    's3-endpoint': 'use this S3 endpoint (e.g. LocalStack http://127.0.0.1:4566) instead of starting s3rver',
+    'api-port': 'port of the metadata/API origin (default 8090; 0 = any free port)',
+    'cloudfront-port': 'port of the local CloudFront API endpoint (default 4580; 0 = any free port)',
+    'data-dir': 'folder for the buckets and logs (default .local)',
+    'log-dir': 'folder for the access logs (default <data-dir>/logs)',
+    'cache-tag-header': "response header holding cache tags (default: the plan's CacheTagConfig)",
+    'capacity-mb': 'capacity of each edge location cache in MB (default 256; the regional cache holds 4×)',
+    'enforce-https': 'apply the viewer protocol policy to plain-HTTP viewers (301 to https) instead of treating 127.0.0.1 as HTTPS',
+    json: 'write the endpoints as JSON to this file once everything is up',
+    'dry-run': 'print what would start and exit',
+  },
+  examples: [
+    'npm run local -- --stack prod --seed-content',
+    'npm run local -- --plan plan.json --port 0 --json .local/endpoints.json',
+    'npm run local -- --stack staging --s3-endpoint http://127.0.0.1:4566',
+  ],
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+type Values = Record<string, string | boolean | undefined>;
+
+function port(v: Values, name: string, fallback: number, problems: string[]): number {
+  const raw = v[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 0 || n > 65_535) {
+    problems.push(`--${name} must be a port number from 0 to 65535 (0 picks a free one), got ${show(raw)}.`);
+    return fallback;
+  }
+  return n;
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  const { values } = parseCommandLine(SPEC, argv);
+  const v = values as Values;
+  const problems: string[] = [];
+  const edgePort = port(v, 'port', 8080, problems);
+  const s3Port = port(v, 's3-port', 4568, problems);
+  const apiPort = port(v, 'api-port', 8090, problems);
+  const cloudfrontPort = port(v, 'cloudfront-port', 4580, problems);
+  const pops = v.pops === undefined ? ['IAD89-C1', 'FRA56-C1'] : String(v.pops).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of pops) if (!/^[A-Z]{3}[0-9]{1,3}(-[A-Z0-9]{1,4})?$/.test(p)) problems.push(`--pops: ${show(p)} is not an edge location code such as 'IAD89-C1'.`);
+  if (pops.length === 0 || pops.length > 16) problems.push(`--pops must list 1 to 16 edge locations, got ${pops.length}.`);
+  if (new Set(pops).size !== pops.length) problems.push(`--pops lists an edge location twice: ${show(v.pops)}.`);
+  const capacityMb = v['capacity-mb'] === undefined ? 256 : Number(v['capacity-mb']);
+  if (!Number.isFinite(capacityMb) || capacityMb <= 0) problems.push(`--capacity-mb must be a positive number, got ${show(v['capacity-mb'])}.`);
+  const s3Endpoint = v['s3-endpoint'] as string | undefined;
+  if (s3Endpoint !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(s3Endpoint)) problems.push(`--s3-endpoint must be a URL such as http://127.0.0.1:4566, got ${show(s3Endpoint)}.`);
+  if (problems.length > 0) throw new InputError(problems);
+
+  // `npm run local` alone serves the staging stack
+  const source = v.stack === undefined && v.plan === undefined ? { stack: 'staging' } : (v as { stack?: string; plan?: string });
+  const plan = await loadPlan(source, USAGE);
+  const model = distributionModelFromPlan(plan);
+  const dataDir = resolve(String(v['data-dir'] ?? '.local'));
+  const logDir = resolve(String(v['log-dir'] ?? join(dataDir, 'logs')));
+  const settings = {
+    plan, pops, edgePort, s3Port, apiPort, cloudfrontPort, logDir,
+    s3Directory: join(dataDir, 's3'),
+    ...(s3Endpoint !== undefined ? { s3Endpoint } : {}),
+    seed: v['seed-content'] === true,
+    capacityBytes: capacityMb * 2 ** 20,
+    ...(v['cache-tag-header'] !== undefined ? { cacheTagHeader: String(v['cache-tag-header']) } : {}),
+    enforceHttps: v['enforce-https'] === true,
+  };
+  if (v['dry-run'] === true) {
+    console.log(`dry run: would serve distribution ${model.distributionId} (${model.domainName}) of stack '${plan.stack}' with ` +
+      `${model.behaviors.length} ordered behaviors; edges ${pops.map((p, i) => `${p} on 127.0.0.1:${edgePort === 0 ? 'any' : edgePort + i}`).join(', ')}; ` +
+      `${s3Endpoint ?? `s3rver on 127.0.0.1:${s3Port || 'any'} (${settings.s3Directory})`}; API origin on 127.0.0.1:${apiPort || 'any'}; ` +
+      `CloudFront API on 127.0.0.1:${cloudfrontPort || 'any'}; logs in ${logDir}${settings.seed ? '; sample content seeded' : ''}. Nothing was started.`);
+    return EXIT_OK;
+  }
+  if (s3Endpoint !== undefined) await probeS3Endpoint(s3Endpoint);
+
+  const running = await startEverything(settings);
+  const d = describeLocalStack(running);
+  console.log(renderTable(['service', 'address'], d.rows, ['left', 'left']));
+  const seedHint = settings.seed ? '' : '\n(sample content is uploaded with --seed-content; the buckets keep it between runs)';
+  console.log(`\n${d.hints.join('\n')}${seedHint}\n\nCtrl-C stops everything.`);
+  if (v.json) writeJsonFile(String(v.json), d.json);
+
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.error('\nstopping…');
+  await running.close();
+  console.error(`stopped; access logs are in ${logDir}`);
+  return EXIT_OK;
+}
+
+if (require.main === module) runMain(() => main());

@@ -1,0 +1,91 @@
+/**
+ * Invalidation paths billed in a range: ListInvalidations (every page) for the distribution, then
+ * GetInvalidation for each one created in the range to count its paths (summaries carry no paths).
+ * Paths are billed per month beyond the first 1,000 of the account (spec §8.5).
+ */
+import { GetInvalidationCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { INVALIDATION_LIMITS, invalidationCostUsd } from '../../lib/semantics/invalidation';
+import type { TimeRange } from '../../lib/monitoring/time-range';
+import { call } from './aws';
+
+export interface InvalidationRecord {
+  readonly id: string;
+  readonly createTime: string;
+  readonly status: string;
+  readonly paths: number;
+}
+
+export interface InvalidationMonth {
+  readonly month: string;
+  readonly invalidations: number;
+  readonly paths: number;
+  /** Paths over the free 1,000, assuming no other distribution of the account used any. */
+  readonly billedPaths: number;
+  readonly usd: number;
+}
+
+export interface InvalidationSummary {
+  readonly invalidations: InvalidationRecord[];
+  readonly months: InvalidationMonth[];
+  readonly totalPaths: number;
+  readonly totalUsd: number;
+}
+
+export interface InvalidationOptions {
+  /** GetInvalidation calls at once. @default 4 */
+  readonly concurrency?: number;
+  /** Summaries per ListInvalidations page. @default 100 */
+  readonly pageSize?: number;
+  readonly onListed?: (inRange: number) => void;
+  readonly onDetail?: () => void;
+}
+
+export async function invalidationsInRange(cf: CloudFrontClient, distributionId: string, range: TimeRange, opts: InvalidationOptions = {}): Promise<InvalidationSummary> {
+  const resource = `distribution ${distributionId}`;
+  const inRange: { id: string; createTime: Date; status: string }[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await call('cloudfront:ListInvalidations', resource, () => cf.send(new ListInvalidationsCommand({
+      DistributionId: distributionId, MaxItems: opts.pageSize ?? 100, ...(marker ? { Marker: marker } : {}),
+    })));
+    const list = page.InvalidationList;
+    for (const s of list?.Items ?? []) {
+      const t = s.CreateTime;
+      if (s.Id && t && t >= range.from && t < range.to) inRange.push({ id: s.Id, createTime: t, status: s.Status ?? '' });
+    }
+    marker = list?.IsTruncated ? list.NextMarker : undefined;
+  } while (marker);
+  opts.onListed?.(inRange.length);
+
+  const records: InvalidationRecord[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < inRange.length) {
+      const s = inRange[next++]!;
+      const r = await call('cloudfront:GetInvalidation', resource, () => cf.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: s.id })));
+      records.push({ id: s.id, createTime: s.createTime.toISOString(), status: s.status, paths: r.Invalidation?.InvalidationBatch?.Paths?.Quantity ?? 0 });
+      opts.onDetail?.();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, inRange.length)) }, worker));
+  records.sort((a, b) => a.createTime.localeCompare(b.createTime));
+
+  const byMonth = new Map<string, { invalidations: number; paths: number }>();
+  for (const r of records) {
+    const m = r.createTime.slice(0, 7);
+    const e = byMonth.get(m) ?? { invalidations: 0, paths: 0 };
+    e.invalidations += 1;
+    e.paths += r.paths;
+    byMonth.set(m, e);
+  }
+  const months = [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, e]) => {
+    const usd = invalidationCostUsd(e.paths, 0);
+    return { month, ...e, billedPaths: Math.max(0, e.paths - INVALIDATION_LIMITS.freePathsPerMonth), usd };
+  });
+  return {
+    invalidations: records,
+    months,
+    totalPaths: records.reduce((s, r) => s + r.paths, 0),
+    totalUsd: months.reduce((s, m) => s + m.usd, 0),
+  };
+}

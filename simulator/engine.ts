@@ -1,0 +1,355 @@
+/**
+ * The multi-tier cache simulation: viewer → edge location (one cache each) → regional edge cache (one
+ * per region) → Origin Shield (one per shield Region, when the origin has it) → origin (spec §9.3,
+ * §9.4). Each cache has a capacity and an eviction policy; objects expire by TTL and expired copies
+ * are revalidated with a conditional request (304 when the origin's version is unchanged, spec §4.1);
+ * invalidations remove every variant of the matched keys from every tier (spec §8.1); never-cached
+ * requests (CachingDisabled, POST) go straight to the origin, bypassing the REC (spec §9.3).
+ *
+ * Fills are instantaneous, which is what request collapsing makes of concurrent misses (spec §4.3).
+ * The hot loop reads typed arrays only and allocates nothing per request.
+ */
+import { CONTENT_TYPE_NAMES } from '../lib/catalog';
+import { PRICE_REGION_GROUPS } from '../lib/semantics/pricing';
+import { createCache, type Cache, type PolicyName } from './caches';
+import { histBucketCentiMs, HIST_BUCKETS, hopTable, jitterTable, type HopTable } from './latency';
+import type { SimOrigin } from './plan-model';
+import { REGIONS, type WorkloadProfile } from './profile';
+import { Rng } from './rng';
+import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from './workload/arrivals';
+import type { KeySpace } from './workload/build';
+import { PRICE_GROUP_INDEX, type Topology } from './workload/topology';
+
+/** What the engine needs besides the requests: the key space, where viewers are, the origins. */
+export interface EngineInput {
+  readonly keys: KeySpace;
+  readonly topology: Topology;
+  readonly origins: readonly SimOrigin[];
+  readonly profile: WorkloadProfile;
+  readonly assets: number;
+  readonly invalidStart: Int32Array;
+  readonly invalidKeys: Int32Array;
+}
+
+export type HitLevel = 'cloudfront' | 'edge';
+
+export interface TierCapacities {
+  /** Bytes per edge location. */
+  readonly edge: number;
+  /** Bytes per regional edge cache. */
+  readonly rec: number;
+  /** Bytes per Origin Shield. */
+  readonly shield: number;
+}
+
+export interface EngineOptions {
+  readonly policy: PolicyName;
+  /** Full-scale capacities; multiplied by `capacityScale`. */
+  readonly capacity: TierCapacities;
+  readonly capacityScale: number;
+  /**
+   * Which hits count in `hitRatio`: 'cloudfront' (served without the origin sending a body: edge,
+   * REC or Origin Shield hit, or a 304 revalidation), or 'edge' (served by the viewer's edge location).
+   */
+  readonly hitLevel: HitLevel;
+  /** Count RefreshHit (expired copy revalidated with a 304) as a hit. @default true */
+  readonly refreshHitIsHit: boolean;
+  /** Statistics cover [measureFrom, measureTo) seconds; earlier requests warm the caches. */
+  readonly measureFrom: number;
+  readonly measureTo: number;
+  readonly seed: number;
+  /** Width of the bandwidth time series, seconds. @default 300 */
+  readonly bucketSeconds?: number;
+}
+
+const T = CONTENT_TYPE_NAMES.length;
+const G = PRICE_REGION_GROUPS.length;
+
+/** Raw, weighted (full-scale) statistics of one run. */
+export class EngineStats {
+  /** Requests by type (all methods). */
+  readonly requests = new Float64Array(T);
+  /** GET/HEAD requests by type: CloudFront's CacheHitRate denominator (spec §12), never-cached routes included. */
+  readonly cacheable = new Float64Array(T);
+  /** GET/HEAD requests on behaviors that cache: the per-type hit ratio's denominator. */
+  readonly caching = new Float64Array(T);
+  readonly cachingBytes = new Float64Array(T);
+  /** Hits by type at the configured level. */
+  readonly hits = new Float64Array(T);
+  readonly edgeHits = new Float64Array(T);
+  readonly edgeRefreshHits = new Float64Array(T);
+  /** Served by the regional edge cache / Origin Shield (body from that tier). */
+  readonly recHits = new Float64Array(T);
+  readonly shieldHits = new Float64Array(T);
+  /** Origin answered 304 to a revalidation / sent a body. */
+  readonly origin304 = new Float64Array(T);
+  readonly originFetches = new Float64Array(T);
+  /** Bytes to viewers (all requests / hits). */
+  readonly bytes = new Float64Array(T);
+  readonly hitBytes = new Float64Array(T);
+  /** Bytes origins sent to CloudFront. */
+  readonly originBytes = new Float64Array(T);
+  /** Requests served a version older than the origin's current one. */
+  readonly staleServed = new Float64Array(T);
+  readonly requestsByGroup = new Float64Array(G);
+  readonly bytesByGroup = new Float64Array(G);
+  /** TTFB and total-time histograms, type-major: [t * HIST_BUCKETS + bucket]. */
+  readonly ttfb = new Float64Array(T * HIST_BUCKETS);
+  readonly total = new Float64Array(T * HIST_BUCKETS);
+  originShieldIncremental = 0;
+  functionInvocations = 0;
+  invalidations = 0;
+  updates = 0;
+  /** Unweighted count of simulated requests (warm-up included). */
+  simulated = 0;
+  readonly evictions = { edge: 0, rec: 0, shield: 0 };
+  readonly edgeBytesSeries: Float64Array;
+  readonly originBytesSeries: Float64Array;
+  readonly requestSeries: Float64Array;
+
+  constructor(readonly bucketSeconds: number, readonly measuredSeconds: number) {
+    const n = Math.max(1, Math.ceil(measuredSeconds / bucketSeconds));
+    this.edgeBytesSeries = new Float64Array(n);
+    this.originBytesSeries = new Float64Array(n);
+    this.requestSeries = new Float64Array(n);
+  }
+}
+
+export interface Tiers {
+  readonly edges: readonly Cache[];
+  readonly recs: readonly Cache[];
+  readonly shields: readonly Cache[];
+}
+
+/** Builds the caches: one per edge, one REC per region, one per Origin Shield Region. */
+export function buildTiers(input: EngineInput, opts: EngineOptions, hops: HopTable): Tiers {
+  const cap = (bytes: number) => Math.max(1, bytes * opts.capacityScale);
+  const guess = (bytes: number) => Math.min(1 << 16, Math.max(1024, Math.ceil(cap(bytes) / 200_000)));
+  return {
+    edges: input.topology.edges.map(() => createCache(opts.policy, cap(opts.capacity.edge), guess(opts.capacity.edge))),
+    recs: REGIONS.map(() => createCache(opts.policy, cap(opts.capacity.rec), guess(opts.capacity.rec))),
+    shields: hops.shields.map(() => createCache(opts.policy, cap(opts.capacity.shield), guess(opts.capacity.shield))),
+  };
+}
+
+/**
+ * Runs the requests and events through the tiers. `onProgress(done)` is called every 2^20 requests.
+ */
+export function runEngine(input: EngineInput, requests: RequestLog, events: EventLog, opts: EngineOptions, onProgress?: (done: number) => void): EngineStats {
+  const hops = hopTable(input.profile, input.origins);
+  const tiers = buildTiers(input, opts, hops);
+  const bucketSeconds = opts.bucketSeconds ?? 300;
+  const stats = new EngineStats(bucketSeconds, opts.measureTo - opts.measureFrom);
+  const k = input.keys;
+  const { originSize, ttl, asset, weight, functions } = k;
+  // Per-key facts packed so one request touches two cache lines: f64 [size, ttl, weight, originSize]
+  // and i32 [asset, flags] with flags = type | origin << 4 | cacheable method << 12 | revalidates << 13.
+  const nk = k.count;
+  const kf = new Float64Array(nk * 4);
+  const ki = new Int32Array(nk * 2);
+  for (let j = 0; j < nk; j++) {
+    kf[4 * j] = k.size[j]!; kf[4 * j + 1] = ttl[j]!; kf[4 * j + 2] = weight[j]!; kf[4 * j + 3] = originSize[j]!;
+    ki[2 * j] = asset[j]!;
+    ki[2 * j + 1] = k.type[j]! | (k.origin[j]! << 4) | (k.cacheableMethod[j]! << 12) | (k.revalidates[j]! << 13) | (functions[j]! << 16);
+  }
+  const assetVersion = new Int32Array(input.assets);
+  const rng = new Rng(opts.seed, 23);
+  const jit = jitterTable(input.profile.latencySigma);
+  const viewers = input.topology.viewers;
+  const viewerRtt = Float64Array.from(viewers, (v) => v.rttMs);
+  const viewerMbps = Float64Array.from(viewers, (v) => v.throughputMbps);
+  const viewerGroup = Uint8Array.from(viewers, (v) => PRICE_GROUP_INDEX[v.billedGroup]);
+  const edgeRegion = input.topology.edgeRegion;
+  const shieldOfOrigin = Int32Array.from(input.origins, (o) => (o.shieldAwsRegion === undefined ? -1 : hops.shields.indexOf(o.shieldAwsRegion)));
+  const S = hops.shields.length;
+  const O = input.origins.length;
+  const proc = hops.processing;
+  const { edgeRec, recShield, shieldOrigin, recOrigin, originFirstByte, colocated } = hops;
+  const cloudfrontLevel = opts.hitLevel === 'cloudfront';
+  const refreshIsHit = opts.refreshHitIsHit;
+  const { edges, recs, shields } = tiers;
+  const { measureFrom, measureTo } = opts;
+  const { time, key: reqKey, viewer: reqViewer, edge: reqEdge } = requests;
+  const nReq = requests.length;
+  const { time: evTime, asset: evAsset, kind: evKind } = events;
+  const nEv = events.length;
+  const { invalidStart, invalidKeys } = input;
+  const {
+    requests: sRequests, cacheable: sCacheable, hits: sHits, edgeHits: sEdgeHits, edgeRefreshHits: sEdgeRefresh, recHits: sRecHits,
+    shieldHits: sShieldHits, origin304: sOrigin304, originFetches: sOriginFetches, bytes: sBytes, caching: sCaching, cachingBytes: sCachingBytes,
+    hitBytes: sHitBytes, originBytes: sOriginBytes, staleServed: sStale, requestsByGroup: sReqGroup, bytesByGroup: sBytesGroup,
+    ttfb: sTtfb, total: sTotal, edgeBytesSeries, originBytesSeries, requestSeries,
+  } = stats;
+  let shieldIncremental = 0, fnInvocations = 0, simulated = 0, nUpdates = 0, nInvalidations = 0;
+  let ev = 0;
+
+  for (let i = 0; i < nReq; i++) {
+    const t = time[i]!;
+    // events due before this request
+    while (ev < nEv && evTime[ev]! <= t) {
+      const a = evAsset[ev]!;
+      if (evKind[ev] === EVENT_UPDATE) { assetVersion[a] = assetVersion[a]! + 1; nUpdates++; }
+      else if (evKind[ev] === EVENT_INVALIDATE) {
+        nInvalidations++;
+        for (let j = invalidStart[a]!; j < invalidStart[a + 1]!; j++) {
+          const key = invalidKeys[j]!;
+          for (let c = 0; c < edges.length; c++) edges[c]!.remove(key);
+          for (let c = 0; c < recs.length; c++) recs[c]!.remove(key);
+          for (let c = 0; c < shields.length; c++) shields[c]!.remove(key);
+        }
+      }
+      ev++;
+    }
+    if (onProgress !== undefined && (i & 0xfffff) === 0 && i > 0) onProgress(i);
+
+    const kk = reqKey[i]!;
+    const v = reqViewer[i]!;
+    const e = reqEdge[i]!;
+    const r = edgeRegion[e]!;
+    const sz = kf[4 * kk]!;
+    const ttlK = kf[4 * kk + 1]!;
+    const flags = ki[2 * kk + 1]!;
+    const oi = (flags >>> 4) & 0xff;
+    const sIdx = shieldOfOrigin[oi]!;
+    const ver = assetVersion[ki[2 * kk]!]!;
+    let ttfb = viewerRtt[v]! * jit[rng.top12()]! + proc;
+
+    // outcome: tier that had a fresh copy (0 edge, 1 REC, 2 shield, 3 origin)
+    let found = 3;
+    let foundVer = ver;
+    let edgeRefresh = false;
+    let origin304 = false;
+    let shieldBilled = false;
+    if (ttlK < 0) {
+      // never cached: edge → (Origin Shield) → origin, bypassing the REC
+      if (sIdx >= 0) {
+        ttfb += (recShield[r * S + sIdx]! + shieldOrigin[sIdx * O + oi]!) * jit[rng.top12()]! + 2 * proc;
+        shieldBilled = true;
+      } else {
+        ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + proc;
+      }
+      ttfb += originFirstByte[oi]! * jit[rng.top12()]!;
+    } else {
+      const c0 = edges[e]!;
+      const c1 = recs[r]!;
+      const c2 = sIdx >= 0 ? shields[sIdx]! : null;
+      const reval = (flags & (1 << 13)) !== 0;
+      let stale0 = -1, stale1 = -1, stale2 = -1;
+      const s0 = c0.find(kk);
+      if (s0 >= 0 && c0.expires[s0]! > t) { found = 0; foundVer = c0.version[s0]!; c0.touch(s0); }
+      else {
+        if (s0 >= 0 && reval) stale0 = s0;
+        ttfb += edgeRec[r]! * jit[rng.top12()]! + proc;
+        const s1 = c1.find(kk);
+        if (s1 >= 0 && c1.expires[s1]! > t) { found = 1; foundVer = c1.version[s1]!; c1.touch(s1); }
+        else {
+          if (s1 >= 0 && reval) stale1 = s1;
+          if (c2 !== null) {
+            ttfb += recShield[r * S + sIdx]! * jit[rng.top12()]! + proc;
+            if (colocated[r * S + sIdx] === 0) shieldBilled = true;
+            const s2 = c2.find(kk);
+            if (s2 >= 0 && c2.expires[s2]! > t) { found = 2; foundVer = c2.version[s2]!; c2.touch(s2); }
+            else {
+              if (s2 >= 0 && reval) stale2 = s2;
+              ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jit[rng.top12()]!;
+            }
+          } else {
+            ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jit[rng.top12()]!;
+          }
+        }
+      }
+      // Fill or refresh the tiers above the one that answered, deepest first. A tier with an
+      // expired copy of the same version gets a 304 and keeps its copy (spec §4.1).
+      if (found === 3) {
+        const deepest = c2 !== null ? stale2 : stale1;
+        const deepestCache = c2 !== null ? c2 : c1;
+        if (deepest >= 0 && deepestCache.version[deepest] === foundVer) origin304 = true;
+      }
+      if (found > 0) {
+        // fill() takes and returns small integers only: no boxed doubles per request
+        const expiresAt = t + ttlK;
+        const szInt = sz < 1073741824 ? sz | 0 : sz;
+        let f: number;
+        if (found > 2 && c2 !== null) { f = fill(c2, stale2, kk, szInt, foundVer); if (f >= 0) c2.expires[f >> 1] = expiresAt; }
+        if (found > 1) { f = fill(c1, stale1, kk, szInt, foundVer); if (f >= 0) c1.expires[f >> 1] = expiresAt; }
+        f = fill(c0, stale0, kk, szInt, foundVer);
+        if (f >= 0) c0.expires[f >> 1] = expiresAt;
+        edgeRefresh = f >= 0 && (f & 1) === 1;
+      }
+    }
+
+    simulated++;
+    if (t < measureFrom || t >= measureTo) continue;
+
+    // statistics, weighted to full scale
+    const w = kf[4 * kk + 2]!;
+    const ty = flags & 0xf;
+    const wsz = w * sz;
+    sRequests[ty] = sRequests[ty]! + w;
+    sBytes[ty] = sBytes[ty]! + wsz;
+    const g = viewerGroup[v]!;
+    sReqGroup[g] = sReqGroup[g]! + w;
+    sBytesGroup[g] = sBytesGroup[g]! + wsz;
+    fnInvocations += w * (flags >>> 16);
+    if (shieldBilled) shieldIncremental += w;
+    const bucket = Math.floor((t - measureFrom) / bucketSeconds);
+    edgeBytesSeries[bucket] = edgeBytesSeries[bucket]! + wsz;
+    requestSeries[bucket] = requestSeries[bucket]! + w;
+    if (found === 3 && !origin304) {
+      const ob = w * kf[4 * kk + 3]!;
+      sOriginFetches[ty] = sOriginFetches[ty]! + w;
+      sOriginBytes[ty] = sOriginBytes[ty]! + ob;
+      originBytesSeries[bucket] = originBytesSeries[bucket]! + ob;
+    }
+    if (origin304) sOrigin304[ty] = sOrigin304[ty]! + w;
+    if (found === 1) sRecHits[ty] = sRecHits[ty]! + w;
+    else if (found === 2) sShieldHits[ty] = sShieldHits[ty]! + w;
+    if (found < 3 && foundVer < ver) sStale[ty] = sStale[ty]! + w;
+    if ((flags & (1 << 12)) !== 0) {
+      sCacheable[ty] = sCacheable[ty]! + w;
+      if (ttlK >= 0) {
+        sCaching[ty] = sCaching[ty]! + w;
+        sCachingBytes[ty] = sCachingBytes[ty]! + wsz;
+      }
+      if (found === 0) sEdgeHits[ty] = sEdgeHits[ty]! + w;
+      if (edgeRefresh) sEdgeRefresh[ty] = sEdgeRefresh[ty]! + w;
+      const hit = cloudfrontLevel
+        ? found < 3 || (origin304 && refreshIsHit)
+        : found === 0 || (edgeRefresh && refreshIsHit);
+      if (hit) { sHits[ty] = sHits[ty]! + w; sHitBytes[ty] = sHitBytes[ty]! + wsz; }
+    }
+    { const hb = ty * HIST_BUCKETS + histBucketCentiMs((ttfb * 100) | 0); sTtfb[hb] = sTtfb[hb]! + w; }
+    { const hb = ty * HIST_BUCKETS + histBucketCentiMs(Math.min(1e9, (ttfb + (sz * 8) / (viewerMbps[v]! * 1000)) * 100) | 0); sTotal[hb] = sTotal[hb]! + w; }
+  }
+  stats.originShieldIncremental = shieldIncremental;
+  stats.functionInvocations = fnInvocations;
+  stats.simulated = simulated;
+  stats.updates = nUpdates;
+  stats.invalidations = nInvalidations;
+  for (const c of edges) stats.evictions.edge += c.evictions;
+  for (const c of recs) stats.evictions.rec += c.evictions;
+  for (const c of shields) stats.evictions.shield += c.evictions;
+  return stats;
+}
+
+/**
+ * Stores a fill in one tier: refreshes an expired copy in place when its version is unchanged (a 304),
+ * else replaces or inserts it. Returns slot * 2 + 1 after a 304, slot * 2 after a full fill, -1 when
+ * the cache does not admit the object; the caller sets the slot's expiry.
+ */
+function fill(c: Cache, staleSlot: number, key: number, size: number, version: number): number {
+  if (staleSlot >= 0) {
+    if (c.version[staleSlot] === version) {
+      c.touch(staleSlot);
+      return staleSlot * 2 + 1;
+    }
+    c.remove(key);
+  } else if (c.find(key) >= 0) {
+    // an expired copy that is not revalidated (cookies in the key): replace it
+    c.remove(key);
+  }
+  const slot = c.insert(key, size);
+  if (slot < 0) return -1;
+  c.version[slot] = version;
+  return slot * 2;
+}

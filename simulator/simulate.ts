@@ -1,0 +1,107 @@
+/**
+ * One call from a plan to a result: build the simulator's model of the plan, the sampled seed
+ * workload, its requests and object changes, run them through the tiers, summarize. `prepare` and
+ * `runPrepared` are separate so that several cache configurations replay the same requests.
+ */
+import type { Plan } from '../lib/plan';
+import type { ContentTypeName } from '../lib/catalog';
+import { InputError } from '../lib/errors';
+import type { PolicyName } from './caches';
+import { runEngine, type HitLevel, type TierCapacities } from './engine';
+import { simModelFromPlan, type SimModel } from './plan-model';
+import { SEED_PROFILE, type WorkloadProfile } from './profile';
+import { summarize, SECONDS_PER_MONTH, type SimulationResult } from './results';
+import { generateEvents, generateRequests, invalidationPathsPerMonth, type EventLog, type RequestLog } from './workload/arrivals';
+import { buildWorkload, type Workload } from './workload/build';
+
+const TIB = 2 ** 40;
+
+/**
+ * Cache capacity per tier, bytes at full scale. CloudFront publishes no sizes (spec §2.2: objects may
+ * be evicted before expiry); these are [unverified] assumptions, configurable with --edge-cache,
+ * --rec-cache and --shield-cache, and swept in the report's "hit ratio vs cache size" chart.
+ */
+export const DEFAULT_CAPACITY: TierCapacities = { edge: 4 * TIB, rec: 40 * TIB, shield: 100 * TIB };
+
+export const DEFAULTS = {
+  seed: 1,
+  scale: 0.01,
+  hours: 24,
+  warmupHours: 24,
+  policy: 'lru' as PolicyName,
+  hitLevel: 'cloudfront' as HitLevel,
+  refreshHitIsHit: true,
+};
+
+export interface SimulateOptions {
+  readonly seed?: number;
+  /** Share of objects simulated, (0, 1]. */
+  readonly scale?: number;
+  /** Measured hours. */
+  readonly hours?: number;
+  /** Hours simulated before measuring, to warm the caches. */
+  readonly warmupHours?: number;
+  readonly policy?: PolicyName;
+  readonly capacity?: Partial<TierCapacities>;
+  readonly hitLevel?: HitLevel;
+  readonly refreshHitIsHit?: boolean;
+  readonly profile?: WorkloadProfile;
+  readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
+  /** Progress of the long phases (requests generated, requests simulated). */
+  readonly onProgress?: (phase: 'generate' | 'simulate', done: number, total: number) => void;
+}
+
+export interface Prepared {
+  readonly workload: Workload;
+  readonly requests: RequestLog;
+  readonly events: EventLog;
+  readonly measureFrom: number;
+  readonly measureTo: number;
+}
+
+/** @throws InputError for hours or warm-up out of range. */
+export function validateDuration(hours: number, warmupHours: number): void {
+  const problems: string[] = [];
+  if (!(hours > 0 && hours <= 24 * 7)) problems.push(`--hours must be a number in (0, 168], got ${hours}; 24 simulates one day.`);
+  if (!(warmupHours >= 0 && warmupHours <= 24 * 7)) problems.push(`--warmup-hours must be a number in [0, 168], got ${warmupHours}.`);
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+export function prepare(model: SimModel, opts: SimulateOptions = {}): Prepared {
+  const seed = opts.seed ?? DEFAULTS.seed;
+  const scale = opts.scale ?? DEFAULTS.scale;
+  const hours = opts.hours ?? DEFAULTS.hours;
+  const warmupHours = opts.warmupHours ?? DEFAULTS.warmupHours;
+  validateDuration(hours, warmupHours);
+  const workload = buildWorkload(model, { seed, scale, profile: opts.profile ?? SEED_PROFILE, ...(opts.originCacheControl ? { originCacheControl: opts.originCacheControl } : {}) });
+  const from = -warmupHours * 3600;
+  const to = hours * 3600;
+  const total = to - from;
+  const requests = generateRequests(workload, from, to, seed, opts.onProgress ? (done) => opts.onProgress!('generate', done, total) : undefined);
+  const events = generateEvents(workload, from, to, seed);
+  return { workload, requests, events, measureFrom: 0, measureTo: to };
+}
+
+export function runPrepared(p: Prepared, opts: SimulateOptions = {}): SimulationResult {
+  const stats = runEngine(p.workload, p.requests, p.events, {
+    policy: opts.policy ?? DEFAULTS.policy,
+    capacity: { ...DEFAULT_CAPACITY, ...opts.capacity },
+    capacityScale: p.workload.scale,
+    hitLevel: opts.hitLevel ?? DEFAULTS.hitLevel,
+    refreshHitIsHit: opts.refreshHitIsHit ?? DEFAULTS.refreshHitIsHit,
+    measureFrom: p.measureFrom,
+    measureTo: p.measureTo,
+    seed: p.workload.seed,
+  }, opts.onProgress ? (done) => opts.onProgress!('simulate', done, p.requests.length) : undefined);
+  return summarize({
+    stack: p.workload.model.stack,
+    stats,
+    catalog: p.workload.model.catalog,
+    invalidationPathsPerMonth: invalidationPathsPerMonth(p.workload, SECONDS_PER_MONTH),
+  });
+}
+
+/** Simulates a plan on the seed workload. */
+export function simulatePlan(plan: Plan, opts: SimulateOptions = {}): SimulationResult {
+  return runPrepared(prepare(simModelFromPlan(plan), opts), opts);
+}

@@ -1,0 +1,191 @@
+/**
+ * Request arrivals and object changes over time, deterministic for a seed:
+ * - the diurnal curve: each region's traffic is a constant floor plus a von Mises bump peaking at
+ *   local 21:00, with a concentration solved so that the global peak is `peakToAverage` × the daily mean;
+ * - arrivals: a Poisson process whose rate follows the curve minute by minute (exponential gaps,
+ *   so times come out sorted); each request picks a viewer country (by share × its region's curve),
+ *   one of the country's edges, an object (Vose alias, by request rate — the independent reference
+ *   model) and an Accept-Encoding class;
+ * - changes: at every update interval of a type (from the catalog), each asset changes with the
+ *   profile's probability; an invalidation of its paths follows after `invalidationDelaySeconds`.
+ */
+import { CONTENT_TYPE_NAMES } from '../../lib/catalog';
+import { AliasTable } from '../alias';
+import { REGIONS } from '../profile';
+import { hashUnit, Rng } from '../rng';
+import { MAX_AE_CLASSES, type Workload } from './build';
+
+export interface RequestLog {
+  readonly length: number;
+  /** Seconds since 00:00 UTC of the measured day (negative during warm-up). */
+  readonly time: Float64Array;
+  readonly key: Int32Array;
+  /** Viewer (country) index into Topology.viewers. */
+  readonly viewer: Uint8Array;
+  /** Edge index into Topology.edges. */
+  readonly edge: Uint8Array;
+}
+
+export const EVENT_UPDATE = 0;
+export const EVENT_INVALIDATE = 1;
+
+export interface EventLog {
+  readonly length: number;
+  readonly time: Float64Array;
+  readonly asset: Int32Array;
+  /** EVENT_UPDATE or EVENT_INVALIDATE. */
+  readonly kind: Uint8Array;
+}
+
+/** Modified Bessel function I0 (series), the von Mises normalizer. */
+function besselI0(x: number): number {
+  let sum = 1, term = 1;
+  for (let k = 1; k < 60; k++) {
+    term *= (x / (2 * k)) ** 2;
+    sum += term;
+    if (term < 1e-16 * sum) break;
+  }
+  return sum;
+}
+
+export interface Diurnal {
+  readonly kappa: number;
+  /** Traffic multiplier of a region at time t (mean 1 over a day). */
+  multiplier(region: number, tSec: number): number;
+  /** Global multiplier (region shares × curves), mean 1 over a day. */
+  global(tSec: number): number;
+}
+
+/** The diurnal curve for the workload's regions, solved for the profile's peak-to-average ratio. */
+export function diurnalCurve(w: Workload): Diurnal {
+  const shares = new Float64Array(REGIONS.length);
+  for (const v of w.topology.viewers) shares[REGIONS.indexOf(v.region)] = shares[REGIONS.indexOf(v.region)]! + v.share;
+  const peaks = REGIONS.map((r) => w.profile.regions[r].peakHourUtc);
+  const floor = Math.min(0.9, Math.max(0, w.profile.diurnalFloor));
+  const make = (kappa: number): Diurnal => {
+    const norm = besselI0(kappa);
+    const multiplier = (region: number, tSec: number) => floor + ((1 - floor) * Math.exp(kappa * Math.cos((2 * Math.PI * (tSec / 3600 - peaks[region]!)) / 24))) / norm;
+    const global = (tSec: number) => {
+      let s = 0;
+      for (let r = 0; r < REGIONS.length; r++) s += shares[r]! * multiplier(r, tSec);
+      return s;
+    };
+    return { kappa, multiplier, global };
+  };
+  const peakOf = (d: Diurnal) => {
+    let m = 0;
+    for (let i = 0; i < 1440; i++) m = Math.max(m, d.global(i * 60));
+    return m;
+  };
+  const target = w.profile.peakToAverage;
+  if (!(target >= 1)) return make(0);
+  let lo = 0, hi = 20;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (peakOf(make(mid)) < target) lo = mid;
+    else hi = mid;
+  }
+  return make((lo + hi) / 2);
+}
+
+/**
+ * Generates the requests of [fromSec, toSec). `onProgress` receives the simulated seconds done.
+ * Allocates the typed arrays once (grown if the Poisson draw runs over the estimate).
+ */
+export function generateRequests(w: Workload, fromSec: number, toSec: number, seed: number, onProgress?: (secondsDone: number) => void): RequestLog {
+  const rng = new Rng(seed, 11);
+  const diurnal = diurnalCurve(w);
+  const objects = new AliasTable(w.objectRate);
+  let baseRate = 0;
+  for (let o = 0; o < w.objects; o++) baseRate += w.objectRate[o]!;
+  const aeShares = w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share);
+  const ae = new AliasTable(aeShares);
+  const viewers = w.topology.viewers;
+  const nV = viewers.length;
+  const viewerRegion = Int32Array.from(viewers.map((v) => REGIONS.indexOf(v.region)));
+  const viewerEdges = viewers.map((v) => Int32Array.from(v.edges));
+  const cumulative = new Float64Array(nV);
+
+  let cap = Math.ceil(baseRate * (toSec - fromSec) * 1.05) + 1024;
+  let time = new Float64Array(cap), key = new Int32Array(cap), viewer = new Uint8Array(cap), edge = new Uint8Array(cap);
+  let n = 0;
+  const BUCKET = 60;
+  let t = fromSec;
+  for (let b0 = fromSec; b0 < toSec; b0 += BUCKET) {
+    const b1 = Math.min(toSec, b0 + BUCKET);
+    const mid = (b0 + b1) / 2;
+    let total = 0;
+    for (let v = 0; v < nV; v++) {
+      total += viewers[v]!.share * diurnal.multiplier(viewerRegion[v]!, mid);
+      cumulative[v] = total;
+    }
+    const rate = baseRate * total;
+    if (rate <= 0) { t = b1; continue; }
+    for (;;) {
+      t += rng.exp() / rate;
+      if (t >= b1) { t = b1; break; }
+      if (n === cap) {
+        cap = Math.ceil(cap * 1.5);
+        const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (m: number) => T): T => { const x = make(cap); x.set(a); return x; };
+        time = grow(time, (m) => new Float64Array(m)); key = grow(key, (m) => new Int32Array(m));
+        viewer = grow(viewer, (m) => new Uint8Array(m)); edge = grow(edge, (m) => new Uint8Array(m));
+      }
+      const u = rng.next() * total;
+      let v = 0;
+      while (v < nV - 1 && cumulative[v]! <= u) v++;
+      const edges = viewerEdges[v]!;
+      const o = objects.sample(rng);
+      time[n] = t;
+      viewer[n] = v;
+      edge[n] = edges.length === 1 ? edges[0]! : edges[rng.int(edges.length)]!;
+      key[n] = w.objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!;
+      n++;
+    }
+    if (onProgress && (b1 - fromSec) % 3600 === 0) onProgress(b1 - fromSec);
+  }
+  return { length: n, time: time.subarray(0, n), key: key.subarray(0, n), viewer: viewer.subarray(0, n), edge: edge.subarray(0, n) };
+}
+
+/** Update and invalidation events of [fromSec, toSec), sorted by time. */
+export function generateEvents(w: Workload, fromSec: number, toSec: number, seed: number): EventLog {
+  const times: number[] = [];
+  const assets: number[] = [];
+  const kinds: number[] = [];
+  const delay = w.profile.invalidationDelaySeconds;
+  for (let a = 0; a < w.assets; a++) {
+    const typeName = CONTENT_TYPE_NAMES[w.assetType[a]!]!;
+    const upd = w.profile.updates[typeName];
+    if (upd.changedShare <= 0) continue;
+    const interval = w.model.catalog.type(typeName).updateIntervalSeconds;
+    const offset = hashUnit(seed, 601, w.assetType[a]!) * interval;
+    const hasTargets = w.invalidStart[a + 1]! > w.invalidStart[a]!;
+    for (let k = Math.ceil((fromSec - offset) / interval); k * interval + offset < toSec; k++) {
+      if (hashUnit(seed ^ 0x5bd1e995, a, k) >= upd.changedShare) continue;
+      const at = k * interval + offset;
+      times.push(at); assets.push(a); kinds.push(EVENT_UPDATE);
+      if (upd.invalidate && hasTargets && at + delay < toSec) { times.push(at + delay); assets.push(a); kinds.push(EVENT_INVALIDATE); }
+    }
+  }
+  const order = times.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || kinds[x]! - kinds[y]! || assets[x]! - assets[y]!);
+  return {
+    length: order.length,
+    time: Float64Array.from(order, (i) => times[i]!),
+    asset: Int32Array.from(order, (i) => assets[i]!),
+    kind: Uint8Array.from(order, (i) => kinds[i]!),
+  };
+}
+
+/**
+ * Invalidation paths a month at full scale (spec §8.5 bills them): per family, assets × share changed
+ * per interval × intervals per month × items per change, for types that invalidate.
+ */
+export function invalidationPathsPerMonth(w: Workload, secondsPerMonth: number): number {
+  let paths = 0;
+  for (const f of w.families) {
+    const upd = w.profile.updates[f.type];
+    if (!upd.invalidate || f.itemsPerUpdate === 0) continue;
+    const interval = w.model.catalog.type(f.type).updateIntervalSeconds;
+    paths += f.assets * upd.changedShare * (secondsPerMonth / interval) * f.itemsPerUpdate;
+  }
+  return paths;
+}

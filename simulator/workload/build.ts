@@ -1,0 +1,275 @@
+/**
+ * Builds the simulated key space from the workload families and a plan:
+ * 1. sampling (`--scale`): objects are visited most popular first in blocks of ⌈1/scale⌉ neighbours;
+ *    each block keeps one object, chosen with probability proportional to its request rate, which is
+ *    simulated at its full request rate and counts for the whole block (weight = block rate / its
+ *    rate). Per-object — and so per-edge — request rates stay exactly those of the full workload;
+ *    caches are shrunk by the same factor (spatial sampling, Waldspurger et al., "Efficient MRC
+ *    Construction with SHARDS", FAST '15). Families with few objects keep at least
+ *    `minObjectsPerFamily` of them. Never-cached requests are thinned instead (no cache state).
+ * 2. semantics: each sampled object's behavior (path-pattern matching), TTL (resolveTtl), cache keys
+ *    per viewer Accept-Encoding (computeCacheKey, so keys collapse exactly as CloudFront's do),
+ *    compression (compressionDecision) and invalidation matches (invalidationMatches) come from
+ *    lib/semantics once per object; the hot loop only reads the results from typed arrays.
+ */
+import { CONTENT_TYPE_NAMES, type ContentTypeName } from '../../lib/catalog';
+import { InputError } from '../../lib/errors';
+import { computeCacheKey, selectedQueryParams } from '../../lib/semantics/cache-key';
+import { compressionDecision } from '../../lib/semantics/compression';
+import { invalidationMatches } from '../../lib/semantics/invalidation';
+import { resolveTtl } from '../../lib/semantics/ttl';
+import type { SimBehavior, SimModel, SimOrigin } from '../plan-model';
+import type { WorkloadProfile } from '../profile';
+import { Rng } from '../rng';
+import { seedFamilies, type Family } from './families';
+import { buildTopology, type Topology } from './topology';
+
+/** Distinct Accept-Encoding classes a key space distinguishes (profile.acceptEncodings, at most 4). */
+export const MAX_AE_CLASSES = 4;
+
+/** Per-key facts the engine reads in its hot loop. */
+export interface KeySpace {
+  readonly count: number;
+  /** Bytes served to viewers for one request (the compressed size when compressed). */
+  readonly size: Float64Array;
+  /** Bytes the origin sends when the key is filled (uncompressed). */
+  readonly originSize: Float64Array;
+  /** Freshness lifetime in seconds; -1 when never cached (proxied to the origin). */
+  readonly ttl: Float64Array;
+  /** 1 when an expired copy is revalidated with a conditional request (no cookies in the key, spec §4.1). */
+  readonly revalidates: Uint8Array;
+  readonly asset: Int32Array;
+  /** Content-type index (CONTENT_TYPE_NAMES order). */
+  readonly type: Uint8Array;
+  /** Behavior index (ordered behaviors, then the default). */
+  readonly behavior: Uint8Array;
+  /** Origin index into Workload.origins. */
+  readonly origin: Uint8Array;
+  /** Full-scale requests one simulated request stands for. */
+  readonly weight: Float64Array;
+  /** 1 for GET/HEAD (counted by CacheHitRate); 0 for POST and other proxied methods. */
+  readonly cacheableMethod: Uint8Array;
+  /** Viewer-request function invocations per request. */
+  readonly functions: Uint8Array;
+  readonly compressed: Uint8Array;
+}
+
+export interface FamilySummary {
+  readonly name: string;
+  readonly type: ContentTypeName;
+  readonly objects: number;
+  readonly sampled: number;
+  readonly blockSize: number;
+  /** Full-scale average requests per second. */
+  readonly requestsPerSecond: number;
+  /** Full-scale average bytes per second (uncompressed bodies). */
+  readonly bytesPerSecond: number;
+  readonly assets: number;
+  readonly itemsPerUpdate: number;
+}
+
+export interface Workload {
+  readonly seed: number;
+  readonly scale: number;
+  readonly profile: WorkloadProfile;
+  readonly model: SimModel;
+  readonly topology: Topology;
+  readonly origins: readonly SimOrigin[];
+  readonly behaviors: readonly SimBehavior[];
+  readonly families: readonly FamilySummary[];
+  /** Playback sessions per second at full scale (calibrated to profile.averageGbps). */
+  readonly sessionsPerSecond: number;
+  readonly keys: KeySpace;
+  readonly objects: number;
+  /** Simulated average request rate of each object (req/s, already thinned). */
+  readonly objectRate: Float64Array;
+  /** Key of object o for Accept-Encoding class c: objectKeys[o * MAX_AE_CLASSES + c]. */
+  readonly objectKeys: Int32Array;
+  readonly assets: number;
+  readonly assetType: Uint8Array;
+  /** Keys removed when asset a is invalidated: invalidKeys[invalidStart[a] .. invalidStart[a + 1]). */
+  readonly invalidStart: Int32Array;
+  readonly invalidKeys: Int32Array;
+  /** A sample path per key, for traces and debugging. */
+  readonly keyPath: readonly string[];
+}
+
+export interface WorkloadOptions {
+  readonly seed: number;
+  /** Share of objects simulated, (0, 1]. */
+  readonly scale: number;
+  readonly profile: WorkloadProfile;
+  /** Smallest number of objects kept per family. @default 100 */
+  readonly minObjectsPerFamily?: number;
+  /** Origin Cache-Control per content type (none by default: S3 objects and services send none). */
+  readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
+}
+
+interface Sampled {
+  readonly family: number;
+  readonly ref: number;
+  /** Requests per playback session of this object. */
+  readonly perSession: number;
+  readonly weight: number;
+  readonly blockSize: number;
+}
+
+/** Validates the options that come from the command line. */
+export function validateWorkloadOptions(o: { scale: number; seed: number }): void {
+  const problems: string[] = [];
+  if (!(o.scale > 0 && o.scale <= 1)) problems.push(`--scale must be a number in (0, 1], got ${o.scale}; e.g. --scale 0.01 simulates 1 % of the objects.`);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) problems.push(`--seed must be a whole number from 0 to 4294967295, got ${o.seed}.`);
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload {
+  validateWorkloadOptions(opts);
+  const { profile, seed, scale } = opts;
+  const topology = buildTopology(profile, model.priceClass);
+  const families = seedFamilies(profile, model.catalog, seed);
+  const rng = new Rng(seed, 7);
+  const minObjects = opts.minObjectsPerFamily ?? 100;
+
+  // 1. sample, and sum the bytes per session for the calibration
+  const sampled: Sampled[] = [];
+  const familyStats = families.map(() => ({ perSession: 0, bytesPerSession: 0, sampled: 0, block: 1 }));
+  let bytesPerSession = 0;
+  families.forEach((fam, f) => {
+    const block = Math.max(1, Math.min(Math.round(1 / scale), Math.floor(fam.count / minObjects)));
+    familyStats[f]!.block = block;
+    let sum = 0, inBlock = 0, pick = -1, pickRate = 0;
+    const flush = () => {
+      if (pick >= 0) sampled.push({ family: f, ref: pick, perSession: pickRate, weight: sum / pickRate, blockSize: block });
+      sum = 0; inBlock = 0; pick = -1; pickRate = 0;
+    };
+    const st = familyStats[f]!;
+    fam.forEach((ref, perSession, size) => {
+      st.perSession += perSession;
+      st.bytesPerSession += perSession * size;
+      sum += perSession;
+      inBlock++;
+      if (perSession > 0 && rng.next() * sum < perSession) { pick = ref; pickRate = perSession; }
+      if (inBlock === block) flush();
+    });
+    flush();
+    bytesPerSession += st.bytesPerSession;
+  });
+  const sessionsPerSecond = (profile.averageGbps * 1e9) / 8 / bytesPerSession;
+
+  // 2. per object: behavior, keys, TTL, compression — through lib/semantics
+  const behaviors = [...model.behaviors, model.defaultBehavior];
+  const behaviorIndex = new Map(behaviors.map((b, i) => [b, i] as const));
+  const origins: SimOrigin[] = [];
+  const originIndex = new Map<string, number>();
+  const nObj = sampled.length;
+  const nAe = Math.min(MAX_AE_CLASSES, profile.acceptEncodings.length);
+  const objectKeys = new Int32Array(nObj * MAX_AE_CLASSES).fill(-1);
+  const objectRate = new Float64Array(nObj);
+  const cap = nObj * nAe;
+  const k = {
+    size: new Float64Array(cap), originSize: new Float64Array(cap), ttl: new Float64Array(cap), revalidates: new Uint8Array(cap),
+    asset: new Int32Array(cap), type: new Uint8Array(cap), behavior: new Uint8Array(cap), origin: new Uint8Array(cap),
+    weight: new Float64Array(cap), cacheableMethod: new Uint8Array(cap), functions: new Uint8Array(cap), compressed: new Uint8Array(cap),
+  };
+  const keyPath: string[] = [];
+  const assetIds = new Map<string, number>();
+  const assetTypes: number[] = [];
+  const assetItems: (readonly string[])[] = [];
+  const assetObjects: number[][] = [];
+  const objectUri: string[] = [];
+  let nKeys = 0;
+  for (let o = 0; o < nObj; o++) {
+    const s = sampled[o]!;
+    const fam = families[s.family]!;
+    const spec = fam.describe(s.ref);
+    const beh = model.select(spec.path);
+    let oi = originIndex.get(beh.origin.id);
+    if (oi === undefined) { oi = origins.length; origins.push(beh.origin); originIndex.set(beh.origin.id, oi); }
+    const typeIdx = CONTENT_TYPE_NAMES.indexOf(fam.type);
+    let a = assetIds.get(spec.asset);
+    if (a === undefined) {
+      a = assetTypes.length;
+      assetIds.set(spec.asset, a);
+      assetTypes.push(typeIdx);
+      assetItems.push(spec.invalidationItems);
+      assetObjects.push([]);
+    }
+    assetObjects[a]!.push(o);
+    const cacheableMethod = spec.method === 'GET' || spec.method === 'HEAD';
+    const cached = cacheableMethod && !beh.cachingDisabled && beh.cachedMethods.includes(spec.method);
+    const cc = opts.originCacheControl?.[fam.type];
+    const ttlDecision = cached ? resolveTtl(beh.ttl, cc === undefined ? {} : { cacheControl: cc }, 0) : undefined;
+    const ttl = ttlDecision?.cacheable ? ttlDecision.ttl : -1;
+    // Never-cached requests carry no cache state: simulate a thinned share of them.
+    const thin = ttl < 0 ? Math.min(1, s.blockSize * scale) : 1;
+    objectRate[o] = sessionsPerSecond * s.perSession * thin;
+    const keyed = selectedQueryParams(beh.key, spec.query);
+    objectUri.push(keyed.length > 0 ? `${spec.path}?${keyed.map(([n, v]) => `${n}=${v}`).join('&')}` : spec.path);
+    const seen = new Map<string, number>();
+    for (let c = 0; c < nAe; c++) {
+      const header = profile.acceptEncodings[c]!.header;
+      const keyString = computeCacheKey('sim', beh.key, { method: spec.method, path: spec.path, query: spec.query, headers: { 'accept-encoding': header }, httpVersion: '2' }) + (spec.rangeIndex >= 0 ? `#range${spec.rangeIndex}` : '');
+      let key = seen.get(keyString);
+      if (key === undefined) {
+        key = nKeys++;
+        seen.set(keyString, key);
+        const comp = compressionDecision({
+          behaviorCompress: beh.compress, policyGzip: beh.key.enableAcceptEncodingGzip, policyBrotli: beh.key.enableAcceptEncodingBrotli,
+          cachingDisabled: beh.cachingDisabled, httpVersion: '2', acceptEncoding: header, contentLength: spec.size, status: 200,
+          contentType: spec.mediaType, isRangeResponse: spec.rangeIndex >= 0,
+        });
+        const ratio = comp.compress && comp.encoding ? profile.compressionRatio[spec.compressionFamily ?? 'json'][comp.encoding] : 1;
+        k.size[key] = Math.max(1, Math.round(spec.size * ratio));
+        k.originSize[key] = spec.size;
+        k.compressed[key] = comp.compress ? 1 : 0;
+        k.ttl[key] = ttl;
+        k.revalidates[key] = beh.key.cookies.behavior === 'none' ? 1 : 0;
+        k.asset[key] = a;
+        k.type[key] = typeIdx;
+        k.behavior[key] = behaviorIndex.get(beh)!;
+        k.origin[key] = oi;
+        k.weight[key] = s.weight / thin;
+        k.cacheableMethod[key] = cacheableMethod ? 1 : 0;
+        k.functions[key] = beh.functionCount;
+        keyPath.push(spec.query ? `${spec.path}?${spec.query}` : spec.path);
+      }
+      objectKeys[o * MAX_AE_CLASSES + c] = key;
+    }
+  }
+
+  // 3. invalidation targets per asset, matched with the semantics module's rule (spec §8.1)
+  const nAssets = assetTypes.length;
+  const invalidStart = new Int32Array(nAssets + 1);
+  const list: number[] = [];
+  for (let a = 0; a < nAssets; a++) {
+    invalidStart[a] = list.length;
+    const items = assetItems[a]!;
+    if (items.length === 0) continue;
+    for (const o of assetObjects[a]!) {
+      if (!items.some((item) => invalidationMatches(item, { uri: objectUri[o]! }))) continue;
+      const added = new Set<number>();
+      for (let c = 0; c < nAe; c++) {
+        const key = objectKeys[o * MAX_AE_CLASSES + c]!;
+        if (!added.has(key)) { added.add(key); list.push(key); }
+      }
+    }
+  }
+  invalidStart[nAssets] = list.length;
+
+  const trim = <T extends Float64Array | Uint8Array | Int32Array>(arr: T): T => arr.slice(0, nKeys) as T;
+  const keys: KeySpace = {
+    count: nKeys, size: trim(k.size), originSize: trim(k.originSize), ttl: trim(k.ttl), revalidates: trim(k.revalidates),
+    asset: trim(k.asset), type: trim(k.type), behavior: trim(k.behavior), origin: trim(k.origin), weight: trim(k.weight),
+    cacheableMethod: trim(k.cacheableMethod), functions: trim(k.functions), compressed: trim(k.compressed),
+  };
+  const familySummaries: FamilySummary[] = families.map((fam: Family, f) => ({
+    name: fam.name, type: fam.type, objects: fam.count, sampled: sampled.filter((s) => s.family === f).length, blockSize: familyStats[f]!.block,
+    requestsPerSecond: familyStats[f]!.perSession * sessionsPerSecond, bytesPerSecond: familyStats[f]!.bytesPerSession * sessionsPerSecond,
+    assets: fam.assets, itemsPerUpdate: fam.itemsPerUpdate,
+  }));
+  return {
+    seed, scale, profile, model, topology, origins, behaviors, families: familySummaries, sessionsPerSecond, keys, objects: nObj, objectRate, objectKeys,
+    assets: nAssets, assetType: Uint8Array.from(assetTypes), invalidStart, invalidKeys: Int32Array.from(list), keyPath,
+  };
+}
+

@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { checkPageInChromium, chromiumPath } from '../../lib/report/chrome-check';
+import { readOracleGeneral, writeOracleGeneral } from '../../simulator/trace';
+import { planFor } from '../helpers/plan';
+import { LOG_HEADER, logLine } from './log-lines';
+
+const ROOT = join(__dirname, '..', '..');
+
+function sim(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'sim.ts'), '--quiet', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('npm run sim (scripts/sim.ts)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'media-cdn-sim-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints help and exits 0', () => {
+    const r = sim(['--help']);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.contain('Usage: npm run sim --').and.to.contain('--cache-size');
+  });
+
+  const bad: [string, string[], string[]][] = [
+    ['out-of-range numbers and an unknown policy, one error line each', ['--scale', '2', '--seed=-1', '--policy', 'arc'], [
+      "error: --seed '-1' must be a whole number from 0 to 4294967295.",
+      "error: --scale '2' must be a number in (0, 1], e.g. 0.01.",
+    ]],
+    ['a trace without a format', ['--trace', 'x.csv'], ['error: --trace needs --format (csv, oracle-general, cloudfront-log).']],
+    ['an unknown format', ['--trace', 'x', '--format', 'parquet', '--cache-size', '1'], ["error: --format 'parquet' is not a trace format; use one of: csv, oracle-general, cloudfront-log."]],
+    ['a CSV trace without a cache size', ['--trace', 'x.csv', '--format', 'csv'], ['error: --format csv traces have no paths or edge locations, so they only run in single-cache mode: add --cache-size (e.g. 1% or 64MiB).']],
+    ['a missing trace file', ['--trace', '/nonexistent/t.csv', '--format', 'csv', '--cache-size', '10'], ["error: --trace '/nonexistent/t.csv' does not exist; give a trace file or a folder of CloudFront log files."]],
+    ['a bad cache size', ['--trace', 'x.csv', '--format', 'csv', '--cache-size', '12QB'], ["error: --cache-size '12QB' has an unknown unit 'QB'; units are B, KB, MB, GB, TB, KiB, MiB, GiB, TiB."]],
+    ['an unknown option', ['--colour', 'red'], []],
+  ];
+  for (const [what, args, lines] of bad) {
+    it(`exits 2 on ${what}`, () => {
+      const r = sim(args);
+      expect(r.code).to.equal(2);
+      const errors = r.stderr.trim().split('\n').filter((l) => l.startsWith('error: '));
+      expect(errors.length).to.be.at.least(1);
+      for (const l of lines) expect(errors).to.include(l);
+    });
+  }
+  it('names every bad option value in one run', () => {
+    const r = sim(['--scale', '2', '--seed=-1', '--policy', 'arc']);
+    expect(r.stderr).to.contain("error: --policy 'arc' is not a policy; use one of: lru, fifo, s3fifo.");
+  });
+
+  it('single-cache mode on a CSV trace writes missRatio and byteMissRatio at the top level', () => {
+    const csv = join(dir, 't.csv');
+    writeFileSync(csv, 'time,id,size\n1,a,100\n2,b,300\n3,a,100\n4,c,100\n5,b,300\n6,a,100\n7,x\n');
+    const out = join(dir, 'single.json');
+    const r = sim(['--trace', csv, '--format', 'csv', '--cache-size', '2', '--json', out]);
+    expect(r.code).to.equal(0);
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    expect([j.missRatio, j.byteMissRatio, j.misses, j.requests, j.trace.malformed, j.naiveLruMisses]).to.deep.equal([5 / 6, 0.9, 5, 6, 1, 5]);
+    expect(r.stdout).to.contain('1 malformed line(s) or record(s) skipped');
+  });
+
+  it('single-cache mode reads oracleGeneral and gzip CloudFront logs', () => {
+    const bin = join(dir, 't.bin');
+    writeFileSync(bin, writeOracleGeneral([1, 2, 3, 4], [5, 6, 5, 7], [10, 10, 10, 10], 4));
+    const out = join(dir, 'oracle.json');
+    expect(sim(['--trace', bin, '--format', 'oracle-general', '--cache-size', '67%', '--ignore-size', '--policy', 'fifo', '--json', out]).code).to.equal(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).to.include({ missRatio: 0.75, capacity: 2, policy: 'fifo' });
+    const gz = join(dir, 'E2EXAMPLE.2026-03-01-12.abcd1234.gz');
+    writeFileSync(gz, gzipSync(Buffer.from([LOG_HEADER, logLine({}), logLine({ time: '12:00:05' }), 'broken'].join('\n'))));
+    const out2 = join(dir, 'log.json');
+    expect(sim(['--trace', gz, '--format', 'cloudfront-log', '--cache-size', '1MiB', '--json', out2]).code).to.equal(0);
+    const j = JSON.parse(readFileSync(out2, 'utf8'));
+    expect([j.requests, j.misses, j.trace.malformed]).to.deep.equal([2, 1, 1]);
+  });
+
+  it('simulates a plan file on the seed workload: JSON contract, exit code from the targets, HTML report', async () => {
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(await planFor('prod')));
+    const json = join(dir, 'sim.json');
+    const html = join(dir, 'report.html');
+    const traceOut = join(dir, 'generated.bin');
+    const r = sim(['--plan', planFile, '--scale', '0.0005', '--hours', '2', '--warmup-hours', '1', '--sweep', '0.5', '--json', json, '--html', html, '--write-trace', traceOut]);
+    const j = JSON.parse(readFileSync(json, 'utf8'));
+    expect(readOracleGeneral(readFileSync(traceOut)).length).to.equal(j.simulatedRequests);
+    expect(r.code).to.equal(j.pass ? 0 : 1);
+    for (const t of ['video', 'thumbnails', 'metadata', 'static', 'api']) {
+      expect(j.types[t]).to.include.keys('requests', 'hitRatio', 'byteHitRatio', 'targetHitRatio', 'p95LatencyMs', 'targetLatencyMs', 'pass');
+    }
+    expect(j.types.video.targetHitRatio).to.equal(0.95);
+    expect(j.totals).to.include.keys('hitRatio', 'byteHitRatio', 'p95LatencyMs', 'peakGbps', 'averageGbps');
+    expect(j.costUsdPerMonth).to.be.a('number').and.above(0);
+    expect(r.stdout).to.match(/report: .*report\.html/);
+    if (!chromiumPath()) {
+      console.log('    (Chromium check skipped: no /usr/bin/chromium; install with apt-get install -y chromium)');
+      return;
+    }
+    const check = await checkPageInChromium({ file: html });
+    expect([check.consoleErrors, check.pageErrors, check.externalRequests, check.charts]).to.deep.equal([[], [], [], 5]);
+  });
+
+  it('compares two plans on the same workload', async () => {
+    const a = join(dir, 'prod.json');
+    const b = join(dir, 'staging.json');
+    writeFileSync(a, JSON.stringify(await planFor('prod')));
+    writeFileSync(b, JSON.stringify(await planFor('staging')));
+    const out = join(dir, 'compare.json');
+    const r = sim(['--compare', a, b, '--scale', '0.0005', '--hours', '1', '--warmup-hours', '0', '--json', out]);
+    expect(r.code).to.equal(0);
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    expect(j.mode).to.equal('compare');
+    expect(j.difference.hitRatio).to.be.closeTo(j.b.totals.hitRatio - j.a.totals.hitRatio, 1e-12);
+    expect(r.stdout).to.contain('hit ratio a').and.to.contain('cost/month');
+    expect(sim(['--compare', a]).stderr).to.contain('error: --compare needs exactly two plan files after the options (got 1');
+  });
+});

@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import { runEngine, type EngineInput, type EngineOptions, type EngineStats } from '../../simulator/engine';
+import { SEED_PROFILE, type Region } from '../../simulator/profile';
+import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from '../../simulator/workload/arrivals';
+import type { KeySpace } from '../../simulator/workload/build';
+
+interface KeyDef { ttl: number; size?: number; asset?: number; getHead?: 0 | 1; revalidates?: 0 | 1 }
+
+/** A tiny world: edges in the given regions, one viewer per edge, one S3 origin in us-east-1. */
+function world(keyDefs: KeyDef[], edgeRegions: Region[], shield = true): EngineInput {
+  const n = keyDefs.length;
+  const keys: KeySpace = {
+    count: n,
+    size: Float64Array.from(keyDefs, (k) => k.size ?? 100),
+    originSize: Float64Array.from(keyDefs, (k) => k.size ?? 100),
+    ttl: Float64Array.from(keyDefs, (k) => k.ttl),
+    revalidates: Uint8Array.from(keyDefs, (k) => k.revalidates ?? 1),
+    asset: Int32Array.from(keyDefs, (k, i) => k.asset ?? i),
+    type: new Uint8Array(n),
+    behavior: new Uint8Array(n),
+    origin: new Uint8Array(n),
+    weight: new Float64Array(n).fill(1),
+    cacheableMethod: Uint8Array.from(keyDefs, (k) => k.getHead ?? 1),
+    functions: new Uint8Array(n),
+    compressed: new Uint8Array(n),
+  };
+  const assets = Math.max(...keyDefs.map((k, i) => k.asset ?? i)) + 1;
+  const invalidStart = new Int32Array(assets + 1);
+  const invalidKeys: number[] = [];
+  for (let a = 0; a < assets; a++) {
+    invalidStart[a] = invalidKeys.length;
+    keyDefs.forEach((k, i) => { if ((k.asset ?? i) === a) invalidKeys.push(i); });
+  }
+  invalidStart[assets] = invalidKeys.length;
+  const edges = edgeRegions.map((region, i) => ({ code: `E${i}`, region }));
+  return {
+    keys,
+    topology: {
+      edges,
+      viewers: edges.map((e, i) => ({ country: e.code, region: e.region, servedFrom: e.region, rttMs: 10, throughputMbps: 50, billedGroup: 'US' as const, edges: [i], share: 1 })),
+      edgeRegion: Uint8Array.from(edgeRegions, (r) => ['NA', 'EU', 'AP', 'SA', 'MEA'].indexOf(r)),
+      regions: ['NA', 'EU', 'AP', 'SA', 'MEA'],
+    },
+    origins: [{ id: 'o', kind: 's3', awsRegion: 'us-east-1', ...(shield ? { shieldAwsRegion: 'us-east-1' } : {}) }],
+    profile: SEED_PROFILE,
+    assets,
+    invalidStart,
+    invalidKeys: Int32Array.from(invalidKeys),
+  };
+}
+
+/** Requests as [time, key, edge]. */
+function requests(list: [number, number, number][]): RequestLog {
+  return {
+    length: list.length,
+    time: Float64Array.from(list, (r) => r[0]),
+    key: Int32Array.from(list, (r) => r[1]),
+    viewer: Uint8Array.from(list, (r) => r[2]),
+    edge: Uint8Array.from(list, (r) => r[2]),
+  };
+}
+
+/** Events as [time, asset, 'update' | 'invalidate']. */
+function events(list: [number, number, 'update' | 'invalidate'][] = []): EventLog {
+  return {
+    length: list.length,
+    time: Float64Array.from(list, (e) => e[0]),
+    asset: Int32Array.from(list, (e) => e[1]),
+    kind: Uint8Array.from(list, (e) => (e[2] === 'update' ? EVENT_UPDATE : EVENT_INVALIDATE)),
+  };
+}
+
+const BIG = 1e15;
+function run(input: EngineInput, req: RequestLog, ev: EventLog = events(), opts: Partial<EngineOptions> = {}): EngineStats {
+  return runEngine(input, req, ev, {
+    policy: 'lru', capacity: { edge: BIG, rec: BIG, shield: BIG }, capacityScale: 1, hitLevel: 'cloudfront', refreshHitIsHit: true,
+    measureFrom: 0, measureTo: 1000, seed: 1, ...opts,
+  });
+}
+
+/** The type-0 counters that the scenarios assert. */
+function counts(s: EngineStats) {
+  return {
+    requests: s.requests[0], hits: s.hits[0], edgeHits: s.edgeHits[0], edgeRefreshHits: s.edgeRefreshHits[0], recHits: s.recHits[0],
+    shieldHits: s.shieldHits[0], originFetches: s.originFetches[0], origin304: s.origin304[0], staleServed: s.staleServed[0],
+  };
+}
+
+const zero = { requests: 0, hits: 0, edgeHits: 0, edgeRefreshHits: 0, recHits: 0, shieldHits: 0, originFetches: 0, origin304: 0, staleServed: 0 };
+
+describe('simulator/engine: exact counts on hand-computed traces', () => {
+  it('TTL expiry: a fresh copy hits, an expired one is revalidated with a 304 (RefreshHit)', () => {
+    const s = run(world([{ ttl: 10 }], ['NA']), requests([[0, 0, 0], [5, 0, 0], [15, 0, 0]]));
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 3, hits: 2, edgeHits: 1, edgeRefreshHits: 1, originFetches: 1, origin304: 1 });
+  });
+
+  it('TTL expiry after a change: the revalidation brings a new body (no 304)', () => {
+    const s = run(world([{ ttl: 10 }], ['NA']), requests([[0, 0, 0], [15, 0, 0]]), events([[12, 0, 'update']]));
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, originFetches: 2 });
+  });
+
+  it('a change without an invalidation is served stale until the TTL runs out', () => {
+    const s = run(world([{ ttl: 100 }], ['NA']), requests([[0, 0, 0], [5, 0, 0], [105, 0, 0]]), events([[3, 0, 'update']]));
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 3, hits: 1, edgeHits: 1, staleServed: 1, originFetches: 2 });
+  });
+
+  it('an invalidation removes every variant of the asset from every tier', () => {
+    const input = world([{ ttl: 100, asset: 0 }, { ttl: 100, asset: 0 }], ['NA']);
+    const s = run(input, requests([[0, 0, 0], [1, 1, 0], [5, 0, 0], [6, 1, 0], [7, 0, 0]]), events([[3, 0, 'update'], [4, 0, 'invalidate']]));
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 5, hits: 1, edgeHits: 1, originFetches: 4 });
+    expect([s.updates, s.invalidations]).to.deep.equal([1, 1]);
+  });
+
+  it('capacity eviction at the edge: the object comes back from the regional edge cache', () => {
+    const input = world([{ ttl: 1000 }, { ttl: 1000 }], ['NA']);
+    const s = run(input, requests([[0, 0, 0], [1, 1, 0], [2, 0, 0]]), events(), { capacity: { edge: 100, rec: BIG, shield: BIG } });
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 3, hits: 1, recHits: 1, originFetches: 2 });
+    expect(s.evictions.edge).to.equal(2);
+  });
+
+  it("with hit level 'edge' a regional edge cache hit is a miss", () => {
+    const input = world([{ ttl: 1000 }, { ttl: 1000 }], ['NA']);
+    const s = run(input, requests([[0, 0, 0], [1, 1, 0], [2, 0, 0]]), events(), { capacity: { edge: 100, rec: BIG, shield: BIG }, hitLevel: 'edge' });
+    expect([s.hits[0], s.recHits[0]]).to.deep.equal([0, 1]);
+  });
+
+  it('Origin Shield consolidates misses from two regions into one origin fetch', () => {
+    const req = requests([[0, 0, 0], [1, 0, 1]]);
+    const withShield = run(world([{ ttl: 1000 }], ['NA', 'EU']), req);
+    expect(counts(withShield)).to.deep.equal({ ...zero, requests: 2, hits: 1, shieldHits: 1, originFetches: 1 });
+    // only the EU request crossed to a shield in another region: one billed Origin Shield request
+    expect(withShield.originShieldIncremental).to.equal(1);
+    const withoutShield = run(world([{ ttl: 1000 }], ['NA', 'EU'], false), req);
+    expect(counts(withoutShield)).to.deep.equal({ ...zero, requests: 2, originFetches: 2 });
+  });
+
+  it('never-cached GETs count in CacheHitRate but not in the hit ratio; POSTs in neither', () => {
+    const s = run(world([{ ttl: -1 }, { ttl: -1, getHead: 0 }], ['NA']), requests([[0, 0, 0], [1, 0, 0], [2, 1, 0]]));
+    expect([s.requests[0], s.cacheable[0], s.caching[0], s.originFetches[0], s.hits[0]]).to.deep.equal([3, 2, 0, 3, 0]);
+  });
+
+  it('without revalidation (cookies in the key) an expired copy is fetched again in full', () => {
+    const s = run(world([{ ttl: 10, revalidates: 0 }], ['NA']), requests([[0, 0, 0], [15, 0, 0]]));
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, originFetches: 2 });
+  });
+
+  it('warm-up requests fill the caches but are not counted', () => {
+    const s = run(world([{ ttl: 100 }], ['NA']), requests([[-5, 0, 0], [1, 0, 0]]), events());
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 1, hits: 1, edgeHits: 1 });
+    expect(s.simulated).to.equal(2);
+  });
+});
