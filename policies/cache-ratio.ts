@@ -5,22 +5,23 @@
  * They are written against the alarms of the monitoring issue (a `aws.cloudwatch.MetricAlarm` per
  * content type, tagged `media-cdn:content-type=<type>` or named `...-hit-ratio-<type>`, with a
  * threshold in percent and alarm actions to an SNS topic; an alarm on AWS/CloudFront CacheHitRate)
- * and stay advisory (`maxLevel`) until the program creates those alarms.
+ * The tag key comes from the monitoring module that creates the alarms.
  */
 import * as aws from '@pulumi/aws';
 import type { PolicyResource } from '@pulumi/policy';
 import { CONTENT_TYPES, type ContentTypeSpec } from '../lib/catalog';
+import { TAG_CONTENT_TYPE } from '../lib/monitoring/names';
 import { stackRule, type MediaCdnPolicy, type RuleDocs } from './lib/define';
 import { ofType, primaryDistributionsOf } from './lib/stack';
 
-/** Tag that names the content type a hit-ratio alarm watches. */
-export const CONTENT_TYPE_TAG = 'media-cdn:content-type';
+/** Tag that names the content type a hit-ratio alarm watches (set by lib/monitoring). */
+export const CONTENT_TYPE_TAG = TAG_CONTENT_TYPE;
 /** Alarm names end with `<infix><type>`, e.g. `cdn-prod-hit-ratio-video`. */
 export const HIT_RATIO_NAME_INFIX = 'hit-ratio-';
 
 const LOW_OPERATORS = ['LessThanThreshold', 'LessThanOrEqualToThreshold', 'LessThanLowerThreshold'];
 
-const docs = (why: string): RuleDocs => ({ group: 'cache-ratio', why, references: [], maxLevel: 'advisory' });
+const docs = (why: string): RuleDocs => ({ group: 'cache-ratio', why, references: [] });
 
 function alarmName(r: PolicyResource): string {
   return typeof r.props.name === 'string' && r.props.name !== '' ? r.props.name : r.name;

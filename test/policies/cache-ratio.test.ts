@@ -136,10 +136,10 @@ describe('cache-ratio rules (on the monitoring alarms of the prod plan, or their
     }
   });
 
-  it('stays advisory in prod until the program creates the alarms', () => {
+  it('is mandatory in prod now that the program creates the alarms', () => {
     const config = packConfigFor({ 'media-cdn:policyEnforcement': 'mandatory', 'media-cdn:environment': 'prod' });
     for (const p of [hitRatioAlarmPerContentType, hitRatioAlarmThresholdMeetsTarget, hitRatioAlarmNotifiesTopic, cacheHitRateAlarmExists]) {
-      expect(config[p.name], p.name).to.deep.equal({ enforcementLevel: 'advisory' });
+      expect(config[p.name], p.name).to.deep.equal({ enforcementLevel: 'mandatory' });
     }
   });
 });

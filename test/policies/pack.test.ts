@@ -77,11 +77,11 @@ describe('the media-cdn policy pack', () => {
         "media-cdn:policyEnforcement must be one of advisory, mandatory, got 'strict'; fix the stack's Pulumi.<stack>.yaml.");
     });
 
-    it('gives every rule the stack level, except the advisory-capped ones, and per-stack settings', () => {
+    it('gives every rule the stack level, and per-stack settings', () => {
       const prod = packConfigFor({ 'media-cdn:policyEnforcement': 'mandatory', 'media-cdn:environment': 'prod' });
       expect(Object.keys(prod)).to.deep.equal(POLICIES.map((p) => p.name));
       expect(prod['default-ttl-within-update-interval']).to.deep.equal({ enforcementLevel: 'mandatory' });
-      expect(prod['hit-ratio-alarm-per-content-type']).to.deep.equal({ enforcementLevel: 'advisory' });
+      expect(prod['hit-ratio-alarm-per-content-type']).to.deep.equal({ enforcementLevel: 'mandatory' });
       expect(prod['custom-certificate-in-prod']).to.deep.equal({ enforcementLevel: 'mandatory', requireCustomCertificate: true });
       const staging = packConfigFor({ 'media-cdn:policyEnforcement': 'advisory', 'media-cdn:environment': 'staging' });
       expect(staging['custom-certificate-in-prod']).to.deep.equal({ enforcementLevel: 'advisory', requireCustomCertificate: false });
