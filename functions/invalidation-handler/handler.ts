@@ -112,10 +112,16 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
             const bucket = bucketOfOrigin.get(t.origin);
             if (!bucket) continue;
             const listed = await deps.listFolder(bucket, t.keyPrefix, s.maxListedObjects);
+            if (!listed.complete) {
+              // Too many objects to list: sweep the whole folder rather than miss what was not listed.
+              log(`${t.keyPrefix}: more than ${s.maxListedObjects} objects; invalidating /${t.keyPrefix}* instead of listing them.`);
+              items.push(`${keyToPath(t.keyPrefix).path}*`);
+              continue;
+            }
             const picked = selectFromListing(listed.entries, sel, routing, t.origin);
             items.push(...picked.items);
             inventory.push(...picked.inventory);
-            if (listed.complete) complete.push(...listingCompletePrefixes(routing, t.origin, t.keyPrefix));
+            complete.push(...listingCompletePrefixes(routing, t.origin, t.keyPrefix));
           }
         }
       }

@@ -31,16 +31,18 @@ export function invalidationApi(cf: CloudFrontClient): InvalidationApi {
   };
 }
 
-/** Lists up to `max` objects under a prefix (ListObjectsV2 pages of 1,000). */
+/** Lists up to `max` objects under a prefix (ListObjectsV2 pages of up to 1,000); `complete` is false when there are more. */
 export function folderLister(s3: S3Client) {
   return async (bucket: string, prefix: string, max: number): Promise<{ entries: ObjectEntry[]; complete: boolean }> => {
     const entries: ObjectEntry[] = [];
     let token: string | undefined;
     do {
-      const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      // Ask for one more than the cap, so "more than max" is known without listing further.
+      const MaxKeys = Math.min(1000, max + 1 - entries.length);
+      const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys, ...(token ? { ContinuationToken: token } : {}) }));
       for (const o of r.Contents ?? []) if (o.Key !== undefined) entries.push(o.LastModified ? { key: o.Key, lastModified: o.LastModified } : { key: o.Key });
+      if (entries.length > max) return { entries: entries.slice(0, max), complete: false };
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
-      if (entries.length >= max && token) return { entries, complete: false };
     } while (token);
     return { entries, complete: true };
   };

@@ -10,7 +10,7 @@ import {
   addLoad, batchSentMetrics, parseCron, completionMetrics, DEFAULT_BACKOFF, DEFAULT_IN_FLIGHT_LIMITS, describeError, fitsInFlight, inFlightLoad,
   retryDecision, STATUS_COMPLETED, type BackoffPolicy, type InFlight, type InFlightLimits, type InvalidationApi, type LoadCache, type MetricInput,
 } from '../../lib/invalidation';
-import type { EnqueueInput, QueuedBatch, QueueStore, StoredSchedule } from './queue-store';
+import type { EnqueueInput, QueueStore, StoredSchedule } from './queue-store';
 
 export interface WorkerDeps {
   readonly store: QueueStore;

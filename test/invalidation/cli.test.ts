@@ -7,7 +7,8 @@ import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-clo
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
 import { listObjects } from '../../scripts/invalidation/aws';
@@ -210,12 +211,21 @@ describe('npm run invalidate (the command line, child processes)', function () {
     const first = spawn(process.execPath, [cli, ...common(), 'worker', '--max-runtime', '20'], { cwd: REPO, env: cliEnv({ AWS_ENDPOINT_URL_CLOUDFRONT: ep.endpoint }), stdio: 'ignore' });
     const exited = new Promise((r) => first.once('exit', r));
     try {
-      let second: Run = { code: null, stdout: '', stderr: '' };
-      for (let i = 0; i < 50; i++) {
-        await sleep(100);
-        second = await run([...common(), 'worker', '--exit-when-idle']);
-        if (second.code === 1) break;
-      }
+      // Wait until the first worker holds the queue's lock (read from the queue file).
+      const holder = () => {
+        if (!existsSync(queue)) return undefined;
+        const db = new Database(queue, { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare(`SELECT value FROM meta WHERE key = 'worker_pid'`).get() as { value: string } | undefined)?.value;
+        } catch {
+          return undefined;
+        } finally {
+          db.close();
+        }
+      };
+      for (let i = 0; i < 200 && holder() !== String(first.pid); i++) await sleep(50);
+      expect(holder(), 'the first worker took the lock').to.equal(String(first.pid));
+      const second = await run([...common(), 'worker', '--exit-when-idle']);
       expect(second.code).to.equal(1);
       expect(second.stderr.trim()).to.equal(`error: another worker (pid ${first.pid}) is running on ${queue}; stop it first, or give this one another --queue.`);
     } finally {

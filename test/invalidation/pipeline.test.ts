@@ -186,6 +186,18 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
       expect(created.map((i) => [...i.items].sort())).to.deep.equal([['/metadata/*', '/static/app.css']]);
     });
 
+    it('sweeps a listed S3 type by what changed in the window, and a folder too large to list by its wildcard', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: 'origin-static', Key: 'static/a.js', Body: 'x' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'origin-static', Key: 'static/b.js', Body: 'x' }));
+      const before = ep.model.invalidations('EPIPE1').length;
+      const small = createHandler({ settings: { ...settings, maxListedObjects: 1 }, api: invalidationApi(cf), listFolder: folderLister(s3), log: (l) => logs.push(l) });
+      const sweep = { kind: 'media-cdn:scheduled-invalidation', contentType: 'static', prefix: '/static/', changedWithinSeconds: 3600 };
+      expect((await handle(sqs([sweep], 'window'))).batchItemFailures).to.deep.equal([]);
+      expect((await small(sqs([sweep], 'capped'))).batchItemFailures).to.deep.equal([]);
+      expect(ep.model.invalidations('EPIPE1').slice(before).map((i) => [...i.items].sort())).to.deep.equal([['/static/*'], ['/static/*']]);
+      expect(logs).to.include('static/: more than 1 objects; invalidating /static/* instead of listing them.');
+    });
+
     it('reports every message for retry when CloudFront keeps refusing until the deadline', async () => {
       ep.setFaults({ rate: 1, kinds: ['too-many-invalidations'], operations: ['CreateInvalidation'] });
       try {
