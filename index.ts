@@ -59,4 +59,5 @@ export const region = config.region;
 export const dashboardName = dashboard.dashboardName;
 export const alarmTopicArn = alarms.topic.arn;
 export const logGroupName = accessLogs.logGroupName;
+export const imageIndexStoreArn = cdn.imageVariantIndex.arn;
 export const invalidationQueueUrl = invalidation.queue.url;

@@ -41,6 +41,13 @@ export interface StackOutputs {
   readonly alarmTopicArn?: string;
   /** CloudWatch Logs group (us-east-1) receiving the distribution's access logs as JSON. */
   readonly logGroupName?: string;
+  /**
+   * ARN of the CloudFront KeyValueStore of image variants that `npm run images -- optimize` fills and
+   * the thumbnails' image-negotiation function reads; absent before the store was deployed.
+   */
+  readonly imageIndexStoreArn?: string;
+  /** URL of the SQS queue of the event-based invalidation pipeline (S3 object events). */
+  readonly invalidationQueueUrl?: string;
 }
 
 /** The `contentTypes` output: per type, the main route's patterns and TTLs and the targets. */

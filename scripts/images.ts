@@ -2,7 +2,8 @@
  * npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize [options]
  * Makes AVIF/WebP/baseline variants of the originals under a prefix of the images bucket (or a local
  * folder laid out like it), at the lowest quality that keeps SSIM ≥ 0.98, with a manifest per image and
- * the KeyValueStore index the thumbnails' CloudFront Function negotiates against.
+ * the KeyValueStore index the thumbnails' CloudFront Function negotiates against: written into the
+ * stack's store (output imageIndexStoreArn) as images finish, and/or to an import file (--kvs-index).
  * docs/images-and-compression.md describes the design.
  */
 import { cpus } from 'node:os';
@@ -12,6 +13,8 @@ import { CLOUDFRONT_LIMITS } from '../lib/semantics/limits';
 import { renderTable } from '../lib/format/table';
 import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec } from './lib/cli';
 import { startProgress } from './lib/progress';
+import { KvsIndexWriter, type IndexWriteSummary } from './images/index-writer';
+import { createKvsClient } from './images/kvs-client';
 import { optimizeImages, type OptimizeReport } from './images/optimize';
 import { openSource } from './images/source';
 
@@ -39,12 +42,13 @@ const spec = {
     'dry-run': { type: 'boolean' },
     json: { type: 'string' },
     'kvs-index': { type: 'string' },
+    'skip-index-store': { type: 'boolean' },
     quiet: { type: 'boolean' },
   },
   help: {
     ...STACK_SOURCE_HELP,
     dir: 'work on a local folder laid out like the bucket instead of the stack\'s images bucket',
-    endpoint: 'S3 endpoint URL (s3rver, LocalStack); AWS_ENDPOINT_URL[_S3] also works',
+    endpoint: 'endpoint URL of S3 and the KeyValueStore (LocalStack); AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE also work',
     prefix: 'key prefix of the originals (default thumbnails/)',
     formats: 'modern formats to write, subset of avif,webp (default avif,webp); the source\'s family is always written',
     sizes: 'target widths on the edge ladder (default 320,640,1280); never upscaled',
@@ -55,13 +59,15 @@ const spec = {
     'max-pixels': 'refuse originals with more pixels (default 40000000)',
     concurrency: 'images processed at once (default: number of CPUs)',
     force: 'redo images whose manifest is current',
-    'dry-run': 'list what would be processed; write nothing to the bucket',
+    'dry-run': 'list what would be processed and which index entries would be written; write nothing to the bucket or the store',
     json: 'write the run report as JSON to this file',
-    'kvs-index': 'write the KeyValueStore index ({"data":[{key,value}]}, CloudFront import format) to this file',
+    'kvs-index': 'also write the KeyValueStore index ({"data":[{key,value}]}, CloudFront import format) to this file',
+    'skip-index-store': "do not write the stack's KeyValueStore (imageIndexStoreArn); the edge keeps serving originals for new images",
     quiet: 'no progress bar',
   },
   examples: [
     'npm run images -- --stack prod optimize --prefix thumbnails/ --dry-run',
+    'npm run images -- --outputs outputs.json optimize --prefix thumbnails/ --json report.json',
     'npm run images -- --outputs outputs.json optimize --prefix previews/ --formats webp --sizes 320,640 --kvs-index kvs.json',
     'npm run images -- --dir ./media optimize --aspect 16:9 --crop attention --json report.json',
   ],
@@ -76,6 +82,13 @@ function parseConcurrency(raw: string | undefined): number {
 
 function kb(n: number): string {
   return `${(n / 1000).toFixed(1)} kB`;
+}
+
+function printIndexStore(w: IndexWriteSummary): void {
+  const verb = w.dryRun ? 'would be written' : `written in ${w.requests} request${w.requests === 1 ? '' : 's'}${w.retries > 0 ? ` (${w.retries} retried after the store changed)` : ''}`;
+  console.log(`\n${w.dryRun ? 'Dry run: ' : ''}KeyValueStore ${w.arn}: ${w.written} entries ${verb}, ${w.unchanged} unchanged; the store ${w.dryRun ? 'would hold' : 'holds'} ${w.itemCount} keys, ${w.totalSizeInBytes} bytes.`);
+  for (const r of w.rejected) console.log(`warning: ${r}`);
+  if (w.failure) console.error(`failed: index store: ${w.failure} (${w.unwritten} entries not written)`);
 }
 
 function printReport(r: OptimizeReport): void {
@@ -118,17 +131,32 @@ runMain(async () => {
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  const { store } = await openSource(values as Record<string, string | undefined>, 'images', USAGE);
+  const { store, stack } = await openSource(values as Record<string, string | undefined>, 'images', USAGE);
+  const dryRun = values['dry-run'] === true;
+  // Opened before any image is processed: a wrong ARN, permission or endpoint stops the run here.
+  let indexWriter: KvsIndexWriter | undefined;
+  const arn = stack?.outputs.imageIndexStoreArn;
+  if (arn && values['skip-index-store'] !== true) {
+    indexWriter = await KvsIndexWriter.open({ client: createKvsClient(values.endpoint as string | undefined), arn, dryRun });
+  } else if (stack && !arn && values['skip-index-store'] !== true) {
+    console.log(`note: ${stack.label} has no imageIndexStoreArn output (a stack deployed before the index store); no store is written${values['kvs-index'] ? '' : '; use --kvs-index for an import file'}.`);
+  }
   const progress = startProgress('optimize', 0, { quiet: values.quiet === true });
   const report = await optimizeImages({
     store, prefix: (values.prefix as string | undefined) ?? 'thumbnails/', settings: settings!, concurrency,
-    dryRun: values['dry-run'] === true, force: values.force === true, progress,
+    dryRun, force: values.force === true, progress, ...(indexWriter ? { indexSink: indexWriter } : {}),
   });
+  const indexStore = indexWriter?.summary();
   printReport(report);
-  if (values.json) writeJsonFile(values.json as string, report);
+  if (indexStore) printIndexStore(indexStore);
+  if (values.json) writeJsonFile(values.json as string, { ...report, ...(indexStore ? { indexStore } : {}) });
   if (values['kvs-index']) {
     if (report.dryRun) console.log(`dry run: ${values['kvs-index']} not written.`);
     else writeJsonFile(values['kvs-index'] as string, { data: report.index });
   }
-  if (report.counts.failed > 0) throw new CheckFailed(`${report.counts.failed} of ${report.counts.listed} originals failed; the others were processed.`);
+  const failures = [
+    ...(report.counts.failed > 0 ? [`${report.counts.failed} of ${report.counts.listed} originals failed; the others were processed.`] : []),
+    ...(indexStore?.failure ? [`the index store was not fully written (${indexStore.unwritten} entries); the next run writes them.`] : []),
+  ];
+  if (failures.length > 0) throw new CheckFailed(failures.join('\n'));
 });

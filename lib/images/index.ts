@@ -5,6 +5,7 @@
 export * from './formats';
 export * from './negotiation';
 export * from './variant-keys';
+export * from './kvs-index';
 export * from './quality-search';
 export * from './settings';
 export * from './manifest';

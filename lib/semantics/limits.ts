@@ -88,6 +88,15 @@ export const CLOUDFRONT_LIMITS = Object.freeze({
   kvsMaxStoreBytes: 5 * KB * KB,
   /** KeyValueStores per account. spec §15.1 */
   kvsStoresPerAccount: 50,
+  /**
+   * Keys (puts plus deletes) per UpdateKeys request, and its payload, bytes (3 MB). Not in the spec:
+   * "a default quota of 50 keys or a 3 MB payload, whichever is reached first" [3p: Terraform/Pulumi
+   * aws_cloudfrontkeyvaluestore_keys_exclusive `max_batch_size`].
+   */
+  kvsUpdateKeysMaxItems: 50,
+  kvsUpdateKeysMaxPayloadBytes: 3 * KB * KB,
+  /** Items per ListKeys page (MaxResults: default 10, maximum 50). [doc: API_kvs_ListKeys] */
+  kvsListKeysMaxResults: 50,
   /** Distributions with Lambda@Edge functions per account. spec §15.1 */
   lambdaEdgeDistributions: 500,
   /** Lambda@Edge functions per distribution. spec §15.1 */

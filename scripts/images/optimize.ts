@@ -13,6 +13,7 @@ import {
 } from '../../lib/images';
 import { InputError } from '../../lib/errors';
 import type { Progress } from '../lib/progress';
+import type { IndexSink } from './index-writer';
 import type { ListedObject, ObjectStore } from './object-store';
 
 export type ImageStatus = 'processed' | 'skipped' | 'planned' | 'failed';
@@ -40,6 +41,11 @@ export interface OptimizeRun {
   /** Redo every image even when its manifest is current. */
   readonly force: boolean;
   readonly progress?: Progress;
+  /**
+   * Receives the index entry of each original as soon as its variants and manifest are stored (and of
+   * each current one), then `flush()` at the end: the stack's KeyValueStore (`KvsIndexWriter`).
+   */
+  readonly indexSink?: IndexSink;
 }
 
 export interface OptimizeReport {
@@ -141,11 +147,18 @@ export async function optimizeImages(run: OptimizeRun): Promise<OptimizeReport> 
   const worker = async () => {
     while (next < originals.length) {
       const i = next++;
-      outcomes[i] = await optimizeOne(run, originals[i]!, hash);
+      const outcome = await optimizeOne(run, originals[i]!, hash);
+      outcomes[i] = outcome;
+      // Only now, with every variant and the manifest stored, may the edge learn about the variants.
+      if (outcome.manifest && run.indexSink) {
+        const item = variantIndexItem(outcome.manifest.original.key, outcome.manifest.index);
+        if (!('problem' in item)) await run.indexSink.add(item);
+      }
       run.progress?.increment();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(run.concurrency, originals.length)) }, worker));
+  await run.indexSink?.flush();
   run.progress?.stop();
 
   const images = outcomes.map((o) => o.result);

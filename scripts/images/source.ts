@@ -5,6 +5,7 @@
  */
 import { resolveCatalog, type Catalog } from '../../lib/catalog';
 import { InputError } from '../../lib/errors';
+import type { StackOutputs } from '../../lib/outputs';
 import { loadStackSource } from '../lib/cli';
 import { createS3Client, DirObjectStore, S3ObjectStore, validateEndpoint, type ObjectStore } from './object-store';
 
@@ -20,6 +21,8 @@ export interface OpenedSource {
   readonly store: ObjectStore;
   /** The stack's catalog (its config overrides applied) when a plan was built or read; the built-in catalog otherwise. */
   readonly catalog: Catalog;
+  /** The stack outputs and where they came from; absent with --dir. */
+  readonly stack?: { readonly outputs: StackOutputs; readonly label: string };
 }
 
 export async function openSource(flags: SourceFlags, bucket: 'images' | 'static', usage: string): Promise<OpenedSource> {
@@ -43,5 +46,5 @@ export async function openSource(flags: SourceFlags, bucket: 'images' | 'static'
     const { validateStackFileConfig } = await import('../../plan/run-plan');
     catalog = validateStackFileConfig(source.plan.stack, source.plan.config).catalog;
   }
-  return { store: new S3ObjectStore(createS3Client(b.region || source.outputs.region, endpoint), b.name), catalog };
+  return { store: new S3ObjectStore(createS3Client(b.region || source.outputs.region, endpoint), b.name), catalog, stack: { outputs: source.outputs, label: source.label } };
 }

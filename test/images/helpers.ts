@@ -1,7 +1,7 @@
 /**
  * Helpers of the image and compression tests: images generated in the test (an SVG scene rendered by
  * sharp, so there is real structure for the encoders and SSIM), an s3rver on 127.0.0.1 with the real
- * S3 client, and temporary folders.
+ * S3 client, temporary folders, and KeyValueStore ARNs and fake credentials for the local endpoint.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
@@ -102,4 +102,14 @@ export function runScriptAsync(script: string, args: readonly string[], opts: { 
       resolvePromise({ status: code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
+}
+
+/** Account of the KeyValueStore ARNs of the tests (the plan's mock account). */
+export const KVS_ACCOUNT = '123456789012';
+/** Static fake credentials: the local KeyValueStore endpoint needs a SigV4a signature, not a valid one. */
+export const KVS_CREDENTIALS = { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' };
+let kvsSerial = 0;
+/** A new store ARN, so that tests share one local endpoint and one client but not a store. */
+export function newStoreArn(): string {
+  return `arn:aws:cloudfront::${KVS_ACCOUNT}:key-value-store/${String(kvsSerial++).padStart(8, '0')}-aaaa-4bbb-8ccc-000000000000`;
 }
