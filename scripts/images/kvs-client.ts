@@ -22,6 +22,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { parseEndpoint } from '../lib/endpoint';
 import { InputError } from '../../lib/errors';
 
 export const KVS_ENDPOINT_ENV = 'AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE';
@@ -46,13 +47,7 @@ export function resolveKvsEndpoint(flag: string | undefined, env: NodeJS.Process
     : env[KVS_ENDPOINT_ENV] ? [KVS_ENDPOINT_ENV, env[KVS_ENDPOINT_ENV]]
       : env.AWS_ENDPOINT_URL ? ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL] : [undefined, undefined];
   if (raw === undefined || source === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(`${source} '${raw}' is not a URL; give one such as http://127.0.0.1:4598.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`${source} '${raw}' must be an http:// or https:// URL.`);
+  const url = parseEndpoint(raw, source, 'http://127.0.0.1:4598');
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === 'localhost') return { endpoint: raw, loopbackAddress: '127.0.0.1' };
   if (isIP(host) === 0) return { endpoint: raw };

@@ -43,18 +43,7 @@ export interface ObjectStore {
   put(key: string, body: Buffer, opts: PutOptions): Promise<void>;
 }
 
-/** Checks `--endpoint`: an http(s) URL. */
-export function validateEndpoint(endpoint: string | undefined): string | undefined {
-  if (endpoint === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError(`--endpoint '${endpoint}' is not a URL; give one such as http://127.0.0.1:4569.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`--endpoint '${endpoint}' must be an http:// or https:// URL.`);
-  return endpoint;
-}
+export { validateEndpoint } from '../lib/endpoint';
 
 /**
  * An S3 client for the bucket's Region. With an endpoint (flag or AWS_ENDPOINT_URL[_S3], which the SDK

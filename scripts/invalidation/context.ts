@@ -3,6 +3,7 @@
  * (`--stack | --plan | --outputs`), the AWS clients (or ones a test passes in), the queue file,
  * metrics and output streams.
  */
+import { parseEndpoint } from '../lib/endpoint';
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
@@ -94,10 +95,10 @@ export async function createContext(v: CommonValues, deps: CommandDeps = {}): Pr
   const sdkRetryDelayMs = v['sdk-retry-delay-ms'] === undefined ? undefined : intOption(v['sdk-retry-delay-ms'], 'sdk-retry-delay-ms', 0, 0, 60_000, problems);
   if (v.endpoint !== undefined) {
     try {
-      const u = new URL(v.endpoint);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    } catch {
-      problems.push(`--endpoint must be an http(s) URL such as 'http://127.0.0.1:4566', got '${v.endpoint}'.`);
+      parseEndpoint(v.endpoint, '--endpoint', 'http://127.0.0.1:4580');
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
     }
   }
   if (problems.length > 0) throw new InputError(problems);

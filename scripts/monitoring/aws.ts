@@ -32,18 +32,7 @@ export function createMonitoringClients(endpoint?: string): MonitoringClients {
   };
 }
 
-/** Checks `--endpoint`: an http(s) URL. */
-export function validateEndpoint(endpoint: string | undefined): string | undefined {
-  if (endpoint === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError(`--endpoint '${endpoint}' is not a URL; give one such as http://127.0.0.1:4566.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`--endpoint '${endpoint}' must be an http:// or https:// URL.`);
-  return endpoint;
-}
+export { validateEndpoint } from '../lib/endpoint';
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedException']);
 const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException', 'InvalidSignatureException', 'SignatureDoesNotMatch']);

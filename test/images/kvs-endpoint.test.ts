@@ -31,7 +31,7 @@ describe('KeyValueStore endpoint choice (resolveKvsEndpoint)', () => {
   }
 
   const bad: [string, string | undefined, NodeJS.ProcessEnv, string][] = [
-    ['not a URL', 'kvs:4598', {}, "--endpoint 'kvs:4598' must be an http:// or https:// URL."],
+    ['not a URL', 'kvs:4598', {}, "--endpoint 'kvs:4598' must be an http:// or https:// URL, such as http://127.0.0.1:4598."],
     ['garbage', 'http://', {}, "--endpoint 'http://' is not a URL; give one such as http://127.0.0.1:4598."],
     ['an IP address that is not loopback, naming its variable', undefined, { AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: 'http://10.0.0.5:4566' },
       "AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE 'http://10.0.0.5:4566': the KeyValueStore client sends requests to <account>.<endpoint host>, which an IP address cannot take; give a host name that resolves with any prefix (e.g. http://localhost.localstack.cloud:4566), or localhost."],

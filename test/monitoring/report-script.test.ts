@@ -180,7 +180,7 @@ describe('npm run report against local CloudWatch and Logs servers', function ()
       expect(r.stderr.split('\n').filter((l) => l.startsWith('error: '))).to.deep.equal([
         "error: --from '2026-13-01' is not a date; use YYYY-MM-DD (UTC) or an ISO time with a zone such as 2026-03-01T12:00:00Z.",
         "error: --to 'yesterday' is not a date; use YYYY-MM-DD (UTC) or an ISO time with a zone such as 2026-03-01T12:00:00Z.",
-        "error: --endpoint 'ftp://x' must be an http:// or https:// URL.",
+        "error: --endpoint 'ftp://x' must be an http:// or https:// URL, such as http://127.0.0.1:4566.",
       ]);
     });
   });
