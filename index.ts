@@ -61,3 +61,4 @@ export const alarmTopicArn = alarms.topic.arn;
 export const logGroupName = accessLogs.logGroupName;
 export const imageIndexStoreArn = cdn.imageVariantIndex.arn;
 export const invalidationQueueUrl = invalidation.queue.url;
+export const cacheTagHeader = config.cacheTagHeader;

@@ -114,7 +114,7 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
     const rolePolicy = new aws.iam.RolePolicy(`${name}-handler`, {
       role: role.id,
       policy: pulumi.all([this.queue.arn, args.distribution.arn, pulumi.all(buckets.map((b) => b.bucket.arn)), logGroup.arn])
-        .apply(([queueArn, distributionArn, bucketArns, logGroupArn]) => JSON.stringify(handlerPolicy({ queueArn, distributionArn, bucketArns, logGroupArn, metricsNamespace: namespace }))),
+        .apply(([queueArn, distributionArn, bucketArns, logGroupArn]) => JSON.stringify(handlerPolicy({ queueArn, distributionArn, bucketArns, logGroupArn, metricsNamespace: namespace, readObjectTags: config.cacheTagHeader !== '' }))),
     }, parent);
     const routing = contentTypeOutputs(config.catalog);
     const settings = pulumi.all([args.distribution.id, pulumi.all(buckets.map((b) => b.bucket.bucket))]).apply(([distributionId, names]) => {
@@ -127,6 +127,7 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
         maxListedObjects: 10_000,
         batchPaths: DEFAULT_BATCH_SIZES.paths,
         batchWildcards: DEFAULT_BATCH_SIZES.wildcards,
+        ...(config.cacheTagHeader !== '' ? { cacheTagHeader: config.cacheTagHeader } : {}),
       };
       return JSON.stringify(value);
     });

@@ -48,6 +48,11 @@ export interface StackOutputs {
   readonly imageIndexStoreArn?: string;
   /** URL of the SQS queue of the event-based invalidation pipeline (S3 object events). */
   readonly invalidationQueueUrl?: string;
+  /**
+   * The distribution's cache-tag header (`CacheTagConfig.HeaderName`, spec §8.2), '' when cache tags
+   * are off; absent from stacks deployed before tags (scripts then assume the default header).
+   */
+  readonly cacheTagHeader?: string;
 }
 
 /** The `contentTypes` output: per type, the main route's patterns and TTLs and the targets. */

@@ -598,6 +598,46 @@ export const cachePolicyKeyValid = resourceRule({
   },
 });
 
+/** Content types whose objects carry tags beyond `type:<name>` (catalog `tagRules`). */
+const TAGGED_TYPES = CONTENT_TYPES.filter((t) => t.tagRules.length > 0).map((t) => t.name);
+
+/** S3 returns user metadata as `x-amz-meta-<key>` headers; no other header can come from a bucket. */
+const S3_METADATA_HEADER = /^x-amz-meta-[a-z0-9-]+$/i;
+
+export const cacheTagConfigSet = resourceRule({
+  name: 'cache-tag-config-set',
+  description: 'When the content-type catalog declares cache tags, every distribution reads them from a response header (cacheTagConfig) the S3 origins can send.',
+  remediationSteps: "Set media-cdn:cacheTagHeader to 'x-amz-meta-cache-tags' (the default); the distribution then gets cacheTagConfig { headerName }. Tag existing objects with 'npm run tag'.",
+  docs: {
+    group: 'caching',
+    why:
+      "Without CacheTagConfig CloudFront ignores the tags the origins send and rejects '#tag' invalidations, so a re-encoded video is invalidated " +
+      'object by object (one billed path each, the 3,000-path in-flight quota) or by wildcards that over-invalidate (spec §8.2, §8.5).',
+    references: [],
+  },
+  resource: aws.cloudfront.Distribution,
+  config: {
+    headerName: { type: 'string', default: '', description: "The header the origins send tags in (e.g. 'x-amz-meta-cache-tags'); '' accepts any x-amz-meta-* header." },
+  },
+  validate(props, args, report, config) {
+    if (TAGGED_TYPES.length === 0) return;
+    const d = props as DistributionShape;
+    const label = `${d.staging === true ? 'staging distribution' : 'distribution'} '${args.name}'`;
+    const declared = `the catalog declares cache tags for ${quoteList(TAGGED_TYPES)} (${CATALOG_FILE}, tagRules)`;
+    const header = d.cacheTagConfig?.headerName;
+    if (!header) {
+      report(
+        `${label} has no cacheTagConfig, but ${declared}: CloudFront would ignore the origins' tags and reject '#tag' invalidations. ` +
+        "Set media-cdn:cacheTagHeader to 'x-amz-meta-cache-tags'.",
+      );
+    } else if (config.headerName !== '' && header.toLowerCase() !== config.headerName.toLowerCase()) {
+      report(`${label} reads cache tags from '${header}', but the origins send them in '${config.headerName}' (policy config headerName); set media-cdn:cacheTagHeader to '${config.headerName}'.`);
+    } else if (!S3_METADATA_HEADER.test(header)) {
+      report(`${label} reads cache tags from '${header}', which the S3 origins cannot send (they return user metadata as x-amz-meta-<key>); set media-cdn:cacheTagHeader to 'x-amz-meta-cache-tags'.`);
+    }
+  },
+});
+
 export const cachingPolicies: readonly MediaCdnPolicy[] = [
   defaultTtlWithinUpdateInterval,
   maxTtlBounded,
@@ -616,4 +656,5 @@ export const cachingPolicies: readonly MediaCdnPolicy[] = [
   monitoringSubscriptionEnabled,
   behaviorsUseKnownCachePolicies,
   cachePolicyKeyValid,
+  cacheTagConfigSet,
 ];

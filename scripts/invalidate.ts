@@ -11,6 +11,7 @@ import { RETRY_SPEC, retryCommand, SCHEDULE_SPEC, scheduleCommand, STATUS_SPEC, 
 import { createContext, USAGE, type CommandDeps, type Context } from './invalidation/context';
 import { ROLLBACK_SPEC, rollbackCommand } from './invalidation/rollback';
 import { SUBMIT_SPEC, submitCommand } from './invalidation/submit';
+import { TAG_SPEC, tagCommand } from './invalidation/tag-command';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -34,6 +35,7 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   schedule: { spec: SCHEDULE_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => scheduleCommand(v, p, ctx) },
   rollback: { spec: ROLLBACK_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => rollbackCommand(v, p, ctx) },
   retry: { spec: RETRY_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => retryCommand(v, p, ctx) },
+  tag: { spec: TAG_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx, d) => tagCommand(v, p, ctx, d.readStdin ?? readStdin) },
 };
 
 const OVERVIEW = `Usage: ${USAGE} [--stack X | --plan f | --outputs f] <subcommand> [options]
@@ -47,6 +49,7 @@ Subcommands:
   schedule add|list|remove   cron schedules for the worker
   rollback --to <time|versionId> <paths...>   restore earlier S3 versions and invalidate them
   retry <request-id>  send a request's failed batches again
+  tag <tag> [tag...]  invalidate every cached object carrying a cache tag ('#tag' items, one billed path each)
 
 '${USAGE} <subcommand> --help' lists a subcommand's options.
 Exit codes: 0 success, 1 a check failed, 2 bad input.`;

@@ -2,12 +2,15 @@
  * npm run warm -- [--stack X | --plan f | --outputs f]
  *                 [--paths file | --content-type t --top N | --from-logs dir | --predict --from-logs dir --window 1h --budget-gb n]
  *                 [--edges a,b] [--priority high|normal|low] [--rate r] [--concurrency c] [--dry-run] [--json f]
+ * npm run warm -- (--stack X | --plan f) --predict --evaluate --budget-gb n [--releases manifest.json] [--window 1h] [--now iso]
+ *                 [--scale s] [--seed n] [--json f]
  *
  * Warms the CloudFront caches (or the local edge) with the requests viewers will make: for each path,
  * one request per cache-key variant (normalized Accept-Encoding, image format), most valuable first,
  * rate limited, with a progress bar; then a verification pass reports the share of paths now a hit,
  * the bytes pulled from the origin and the requests billed with their cost (docs/warming.md).
  * Traffic goes only to the stack's domain (or its aliases) or to a local edge on 127.0.0.1/localhost.
+ * `--evaluate` sends nothing: it measures prediction against no warming and the top-N with the simulator.
  */
 import { readFileSync } from 'node:fs';
 import { resolveCatalog } from '../lib/catalog';
@@ -24,6 +27,7 @@ import {
   CheckFailed, EXIT_OK, loadStackSource, parseCommandLine, readJsonFile, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec,
 } from './lib/cli';
 import { warmS3Client } from './warming/aws';
+import { parseSimulationOptions, renderEvaluation, runEvaluation } from './warming/evaluate';
 import { readLogDir } from './warming/logs';
 import { closeWarmConnections, estimateCostUsd, runWarming, type WarmReport } from './warming/runner';
 import { contentTypePatterns, inContentType, predictTargets, targetsFromPathsFile, topTargetsFromBucket, topTargetsFromLogs } from './warming/sources';
@@ -44,6 +48,9 @@ export const SPEC = {
     'budget-gb': { type: 'string' },
     releases: { type: 'string' },
     now: { type: 'string' },
+    evaluate: { type: 'boolean' },
+    scale: { type: 'string' },
+    seed: { type: 'string' },
     edges: { type: 'string' },
     priority: { type: 'string' },
     rate: { type: 'string' },
@@ -69,7 +76,10 @@ export const SPEC = {
     window: 'prediction window and log window for --top, e.g. 30m, 1h (default 1h)',
     'budget-gb': 'bytes the warming may pull from the origin, in GB (2^30 bytes); required with --predict',
     releases: 'release manifest: JSON list of {title, releaseAt, paths, expectedRequests?, bytes?}',
-    now: 'start of the predicted window, ISO time (default: the end of the logs)',
+    now: 'start of the predicted window, ISO time (default: the end of the logs; with --evaluate the first release)',
+    evaluate: 'with --predict: send nothing; simulate the held-out window with no warming, the last window\'s top-N and the predictor at --budget-gb, on the seed workload with the --releases episodes (docs/warming.md)',
+    scale: 'with --evaluate: share of the seed workload\'s objects simulated (default 0.005)',
+    seed: 'with --evaluate: seed of the simulated workload (default 1)',
     edges: 'comma-separated edges: the stack\'s domain or aliases (default) or local edges such as http://127.0.0.1:8080',
     priority: `high | normal | low: ${Object.entries(PRIORITY_PROFILES).map(([k, v]) => `${k} = ${v.description}`).join('; ')} (default normal)`,
     rate: 'requests per second across all edges at high priority (default 50)',
@@ -89,6 +99,7 @@ export const SPEC = {
     'npm run warm -- --stack prod --paths hot.txt --priority high',
     'npm run warm -- --plan plan.json --edges http://127.0.0.1:8080,http://127.0.0.1:8081 --content-type video --top 50 --endpoint http://127.0.0.1:4568',
     'npm run warm -- --stack prod --predict --from-logs .local/logs --window 1h --budget-gb 5 --releases releases.json --dry-run',
+    'npm run warm -- --stack prod --predict --evaluate --budget-gb 10 --releases releases.json --json evaluation.json',
   ],
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
 
@@ -123,6 +134,7 @@ function parseEncodings(raw: string | undefined): EncodingVariant[] {
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const { values } = parseCommandLine(SPEC, argv);
   const v = values as Values;
+  if (v.evaluate === true) return evaluate(v);
   const problems: string[] = [];
   const modes = [v.paths !== undefined && '--paths', v['content-type'] !== undefined && !v['from-logs'] && '--content-type', v['from-logs'] !== undefined && !v.predict && '--from-logs', v.predict === true && '--predict'].filter(Boolean);
   if (modes.length !== 1) {
@@ -256,6 +268,45 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (report.verify && report.verify.pathHitShare < minHit) {
     throw new CheckFailed(`check failed: ${(100 * report.verify.pathHitShare).toFixed(1)} % of paths hit after warming, below --min-hit-ratio ${minHit}.`);
   }
+  return EXIT_OK;
+}
+
+/** --predict --evaluate: the simulator's held-out evaluation, nothing sent. */
+async function evaluate(v: Values): Promise<number> {
+  const problems: string[] = [];
+  if (v.predict !== true) problems.push('--evaluate evaluates the predictor: add --predict.');
+  for (const o of ['paths', 'content-type', 'from-logs', 'edges', 'outputs'] as const) {
+    if (v[o] !== undefined) problems.push(`--evaluate learns from simulated logs and sends nothing; drop --${o}.`);
+  }
+  const budgetGb = parseNumber(v, 'budget-gb', problems, (n) => n > 0, 'a positive number of GB');
+  if (budgetGb === undefined && !problems.some((p) => p.startsWith('--budget-gb'))) problems.push('--evaluate needs --budget-gb <n>: how many GB each strategy may pull from the origin.');
+  let windowSec = 3600;
+  let nowSec: number | undefined;
+  let sim: { scale?: number; seed?: number } = {};
+  let releases: ReleaseEntry[] = [];
+  const collect = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.problems);
+      else throw e;
+    }
+  };
+  collect(() => { if (v.window !== undefined) windowSec = parseDuration(String(v.window), '--window'); });
+  collect(() => {
+    if (v.now === undefined) return;
+    const t = Date.parse(String(v.now));
+    if (!Number.isFinite(t)) throw new InputError(`--now must be an ISO time such as 2025-11-24T20:00:00Z, got ${show(v.now)}.`);
+    nowSec = t / 1000;
+  });
+  collect(() => { sim = parseSimulationOptions(v.scale, v.seed); });
+  collect(() => { if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(String(v.releases), 'release manifest'), String(v.releases)); });
+  if (problems.length > 0) throw new InputError(problems);
+  const source = await loadStackSource(v as { stack?: string; plan?: string }, USAGE);
+  if (!source.plan) throw new InputError('--evaluate needs a plan: give --stack <name> or --plan <file>.');
+  const ev = runEvaluation({ plan: source.plan, releases, budgetBytes: budgetGb! * GB, windowSec, ...(nowSec !== undefined ? { nowSec } : {}), ...sim });
+  console.log(renderEvaluation(ev, `${source.label}, seed workload at scale ${sim.scale ?? 0.005}, seed ${sim.seed ?? 1}, ${releases.length} release(s)`));
+  if (v.json) writeJsonFile(String(v.json), ev);
   return EXIT_OK;
 }
 

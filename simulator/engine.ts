@@ -7,9 +7,13 @@
  * requests (CachingDisabled, POST) go straight to the origin, bypassing the REC (spec §9.3).
  *
  * Fills are instantaneous, which is what request collapsing makes of concurrent misses (spec §4.3).
+ * Warm (prefill) requests — `EngineOptions.warm` — go through the same lookup and fill as a viewer
+ * request at their edge location and are counted apart (`EngineStats.warm`), so every viewer figure
+ * (hit ratios, origin bytes, latency) stays viewer-only.
  * The hot loop reads typed arrays only and allocates nothing per request.
  */
 import { CONTENT_TYPE_NAMES } from '../lib/catalog';
+import { InputError } from '../lib/errors';
 import { PRICE_REGION_GROUPS } from '../lib/semantics/pricing';
 import { createCache, type Cache, type PolicyName } from './caches';
 import { histBucketCentiMs, HIST_BUCKETS, hopTable, jitterTable, type HopTable } from './latency';
@@ -32,6 +36,43 @@ export interface EngineInput {
 }
 
 export type HitLevel = 'cloudfront' | 'edge';
+
+/**
+ * Warm (prefill) requests, sorted by time: at `time[i]` key `key[i]` is requested at edge location
+ * `edge[i]` exactly as a viewer request would be — edge, then its region's regional edge cache, then
+ * Origin Shield, then the origin, filling every tier above the one that answered (an expired copy is
+ * revalidated). Warming an object on several edges is one entry per edge; every cache-key variant
+ * (Accept-Encoding) is a key of its own.
+ */
+export interface WarmLog {
+  readonly length: number;
+  readonly time: Float64Array;
+  readonly key: Int32Array;
+  /** Edge index into Topology.edges. */
+  readonly edge: Uint8Array;
+}
+
+export const NO_WARMING: WarmLog = { length: 0, time: new Float64Array(0), key: new Int32Array(0), edge: new Uint8Array(0) };
+
+/**
+ * Checks a warm log against the key space and the edges: times sorted and finite, keys and edges in
+ * range. @throws InputError naming the first bad entries.
+ */
+export function validateWarmLog(log: WarmLog, keyCount: number, edgeCount: number): void {
+  const problems: string[] = [];
+  if (log.time.length < log.length || log.key.length < log.length || log.edge.length < log.length) {
+    problems.push(`the warm log says it has ${log.length} entries but its arrays hold ${Math.min(log.time.length, log.key.length, log.edge.length)}.`);
+  } else {
+    for (let i = 0; i < log.length && problems.length < 5; i++) {
+      const t = log.time[i]!;
+      if (!Number.isFinite(t)) problems.push(`warm entry ${i}: the time must be a finite number of seconds, got ${t}.`);
+      else if (i > 0 && t < log.time[i - 1]!) problems.push(`warm entry ${i}: times must be sorted, got ${t} after ${log.time[i - 1]}.`);
+      if (!(log.key[i]! >= 0 && log.key[i]! < keyCount)) problems.push(`warm entry ${i}: key ${log.key[i]} is not one of the ${keyCount} keys of the workload.`);
+      if (!(log.edge[i]! < edgeCount)) problems.push(`warm entry ${i}: edge ${log.edge[i]} is not one of the ${edgeCount} simulated edge locations.`);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+}
 
 export interface TierCapacities {
   /** Bytes per edge location. */
@@ -60,6 +101,29 @@ export interface EngineOptions {
   readonly seed: number;
   /** Width of the bandwidth time series, seconds. @default 300 */
   readonly bucketSeconds?: number;
+  /** Warm (prefill) requests, counted in `EngineStats.warm` only. @default none */
+  readonly warm?: WarmLog;
+}
+
+/**
+ * What the warm requests did, weighted to full scale like the viewer figures (each key's weight), and
+ * counted whenever they happen (the measurement window does not apply: warming precedes it).
+ */
+export interface WarmStats {
+  /** Requests sent to edge locations (billed as requests). */
+  requests: number;
+  /** Already fresh at the edge / served by the REC / by Origin Shield: nothing pulled from the origin. */
+  edgeHits: number;
+  recHits: number;
+  shieldHits: number;
+  /** The origin answered 304 to a revalidation / sent a body. */
+  origin304: number;
+  originFetches: number;
+  originBytes: number;
+  /** Billed Origin Shield requests (from a REC in another region, or proxied). */
+  shieldRequests: number;
+  /** Unweighted warm entries simulated. */
+  simulated: number;
 }
 
 const T = CONTENT_TYPE_NAMES.length;
@@ -103,6 +167,7 @@ export class EngineStats {
   /** Unweighted count of simulated requests (warm-up included). */
   simulated = 0;
   readonly evictions = { edge: 0, rec: 0, shield: 0 };
+  readonly warm: WarmStats = { requests: 0, edgeHits: 0, recHits: 0, shieldHits: 0, origin304: 0, originFetches: 0, originBytes: 0, shieldRequests: 0, simulated: 0 };
   readonly edgeBytesSeries: Float64Array;
   readonly originBytesSeries: Float64Array;
   readonly requestSeries: Float64Array;
@@ -182,23 +247,38 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   } = stats;
   let shieldIncremental = 0, fnInvocations = 0, simulated = 0, nUpdates = 0, nInvalidations = 0;
   let ev = 0;
+  const warm = opts.warm ?? NO_WARMING;
+  if (warm.length > 0) validateWarmLog(warm, nk, edges.length);
+  const { time: wTime, key: wKey, edge: wEdge } = warm;
+  const nWarm = warm.length;
+  let wi = 0;
+  // warm counters in a typed array (no boxed doubles): see WARM_* indexes
+  const wc = new Float64Array(WARM_COUNTERS);
 
   for (let i = 0; i < nReq; i++) {
     const t = time[i]!;
-    // events due before this request
-    while (ev < nEv && evTime[ev]! <= t) {
-      const a = evAsset[ev]!;
-      if (evKind[ev] === EVENT_UPDATE) { assetVersion[a] = assetVersion[a]! + 1; nUpdates++; }
-      else if (evKind[ev] === EVENT_INVALIDATE) {
-        nInvalidations++;
-        for (let j = invalidStart[a]!; j < invalidStart[a + 1]!; j++) {
-          const key = invalidKeys[j]!;
-          for (let c = 0; c < edges.length; c++) edges[c]!.remove(key);
-          for (let c = 0; c < recs.length; c++) recs[c]!.remove(key);
-          for (let c = 0; c < shields.length; c++) shields[c]!.remove(key);
+    // events and warm requests due before this request, in time order (an event first on a tie:
+    // warming right after an invalidation refills what it removed)
+    for (;;) {
+      const te = ev < nEv ? evTime[ev]! : Infinity;
+      const tw = wi < nWarm ? wTime[wi]! : Infinity;
+      if (te <= t && te <= tw) {
+        const a = evAsset[ev]!;
+        if (evKind[ev] === EVENT_UPDATE) { assetVersion[a] = assetVersion[a]! + 1; nUpdates++; }
+        else if (evKind[ev] === EVENT_INVALIDATE) {
+          nInvalidations++;
+          for (let j = invalidStart[a]!; j < invalidStart[a + 1]!; j++) {
+            const key = invalidKeys[j]!;
+            for (let c = 0; c < edges.length; c++) edges[c]!.remove(key);
+            for (let c = 0; c < recs.length; c++) recs[c]!.remove(key);
+            for (let c = 0; c < shields.length; c++) shields[c]!.remove(key);
+          }
         }
-      }
-      ev++;
+        ev++;
+      } else if (tw <= t) {
+        warmOne(wKey[wi]!, wEdge[wi]!, tw);
+        wi++;
+      } else break;
     }
     if (onProgress !== undefined && (i & 0xfffff) === 0 && i > 0) onProgress(i);
 
@@ -216,7 +296,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
 
     // outcome: tier that had a fresh copy (0 edge, 1 REC, 2 shield, 3 origin)
     let found = 3;
-    let foundVer = ver;
+    let stale = false;
     let edgeRefresh = false;
     let origin304 = false;
     let shieldBilled = false;
@@ -230,51 +310,24 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       }
       ttfb += originFirstByte[oi]! * jit[rng.top12()]!;
     } else {
-      const c0 = edges[e]!;
-      const c1 = recs[r]!;
       const c2 = sIdx >= 0 ? shields[sIdx]! : null;
-      const reval = (flags & (1 << 13)) !== 0;
-      let stale0 = -1, stale1 = -1, stale2 = -1;
-      const s0 = c0.find(kk);
-      if (s0 >= 0 && c0.expires[s0]! > t) { found = 0; foundVer = c0.version[s0]!; c0.touch(s0); }
-      else {
-        if (s0 >= 0 && reval) stale0 = s0;
+      const res = fetchThroughTiers(edges[e]!, recs[r]!, c2, kk, t, ttlK, sz, (flags & (1 << 13)) !== 0, ver);
+      found = res & 3;
+      origin304 = (res & R_ORIGIN_304) !== 0;
+      edgeRefresh = (res & R_EDGE_REFRESH) !== 0;
+      stale = (res & R_STALE) !== 0;
+      // latency of the hops taken, drawn in their order
+      if (found > 0) {
         ttfb += edgeRec[r]! * jit[rng.top12()]! + proc;
-        const s1 = c1.find(kk);
-        if (s1 >= 0 && c1.expires[s1]! > t) { found = 1; foundVer = c1.version[s1]!; c1.touch(s1); }
-        else {
-          if (s1 >= 0 && reval) stale1 = s1;
+        if (found > 1) {
           if (c2 !== null) {
             ttfb += recShield[r * S + sIdx]! * jit[rng.top12()]! + proc;
             if (colocated[r * S + sIdx] === 0) shieldBilled = true;
-            const s2 = c2.find(kk);
-            if (s2 >= 0 && c2.expires[s2]! > t) { found = 2; foundVer = c2.version[s2]!; c2.touch(s2); }
-            else {
-              if (s2 >= 0 && reval) stale2 = s2;
-              ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jit[rng.top12()]!;
-            }
+            if (found > 2) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jit[rng.top12()]!;
           } else {
             ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jit[rng.top12()]!;
           }
         }
-      }
-      // Fill or refresh the tiers above the one that answered, deepest first. A tier with an
-      // expired copy of the same version gets a 304 and keeps its copy (spec §4.1).
-      if (found === 3) {
-        const deepest = c2 !== null ? stale2 : stale1;
-        const deepestCache = c2 !== null ? c2 : c1;
-        if (deepest >= 0 && deepestCache.version[deepest] === foundVer) origin304 = true;
-      }
-      if (found > 0) {
-        // fill() takes and returns small integers only: no boxed doubles per request
-        const expiresAt = t + ttlK;
-        const szInt = sz < 1073741824 ? sz | 0 : sz;
-        let f: number;
-        if (found > 2 && c2 !== null) { f = fill(c2, stale2, kk, szInt, foundVer); if (f >= 0) c2.expires[f >> 1] = expiresAt; }
-        if (found > 1) { f = fill(c1, stale1, kk, szInt, foundVer); if (f >= 0) c1.expires[f >> 1] = expiresAt; }
-        f = fill(c0, stale0, kk, szInt, foundVer);
-        if (f >= 0) c0.expires[f >> 1] = expiresAt;
-        edgeRefresh = f >= 0 && (f & 1) === 1;
       }
     }
 
@@ -304,7 +357,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     if (origin304) sOrigin304[ty] = sOrigin304[ty]! + w;
     if (found === 1) sRecHits[ty] = sRecHits[ty]! + w;
     else if (found === 2) sShieldHits[ty] = sShieldHits[ty]! + w;
-    if (found < 3 && foundVer < ver) sStale[ty] = sStale[ty]! + w;
+    if (stale) sStale[ty] = sStale[ty]! + w;
     if ((flags & (1 << 12)) !== 0) {
       sCacheable[ty] = sCacheable[ty]! + w;
       if (ttlK >= 0) {
@@ -329,7 +382,92 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   for (const c of edges) stats.evictions.edge += c.evictions;
   for (const c of recs) stats.evictions.rec += c.evictions;
   for (const c of shields) stats.evictions.shield += c.evictions;
+  const ws = stats.warm;
+  ws.requests = wc[W_REQUESTS]!; ws.edgeHits = wc[W_EDGE]!; ws.recHits = wc[W_REC]!; ws.shieldHits = wc[W_SHIELD]!; ws.origin304 = wc[W_304]!;
+  ws.originFetches = wc[W_FETCHES]!; ws.originBytes = wc[W_BYTES]!; ws.shieldRequests = wc[W_SHIELD_REQUESTS]!; ws.simulated = wi;
   return stats;
+
+  /** One warm request: the viewer path without latency draws (the rng sequence of viewers is unchanged). */
+  function warmOne(kk: number, e: number, t: number): void {
+    const flags = ki[2 * kk + 1]!;
+    const oi = (flags >>> 4) & 0xff;
+    const sIdx = shieldOfOrigin[oi]!;
+    const r = edgeRegion[e]!;
+    const w = kf[4 * kk + 2]!;
+    const ttlK = kf[4 * kk + 1]!;
+    let found = 3;
+    let revalidated = false;
+    if (ttlK < 0) {
+      if (sIdx >= 0) wc[W_SHIELD_REQUESTS] = wc[W_SHIELD_REQUESTS]! + w;
+    } else {
+      const c2 = sIdx >= 0 ? shields[sIdx]! : null;
+      const res = fetchThroughTiers(edges[e]!, recs[r]!, c2, kk, t, ttlK, kf[4 * kk]!, (flags & (1 << 13)) !== 0, assetVersion[ki[2 * kk]!]!);
+      found = res & 3;
+      revalidated = (res & R_ORIGIN_304) !== 0;
+      if (found > 1 && c2 !== null && colocated[r * S + sIdx] === 0) wc[W_SHIELD_REQUESTS] = wc[W_SHIELD_REQUESTS]! + w;
+    }
+    wc[W_REQUESTS] = wc[W_REQUESTS]! + w;
+    if (found === 0) wc[W_EDGE] = wc[W_EDGE]! + w;
+    else if (found === 1) wc[W_REC] = wc[W_REC]! + w;
+    else if (found === 2) wc[W_SHIELD] = wc[W_SHIELD]! + w;
+    else if (revalidated) wc[W_304] = wc[W_304]! + w;
+    else {
+      wc[W_FETCHES] = wc[W_FETCHES]! + w;
+      wc[W_BYTES] = wc[W_BYTES]! + w * kf[4 * kk + 3]!;
+    }
+  }
+}
+
+const W_REQUESTS = 0, W_EDGE = 1, W_REC = 2, W_SHIELD = 3, W_304 = 4, W_FETCHES = 5, W_BYTES = 6, W_SHIELD_REQUESTS = 7, WARM_COUNTERS = 8;
+/** Bits of fetchThroughTiers' result above the found tier (bits 0–1). */
+const R_ORIGIN_304 = 4, R_EDGE_REFRESH = 8, R_STALE = 16;
+
+/**
+ * One cacheable request through edge `c0` → REC `c1` → Origin Shield `c2` (or none) → origin: finds the
+ * first tier with a fresh copy, then fills or refreshes the tiers above it, deepest first. A tier with
+ * an expired copy of the same version gets a 304 and keeps its copy (spec §4.1). Returns the tier that
+ * answered (0 edge, 1 REC, 2 shield, 3 origin) | R_ORIGIN_304 when the origin answered a revalidation
+ * with 304 | R_EDGE_REFRESH when the edge's own copy was refreshed | R_STALE when the copy served is
+ * older than the origin's version. Small integers in and out: no allocation.
+ */
+function fetchThroughTiers(c0: Cache, c1: Cache, c2: Cache | null, kk: number, t: number, ttlK: number, sz: number, reval: boolean, ver: number): number {
+  let found = 3;
+  let foundVer = ver;
+  let stale0 = -1, stale1 = -1, stale2 = -1;
+  const s0 = c0.find(kk);
+  if (s0 >= 0 && c0.expires[s0]! > t) { found = 0; foundVer = c0.version[s0]!; c0.touch(s0); }
+  else {
+    if (s0 >= 0 && reval) stale0 = s0;
+    const s1 = c1.find(kk);
+    if (s1 >= 0 && c1.expires[s1]! > t) { found = 1; foundVer = c1.version[s1]!; c1.touch(s1); }
+    else {
+      if (s1 >= 0 && reval) stale1 = s1;
+      if (c2 !== null) {
+        const s2 = c2.find(kk);
+        if (s2 >= 0 && c2.expires[s2]! > t) { found = 2; foundVer = c2.version[s2]!; c2.touch(s2); }
+        else if (s2 >= 0 && reval) stale2 = s2;
+      }
+    }
+  }
+  let out = found;
+  if (found === 3) {
+    const deepest = c2 !== null ? stale2 : stale1;
+    const deepestCache = c2 !== null ? c2 : c1;
+    if (deepest >= 0 && deepestCache.version[deepest] === foundVer) out |= R_ORIGIN_304;
+  }
+  if (found > 0) {
+    // fill() takes and returns small integers only: no boxed doubles per request
+    const expiresAt = t + ttlK;
+    const szInt = sz < 1073741824 ? sz | 0 : sz;
+    let f: number;
+    if (found > 2 && c2 !== null) { f = fill(c2, stale2, kk, szInt, foundVer); if (f >= 0) c2.expires[f >> 1] = expiresAt; }
+    if (found > 1) { f = fill(c1, stale1, kk, szInt, foundVer); if (f >= 0) c1.expires[f >> 1] = expiresAt; }
+    f = fill(c0, stale0, kk, szInt, foundVer);
+    if (f >= 0) c0.expires[f >> 1] = expiresAt;
+    if (f >= 0 && (f & 1) === 1) out |= R_EDGE_REFRESH;
+  }
+  if (found < 3 && foundVer < ver) out |= R_STALE;
+  return out;
 }
 
 /**

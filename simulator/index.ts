@@ -13,3 +13,4 @@ export { replayLog, type ReplayResult } from './log-replay';
 export { planFromJson, planFromStackExport, isStackExport } from './stack-export';
 export { parseSetOptions, applyWhatIf, isEmptyWhatIf, type WhatIf } from './what-if';
 export * from './trace';
+export * from './tags';

@@ -117,7 +117,35 @@ export interface WorkloadProfile {
   readonly updates: Readonly<Record<ContentTypeName, UpdateProfile>>;
   /** Seconds between an update and its invalidation request. */
   readonly invalidationDelaySeconds: number;
+  /** How the releases of a release manifest (new episodes) are watched. @default DEFAULT_RELEASE_PROFILE */
+  readonly releases?: ReleaseProfile;
 }
+
+/**
+ * Popularity of a release (simulator/workload/releases.ts): from its release time it ramps up to the
+ * popularity of a top title within minutes, then decays exponentially.
+ */
+export interface ReleaseProfile {
+  /** At its peak a release is watched as much as the video title of this popularity rank (1 = the most watched). */
+  readonly peakTitleRank: number;
+  /** Minutes from the release time to the peak (linear ramp). */
+  readonly rampMinutes: number;
+  /** Half-life of the popularity after the peak, hours. */
+  readonly halfLifeHours: number;
+  /** Requests per release session of each image variant group (the episode's stills) and each other document. */
+  readonly imagesPerSession: number;
+  readonly documentsPerSession: number;
+}
+
+/**
+ * New episodes are watched at once: a new episode of a hit series is the most watched title of its
+ * evening, within minutes of going live, and the interest decays over days (Yu et al., "Understanding
+ * User Behavior in Large-Scale Video-on-Demand Systems", EuroSys 2006: the popularity of new content
+ * drops quickly after its introduction). Rank 1, a 10-minute ramp and a 24-hour half-life are our
+ * [assumption]; every session of a release fetches its master playlist, its media playlists and
+ * segments like any title, one still per image listed and each listed document once.
+ */
+export const DEFAULT_RELEASE_PROFILE: ReleaseProfile = { peakTitleRank: 1, rampMinutes: 10, halfLifeHours: 24, imagesPerSession: 1, documentsPerSession: 1 };
 
 /**
  * The seed profile. Sources:
@@ -238,4 +266,5 @@ export const SEED_PROFILE: WorkloadProfile = {
     api: { changedShare: 0.3, invalidate: false },
   },
   invalidationDelaySeconds: 60,
+  releases: DEFAULT_RELEASE_PROFILE,
 };

@@ -6,8 +6,20 @@
  * the original invalidations (spec §8.3). Failed sends report every message as a batch item
  * failure: SQS retries them and, after `maxReceiveCount` receives, moves them to the dead-letter
  * queue (alarmed).
+ *
+ * With a cache-tag header in the settings, the handler reads the tags the changed objects carry
+ * (HeadObject metadata), lists each candidate tag's folders and lets the planner send a video's
+ * `#video:<id>` instead of its objects' paths when that is exact and cheaper (lib/tagging
+ * `tagCandidates`). Objects created by a copy (`npm run tag` rewriting metadata) and removed
+ * objects keep their paths: their cached copies may predate the tags.
  */
 import { createHash } from 'node:crypto';
+import { resolveCatalog } from '../../lib/catalog';
+import { cacheTagMetadataKey } from '../../lib/catalog/tags';
+import { DEFAULT_RATE_LIMITS, RatePacer } from '../../lib/invalidation/rate';
+import { loadOf } from '../../lib/invalidation/batching';
+import { objectsWorthReading, tagCandidates, tagScopeTargets, tagsFromMetadata } from '../../lib/tagging';
+import type { TagCandidate } from '../../lib/invalidation/planner';
 import { batchSentMetrics, requestPlannedMetrics, type MetricInput } from '../../lib/invalidation/metrics';
 import { sendWithBackoff, type InvalidationApi } from '../../lib/invalidation/api';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../lib/invalidation/backoff';
@@ -36,6 +48,8 @@ export interface HandlerDeps {
   readonly api: InvalidationApi;
   /** Lists up to `max` objects under a key prefix; `complete` is false when it stopped at `max`. */
   listFolder(bucket: string, prefix: string, max: number): Promise<{ entries: ObjectEntry[]; complete: boolean }>;
+  /** An object's user metadata (HeadObject), undefined when it is gone; needed for cache tags. */
+  headMetadata?(bucket: string, key: string): Promise<Readonly<Record<string, string>> | undefined>;
   readonly publish?: (input: MetricInput) => Promise<void>;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -61,6 +75,54 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
   const bucketOfOrigin = new Map(Object.entries(s.buckets).map(([b, o]) => [o, b]));
   const now = deps.now ?? Date.now;
   const log = deps.log ?? ((l: string) => console.log(l));
+  const pacer = new RatePacer({
+    pathsPerSecond: s.ratePathsPerSecond ?? DEFAULT_RATE_LIMITS.pathsPerSecond,
+    wildcardsPerSecond: s.rateWildcardsPerSecond ?? DEFAULT_RATE_LIMITS.wildcardsPerSecond,
+  });
+  const catalog = s.cacheTagHeader ? resolveCatalog() : undefined;
+  let metadataKey: string | undefined;
+  if (s.cacheTagHeader) {
+    try {
+      metadataKey = cacheTagMetadataKey(s.cacheTagHeader);
+    } catch (e) {
+      log(`cache tags off: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Tag candidates of the changed paths: reads the tags of created objects that share a bounded
+   * tag, lists the tags' folders the inventory lacks, and adds those listings to the inventory.
+   */
+  async function tagCandidatesOf(paths: readonly string[], inventory: { paths: string[]; completePrefixes: string[] }, sources: ReadonlyMap<string, { bucket: string; key: string; readTags: boolean }>): Promise<TagCandidate[] | undefined> {
+    if (!catalog || !metadataKey) return undefined;
+    const carried = new Map<string, readonly string[]>();
+    const toRead = objectsWorthReading(catalog, paths).filter((p) => sources.has(p));
+    for (const p of sources.keys()) if (!sources.get(p)!.readTags) carried.set(p, []);
+    const queue = toRead.filter((p) => sources.get(p)!.readTags);
+    const worker = async () => {
+      for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+        const src = sources.get(p)!;
+        try {
+          const md = await deps.headMetadata!(src.bucket, src.key);
+          carried.set(p, md ? tagsFromMetadata({ metadataKey: metadataKey! }, md) : []);
+        } catch (e) {
+          log(`could not read the cache tags of s3://${src.bucket}/${src.key} (${(e as Error).name}); it is invalidated by path.`);
+          carried.set(p, []);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    const tagsOf = (p: string) => carried.get(p);
+    for (const t of tagScopeTargets({ catalog, changed: paths, tagsOf, inventory }, routing)) {
+      const bucket = bucketOfOrigin.get(t.origin);
+      if (!bucket) continue;
+      const listed = await deps.listFolder(bucket, t.keyPrefix, s.maxListedObjects);
+      if (!listed.complete) continue;
+      for (const e of listed.entries) inventory.paths.push(keyToPath(e.key).path);
+      inventory.completePrefixes.push(`/${t.keyPrefix}`);
+    }
+    return tagCandidates({ catalog, changed: paths, tagsOf, inventory });
+  }
 
   return async (event, remainingMs) => {
     const ignored: string[] = [];
@@ -69,6 +131,8 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
     const items: string[] = [];
     const inventory: string[] = [];
     const complete: string[] = [];
+    /** Where each changed object's path came from: tags are read only for created (not copied) objects. */
+    const sources = new Map<string, { bucket: string; key: string; readTags: boolean }>();
 
     for (const r of event.Records) {
       const m = parsePipelineMessage(r.body);
@@ -84,6 +148,8 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
             const kp = keyToPath(c.key);
             if (kp.warning) log(kp.warning);
             items.push(kp.path);
+            const prev = sources.get(kp.path);
+            sources.set(kp.path, { bucket: c.bucket, key: c.key, readTags: !c.removed && !c.copy && (prev?.readTags ?? true) });
           }
         }
       } else if (m.kind === 'media-cdn:invalidate') {
@@ -139,18 +205,30 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
       if (listed.complete) complete.push(...listingCompletePrefixes(routing, t.origin, t.keyPrefix));
     }
 
+    let tags: TagCandidate[] | undefined;
+    if (s.cacheTagHeader && deps.headMetadata && paths.length > 1) {
+      tags = await tagCandidatesOf(paths, { paths: inventory, completePrefixes: complete }, sources);
+    }
+
     const ids = event.Records.map((r) => r.messageId).sort();
     const requestId = `sqs-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16)}`;
     const sent: HandlerReport['sent'] = [];
     const failures = new Set<string>(badMessages);
     if (paths.length > 0) {
-      const plan = planInvalidation(paths, inventory.length > 0 ? { paths: inventory, completePrefixes: [...new Set(complete)] } : undefined, { maxOverInvalidation: s.maxOverInvalidation });
+      const plan = planInvalidation(paths, inventory.length > 0 ? { paths: inventory, completePrefixes: [...new Set(complete)] } : undefined, {
+        maxOverInvalidation: s.maxOverInvalidation,
+        ...(tags && tags.length > 0 ? { tags } : {}),
+      });
+      if (plan.tags.length > 0) log(`cache tags: ${plan.tags.map((t) => `#${t.tag} replaces ${t.replaces} paths`).join('; ')}`);
       const at = new Date(now());
       if (deps.publish) await deps.publish(requestPlannedMetrics(s.metricsNamespace, s.distributionId, plan.stats.requestedItems, at)).catch((e: Error) => log(`metrics: ${e.message}`));
       const deadline = remainingMs ? now() + Math.max(0, remainingMs() - 10_000) : undefined;
       let failed = false;
       for (const batch of splitIntoBatches(plan.items, { paths: s.batchPaths, wildcards: s.batchWildcards })) {
         const ref = callerReference(s.distributionId, batch, requestId);
+        const wait = pacer.waitMs(loadOf(batch), now());
+        if (wait > 0) await (deps.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))))(wait);
+        pacer.record(loadOf(batch), now());
         const r = await sendWithBackoff(deps.api, s.distributionId, ref, batch, {
           ...(deps.backoff ? { policy: deps.backoff } : { policy: DEFAULT_BACKOFF }),
           sleep: deps.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))),

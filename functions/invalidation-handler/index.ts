@@ -6,7 +6,7 @@
  */
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, type Invalidation } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { InvalidationApi, InvalidationDetail } from '../../lib/invalidation/api';
 import { METRICS_REGION } from '../../lib/invalidation/metrics';
 import { HANDLER_SETTINGS_VARIABLE, parseHandlerSettings } from '../../lib/invalidation/pipeline';
@@ -48,16 +48,30 @@ export function folderLister(s3: S3Client) {
   };
 }
 
+/** An object's user metadata (HeadObject), undefined when it is gone (cache tags, spec §8.2). */
+export function metadataReader(s3: S3Client) {
+  return async (bucket: string, key: string): Promise<Record<string, string> | undefined> => {
+    try {
+      return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).Metadata ?? {};
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NotFound' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      throw e;
+    }
+  };
+}
+
 let cached: ReturnType<typeof createHandler> | undefined;
 
 function runtimeHandler(): ReturnType<typeof createHandler> {
   if (cached) return cached;
   const settings = parseHandlerSettings(process.env[HANDLER_SETTINGS_VARIABLE]);
   const cw = new CloudWatchClient({ region: METRICS_REGION });
+  const s3 = new S3Client({});
   cached = createHandler({
     settings,
     api: invalidationApi(new CloudFrontClient({ region: 'us-east-1' })),
-    listFolder: folderLister(new S3Client({})),
+    listFolder: folderLister(s3),
+    headMetadata: metadataReader(s3),
     publish: async (input) => {
       await cw.send(new PutMetricDataCommand({ Namespace: input.Namespace, MetricData: input.MetricData.map((d) => ({ ...d, Dimensions: [...d.Dimensions] })) }));
     },

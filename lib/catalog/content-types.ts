@@ -73,6 +73,11 @@ const video: ContentTypeSpec = {
   textual: false,
   mediaTypes: ['video/mp4', 'video/mp2t', 'video/iso.segment', 'application/vnd.apple.mpegurl', 'application/dash+xml'],
   errorCachingTtls: errorTtls(60, 30, 10),
+  // Every rendition, playlist and segment of one video changes with a re-encode: one tag for all.
+  tagRules: [
+    { path: `${PROTECTED_VIDEO_PREFIX}{video}/*`, tags: ['video:{video}'] },
+    { path: '/video/{video}/*', tags: ['video:{video}'] },
+  ],
   routes: routes('video', [
     {
       id: 'video-protected-manifests',
@@ -117,6 +122,11 @@ const thumbnails: ContentTypeSpec = {
   textual: false,
   mediaTypes: ['image/jpeg', 'image/webp', 'image/avif', 'image/png'],
   errorCachingTtls: errorTtls(60, 30, 10),
+  // Thumbnails and previews of a video change with it (new frames after a re-encode).
+  tagRules: [
+    { path: '/thumbnails/{video}/*', tags: ['video:{video}'] },
+    { path: '/previews/{video}/*', tags: ['video:{video}'] },
+  ],
   routes: routes('thumbnails', [
     {
       id: 'thumbnails',
@@ -141,6 +151,11 @@ const metadata: ContentTypeSpec = {
   textual: true,
   mediaTypes: ['application/json'],
   errorCachingTtls: errorTtls(30, undefined, 5),
+  // A video's metadata document (duration, renditions) changes with its re-encode; playlists alone.
+  tagRules: [
+    { path: '/metadata/videos/{video}.json', tags: ['video:{video}'] },
+    { path: '/metadata/playlists/{playlist}.json', tags: ['playlist:{playlist}'] },
+  ],
   routes: routes('metadata', [
     {
       id: 'metadata',
@@ -164,6 +179,7 @@ const staticAssets: ContentTypeSpec = {
   textual: true,
   mediaTypes: ['text/css', 'application/javascript', 'font/woff2', 'text/html', 'image/svg+xml'],
   errorCachingTtls: errorTtls(300, 30, 10),
+  tagRules: [],
   routes: routes('static', [
     {
       id: 'static',
@@ -189,6 +205,7 @@ const api: ContentTypeSpec = {
   textual: true,
   mediaTypes: ['application/json'],
   errorCachingTtls: errorTtls(10, undefined, 5),
+  tagRules: [],
   routes: routes('api', [
     {
       id: 'api-private',

@@ -82,6 +82,16 @@ export interface RouteSpec {
   readonly viewerFunction?: 'normalize' | 'image';
 }
 
+/**
+ * How objects of a content type derive cache tags (spec §8.2) from their keys: a path template in
+ * which `{name}` captures one path segment (no '/') and `*` matches anything, the whole path
+ * matching; `tags` are templates filled from the captures (`video:{video}`).
+ */
+export interface TagRule {
+  readonly path: string;
+  readonly tags: readonly string[];
+}
+
 /** A content type: what it is, how often it changes, what it must achieve, and its routes. */
 export interface ContentTypeSpec {
   readonly name: ContentTypeName;
@@ -105,5 +115,10 @@ export interface ContentTypeSpec {
   /** Typical Content-Type values served for this type. */
   readonly mediaTypes: readonly string[];
   readonly errorCachingTtls: ErrorCachingTtls;
+  /**
+   * Cache-tag rules beyond `type:<name>` (which every object gets), tried in order; the first whose
+   * path matches applies (lib/catalog/tags.ts `deriveObjectTags`). Empty: only the type tag.
+   */
+  readonly tagRules: readonly TagRule[];
   readonly routes: readonly RouteSpec[];
 }

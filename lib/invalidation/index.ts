@@ -9,6 +9,7 @@ export * from './items';
 export * from './cost';
 export * from './planner';
 export * from './batching';
+export * from './rate';
 export * from './caller-reference';
 export * from './backoff';
 export * from './api';

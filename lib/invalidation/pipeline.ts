@@ -14,6 +14,12 @@ export interface ObjectChange {
   readonly bucket: string;
   readonly key: string;
   readonly removed: boolean;
+  /**
+   * Created by a copy (`ObjectCreated:Copy`, EventBridge reason `CopyObject`) — such as `npm run tag`
+   * rewriting metadata in place: cached copies of the previous version may carry no tags, so the
+   * object is invalidated by path.
+   */
+  readonly copy?: true;
 }
 
 /** A scheduled sweep: invalidate a content type's folders (EventBridge Scheduler → SQS). */
@@ -76,7 +82,7 @@ export function parsePipelineMessage(body: string): PipelineMessage {
       const key = r?.s3?.object?.key;
       if (typeof bucket !== 'string' || typeof key !== 'string') continue;
       if (!name.startsWith('ObjectCreated:') && !name.startsWith('ObjectRemoved:')) continue;
-      changes.push({ bucket, key: decodeS3EventKey(key), removed: name.startsWith('ObjectRemoved:') });
+      changes.push({ bucket, key: decodeS3EventKey(key), removed: name.startsWith('ObjectRemoved:'), ...(name === 'ObjectCreated:Copy' ? { copy: true as const } : {}) });
     }
     return { kind: 'object-changes', changes };
   }
@@ -84,7 +90,7 @@ export function parsePipelineMessage(body: string): PipelineMessage {
     const bucket = o.detail?.bucket?.name;
     const key = o.detail?.object?.key;
     if (typeof bucket === 'string' && typeof key === 'string') {
-      return { kind: 'object-changes', changes: [{ bucket, key, removed: o['detail-type'] === 'Object Deleted' }] };
+      return { kind: 'object-changes', changes: [{ bucket, key, removed: o['detail-type'] === 'Object Deleted', ...(o.detail?.reason === 'CopyObject' ? { copy: true as const } : {}) }] };
     }
   }
   return { kind: 'ignored', reason: 'not an S3 event, a scheduled sweep or an invalidation request' };
@@ -106,6 +112,15 @@ export interface HandlerSettings {
   readonly maxListedObjects: number;
   readonly batchPaths: number;
   readonly batchWildcards: number;
+  /**
+   * The distribution's cache-tag header (spec §8.2): the handler reads the changed objects' tags
+   * from their S3 metadata and invalidates a video by its tag when that is exact and cheaper.
+   * Absent or '': paths only.
+   */
+  readonly cacheTagHeader?: string;
+  /** Paths-or-tags and wildcards sent per second (lib/invalidation/rate). @default 150 and 1 */
+  readonly ratePathsPerSecond?: number;
+  readonly rateWildcardsPerSecond?: number;
 }
 
 export const HANDLER_SETTINGS_VARIABLE = 'MEDIA_CDN_INVALIDATION';
@@ -185,16 +200,18 @@ export function assumeRolePolicy(service: string, sourceAccount?: string): Polic
 
 /**
  * The handler's permissions, nothing more: read and delete from its queue; invalidate and read the
- * invalidations of one distribution; list the origin buckets (to count over-invalidation); write
- * its own log group; put metrics into one namespace.
+ * invalidations of one distribution; list the origin buckets (to count over-invalidation); with
+ * cache tags, read the objects' metadata (HeadObject needs s3:GetObject); write its own log group;
+ * put metrics into one namespace.
  */
-export function handlerPolicy(a: { queueArn: string; distributionArn: string; bucketArns: readonly string[]; logGroupArn: string; metricsNamespace: string }): PolicyDocument {
+export function handlerPolicy(a: { queueArn: string; distributionArn: string; bucketArns: readonly string[]; logGroupArn: string; metricsNamespace: string; readObjectTags?: boolean }): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [
       { Sid: 'ConsumeQueue', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: a.queueArn },
       { Sid: 'Invalidate', Effect: 'Allow', Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:ListInvalidations'], Resource: a.distributionArn },
       { Sid: 'ListOrigins', Effect: 'Allow', Action: 's3:ListBucket', Resource: [...a.bucketArns].sort() },
+      ...(a.readObjectTags ? [{ Sid: 'ReadObjectTags', Effect: 'Allow', Action: 's3:GetObject', Resource: [...a.bucketArns].sort().map((arn) => `${arn}/*`) }] : []),
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${a.logGroupArn}:*` },
       { Sid: 'PutMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': a.metricsNamespace } } },
     ],

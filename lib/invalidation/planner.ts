@@ -15,9 +15,16 @@
  *    given the paths already used this month (when the month's free 1,000 paths absorb the
  *    difference, nothing is collapsed).
  *
+ * 4. With cache-tag candidates (`tags`, built by lib/tagging `tagCandidates`), plan a second time
+ *    with every tag that is exact — each object known to carry it is among the changed objects —
+ *    replacing the paths of its objects by one `#tag` item (billed as one path, spec §8.2, §8.5),
+ *    and keep whichever plan bills fewer paths (then the less over-invalidation; the tag plan on a
+ *    tie). Objects a tag may reach that could not be listed (`unlisted`, e.g. a custom origin's
+ *    document) count as over-invalidated, within the same bound as the wildcards.
+ *
  * Wildcards are only proposed inside `completePrefixes` (where the inventory is known to be
  * complete), so the over-invalidation is counted, never guessed. Without an inventory the planner
- * only dedupes.
+ * only dedupes (and uses the tag candidates it is given).
  */
 import { INVALIDATION_LIMITS, invalidationMatches, isTagItem, isWildcardPath } from '../semantics';
 import { billPaths } from './cost';
@@ -47,6 +54,30 @@ export interface PlanOptions {
    * so they are saved too). `cost`: fewest dollars, then least over-invalidation. @default 'paths'
    */
   readonly objective?: 'paths' | 'cost';
+  /**
+   * Cache tags that may replace paths (lib/tagging `tagCandidates`): each with every object known
+   * to carry it. Only used when the distribution has a CacheTagConfig and the objects' cached copies
+   * carry the tags (docs/invalidation.md, "Cache tags"). @default none
+   */
+  readonly tags?: readonly TagCandidate[];
+}
+
+/** A cache tag the planner may send instead of the paths of the objects carrying it (spec §8.2). */
+export interface TagCandidate {
+  readonly tag: string;
+  /** Invalidation paths of every object known to carry the tag (changed or not). */
+  readonly objects: readonly string[];
+  /** Objects that may carry the tag but could not be listed (counted as over-invalidated). @default 0 */
+  readonly unlisted?: number;
+}
+
+/** A tag the planner chose. */
+export interface PlannedTag {
+  readonly tag: string;
+  /** Requested items it replaces. */
+  readonly replaces: number;
+  /** Objects it may invalidate that could not be listed (over-invalidation). */
+  readonly unlistedObjects: number;
 }
 
 export const DEFAULT_MAX_OVERINVALIDATION = 0.05;
@@ -92,6 +123,8 @@ export interface InvalidationPlan {
   /** The items to send, sorted. */
   readonly items: readonly string[];
   readonly wildcards: readonly PlannedWildcard[];
+  /** Tags chosen from `PlanOptions.tags` (requested `#tag` items are not listed here). */
+  readonly tags: readonly PlannedTag[];
   readonly stats: PlanStats;
   readonly notes: readonly string[];
 }
@@ -412,7 +445,6 @@ export function planInvalidation(requested: readonly string[], inventory: Origin
   const monthToDate = options.monthToDatePaths ?? 0;
   if (!Number.isFinite(maxOver) || maxOver < 0) throw new RangeError(`planInvalidation: maxOverInvalidation must be a fraction ≥ 0, got ${maxOver}.`);
   if (!Number.isInteger(monthToDate) || monthToDate < 0) throw new RangeError(`planInvalidation: monthToDatePaths must be a whole number ≥ 0, got ${monthToDate}.`);
-  const notes: string[] = [];
 
   const unique = [...new Set(requested)];
   const tags = unique.filter(isTagItem);
@@ -420,57 +452,24 @@ export function planInvalidation(requested: readonly string[], inventory: Origin
   const antichain = wildcardAntichain(pathItems.filter(isWildcardPath));
   const kept = pathItems.filter((i) => coveringWildcard(antichain, i) === undefined);
   const coveredCount = pathItems.length - kept.length;
-  const plain = kept.filter((i) => !isWildcardPath(i));
-  const requestedWildcards = kept.filter(isWildcardPath);
 
-  const changedSet = new Set(plain.map(objectOf));
-  let changedObjects = changedSet.size;
-  let items: string[] = kept;
-  let wildcards: PlannedWildcard[] = [];
-  let over = 0;
-
-  if (!inventory) {
-    if (plain.length > 1) notes.push('no origin listing or manifest: paths were deduplicated but not collapsed into wildcards (over-invalidation could not be counted).');
-  } else {
-    const tree = new DirectoryTree();
-    for (const p of plain) tree.nodeFor(objectOf(p)).ownItems++;
-    for (const w of requestedWildcards) tree.nodeFor(w.slice(0, -1)).ownItems++;
-    for (const obj of changedSet) tree.nodeFor(obj).ownObjects++;
-    // An object listed twice counts twice: over-invalidation is then overestimated, never under.
-    const anyWildcard = antichain.length > 0;
-    for (const raw of inventory.paths) {
-      const obj = raw.indexOf('?') < 0 ? raw : objectOf(raw);
-      if (changedSet.has(obj)) continue;
-      const node = tree.nodeFor(obj);
-      node.ownObjects++;
-      if (anyWildcard && coveringWildcard(antichain, obj) !== undefined) changedObjects++;
-      else node.ownUnchanged++;
-    }
-    tree.finish(inventory.completePrefixes);
-    const budget = Math.floor(maxOver * changedObjects + 1e-9);
-    // λ prices one unchanged object in paths. Above `hi` no wildcard that over-invalidates pays off.
-    const hi = kept.length + 2;
-    let lambda = 0;
-    let cover = coverFor(tree, 0);
-    if (cover.over > budget) ({ lambda, cover } = bisect(tree, hi, 0, (c) => c.over <= budget));
-    cover = greedyFill(tree, cover, budget);
-    const exact = exactCover(tree, budget);
-    if (exact && (exact.count < cover.count || (exact.count === cover.count && exact.over < cover.over))) cover = exact;
-    if ((options.objective ?? 'paths') === 'cost') {
-      const usd = (c: Cover) => billPaths(c.count + tags.length, monthToDate).usd;
-      const target = usd(cover);
-      const least = bisect(tree, lambda, hi, (c) => usd(c) <= target && c.over <= budget).cover;
-      if (usd(least) <= target && least.over <= budget && least.over < cover.over) cover = least;
-    }
-    ({ items, wildcards, over } = applyCover(tree, cover, kept));
+  const ctx: CollapseContext = { antichain, inventory, maxOver, monthToDate, objective: options.objective ?? 'paths' };
+  const byPaths = collapse(kept, tags.length, ctx);
+  let chosen: Collapsed & { planned: PlannedTag[] } = { ...byPaths, planned: [] };
+  if ((options.tags ?? []).length > 0) {
+    const withTags = planTags(kept, tags, options.tags!, byPaths, ctx);
+    if (withTags && (withTags.items.length < byPaths.items.length || (withTags.items.length === byPaths.items.length && withTags.over <= byPaths.over))) chosen = withTags;
   }
+  const { items: collapsedItems, wildcards, over, changedObjects, planned } = chosen;
+  const notes = [...chosen.notes];
 
-  items = [...items, ...tags].sort();
+  const items = [...collapsedItems, ...tags].sort();
   let paths = 0;
   let wild = 0;
+  let tagItems = 0;
   for (const i of items) {
-    if (isTagItem(i)) continue;
-    if (isWildcardPath(i)) wild++;
+    if (isTagItem(i)) tagItems++;
+    else if (isWildcardPath(i)) wild++;
     else paths++;
   }
   const bill = billPaths(items.length, monthToDate);
@@ -482,6 +481,7 @@ export function planInvalidation(requested: readonly string[], inventory: Origin
   return {
     items,
     wildcards,
+    tags: planned,
     notes,
     stats: {
       requestedItems: requested.length,
@@ -490,7 +490,7 @@ export function planInvalidation(requested: readonly string[], inventory: Origin
       collapsedItems: collapsed,
       paths,
       wildcards: wild,
-      tags: tags.length,
+      tags: tagItems,
       billedPaths: items.length,
       paidPaths: bill.billedPaths,
       estimatedCostUsd: bill.usd,
@@ -503,6 +503,125 @@ export function planInvalidation(requested: readonly string[], inventory: Origin
       maxOverInvalidationPct: 100 * maxOver,
     },
   };
+}
+
+interface CollapseContext {
+  readonly antichain: readonly string[];
+  readonly inventory: OriginInventory | undefined;
+  readonly maxOver: number;
+  readonly monthToDate: number;
+  readonly objective: 'paths' | 'cost';
+}
+
+interface Collapsed {
+  /** Path items (requested tags not included). */
+  readonly items: string[];
+  readonly wildcards: PlannedWildcard[];
+  readonly over: number;
+  readonly changedObjects: number;
+  /** Unchanged objects the wildcards may still invalidate. */
+  readonly budget: number;
+  readonly notes: string[];
+}
+
+/**
+ * Steps 2–3 of the module comment for the path items `kept` (requested wildcards included):
+ * collapse folders into wildcards within the over-invalidation budget. `alsoChanged` objects are
+ * changed but covered by tags already (no item, never counted as unchanged); `budget` overrides the
+ * bound derived from the changed objects.
+ */
+function collapse(kept: readonly string[], extraItems: number, ctx: CollapseContext, alsoChanged?: { objects: ReadonlySet<string>; changedObjects: number; budget: number }): Collapsed {
+  const { antichain, inventory, maxOver, monthToDate } = ctx;
+  const notes: string[] = [];
+  const plain = kept.filter((i) => !isWildcardPath(i));
+  const requestedWildcards = kept.filter(isWildcardPath);
+  const changedSet = new Set(plain.map(objectOf));
+  let changedObjects = changedSet.size;
+  if (!inventory) {
+    if (plain.length > 1) notes.push('no origin listing or manifest: paths were deduplicated but not collapsed into wildcards (over-invalidation could not be counted).');
+    return { items: [...kept], wildcards: [], over: 0, changedObjects: alsoChanged?.changedObjects ?? changedObjects, budget: alsoChanged?.budget ?? 0, notes };
+  }
+  const tree = new DirectoryTree();
+  for (const p of plain) tree.nodeFor(objectOf(p)).ownItems++;
+  for (const w of requestedWildcards) tree.nodeFor(w.slice(0, -1)).ownItems++;
+  for (const obj of changedSet) tree.nodeFor(obj).ownObjects++;
+  // An object listed twice counts twice: over-invalidation is then overestimated, never under.
+  const anyWildcard = antichain.length > 0;
+  for (const raw of inventory.paths) {
+    const obj = raw.indexOf('?') < 0 ? raw : objectOf(raw);
+    if (changedSet.has(obj)) continue;
+    const node = tree.nodeFor(obj);
+    node.ownObjects++;
+    if (alsoChanged?.objects.has(obj)) continue;
+    if (anyWildcard && coveringWildcard(antichain, obj) !== undefined) changedObjects++;
+    else node.ownUnchanged++;
+  }
+  tree.finish(inventory.completePrefixes);
+  const budget = alsoChanged ? alsoChanged.budget : Math.floor(maxOver * changedObjects + 1e-9);
+  // λ prices one unchanged object in paths. Above `hi` no wildcard that over-invalidates pays off.
+  const hi = kept.length + 2;
+  let lambda = 0;
+  let cover = coverFor(tree, 0);
+  if (cover.over > budget) ({ lambda, cover } = bisect(tree, hi, 0, (c) => c.over <= budget));
+  cover = greedyFill(tree, cover, budget);
+  const exact = exactCover(tree, budget);
+  if (exact && (exact.count < cover.count || (exact.count === cover.count && exact.over < cover.over))) cover = exact;
+  if (ctx.objective === 'cost') {
+    const usd = (c: Cover) => billPaths(c.count + extraItems, monthToDate).usd;
+    const target = usd(cover);
+    const least = bisect(tree, lambda, hi, (c) => usd(c) <= target && c.over <= budget).cover;
+    if (usd(least) <= target && least.over <= budget && least.over < cover.over) cover = least;
+  }
+  const applied = applyCover(tree, cover, kept);
+  return { ...applied, changedObjects: alsoChanged?.changedObjects ?? changedObjects, budget, notes };
+}
+
+/**
+ * Step 4: chooses exact tags greedily (most requested items replaced first; a tag must replace at
+ * least two, or it saves nothing), then collapses what is left. Undefined when no tag qualifies.
+ */
+function planTags(kept: readonly string[], requestedTags: readonly string[], candidates: readonly TagCandidate[], byPaths: Collapsed, ctx: CollapseContext): (Collapsed & { planned: PlannedTag[] }) | undefined {
+  const plain = kept.filter((i) => !isWildcardPath(i));
+  const itemsOf = new Map<string, string[]>();
+  for (const p of plain) {
+    const obj = objectOf(p);
+    const list = itemsOf.get(obj);
+    if (list) list.push(p);
+    else itemsOf.set(obj, [p]);
+  }
+  const changed = (obj: string) => itemsOf.has(obj) || coveringWildcard(ctx.antichain, obj) !== undefined;
+  const scored = candidates
+    .map((c) => {
+      const objects = [...new Set(c.objects.map(objectOf))];
+      return { c, objects, replaceable: objects.reduce((n, o) => n + (itemsOf.get(o)?.length ?? 0), 0) };
+    })
+    .filter((x) => x.replaceable >= 2 && x.objects.every(changed))
+    .sort((a, b) => b.replaceable - a.replaceable || (a.c.tag < b.c.tag ? -1 : a.c.tag > b.c.tag ? 1 : 0));
+  let budgetLeft = byPaths.budget;
+  const covered = new Set<string>();
+  const planned: PlannedTag[] = [];
+  const seen = new Set(requestedTags.map((t) => t.slice(1).toLowerCase()));
+  // A requested tag is sent anyway: the paths of the objects known to carry it are redundant.
+  for (const c of candidates) if (seen.has(c.tag.toLowerCase())) for (const o of c.objects) covered.add(objectOf(o));
+  for (const { c, objects } of scored) {
+    const key = c.tag.toLowerCase();
+    if (seen.has(key)) continue;
+    const unlisted = c.unlisted ?? 0;
+    const fresh = objects.filter((o) => !covered.has(o));
+    const replaces = fresh.reduce((n, o) => n + (itemsOf.get(o)?.length ?? 0), 0);
+    if (replaces < 2 || unlisted > budgetLeft) continue;
+    seen.add(key);
+    budgetLeft -= unlisted;
+    for (const o of objects) covered.add(o);
+    planned.push({ tag: c.tag, replaces, unlistedObjects: unlisted });
+  }
+  if (covered.size === 0) return undefined;
+  const rest = kept.filter((i) => isWildcardPath(i) || !covered.has(objectOf(i)));
+  const tagItems = planned.map((t) => `#${t.tag}`);
+  const unlisted = planned.reduce((n, t) => n + t.unlistedObjects, 0);
+  const collapsed = collapse(rest, requestedTags.length + tagItems.length, ctx, { objects: covered, changedObjects: byPaths.changedObjects, budget: budgetLeft });
+  planned.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  return { ...collapsed, items: [...collapsed.items, ...tagItems], over: collapsed.over + unlisted, planned };
 }
 
 /** The items of a cover: the chosen wildcards plus every requested item outside them. */

@@ -22,6 +22,9 @@ export function renderPlan(plan: InvalidationPlan, batches: readonly (readonly s
   if (plan.wildcards.length > 0) {
     out.push('', renderTable(['wildcard', 'replaces', 'unchanged objects'], plan.wildcards.map((w) => [w.path, String(w.replaces), String(w.unchangedObjects)]), ['left', 'right', 'right']));
   }
+  if (plan.tags.length > 0) {
+    out.push('', renderTable(['cache tag', 'replaces', 'unlisted objects'], plan.tags.map((t) => [`#${t.tag}`, String(t.replaces), String(t.unlistedObjects)]), ['left', 'right', 'right']));
+  }
   const max = o.maxItems ?? 50;
   out.push('', `items (${plan.items.length}):`, ...plan.items.slice(0, max).map((i) => `  ${i}`));
   if (plan.items.length > max) out.push(`  ... and ${plan.items.length - max} more (--json for all)`);

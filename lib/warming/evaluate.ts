@@ -5,7 +5,10 @@
  * same byte budget: no warming, the top-N objects of the last training window, and the predictor.
  *
  * The replay itself is an interface: the local edge's in-process replay (local/edge/replay.ts)
- * implements it today; the simulator's engine can once it has a warm event.
+ * implements it, on the small scenario of ./scenario.ts — a quick check through the edge's own caches.
+ * The figures of record (`npm run bench -- --only warm`, `npm run warm -- --evaluate`) come from the
+ * simulator instead (simulator/warming.ts: the engine's warm events on the seed workload with a
+ * release schedule, same strategies and budget rule).
  */
 import { expandWarmRequests, type EncodingVariant, type WarmTarget } from './variants';
 import type { DistributionModel } from './distribution-model';

@@ -4,8 +4,8 @@
  * then segments until the viewer drops off), and new episodes of popular titles released at the start
  * of the held-out window (the release manifest the predictor reads). Training windows precede it.
  *
- * The simulator's seed workload (simulator/workload) is stationary (independent reference model) and
- * has no release schedule, which is exactly what predictive warming exploits; this generator adds it.
+ * A small stand-in for the local edge's replay (local/edge/replay.ts); the simulator's seed workload
+ * has a release schedule of its own (simulator/workload/releases.ts) for the evaluation of record.
  */
 import type { AccessRecord, ReleaseEntry } from './predict';
 

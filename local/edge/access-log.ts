@@ -77,35 +77,79 @@ function seconds(ms: number): string {
   return `${(r - frac) / 1000}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
 }
 
-/** One tab-separated log line (without the newline), fields in {@link STANDARD_LOG_FIELDS} order. */
 let lastSecond = NaN;
-let lastDateTime: [string, string] = ['', ''];
+let lastDateTime = '';
 
-/** `date` and `time` fields (UTC) of an instant, cached per second. */
-function dateTime(ms: number): [string, string] {
+/** `date` and `time` fields (UTC) of an instant, tab-separated, cached per second. */
+function dateTime(ms: number): string {
   const sec = Math.floor(ms / 1000);
   if (sec !== lastSecond) {
     const d = new Date(sec * 1000);
     lastSecond = sec;
-    lastDateTime = [
-      `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
-      `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
-    ];
+    lastDateTime = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}\t${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   }
   return lastDateTime;
 }
 
+/**
+ * Runs of fields that repeat from one request to the next (a viewer fetching segments of one object
+ * from one edge location): each is rebuilt only when one of its inputs changed.
+ */
+const viewerRun = { ip: '', method: '', domain: '', stem: '', status: -1, referer: '' as string | undefined, agent: '' as string | undefined, query: '', result: '', text: '' };
+const hostRun = { host: '', protocol: '', text: '' };
+const tlsRun = { protocol: '', result: '', version: '', text: '' };
+const contentRun = { detailed: '', type: '' as string | undefined, length: -2 as number | undefined, start: -2 as number | undefined, end: -2 as number | undefined, text: '' };
+
+/** c-ip … x-edge-result-type */
+function viewerFields(r: AccessLogRecord): string {
+  const v = viewerRun;
+  if (r.clientIp !== v.ip || r.method !== v.method || r.distributionDomain !== v.domain || r.uriStem !== v.stem || r.status !== v.status ||
+    r.referer !== v.referer || r.userAgent !== v.agent || r.uriQuery !== v.query || r.resultType !== v.result || v.text === '') {
+    v.ip = r.clientIp; v.method = r.method; v.domain = r.distributionDomain; v.stem = r.uriStem; v.status = r.status;
+    v.referer = r.referer; v.agent = r.userAgent; v.query = r.uriQuery; v.result = r.resultType;
+    v.text = [r.clientIp, r.method, r.distributionDomain, logEscape(r.uriStem), r.status, logEscape(r.referer), logEscape(r.userAgent), logEscape(r.uriQuery), '-', r.resultType].join('\t');
+  }
+  return v.text;
+}
+
+/** x-host-header, cs-protocol */
+function hostFields(r: AccessLogRecord): string {
+  const h = hostRun;
+  if (r.hostHeader !== h.host || r.protocol !== h.protocol || h.text === '') {
+    h.host = r.hostHeader; h.protocol = r.protocol;
+    h.text = `${logEscape(r.hostHeader)}\t${r.protocol}`;
+  }
+  return h.text;
+}
+
+/** x-forwarded-for … fle-encrypted-fields */
+function tlsFields(r: AccessLogRecord): string {
+  const t = tlsRun;
+  if (r.protocol !== t.protocol || r.responseResultType !== t.result || r.protocolVersion !== t.version || t.text === '') {
+    t.protocol = r.protocol; t.result = r.responseResultType; t.version = r.protocolVersion;
+    const https = r.protocol === 'https';
+    t.text = ['-', https ? 'TLSv1.3' : '-', https ? 'TLS_AES_128_GCM_SHA256' : '-', r.responseResultType, r.protocolVersion, '-', '-'].join('\t');
+  }
+  return t.text;
+}
+
+/** x-edge-detailed-result-type … sc-range-end */
+function contentFields(r: AccessLogRecord): string {
+  const c = contentRun;
+  if (r.detailedResultType !== c.detailed || r.contentType !== c.type || r.contentLength !== c.length || r.rangeStart !== c.start || r.rangeEnd !== c.end || c.text === '') {
+    c.detailed = r.detailedResultType; c.type = r.contentType; c.length = r.contentLength; c.start = r.rangeStart; c.end = r.rangeEnd;
+    c.text = [r.detailedResultType, logEscape(r.contentType), r.contentLength === undefined ? '-' : r.contentLength, r.rangeStart === undefined ? '-' : r.rangeStart,
+      r.rangeEnd === undefined ? '-' : r.rangeEnd].join('\t');
+  }
+  return c.text;
+}
+
+/** One tab-separated log line (without the newline), fields in {@link STANDARD_LOG_FIELDS} order. */
 export function formatLogLine(r: AccessLogRecord): string {
-  const [date, time] = dateTime(r.startMs);
-  const https = r.protocol === 'https';
-  const T = '\t';
-  return date + T + time + T + r.edgeLocation + T + r.scBytes + T + r.clientIp + T + r.method + T + r.distributionDomain + T +
-    logEscape(r.uriStem) + T + r.status + T + logEscape(r.referer) + T + logEscape(r.userAgent) + T + logEscape(r.uriQuery) + T +
-    '-' + T + r.resultType + T + r.requestId + T + logEscape(r.hostHeader) + T + r.protocol + T + r.csBytes + T +
-    seconds(r.timeTakenMs) + T + '-' + T + (https ? 'TLSv1.3' : '-') + T + (https ? 'TLS_AES_128_GCM_SHA256' : '-') + T +
-    r.responseResultType + T + r.protocolVersion + T + '-' + T + '-' + T + r.clientPort + T + seconds(r.timeToFirstByteMs) + T +
-    r.detailedResultType + T + logEscape(r.contentType) + T + (r.contentLength === undefined ? '-' : r.contentLength) + T +
-    (r.rangeStart === undefined ? '-' : r.rangeStart) + T + (r.rangeEnd === undefined ? '-' : r.rangeEnd);
+  return [
+    dateTime(r.startMs), r.edgeLocation, r.scBytes, viewerFields(r), r.requestId, hostFields(r), r.csBytes, seconds(r.timeTakenMs), tlsFields(r),
+    r.clientPort, seconds(r.timeToFirstByteMs), contentFields(r),
+  ].join('\t');
 }
 
 /** The hour bucket of a file name, `YYYY-MM-DD-HH` (UTC). */

@@ -4,6 +4,7 @@
  * lib/semantics `invalidationMatches` to every entry of every tier (spec §8.1, §8.2).
  */
 import { invalidationMatches } from '../../lib/semantics';
+import type { HitHeaderBlock } from './hit-headers';
 
 /** One stored response (the representation served for a cache key, spec §6.1 "first cached variant wins"). */
 export interface CacheEntry {
@@ -36,6 +37,8 @@ export interface CacheEntry {
   readonly isError: boolean;
   /** Size to account instead of the body's (replays store no bodies). */
   readonly sizeBytes?: number;
+  /** The response headers of a hit, precomputed (./hit-headers.ts); rebuilt when `headers` is replaced. */
+  hitHeaders?: HitHeaderBlock;
 }
 
 /** Approximate memory of an entry: body, key and headers. */
@@ -51,6 +54,8 @@ export class EdgeCache {
   private readonly map = new Map<string, CacheEntry>();
   private readonly sizes = new Map<string, number>();
   private used = 0;
+  /** The key last inserted or used, already last in the map's order: using it again reorders nothing. */
+  private mru: string | undefined = undefined;
   /** Entries evicted to make room, since start. */
   evictions = 0;
 
@@ -67,9 +72,10 @@ export class EdgeCache {
   /** The entry for a key, marked most recently used. */
   get(key: string): CacheEntry | undefined {
     const e = this.map.get(key);
-    if (e !== undefined) {
+    if (e !== undefined && key !== this.mru) {
       this.map.delete(key);
       this.map.set(key, e);
+      this.mru = key;
     }
     return e;
   }
@@ -89,12 +95,14 @@ export class EdgeCache {
       this.evictions++;
     }
     this.map.set(entry.key, entry);
+    this.mru = entry.key;
     this.sizes.set(entry.key, size);
     this.used += size;
   }
 
   delete(key: string): boolean {
     if (!this.map.delete(key)) return false;
+    if (key === this.mru) this.mru = undefined;
     this.used -= this.sizes.get(key) ?? 0;
     this.sizes.delete(key);
     return true;
@@ -117,6 +125,7 @@ export class EdgeCache {
   }
 
   clear(): void {
+    this.mru = undefined;
     this.map.clear();
     this.sizes.clear();
     this.used = 0;

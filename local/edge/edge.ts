@@ -25,6 +25,7 @@ import type { DistributionModel, ModelBehavior } from '../../lib/warming/distrib
 import { checkSignedRequest, withoutSigningParams } from '../../lib/warming/signed-urls';
 import { AccessLogWriter } from './access-log';
 import { CacheTiers, type CacheEntry } from './cache';
+import { AGE_SLOT, cachedHitHeaders, ID_SLOT, toHitHeaderBlock } from './hit-headers';
 import { OriginClient, type LocalOrigins, type OriginRequest, type OriginResponse } from './origin-client';
 import {
   clientIpOf, errorPage, HOP_BY_HOP, internalError, joinQuery, newRequestId, NO_PAIRS, NOT_STORED, readBody, SIGNED_MESSAGES,
@@ -94,6 +95,10 @@ interface RequestCtx {
   key?: string;
   keyUri?: string;
 }
+
+/** The outcomes of hits, shared (never mutated: serveEntry copies before changing one). */
+const HIT_AT_POP: Outcome = { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'pop' };
+const HIT_AT_REGION: Outcome = { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'regional' };
 
 type FillOutcome =
   | { kind: 'entry'; entry: CacheEntry; stored: boolean; outcome: Outcome }
@@ -364,13 +369,13 @@ export class LocalEdge {
     const atPop = popCache.get(ctx.key);
     if (atPop && (atPop.expiresAtMs > now || (atPop.staleWhileRevalidateUntilMs ?? 0) > now)) {
       if (atPop.expiresAtMs <= now) this.refreshInBackground(ctx, atPop);
-      return this.serveEntry(ctx, res, atPop, { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'pop' });
+      return this.serveEntry(ctx, res, atPop, HIT_AT_POP);
     }
     const atRegion = this.caches.regional.get(ctx.key);
     if (atRegion && (atRegion.expiresAtMs > now || (atRegion.staleWhileRevalidateUntilMs ?? 0) > now)) {
       popCache.set(atRegion);
       if (atRegion.expiresAtMs <= now) this.refreshInBackground(ctx, atRegion);
-      return this.serveEntry(ctx, res, atRegion, { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'regional' });
+      return this.serveEntry(ctx, res, atRegion, HIT_AT_REGION);
     }
     const stale = atPop && atRegion ? (atPop.storedAtMs >= atRegion.storedAtMs ? atPop : atRegion) : atPop ?? atRegion;
     return this.miss(ctx, res, stale);
@@ -491,6 +496,8 @@ export class LocalEdge {
 
     // 304: keep the stored copy with a recomputed TTL (spec §4.1)
     if (r.status === 304 && conditional && stale) {
+      // a new record, so that headers precomputed from the old one (hit-headers.ts) are rebuilt
+      stale.headers = { ...stale.headers };
       for (const h of ['cache-control', 'expires']) if (r.headers[h] !== undefined) stale.headers[h] = r.headers[h]!;
       this.setFreshness(stale, policy, stale.headers['cache-control'], stale.headers.expires, now, stale.headers.vary);
       this.store(ctx.pop, stale);
@@ -664,6 +671,11 @@ export class LocalEdge {
 
   /** Serves a stored (or just fetched) representation: Age, conditional requests, ranges (spec §7). */
   private serveEntry(ctx: RequestCtx, res: ServerResponse, e: CacheEntry, outcome: Outcome): void {
+    // the common hit: a stored 200 sent whole, no conditional or range request, no Origin (CORS)
+    const vh = ctx.viewerHeaders;
+    if ((outcome === HIT_AT_POP || outcome === HIT_AT_REGION) && e.status === 200 && !e.isError && (ctx.method === 'GET' || ctx.method === 'HEAD') &&
+      vh['if-none-match'] === undefined && vh['if-modified-since'] === undefined && vh.range === undefined && vh.origin === undefined &&
+      this.sendHit(ctx, res, e, outcome)) return;
     const headers = Object.assign({}, e.headers);
     if (e.isError) outcome = { ...outcome, resultType: 'Error', detailedType: outcome.detailedType === 'Hit' ? 'Error' : outcome.detailedType, xCache: 'Error from cloudfront' };
     if (outcome.tier !== 'origin' || outcome.resultType === 'RefreshHit') headers.age = String(Math.max(0, Math.floor((this.clock() - e.storedAtMs) / 1000)));
@@ -711,38 +723,83 @@ export class LocalEdge {
     return id;
   }
 
+  /**
+   * Sends a hit from the entry's precomputed header block (hit-headers.ts), built on first use by the
+   * very steps {@link send} takes; only Age and the request id change per request. Returns false, having
+   * sent nothing, when the response needs the general path.
+   */
+  private sendHit(ctx: RequestCtx, res: ServerResponse, e: CacheEntry, o: Outcome): boolean {
+    const policyId = ctx.behavior?.responseHeadersPolicyId;
+    let block = cachedHitHeaders(e, ctx.pop, ctx.httpVersion, o.xCache, policyId);
+    if (block === undefined) {
+      const out: Record<string, string | string[]> = Object.assign({}, e.headers);
+      out.age = AGE_SLOT;
+      this.addEdgeHeaders(out, ctx.pop, ctx.httpVersion, ID_SLOT, o, policyId, undefined, e.body.length);
+      block = toHitHeaderBlock(out, { pop: ctx.pop, httpVersion: ctx.httpVersion, xCache: o.xCache, policyId, source: e.headers });
+      if (block === undefined) return false;
+      e.hitHeaders = block;
+    }
+    const age = String(Math.max(0, Math.floor((this.clock() - e.storedAtMs) / 1000)));
+    const flat = block.flat.slice();
+    flat[block.ageAt] = age;
+    flat[block.idAt] = ctx.requestId;
+    const noBody = ctx.method === 'HEAD';
+    res.writeHead(200, flat);
+    res.end(noBody ? undefined : e.body);
+    this.count(o);
+    if (this.log) {
+      this.logRequest(ctx, 200, o, block.staticBytes + age.length + ctx.requestId.length + (noBody ? 0 : e.body.length), block.contentType, block.contentLength);
+    }
+    return true;
+  }
+
+  /** Adds the edge's own headers to a response: X-Cache, Via, the POP, the request id, the headers policy, Content-Length. */
+  private addEdgeHeaders(out: Record<string, string | string[]>, pop: string, httpVersion: string, requestId: string, o: Outcome,
+    policyId: string | undefined, viewerOrigin: string | undefined, contentLength: number): void {
+    const cookies = out['set-cookie'];
+    if (typeof cookies === 'string') out['set-cookie'] = cookies.split('\n');
+    out['x-cache'] = o.xCache;
+    out.via = this.via(pop, httpVersion);
+    out['x-amz-cf-pop'] = pop;
+    out['x-amz-cf-id'] = requestId;
+    if (this.opts.debugHeaders === true) out['x-local-cache-tier'] = o.tier;
+    if (policyId) this.headersPolicy(policyId)?.apply(out as Record<string, string>, viewerOrigin);
+    out['content-length'] = String(contentLength);
+  }
+
+  private count(o: Outcome): void {
+    this.stats.requests++;
+    this.stats.byResult[o.resultType] = (this.stats.byResult[o.resultType] ?? 0) + 1;
+  }
+
   /** Sends a response; takes ownership of `headers` (adds the edge's headers to it). */
   private send(ctx: RequestCtx, res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer, o: Outcome,
     headLength?: number, rangeStart?: number, rangeEnd?: number): void {
     const out = headers as Record<string, string | string[]>;
     const contentType = headers['content-type'];
-    const cookies = headers['set-cookie'];
-    if (cookies !== undefined) out['set-cookie'] = cookies.split('\n');
-    out['x-cache'] = o.xCache;
-    out.via = this.via(ctx.pop, ctx.httpVersion);
-    out['x-amz-cf-pop'] = ctx.pop;
-    out['x-amz-cf-id'] = ctx.requestId;
-    if (this.opts.debugHeaders === true) out['x-local-cache-tier'] = o.tier;
-    const policyId = ctx.behavior?.responseHeadersPolicyId;
-    if (policyId) this.headersPolicy(policyId)?.apply(out as Record<string, string>, ctx.viewerHeaders.origin);
     const noBody = ctx.method === 'HEAD' || status === 304 || status === 204;
     const contentLength = status === 304 ? 0 : headLength ?? body.length;
-    out['content-length'] = String(contentLength);
+    this.addEdgeHeaders(out, ctx.pop, ctx.httpVersion, ctx.requestId, o, ctx.behavior?.responseHeadersPolicyId, ctx.viewerHeaders.origin, contentLength);
     res.writeHead(status, out);
     res.end(noBody ? undefined : body);
-    const elapsed = performance.now() - ctx.t0;
-    this.stats.requests++;
-    this.stats.byResult[o.resultType] = (this.stats.byResult[o.resultType] ?? 0) + 1;
+    this.count(o);
     if (!this.log) return;
     let headerBytes = 17;
     for (const k in out) {
       const v = out[k]!;
       headerBytes += k.length + 4 + (typeof v === 'string' ? v.length : v.join('').length);
     }
-    this.log.write({
+    this.logRequest(ctx, status, o, headerBytes + (noBody ? 0 : body.length), contentType, contentLength, rangeStart, rangeEnd);
+  }
+
+  /** One access-log line (spec §11); time taken runs to now, after the response was handed to the socket. */
+  private logRequest(ctx: RequestCtx, status: number, o: Outcome, scBytes: number, contentType: string | undefined, contentLength: number,
+    rangeStart?: number, rangeEnd?: number): void {
+    const elapsed = performance.now() - ctx.t0;
+    this.log!.write({
       startMs: ctx.startMs,
       edgeLocation: ctx.pop,
-      scBytes: headerBytes + (noBody ? 0 : body.length),
+      scBytes,
       clientIp: ctx.clientIp,
       clientPort: ctx.clientPort,
       method: ctx.method,

@@ -4,7 +4,9 @@
  * location. `close()` stops everything. Used by `npm run local`, the tests and the benchmarks.
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { resolveCatalog } from '../../lib/catalog';
 import type { Plan } from '../../lib/plan';
+import { tagSettings, type TagSettings } from '../../lib/tagging';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/warming/distribution-model';
 import { startApiOrigin, type ApiOrigin } from '../origins/api-origin';
 import { localS3Client, startS3Origin, type S3OriginServer } from '../origins/s3-origin';
@@ -58,6 +60,16 @@ export function planBuckets(plan: Plan): { primary: Record<SampleBucket, string>
   return { primary, all };
 }
 
+/** How seeded objects are tagged: for the distribution's header when S3 can send it, else not at all. */
+function sampleTagSettings(header: string | undefined): TagSettings | undefined {
+  if (!header) return undefined;
+  try {
+    return tagSettings(resolveCatalog(), header);
+  } catch {
+    return undefined; // not an x-amz-meta-* header: S3 cannot send it
+  }
+}
+
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const model = distributionModelFromPlan(opts.plan);
   const { primary, all } = planBuckets(opts.plan);
@@ -85,11 +97,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         }
       }
       const objects = sampleContent(typeof opts.seed === 'object' ? opts.seed : {});
-      const tagKey = (model.cacheTagHeader ?? 'x-amz-meta-cache-tags').replace(/^x-amz-meta-/, '');
-      seeded = await seedSampleContent(client, primary, objects, tagKey);
+      seeded = await seedSampleContent(client, primary, objects, sampleTagSettings(opts.edge?.cacheTagHeader ?? model.cacheTagHeader));
       client.destroy();
     }
-    const api = await startApiOrigin(opts.apiPort !== undefined ? { port: opts.apiPort } : {});
+    const api = await startApiOrigin({ ...(opts.apiPort !== undefined ? { port: opts.apiPort } : {}), cacheTagHeader: opts.edge?.cacheTagHeader ?? model.cacheTagHeader ?? '' });
     closers.push(() => api.close());
     const edge = new LocalEdge({
       ...opts.edge,

@@ -3,9 +3,12 @@
  * realistic Cache-Control (s-maxage for the CDN, shorter max-age for browsers, stale-while-revalidate
  * and stale-if-error on metadata), strong ETags and Last-Modified with 304s, `private, no-store` and
  * Set-Cookie on personalized routes, and cacheable 404s. Faults can be injected per path prefix to
- * exercise error caching, stale-on-error and failover.
+ * exercise error caching, stale-on-error and failover. Cacheable answers carry the cache tags the
+ * catalog derives for their path in the distribution's cache-tag header, as the S3 origins do
+ * (spec §8.2).
  */
 import { createHash } from 'node:crypto';
+import { deriveObjectTags, DEFAULT_CACHE_TAG_HEADER, formatTagHeader, resolveCatalog } from '../../lib/catalog';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_TITLES } from './sample-content';
@@ -49,7 +52,9 @@ function filler(seed: string, words: number): string {
   return Array.from({ length: words }, (_, i) => vocab[h[i % h.length]! % vocab.length]).join(' ');
 }
 
-function json(res: ServerResponse, req: IncomingMessage, status: number, cacheControl: string, data: unknown, extra: Record<string, string | string[]> = {}): void {
+const CATALOG = resolveCatalog();
+
+function send(res: ServerResponse, req: IncomingMessage, status: number, cacheControl: string, data: unknown, extra: Record<string, string | string[]> = {}): void {
   const body = Buffer.from(JSON.stringify(data));
   const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
   const headers: Record<string, string | string[]> = { 'content-type': 'application/json', 'cache-control': cacheControl, ...extra };
@@ -67,7 +72,11 @@ function json(res: ServerResponse, req: IncomingMessage, status: number, cacheCo
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-function route(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams, titles: readonly string[]): void {
+function route(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams, titles: readonly string[], tagHeader: string): void {
+  const json = (r: ServerResponse, q: IncomingMessage, status: number, cacheControl: string, data: unknown, extra: Record<string, string | string[]> = {}) => {
+    const tags = tagHeader !== '' && status === 200 && !cacheControl.includes('no-store') ? { [tagHeader]: formatTagHeader(deriveObjectTags(CATALOG, path)) } : {};
+    send(r, q, status, cacheControl, data, { ...tags, ...extra });
+  };
   let m: RegExpExecArray | null;
   if ((m = /^\/metadata\/videos\/([a-z0-9-]+)\.json$/.exec(path))) {
     const id = m[1]!;
@@ -100,9 +109,10 @@ function route(req: IncomingMessage, res: ServerResponse, path: string, params: 
   return json(res, req, 404, API_CACHE_CONTROL.notFound, { error: 'NotFound', path });
 }
 
-/** Starts the origin on 127.0.0.1 (port 0 = ephemeral). */
-export function startApiOrigin(opts: { readonly port?: number; readonly titles?: readonly string[] } = {}): Promise<ApiOrigin> {
+/** Starts the origin on 127.0.0.1 (port 0 = ephemeral); `cacheTagHeader` '' sends no tags (default x-amz-meta-cache-tags). */
+export function startApiOrigin(opts: { readonly port?: number; readonly titles?: readonly string[]; readonly cacheTagHeader?: string } = {}): Promise<ApiOrigin> {
   const titles = opts.titles ?? DEFAULT_TITLES;
+  const tagHeader = (opts.cacheTagHeader ?? DEFAULT_CACHE_TAG_HEADER).toLowerCase();
   const requests: RecordedRequest[] = [];
   const faults = new Map<string, OriginFault>();
   const server = createServer((req, res) => {
@@ -119,7 +129,7 @@ export function startApiOrigin(opts: { readonly port?: number; readonly titles?:
       res.end('{}');
       return;
     }
-    route(req, res, u.pathname, u.searchParams, titles);
+    route(req, res, u.pathname, u.searchParams, titles, tagHeader);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

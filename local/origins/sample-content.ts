@@ -2,11 +2,13 @@
  * Deterministic sample content for the local S3 origins: HLS/DASH manifests and segments of a few
  * series (one of them premium, behind signed URLs), thumbnails and previews, and the web app's static
  * files — each uploaded with the Cache-Control, Content-Type and cache-tag metadata a real pipeline
- * sets. Same input, same bytes (so ETags are stable between runs).
+ * sets: the tags the catalog derives (lib/tagging `taggedMetadata`, the core of `npm run tag`'s
+ * upload helper). Same input, same bytes (so ETags are stable between runs).
  */
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PROTECTED_VIDEO_PREFIX } from '../../lib/catalog';
+import { deriveObjectTags, PROTECTED_VIDEO_PREFIX, resolveCatalog } from '../../lib/catalog';
+import { taggedMetadata, type TagSettings } from '../../lib/tagging';
 
 export type SampleBucket = 'video' | 'images' | 'static';
 
@@ -17,7 +19,9 @@ export interface SampleObject {
   readonly contentType: string;
   readonly cacheControl: string;
   readonly body: Buffer;
-  /** Cache tags (`x-amz-meta-cache-tags`, spec §8.2). */
+  /** User metadata besides the cache tags (`release`). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Cache tags the catalog derives for the key and metadata (sent as `x-amz-meta-cache-tags`, spec §8.2). */
   readonly tags: readonly string[];
 }
 
@@ -70,22 +74,21 @@ export function sampleContent(opts: SampleContentOptions = {}): SampleObject[] {
   const episodes = opts.episodes ?? 3;
   const segments = opts.segments ?? 4;
   const segBytes = opts.segmentBytes ?? 65_536;
-  const out: SampleObject[] = [];
+  const out: Omit<SampleObject, 'tags'>[] = [];
   titles.forEach((title, ti) => {
     const premium = ti === 0;
     for (let e = 1; e <= episodes; e++) {
       const prefix = episodePrefix(title, e, premium).slice(1);
       const ep = `${title}-s01e${String(e).padStart(2, '0')}`;
-      const tags = [`title:${title}`, `episode:${ep}`, 'type:video'];
       out.push({
-        bucket: 'video', key: `${prefix}master.m3u8`, contentType: 'application/vnd.apple.mpegurl', cacheControl: MANIFEST_CC, tags,
+        bucket: 'video', key: `${prefix}master.m3u8`, contentType: 'application/vnd.apple.mpegurl', cacheControl: MANIFEST_CC,
         body: text(`#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n` +
           `#EXT-X-STREAM-INF:BANDWIDTH=3000000,RESOLUTION=1280x720,CODECS="avc1.64001f,mp4a.40.2"\n720p/index.m3u8\n` +
           `#EXT-X-STREAM-INF:BANDWIDTH=1200000,RESOLUTION=854x480,CODECS="avc1.64001e,mp4a.40.2"\n480p/index.m3u8\n` +
           `# ${words(`${ep}:master`, 200)}\n`),
       });
       out.push({
-        bucket: 'video', key: `${prefix}manifest.mpd`, contentType: 'application/dash+xml', cacheControl: MANIFEST_CC, tags,
+        bucket: 'video', key: `${prefix}manifest.mpd`, contentType: 'application/dash+xml', cacheControl: MANIFEST_CC,
         body: text(`<?xml version="1.0" encoding="UTF-8"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT${segments * 6}S">\n` +
           `<!-- ${words(`${ep}:mpd`, 150)} -->\n<Period><AdaptationSet mimeType="video/mp4"><Representation id="720p" bandwidth="3000000"/></AdaptationSet></Period>\n</MPD>\n`),
       });
@@ -93,40 +96,46 @@ export function sampleContent(opts: SampleContentOptions = {}): SampleObject[] {
         const lines = ['#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-TARGETDURATION:6', '#EXT-X-PLAYLIST-TYPE:VOD'];
         for (let s = 0; s < segments; s++) lines.push('#EXTINF:6.000,', `seg-${String(s).padStart(5, '0')}.ts`);
         lines.push('#EXT-X-ENDLIST', `# ${words(`${ep}:${rendition}`, 120)}`);
-        out.push({ bucket: 'video', key: `${prefix}${rendition}/index.m3u8`, contentType: 'application/vnd.apple.mpegurl', cacheControl: MANIFEST_CC, tags, body: text(`${lines.join('\n')}\n`) });
+        out.push({ bucket: 'video', key: `${prefix}${rendition}/index.m3u8`, contentType: 'application/vnd.apple.mpegurl', cacheControl: MANIFEST_CC, body: text(`${lines.join('\n')}\n`) });
         for (let s = 0; s < segments; s++) {
           const name = `seg-${String(s).padStart(5, '0')}.ts`;
-          out.push({ bucket: 'video', key: `${prefix}${rendition}/${name}`, contentType: 'video/mp2t', cacheControl: SEGMENT_CC, tags, body: seededBytes(`${ep}:${rendition}:${s}`, size) });
+          out.push({ bucket: 'video', key: `${prefix}${rendition}/${name}`, contentType: 'video/mp2t', cacheControl: SEGMENT_CC, body: seededBytes(`${ep}:${rendition}:${s}`, size) });
         }
       }
       const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), seededBytes(`${ep}:thumb`, 51_200), Buffer.from([0xff, 0xd9])]);
-      out.push({ bucket: 'images', key: `thumbnails/${title}/s01e${String(e).padStart(2, '0')}.jpg`, contentType: 'image/jpeg', cacheControl: IMAGE_CC, tags: [`title:${title}`, `episode:${ep}`, 'type:thumbnail'], body: jpeg });
+      out.push({ bucket: 'images', key: `thumbnails/${title}/s01e${String(e).padStart(2, '0')}.jpg`, contentType: 'image/jpeg', cacheControl: IMAGE_CC, body: jpeg });
     }
-    out.push({ bucket: 'images', key: `previews/${title}.webp`, contentType: 'image/webp', cacheControl: IMAGE_CC, tags: [`title:${title}`, 'type:preview'], body: Buffer.concat([Buffer.from('RIFF'), seededBytes(`${title}:preview`, 81_920)]) });
+    out.push({ bucket: 'images', key: `previews/${title}.webp`, contentType: 'image/webp', cacheControl: IMAGE_CC, body: Buffer.concat([Buffer.from('RIFF'), seededBytes(`${title}:preview`, 81_920)]) });
   });
   const js = `/* media-cdn player app */\n${Array.from({ length: 300 }, (_, i) => `export function f${i}(x) { return x * ${i} + ${JSON.stringify(words(`js:${i}`, 6))}.length; }`).join('\n')}\n`;
   const css = `${Array.from({ length: 200 }, (_, i) => `.c${i} { margin: ${i % 7}px; color: #${(i * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}; }`).join('\n')}\n`;
   const html = (title: string, body: string) => `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>\n<link rel="stylesheet" href="/static/app.css">\n<script type="module" src="/static/app.js"></script></head>\n<body><main>${body}</main>\n<!-- ${words(`html:${title}`, 200)} -->\n</body></html>\n`;
   out.push(
-    { bucket: 'static', key: 'index.html', contentType: 'text/html; charset=utf-8', cacheControl: SHELL_CC, tags: ['type:shell'], body: text(html('media-cdn', '<h1>Now streaming</h1>')) },
-    { bucket: 'static', key: 'static/app.js', contentType: 'application/javascript', cacheControl: STATIC_CC, tags: ['type:static', 'release:app'], body: text(js) },
-    { bucket: 'static', key: 'static/app.css', contentType: 'text/css', cacheControl: STATIC_CC, tags: ['type:static', 'release:app'], body: text(css) },
-    { bucket: 'static', key: 'static/logo.svg', contentType: 'image/svg+xml', cacheControl: STATIC_CC, tags: ['type:static'], body: text(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><!-- ${words('svg', 250)} --><circle cx="50" cy="50" r="40"/></svg>\n`) },
-    { bucket: 'static', key: 'fonts/inter.woff2', contentType: 'font/woff2', cacheControl: STATIC_CC, tags: ['type:font'], body: Buffer.concat([Buffer.from('wOF2'), seededBytes('font', 20_480)]) },
-    { bucket: 'static', key: 'static/bench-10k.bin', contentType: 'application/octet-stream', cacheControl: STATIC_CC, tags: ['type:bench'], body: seededBytes('bench', 10_240) },
+    { bucket: 'static', key: 'index.html', contentType: 'text/html; charset=utf-8', cacheControl: SHELL_CC, body: text(html('media-cdn', '<h1>Now streaming</h1>')) },
+    { bucket: 'static', key: 'static/app.js', contentType: 'application/javascript', cacheControl: STATIC_CC, metadata: { release: 'app' }, body: text(js) },
+    { bucket: 'static', key: 'static/app.css', contentType: 'text/css', cacheControl: STATIC_CC, metadata: { release: 'app' }, body: text(css) },
+    { bucket: 'static', key: 'static/logo.svg', contentType: 'image/svg+xml', cacheControl: STATIC_CC, body: text(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><!-- ${words('svg', 250)} --><circle cx="50" cy="50" r="40"/></svg>\n`) },
+    { bucket: 'static', key: 'fonts/inter.woff2', contentType: 'font/woff2', cacheControl: STATIC_CC, body: Buffer.concat([Buffer.from('wOF2'), seededBytes('font', 20_480)]) },
+    { bucket: 'static', key: 'static/bench-10k.bin', contentType: 'application/octet-stream', cacheControl: STATIC_CC, body: seededBytes('bench', 10_240) },
   );
-  return out;
+  const catalog = resolveCatalog();
+  return out.map((o) => ({ ...o, tags: deriveObjectTags(catalog, o.key, o.metadata ?? {}) }));
 }
 
-/** Uploads sample objects with the SDK; `buckets` maps the sample bucket role to the plan's bucket name. */
-export async function seedSampleContent(client: S3Client, buckets: Readonly<Record<SampleBucket, string>>, objects: readonly SampleObject[], tagMetadataKey = 'cache-tags'): Promise<number> {
+/**
+ * Uploads sample objects with the SDK; `buckets` maps the sample bucket role to the plan's bucket
+ * name. With tag settings (lib/tagging `tagSettings` of the distribution's header) each object
+ * carries its cache tags in its user metadata, as the upload helper of `npm run tag` sets them;
+ * without (tags off), none.
+ */
+export async function seedSampleContent(client: S3Client, buckets: Readonly<Record<SampleBucket, string>>, objects: readonly SampleObject[], tags?: TagSettings): Promise<number> {
   let n = 0;
   const queue = [...objects];
   const worker = async () => {
     for (let o = queue.shift(); o !== undefined; o = queue.shift()) {
+      const metadata = tags ? taggedMetadata(tags, o.key, o.metadata ?? {}).metadata : { ...(o.metadata ?? {}) };
       await client.send(new PutObjectCommand({
-        Bucket: buckets[o.bucket], Key: o.key, Body: o.body, ContentType: o.contentType, CacheControl: o.cacheControl,
-        Metadata: o.tags.length > 0 ? { [tagMetadataKey]: o.tags.join(',') } : {},
+        Bucket: buckets[o.bucket], Key: o.key, Body: o.body, ContentType: o.contentType, CacheControl: o.cacheControl, Metadata: metadata,
       }));
       n++;
     }

@@ -67,6 +67,8 @@ export interface DistributionShape {
   readonly webAclId?: string;
   readonly loggingConfig?: { readonly bucket?: string };
   readonly tags?: Readonly<Record<string, string>>;
+  /** Where CloudFront reads cache tags from (spec §8.2). */
+  readonly cacheTagConfig?: { readonly headerName?: string };
 }
 
 interface ListConfig {

@@ -82,7 +82,7 @@ export async function workerCommand(v: Values, ctx: Context): Promise<number> {
       ...(ctx.publish && ctx.metricsNamespace ? { publish: ctx.publish, metricsNamespace: ctx.metricsNamespace } : {}),
       ...(ctx.quiet ? {} : { log: (l: string) => ctx.err(`${new Date(ctx.now()).toISOString()} ${l}`) }),
     },
-    { limits: send.limits, backoff: send.backoff, pollIntervalMs: send.pollMs, inFlightRefreshMs: Math.max(send.pollMs, 1000) },
+    { limits: send.limits, rates: send.rates, backoff: send.backoff, pollIntervalMs: send.pollMs, inFlightRefreshMs: Math.max(send.pollMs, 1000) },
   );
   const stop = () => worker.stop();
   process.once('SIGINT', stop);

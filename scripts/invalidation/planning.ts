@@ -6,12 +6,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors';
-import { isContentTypeName, type ContentTypeName } from '../../lib/catalog';
+import { DEFAULT_CACHE_TAG_HEADER, isContentTypeName, resolveCatalog, type ContentTypeName } from '../../lib/catalog';
 import {
   billPaths, compileKeyPattern, DEFAULT_BATCH_SIZES, foldersToList, listingCompletePrefixes, monthStartUtc, parseIsoTime, parseItemList,
   parseManifest, pathsSince, planInvalidation, selectFromListing, selectionTargets, splitIntoBatches, validateBatchSizes, validateItems,
-  keyToPath, type BatchSizes, type InvalidationPlan, type ListingTarget, type ObjectEntry, type OriginInventory, type Selection, type SourcedItem,
+  keyToPath, pathToKey, isS3Origin, type BatchSizes, type InvalidationPlan, type ListingTarget, type ObjectEntry, type OriginInventory, type Selection,
+  type SourcedItem, type TagCandidate,
 } from '../../lib/invalidation';
+import { isTagItem, isWildcardPath } from '../../lib/semantics';
+import { objectsWorthReading, tagCandidates, tagScopeTargets, tagsFromMetadata, tagSettings } from '../../lib/tagging';
+import { headObject, mapConcurrent } from '../tagging/s3';
 import { startProgress } from '../lib/progress';
 import { listObjects } from './aws';
 import type { Context } from './context';
@@ -39,6 +43,11 @@ export interface PlanningSpec {
   readonly batchSizes?: BatchSizes;
   /** Skip ListInvalidations and use this month-to-date usage. */
   readonly monthToDatePaths?: number;
+  /**
+   * Replace a changed video's paths by its cache tag when that is exact and cheaper: `auto` when the
+   * stack outputs name a cache-tag header, `on` always, `off` never. @default 'auto'
+   */
+  readonly tags?: 'auto' | 'on' | 'off';
 }
 
 export interface Planned {
@@ -210,16 +219,68 @@ export async function monthToDate(ctx: Context): Promise<number> {
   }
 }
 
+/**
+ * The cache tags that may replace the paths of the changed objects (lib/tagging `tagCandidates`):
+ * reads the tags the changed S3 objects carry (HeadObject) and lists each candidate tag's folders
+ * the inventory does not cover yet. Nothing when the stack has no cache-tag header (`auto`) or tags
+ * are `off`.
+ */
+export async function tagPlanning(items: readonly string[], inventory: OriginInventory | undefined, mode: PlanningSpec['tags'], ctx: Context): Promise<{ tags?: TagCandidate[]; inventory?: OriginInventory; notes: string[] }> {
+  const header = mode === 'off' ? '' : mode === 'on' ? ctx.outputs.cacheTagHeader || DEFAULT_CACHE_TAG_HEADER : ctx.outputs.cacheTagHeader ?? '';
+  const notes: string[] = [];
+  if (header === '') return { ...(inventory ? { inventory } : {}), notes };
+  const catalog = resolveCatalog();
+  const changed = items.filter((i) => !isTagItem(i) && !isWildcardPath(i));
+  const toRead = objectsWorthReading(catalog, changed);
+  if (toRead.length === 0) return { ...(inventory ? { inventory } : {}), notes };
+  let metadataKey: string | undefined;
+  try {
+    metadataKey = tagSettings(catalog, header).metadataKey;
+  } catch {
+    notes.push(`the cache-tag header '${header}' is not S3 user metadata: the tags of S3 objects are taken from the catalog, not read.`);
+  }
+  const carried = new Map<string, readonly string[]>();
+  const progress = startProgress('reading cache tags', toRead.length, { quiet: ctx.quiet });
+  try {
+    await mapConcurrent(toRead, 16, async (path) => {
+      const origin = ctx.routing.originOf(path);
+      const bucket = isS3Origin(origin) ? ctx.outputs.buckets[origin as 'video' | 'images' | 'static']?.name : undefined;
+      if (bucket && metadataKey) {
+        const head = await headObject(ctx.s3(), bucket, pathToKey(path));
+        carried.set(path, head ? tagsFromMetadata({ metadataKey }, head.metadata) : []);
+      }
+      progress.increment();
+    });
+  } finally {
+    progress.stop();
+  }
+  const untagged = [...carried.values()].filter((t) => t.length === 0).length;
+  if (untagged > 0) notes.push(`${untagged} changed objects carry no cache tags (metadata '${metadataKey}'); they are invalidated by path ('npm run tag' tags them).`);
+  const tagsOf = (p: string) => carried.get(p);
+  const paths = inventory ? [...inventory.paths] : [];
+  const complete = inventory ? [...inventory.completePrefixes] : [];
+  for (const t of tagScopeTargets({ catalog, changed, tagsOf, inventory: { paths, completePrefixes: complete } }, ctx.routing)) {
+    const bucket = ctx.outputs.buckets[t.origin as 'video' | 'images' | 'static']?.name;
+    if (!bucket) continue;
+    for (const e of await listObjects(ctx.s3(), bucket, t.keyPrefix)) paths.push(keyToPath(e.key).path);
+    complete.push(`/${t.keyPrefix}`);
+  }
+  const merged: OriginInventory = { paths, completePrefixes: [...new Set(complete)] };
+  return { tags: tagCandidates({ catalog, changed, tagsOf, inventory: merged }), inventory: merged, notes };
+}
+
 /** Plans and batches a selection. */
 export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Context, readStdin: () => Promise<string>): Promise<Planned> {
   const sizes = p.batchSizes ?? DEFAULT_BATCH_SIZES;
   validateBatchSizes(sizes);
   const resolved = await resolveSelection(sel, ctx, readStdin);
+  const tagged = await tagPlanning(resolved.items, resolved.inventory, p.tags ?? 'auto', ctx);
   const mtd = p.monthToDatePaths ?? (await monthToDate(ctx));
-  const plan = planInvalidation(resolved.items, resolved.inventory, {
+  const plan = planInvalidation(resolved.items, tagged.inventory, {
     maxOverInvalidation: (p.maxOverInvalidationPct ?? 5) / 100,
     monthToDatePaths: mtd,
     objective: p.objective ?? 'paths',
+    ...(tagged.tags && tagged.tags.length > 0 ? { tags: tagged.tags } : {}),
   });
   const batches = splitIntoBatches(plan.items, sizes);
   // Free paths go to the first batches; the rest are billed.
@@ -229,7 +290,7 @@ export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Co
     used += b.length;
     return bill.billedPaths;
   });
-  return { plan: { ...plan, notes: [...resolved.notes, ...plan.notes] }, batches, billedPerBatch, warnings: resolved.warnings };
+  return { plan: { ...plan, notes: [...resolved.notes, ...tagged.notes, ...plan.notes] }, batches, billedPerBatch, warnings: resolved.warnings };
 }
 
 /** The queue entry of a planned request. */

@@ -5,7 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../lib/errors';
-import { DEFAULT_BACKOFF, DEFAULT_BATCH_SIZES, DEFAULT_IN_FLIGHT_LIMITS, parseIsoTime, renderPlan, requestPlannedMetrics, type BackoffPolicy, type InFlightLimits } from '../../lib/invalidation';
+import {
+  DEFAULT_BACKOFF, DEFAULT_BATCH_SIZES, DEFAULT_IN_FLIGHT_LIMITS, DEFAULT_RATE_LIMITS, parseIsoTime, renderPlan, requestPlannedMetrics,
+  type BackoffPolicy, type InFlightLimits, type RateLimits,
+} from '../../lib/invalidation';
 import { CheckFailed, EXIT_OK, writeJsonFile } from '../lib/cli';
 import { startProgress } from '../lib/progress';
 import { COMMON_HELP, COMMON_OPTIONS, intOption, type Context } from './context';
@@ -42,6 +45,9 @@ export const PLANNING_OPTIONS = {
   'batch-wildcards': { type: 'string' },
   'max-paths-in-flight': { type: 'string' },
   'max-wildcards-in-flight': { type: 'string' },
+  'rate-paths-per-second': { type: 'string' },
+  'rate-wildcards-per-second': { type: 'string' },
+  tags: { type: 'string' },
   'poll-ms': { type: 'string' },
   'backoff-base-ms': { type: 'string' },
   'backoff-max-ms': { type: 'string' },
@@ -56,6 +62,9 @@ export const PLANNING_HELP = {
   'batch-wildcards': `wildcards per CreateInvalidation (default ${DEFAULT_BATCH_SIZES.wildcards}, at most ${DEFAULT_IN_FLIGHT_LIMITS.maxWildcards})`,
   'max-paths-in-flight': `in-progress path quota of the distribution (default ${DEFAULT_IN_FLIGHT_LIMITS.maxPaths})`,
   'max-wildcards-in-flight': `in-progress wildcard quota (default ${DEFAULT_IN_FLIGHT_LIMITS.maxWildcards})`,
+  'rate-paths-per-second': `paths and #tags sent per second, account-wide (default ${DEFAULT_RATE_LIMITS.pathsPerSecond}; 0 = no limit)`,
+  'rate-wildcards-per-second': `wildcard paths sent per second (default ${DEFAULT_RATE_LIMITS.wildcardsPerSecond}; 0 = no limit)`,
+  tags: "'auto' (default): replace a changed video's paths by its cache tag when exact and cheaper, if the stack has a cache-tag header; 'on': even without the output; 'off': paths only",
   'poll-ms': 'how often GetInvalidation is polled, ms (default 5000)',
   'backoff-base-ms': `first backoff delay, ms (default ${DEFAULT_BACKOFF.baseMs})`,
   'backoff-max-ms': `longest backoff delay, ms (default ${DEFAULT_BACKOFF.maxMs})`,
@@ -66,6 +75,7 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface SendSettings {
   readonly limits: InFlightLimits;
+  readonly rates: RateLimits;
   readonly backoff: BackoffPolicy;
   readonly pollMs: number;
 }
@@ -82,6 +92,21 @@ export function planningFromValues(v: Values, problems: string[]): { planning: P
   };
   const objective = v.objective as string | undefined;
   if (objective !== undefined && objective !== 'paths' && objective !== 'cost') problems.push(`--objective must be 'paths' or 'cost', got '${objective}'.`);
+  const rateOption = (name: string, fallback: number): number => {
+    const raw = v[name] as string | undefined;
+    if (raw === undefined) return fallback;
+    if (!/^\d+(\.\d+)?$/.test(raw)) {
+      problems.push(`--${name} must be a number ≥ 0 (0 turns the limit off), got '${raw}'.`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const rates: RateLimits = {
+    pathsPerSecond: rateOption('rate-paths-per-second', DEFAULT_RATE_LIMITS.pathsPerSecond),
+    wildcardsPerSecond: rateOption('rate-wildcards-per-second', DEFAULT_RATE_LIMITS.wildcardsPerSecond),
+  };
+  const tags = v.tags as string | undefined;
+  if (tags !== undefined && tags !== 'auto' && tags !== 'on' && tags !== 'off') problems.push(`--tags must be 'auto', 'on' or 'off', got '${tags}'.`);
   const mtd = v['month-to-date'] === undefined ? undefined : intOption(v['month-to-date'] as string, 'month-to-date', 0, 0, 1_000_000_000, problems);
   const backoff: BackoffPolicy = {
     baseMs: intOption(v['backoff-base-ms'] as string | undefined, 'backoff-base-ms', DEFAULT_BACKOFF.baseMs, 1, 3_600_000, problems),
@@ -95,8 +120,9 @@ export function planningFromValues(v: Values, problems: string[]): { planning: P
       ...(objective === 'cost' || objective === 'paths' ? { objective } : {}),
       batchSizes,
       ...(mtd !== undefined ? { monthToDatePaths: mtd } : {}),
+      ...(tags === 'auto' || tags === 'on' || tags === 'off' ? { tags } : {}),
     },
-    send: { limits, backoff, pollMs: intOption(v['poll-ms'] as string | undefined, 'poll-ms', 5000, 1, 600_000, problems) },
+    send: { limits, rates, backoff, pollMs: intOption(v['poll-ms'] as string | undefined, 'poll-ms', 5000, 1, 600_000, problems) },
   };
 }
 
@@ -151,7 +177,7 @@ export async function sendNow(ctx: Context, requestId: string, send: SendSetting
           ...(ctx.publish && ctx.metricsNamespace ? { publish: ctx.publish, metricsNamespace: ctx.metricsNamespace } : {}),
           ...(ctx.quiet ? {} : { log: (l: string) => ctx.err(l) }),
         },
-        { limits: send.limits, backoff: send.backoff, pollIntervalMs: send.pollMs, inFlightRefreshMs: Math.max(send.pollMs, 1000), requestIds: [requestId] },
+        { limits: send.limits, rates: send.rates, backoff: send.backoff, pollIntervalMs: send.pollMs, inFlightRefreshMs: Math.max(send.pollMs, 1000), requestIds: [requestId] },
       );
       const stop = () => worker.stop();
       process.once('SIGINT', stop);

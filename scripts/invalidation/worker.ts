@@ -8,7 +8,8 @@
  */
 import {
   addLoad, batchSentMetrics, parseCron, completionMetrics, DEFAULT_BACKOFF, DEFAULT_IN_FLIGHT_LIMITS, describeError, fitsInFlight, inFlightLoad,
-  retryDecision, STATUS_COMPLETED, type BackoffPolicy, type InFlight, type InFlightLimits, type InvalidationApi, type LoadCache, type MetricInput,
+  NO_RATE_LIMITS, RatePacer, retryDecision, STATUS_COMPLETED, type BackoffPolicy, type InFlight, type InFlightLimits, type InvalidationApi, type LoadCache,
+  type MetricInput, type RateLimits,
 } from '../../lib/invalidation';
 import type { EnqueueInput, QueueStore, StoredSchedule } from './queue-store';
 
@@ -35,6 +36,8 @@ export interface WorkerDeps {
 
 export interface WorkerOptions {
   readonly limits?: InFlightLimits;
+  /** Per-second send rates (spec §8.4 [3p]; lib/invalidation/rate). @default none (the CLI passes its --rate-* settings) */
+  readonly rates?: RateLimits;
   readonly backoff?: BackoffPolicy;
   /** How often in-progress batches are polled and idle work is rechecked, ms. @default 5000 */
   readonly pollIntervalMs?: number;
@@ -51,6 +54,9 @@ export class InvalidationWorker {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly log: (line: string) => void;
   private readonly limits: InFlightLimits;
+  private readonly pacer: RatePacer;
+  /** When the first batch held back by the per-second rates may go (set by each send pass). */
+  private rateWakeAt: number | undefined;
   private readonly backoff: BackoffPolicy;
   private readonly pollMs: number;
   private readonly refreshMs: number;
@@ -65,6 +71,7 @@ export class InvalidationWorker {
     this.sleep = deps.sleep ?? sleepReal;
     this.log = deps.log ?? (() => {});
     this.limits = opts.limits ?? DEFAULT_IN_FLIGHT_LIMITS;
+    this.pacer = new RatePacer(opts.rates ?? NO_RATE_LIMITS);
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
     this.pollMs = opts.pollIntervalMs ?? 5000;
     this.refreshMs = opts.inFlightRefreshMs ?? 10_000;
@@ -101,8 +108,10 @@ export class InvalidationWorker {
     const now = this.now();
     let wait = this.pollMs;
     const due = store.nextDueAt(this.opts.requestIds);
-    if (due !== undefined) wait = Math.min(wait, Math.max(0, due - now));
+    // Due batches held back only by the per-second rates wait for the rate, not for the next millisecond.
+    if (due !== undefined && !(this.rateWakeAt !== undefined && due <= now)) wait = Math.min(wait, Math.max(0, due - now));
     for (const t of this.nextPoll.values()) wait = Math.min(wait, Math.max(0, t - now));
+    if (this.rateWakeAt !== undefined) wait = Math.min(wait, Math.max(0, this.rateWakeAt - now));
     if (!this.opts.requestIds) for (const s of store.schedules()) wait = Math.min(wait, Math.max(0, s.nextRunAt - now));
     return Math.max(wait, 1);
   }
@@ -203,6 +212,7 @@ export class InvalidationWorker {
     const { store, api } = this.deps;
     const due = store.dueBatches(this.now(), this.opts.requestIds);
     const blocked = new Set<string>();
+    this.rateWakeAt = undefined;
     const loads = new Map<string, InFlight>();
     for (const b of due) {
       if (this.stopping) return;
@@ -229,9 +239,17 @@ export class InvalidationWorker {
         this.external.delete(b.distributionId);
         continue;
       }
+      const rateWait = this.pacer.waitMs(b.load, this.now());
+      if (rateWait > 0) {
+        // The per-second rate is the account's: later batches wait behind this one too.
+        this.rateWakeAt = Math.min(this.rateWakeAt ?? Infinity, this.now() + rateWait);
+        blocked.add(b.distributionId);
+        continue;
+      }
       try {
         const inv = await api.create(b.distributionId, b.callerReference, b.items);
         const at = this.now();
+        this.pacer.record(b.load, at);
         store.markSubmitted(b, inv.id, at);
         this.loads.set(inv.id, b.load);
         loads.set(b.distributionId, addLoad(inFlight, b.load));

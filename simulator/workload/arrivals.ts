@@ -6,14 +6,18 @@
  *   so times come out sorted); each request picks a viewer country (by share × its region's curve),
  *   one of the country's edges, an object (Vose alias, by request rate — the independent reference
  *   model) and an Accept-Encoding class;
+ * - releases (./releases.ts): each release's sessions follow its popularity shape from its release
+ *   time on (a Poisson process per release, rate fixed per minute), with the same daily curve, viewers,
+ *   edges and Accept-Encoding mix; they are merged into the seed requests in time order;
  * - changes: at every update interval of a type (from the catalog), each asset changes with the
  *   profile's probability; an invalidation of its paths follows after `invalidationDelaySeconds`.
  */
 import { CONTENT_TYPE_NAMES } from '../../lib/catalog';
 import { AliasTable } from '../alias';
-import { REGIONS } from '../profile';
+import { DEFAULT_RELEASE_PROFILE, REGIONS } from '../profile';
 import { hashUnit, Rng } from '../rng';
 import { MAX_AE_CLASSES, type Workload } from './build';
+import { releaseShape } from './releases';
 
 export interface RequestLog {
   readonly length: number;
@@ -143,7 +147,81 @@ export function generateRequests(w: Workload, fromSec: number, toSec: number, se
     }
     if (onProgress && (b1 - fromSec) % 3600 === 0) onProgress(b1 - fromSec);
   }
-  return { length: n, time: time.subarray(0, n), key: key.subarray(0, n), viewer: viewer.subarray(0, n), edge: edge.subarray(0, n) };
+  const seedRequests: RequestLog = { length: n, time: time.subarray(0, n), key: key.subarray(0, n), viewer: viewer.subarray(0, n), edge: edge.subarray(0, n) };
+  return w.releases.length === 0 ? seedRequests : mergeRequests(seedRequests, generateReleaseRequests(w, fromSec, toSec, seed));
+}
+
+/**
+ * Requests of the releases' objects in [fromSec, toSec), sorted by time: per release, minute by minute
+ * from its release time, a Poisson process at its peak rate × its popularity shape × the daily curve.
+ * Deterministic for a seed (one random stream per release).
+ */
+export function generateReleaseRequests(w: Workload, fromSec: number, toSec: number, seed: number): RequestLog {
+  const rp = w.profile.releases ?? DEFAULT_RELEASE_PROFILE;
+  const diurnal = diurnalCurve(w);
+  const ae = new AliasTable(w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share));
+  const viewers = w.topology.viewers;
+  const nV = viewers.length;
+  const viewerRegion = Int32Array.from(viewers.map((v) => REGIONS.indexOf(v.region)));
+  const viewerEdges = viewers.map((v) => Int32Array.from(v.edges));
+  const cumulative = new Float64Array(nV);
+  const time: number[] = [], key: number[] = [], viewer: number[] = [], edge: number[] = [];
+  const BUCKET = 60;
+  w.releases.forEach((rel, ri) => {
+    if (rel.objects.length === 0) return;
+    const objects = new AliasTable(rel.peakRate);
+    let peak = 0;
+    for (let i = 0; i < rel.peakRate.length; i++) peak += rel.peakRate[i]!;
+    const rng = new Rng(seed, 1000 + ri);
+    const start = Math.max(fromSec, rel.at);
+    let t = start;
+    for (let b0 = start; b0 < toSec; b0 += BUCKET) {
+      const b1 = Math.min(toSec, b0 + BUCKET);
+      const mid = (b0 + b1) / 2;
+      let total = 0;
+      for (let v = 0; v < nV; v++) {
+        total += viewers[v]!.share * diurnal.multiplier(viewerRegion[v]!, mid);
+        cumulative[v] = total;
+      }
+      const rate = peak * releaseShape(rp, mid - rel.at) * total;
+      if (!(rate > 0)) { t = b1; continue; }
+      for (;;) {
+        t += rng.exp() / rate;
+        if (t >= b1) { t = b1; break; }
+        const u = rng.next() * total;
+        let v = 0;
+        while (v < nV - 1 && cumulative[v]! <= u) v++;
+        const edges = viewerEdges[v]!;
+        const o = rel.objects[objects.sample(rng)]!;
+        time.push(t);
+        viewer.push(v);
+        edge.push(edges.length === 1 ? edges[0]! : edges[rng.int(edges.length)]!);
+        key.push(w.objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!);
+      }
+    }
+  });
+  const order = Int32Array.from(time, (_, i) => i).sort((a, b) => time[a]! - time[b]! || a - b);
+  return {
+    length: order.length,
+    time: Float64Array.from(order, (i) => time[i]!),
+    key: Int32Array.from(order, (i) => key[i]!),
+    viewer: Uint8Array.from(order, (i) => viewer[i]!),
+    edge: Uint8Array.from(order, (i) => edge[i]!),
+  };
+}
+
+/** Two time-sorted request logs as one (a first on equal times). */
+export function mergeRequests(a: RequestLog, b: RequestLog): RequestLog {
+  const n = a.length + b.length;
+  const time = new Float64Array(n), key = new Int32Array(n), viewer = new Uint8Array(n), edge = new Uint8Array(n);
+  let i = 0, j = 0;
+  for (let k = 0; k < n; k++) {
+    const fromA = j >= b.length || (i < a.length && a.time[i]! <= b.time[j]!);
+    const src = fromA ? a : b;
+    const x = fromA ? i++ : j++;
+    time[k] = src.time[x]!; key[k] = src.key[x]!; viewer[k] = src.viewer[x]!; edge[k] = src.edge[x]!;
+  }
+  return { length: n, time, key, viewer, edge };
 }
 
 /** Update and invalidation events of [fromSec, toSec), sorted by time. */

@@ -11,8 +11,12 @@
  *    per viewer Accept-Encoding (computeCacheKey, so keys collapse exactly as CloudFront's do),
  *    compression (compressionDecision) and invalidation matches (invalidationMatches) come from
  *    lib/semantics once per object; the hot loop only reads the results from typed arrays.
+ * 3. releases (optional, ./releases.ts): the objects of a release manifest's new episodes, sampled
+ *    like families and requested from their release time on (arrivals.ts), on top of the calibrated
+ *    seed traffic.
  */
 import { CONTENT_TYPE_NAMES, type ContentTypeName } from '../../lib/catalog';
+import type { ReleaseEntry } from '../../lib/warming/predict';
 import { InputError } from '../../lib/errors';
 import { computeCacheKey, selectedQueryParams } from '../../lib/semantics/cache-key';
 import { compressionDecision } from '../../lib/semantics/compression';
@@ -22,6 +26,7 @@ import type { SimBehavior, SimModel, SimOrigin } from '../plan-model';
 import type { WorkloadProfile } from '../profile';
 import { Rng } from '../rng';
 import { seedFamilies, type Family } from './families';
+import { DEFAULT_SIMULATED_DAY_EPOCH_SEC, releaseFamilies, releasePeakSessions, type WorkloadRelease } from './releases';
 import { buildTopology, type Topology } from './topology';
 
 /** Distinct Accept-Encoding classes a key space distinguishes (profile.acceptEncodings, at most 4). */
@@ -81,8 +86,14 @@ export interface Workload {
   readonly sessionsPerSecond: number;
   readonly keys: KeySpace;
   readonly objects: number;
-  /** Simulated average request rate of each object (req/s, already thinned). */
+  /** Simulated average request rate of each object (req/s, already thinned); 0 for release objects (see `releases`). */
   readonly objectRate: Float64Array;
+  /** Byte-range index of each object (the seed's video segments), -1 for whole objects. */
+  readonly objectRange: Int32Array;
+  /** Releases of the release manifest, their objects and peak rates. */
+  readonly releases: readonly WorkloadRelease[];
+  /** Epoch seconds of simulated time 0 (release times are converted with it). */
+  readonly simulatedDayEpochSec: number;
   /** Key of object o for Accept-Encoding class c: objectKeys[o * MAX_AE_CLASSES + c]. */
   readonly objectKeys: Int32Array;
   readonly assets: number;
@@ -103,9 +114,14 @@ export interface WorkloadOptions {
   readonly minObjectsPerFamily?: number;
   /** Origin Cache-Control per content type (none by default: S3 objects and services send none). */
   readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
+  /** New episodes going live at scheduled times (a release manifest, ./releases.ts). @default none */
+  readonly releases?: readonly ReleaseEntry[];
+  /** Epoch seconds of simulated time 0, to place the releases. @default 2025-11-24T00:00:00Z */
+  readonly simulatedDayEpochSec?: number;
 }
 
 interface Sampled {
+  /** Index into the families, seed families first, then the release families. */
   readonly family: number;
   readonly ref: number;
   /** Requests per playback session of this object. */
@@ -126,7 +142,9 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   validateWorkloadOptions(opts);
   const { profile, seed, scale } = opts;
   const topology = buildTopology(profile, model.priceClass);
-  const families = seedFamilies(profile, model.catalog, seed);
+  const seedFams = seedFamilies(profile, model.catalog, seed);
+  const releaseFams = releaseFamilies(opts.releases ?? [], model, profile, model.catalog, seed);
+  const families = [...seedFams, ...releaseFams.map((r) => r.family)];
   const rng = new Rng(seed, 7);
   const minObjects = opts.minObjectsPerFamily ?? 100;
 
@@ -152,7 +170,8 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
       if (inBlock === block) flush();
     });
     flush();
-    bytesPerSession += st.bytesPerSession;
+    // release sessions come on top of the calibrated traffic
+    if (f < seedFams.length) bytesPerSession += st.bytesPerSession;
   });
   const sessionsPerSecond = (profile.averageGbps * 1e9) / 8 / bytesPerSession;
 
@@ -165,6 +184,10 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const nAe = Math.min(MAX_AE_CLASSES, profile.acceptEncodings.length);
   const objectKeys = new Int32Array(nObj * MAX_AE_CLASSES).fill(-1);
   const objectRate = new Float64Array(nObj);
+  const objectRange = new Int32Array(nObj);
+  const peakSessions = releasePeakSessions(profile, sessionsPerSecond);
+  const dayEpoch = opts.simulatedDayEpochSec ?? DEFAULT_SIMULATED_DAY_EPOCH_SEC;
+  const releaseObjects = (opts.releases ?? []).map(() => ({ objects: [] as number[], rates: [] as number[] }));
   const cap = nObj * nAe;
   const k = {
     size: new Float64Array(cap), originSize: new Float64Array(cap), ttl: new Float64Array(cap), revalidates: new Uint8Array(cap),
@@ -202,7 +225,13 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     const ttl = ttlDecision?.cacheable ? ttlDecision.ttl : -1;
     // Never-cached requests carry no cache state: simulate a thinned share of them.
     const thin = ttl < 0 ? Math.min(1, s.blockSize * scale) : 1;
-    objectRate[o] = sessionsPerSecond * s.perSession * thin;
+    objectRange[o] = spec.rangeIndex;
+    if (s.family < seedFams.length) objectRate[o] = sessionsPerSecond * s.perSession * thin;
+    else {
+      const rel = releaseObjects[releaseFams[s.family - seedFams.length]!.release]!;
+      rel.objects.push(o);
+      rel.rates.push(peakSessions * s.perSession * thin);
+    }
     const keyed = selectedQueryParams(beh.key, spec.query);
     objectUri.push(keyed.length > 0 ? `${spec.path}?${keyed.map(([n, v]) => `${n}=${v}`).join('&')}` : spec.path);
     const seen = new Map<string, number>();
@@ -262,13 +291,22 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     asset: trim(k.asset), type: trim(k.type), behavior: trim(k.behavior), origin: trim(k.origin), weight: trim(k.weight),
     cacheableMethod: trim(k.cacheableMethod), functions: trim(k.functions), compressed: trim(k.compressed),
   };
-  const familySummaries: FamilySummary[] = families.map((fam: Family, f) => ({
-    name: fam.name, type: fam.type, objects: fam.count, sampled: sampled.filter((s) => s.family === f).length, blockSize: familyStats[f]!.block,
-    requestsPerSecond: familyStats[f]!.perSession * sessionsPerSecond, bytesPerSecond: familyStats[f]!.bytesPerSession * sessionsPerSecond,
-    assets: fam.assets, itemsPerUpdate: fam.itemsPerUpdate,
+  // release families: rates at their peak
+  const familySummaries: FamilySummary[] = families.map((fam: Family, f) => {
+    const sessions = f < seedFams.length ? sessionsPerSecond : peakSessions;
+    return {
+      name: fam.name, type: fam.type, objects: fam.count, sampled: sampled.filter((s) => s.family === f).length, blockSize: familyStats[f]!.block,
+      requestsPerSecond: familyStats[f]!.perSession * sessions, bytesPerSecond: familyStats[f]!.bytesPerSession * sessions,
+      assets: fam.assets, itemsPerUpdate: fam.itemsPerUpdate,
+    };
+  });
+  const releases: WorkloadRelease[] = (opts.releases ?? []).map((r, i) => ({
+    title: r.title ?? `release ${i + 1}`, at: r.releaseAtSec - dayEpoch,
+    objects: Int32Array.from(releaseObjects[i]!.objects), peakRate: Float64Array.from(releaseObjects[i]!.rates),
   }));
   return {
-    seed, scale, profile, model, topology, origins, behaviors, families: familySummaries, sessionsPerSecond, keys, objects: nObj, objectRate, objectKeys,
+    seed, scale, profile, model, topology, origins, behaviors, families: familySummaries, sessionsPerSecond, keys, objects: nObj, objectRate, objectRange,
+    releases, simulatedDayEpochSec: dayEpoch, objectKeys,
     assets: nAssets, assetType: Uint8Array.from(assetTypes), invalidStart, invalidKeys: Int32Array.from(list), keyPath,
   };
 }

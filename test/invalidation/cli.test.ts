@@ -104,7 +104,7 @@ describe('npm run invalidate (the command line, child processes)', function () {
   const badInput: { name: string; args: () => string[]; error: string }[] = [
     { name: 'no stack source', args: () => ['submit', '/a'], error: "error: give exactly one of --stack <name>, --plan <file> or --outputs <file> (got none); see 'npm run invalidate -- --help'." },
     { name: 'an endpoint that is not a URL', args: () => ['--outputs', outputsFile, '--endpoint', 'ftp:/x', 'submit', '/a'], error: "error: --endpoint 'ftp:/x' must be an http:// or https:// URL, such as http://127.0.0.1:4580." },
-    { name: 'an unknown subcommand', args: () => ['--outputs', outputsFile, 'purge'], error: "error: unknown subcommand 'purge'; use one of submit, worker, status, schedule, rollback, retry (see 'npm run invalidate -- --help')." },
+    { name: 'an unknown subcommand', args: () => ['--outputs', outputsFile, 'purge'], error: "error: unknown subcommand 'purge'; use one of submit, worker, status, schedule, rollback, retry, tag (see 'npm run invalidate -- --help')." },
     { name: 'a bad bound', args: () => [...common(), 'submit', '/a', '--max-overinvalidation', 'lots'], error: "error: --max-overinvalidation must be a percentage from 0 to 1000 such as '5' or '5%', got 'lots'." },
     { name: 'a batch larger than the quota', args: () => [...common(), 'submit', '/a', '--batch-paths', '5000'], error: "error: --batch-paths must be a whole number from 1 to 3000, got '5000'." },
     { name: '--prefix without --content-type', args: () => [...common(), 'submit', '--prefix', 'x/', '--month-to-date', '0'], error: "error: --prefix 'x/' needs --content-type (it is relative to the content type's folders); or use --pattern 'x/**'." },

@@ -63,13 +63,14 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
         for (const n of notes) expect(n.queues).to.deep.equal([{ id: 'media-cdn-invalidation', queueArn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] }]);
       });
 
-      it('gives the handler least privilege: its queue, one distribution, listing the origins, its logs, one metric namespace', () => {
+      it('gives the handler least privilege: its queue, one distribution, listing the origins, reading their objects\' cache tags, its logs, one metric namespace', () => {
         const buckets = (plan.outputs.buckets as Record<string, { arn: string }>);
         const policy = JSON.parse(inputsOf(findResource(plan, T.rolePolicy, 'invalidation-handler')).policy);
         expect(policy.Statement).to.deep.equal([
           { Sid: 'ConsumeQueue', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: queueArn },
           { Sid: 'Invalidate', Effect: 'Allow', Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:ListInvalidations'], Resource: plan.outputs.distributionArn },
           { Sid: 'ListOrigins', Effect: 'Allow', Action: 's3:ListBucket', Resource: [buckets.images!.arn, buckets.static!.arn, buckets.video!.arn].sort() },
+          { Sid: 'ReadObjectTags', Effect: 'Allow', Action: 's3:GetObject', Resource: [buckets.images!.arn, buckets.static!.arn, buckets.video!.arn].sort().map((a) => `${a}/*`) },
           { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `arn:aws:logs:${region}:123456789012:log-group:/aws/lambda/invalidation-${stack}-handler:*` },
           { Sid: 'PutMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': `MediaCdn/${stack}` } } },
         ]);
@@ -83,7 +84,7 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
         expect(fn.code['@archive']).to.equal('assets');
         expect(fn.code.assets['index.js']['@asset']).to.equal('string');
         const settings: HandlerSettings = JSON.parse(fn.environment.variables.MEDIA_CDN_INVALIDATION);
-        expect(settings).to.deep.include({ distributionId: plan.outputs.distributionId, maxOverInvalidation: 0.05, metricsNamespace: `MediaCdn/${stack}`, batchPaths: 1000, batchWildcards: 5 });
+        expect(settings).to.deep.include({ distributionId: plan.outputs.distributionId, maxOverInvalidation: 0.05, metricsNamespace: `MediaCdn/${stack}`, batchPaths: 1000, batchWildcards: 5, cacheTagHeader: 'x-amz-meta-cache-tags' });
         expect(Object.values(settings.buckets).sort()).to.deep.equal(['images', 'static', 'video']);
         expect(inputsOf(findResource(plan, T.mapping, 'invalidation-events'))).to.deep.include({
           eventSourceArn: queueArn, batchSize: 1000, maximumBatchingWindowInSeconds: 60, functionResponseTypes: ['ReportBatchItemFailures'], scalingConfig: { maximumConcurrency: 2 },

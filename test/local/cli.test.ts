@@ -88,6 +88,32 @@ describe('npm run warm and npm run local (command line)', function () {
     });
   });
 
+  it('warm --predict --evaluate: bad input exits 2; a run simulates the three strategies and sends nothing (exit 0)', () => {
+    const bad = warm(['--plan', planFile, '--evaluate', '--budget-gb', '0', '--scale', '2', '--from-logs', dir]);
+    const releases = join(dir, 'releases.json');
+    const segments = Array.from({ length: 20 }, (_, j) => `/video/t0/s01e09/720p/seg-${String(j).padStart(5, '0')}.ts`);
+    writeFileSync(releases, JSON.stringify([{ title: 't0 s01e09', releaseAt: '2025-11-24T20:00:00Z', paths: ['/video/t0/s01e09/master.m3u8', '/video/t0/s01e09/720p/index.m3u8', ...segments] }]));
+    const out = join(dir, 'evaluation.json');
+    const good = warm(['--plan', planFile, '--predict', '--evaluate', '--budget-gb', '1', '--releases', releases, '--scale', '0.001', '--window', '30m', '--json', out]);
+    const ev = JSON.parse(readFileSync(out, 'utf8')) as { windowStart: string; predictive: { warm: { releaseObjects: number } }; none: { warm: { requests: number } } };
+    expect({
+      bad: [bad.status, errorLines(bad.stderr)],
+      good: good.status,
+      last: good.stdout.trim().split('\n').pop(),
+      window: ev.windowStart, releaseObjects: ev.predictive.warm.releaseObjects, noWarmRequests: ev.none.warm.requests,
+    }).to.deep.equal({
+      bad: [2, [
+        'error: --evaluate evaluates the predictor: add --predict.',
+        'error: --evaluate learns from simulated logs and sends nothing; drop --from-logs.',
+        "error: --budget-gb must be a positive number of GB, got '0'.",
+        "error: --scale must be a number in (0, 1], got '2'; e.g. 0.005 simulates 0.5 % of the objects.",
+      ]],
+      good: 0,
+      last: 'hit-ratio uplift of prediction: +0.079 percentage points vs no warming, +0.079 vs the top-N',
+      window: '2025-11-24T20:00:00.000Z', releaseObjects: 22, noWarmRequests: 0,
+    });
+  });
+
   it('warm --dry-run shows the variants, pacing and cost and sends nothing (exit 0)', () => {
     const r = warm(['--plan', planFile, '--paths', pathsFile, '--edges', 'http://127.0.0.1:9', '--dry-run', '--priority', 'low', '--rate', '40']);
     const last = r.stdout.trim().split('\n').pop();

@@ -213,7 +213,7 @@ describe('local edge (staging plan, two edge locations, fake clock)', function (
     await send(url(), '/thumbnails/the-long-road/s01e01.jpg');
     await send(url(), '/video/the-long-road/s01e01/master.m3u8');
     await send(url(), '/previews/the-long-road.webp');
-    const tag = stack.edge.invalidate(['#EPISODE:the-long-road-s01e01']);
+    const tag = stack.edge.invalidate(['#VIDEO:the-long-road']);
     expect({ exact, prefix, tag }).to.deep.equal({
       exact: { 'IAD89-C1': 2, 'FRA56-C1': 1, regional: 2 },
       prefix: { 'IAD89-C1': 3, 'FRA56-C1': 0, regional: 3 },
@@ -254,6 +254,36 @@ describe('local edge (staging plan, two edge locations, fake clock)', function (
         hitBefore: 'Hit from cloudfront', created: ['/fonts/*'], after: 'Miss from cloudfront', error: 'InvalidArgument',
       });
     });
+  });
+
+  it('sends a hit from its precomputed header block exactly as the general path does (headers, order, logged bytes)', async () => {
+    const path = '/fonts/inter.woff2';
+    const get = (pop: Step['pop'], headers: Record<string, string> = {}) => send(url(pop), path, { headers: { ...BR, ...headers } });
+    const shape = (a: Answer) => JSON.stringify(Object.entries(a.headers).filter(([k]) => k !== 'date' && k !== 'x-amz-cf-id'));
+    const miss = await get('IAD89-C1');
+    now += 3000;
+    const built = await get('IAD89-C1'); // builds the block
+    const fromBlock = await get('IAD89-C1'); // reuses it
+    const general = await get('IAD89-C1', { 'if-none-match': '"not-this-one"' }); // a conditional request takes the general path: the same 200
+    const fra = await get('FRA56-C1'); // another edge location: a regional hit with a block (and a Via) of its own
+    stack.edge.flushLogs();
+    const logged = readdirSync(logDir).flatMap((f) => readFileSync(join(logDir, f), 'utf8').split('\n')).map((l) => l.split('\t'))
+      .filter((f) => f[7] === path).map((f) => `${f[2]} ${f[13]} ${f[3]}`);
+    const hitBytes = Number(logged[1]!.split(' ')[2]);
+    expect({
+      xCache: [miss, built, fromBlock, general, fra].map((a) => a.headers['x-cache']),
+      sameAsGeneral: [shape(built), shape(fromBlock)].map((h) => h === shape(general)),
+      fra: [fra.headers['x-amz-cf-pop'], fra.headers.age, fra.headers.via !== built.headers.via],
+      ids: new Set([built, fromBlock, general, fra].map((a) => a.headers['x-amz-cf-id'])).size,
+      logged,
+    }).to.deep.equal({
+      xCache: ['Miss from cloudfront', 'Hit from cloudfront', 'Hit from cloudfront', 'Hit from cloudfront', 'Hit from cloudfront'],
+      sameAsGeneral: [true, true],
+      fra: ['FRA56-C1', '3', true],
+      ids: 4,
+      logged: [logged[0], `IAD89-C1 Hit ${hitBytes}`, `IAD89-C1 Hit ${hitBytes}`, `IAD89-C1 Hit ${hitBytes}`, `FRA56-C1 Hit ${hitBytes}`],
+    });
+    expect(hitBytes).to.be.above(Number(built.headers['content-length']));
   });
 
   it('writes CloudFront standard access logs (header lines, 33 tab-separated fields) that the simulator reads', () => {

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import { expect } from 'chai';
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from '../../lib/semantics/managed-policies';
 import {
-  apiPublicGetTtl, behaviorsUseKnownCachePolicies, cachePolicyKeyValid, customCachePoliciesWithinQuota, defaultTtlWithinUpdateInterval,
+  apiPublicGetTtl, behaviorsUseKnownCachePolicies, cachePolicyKeyValid, cacheTagConfigSet, customCachePoliciesWithinQuota, defaultTtlWithinUpdateInterval,
   errorCachingTtlsFor5xx, everyContentTypeHasBehavior, maxTtlBounded, minTtlHonorsNoStore, monitoringSubscriptionEnabled,
   noAllViewerForwardingOnCachedBehaviors, noShadowedBehaviors, originShieldOnVideoOrigin, personalizedRoutesUncached,
   queryStringsAllowListed, staticCacheKeyExcludesCookiesAndAuthorization, textTypesCompressed,
@@ -387,5 +387,32 @@ describe('caching rules', function () {
         "cache policy 'cdn-prod-metadata': header 'Cookie' cannot be part of a cache key; use the cookies setting instead.",
       ]);
     });
+  });
+
+  describe('cache-tag-config-set', () => {
+    it('passes the prod stack (x-amz-meta-cache-tags on both distributions)', async () => {
+      expect(await messagesOf(cacheTagConfigSet, f.stack)).to.deep.equal([]);
+      expect(await messagesOf(cacheTagConfigSet, f.primaryStack, { headerName: 'X-Amz-Meta-Cache-Tags' })).to.deep.equal([]);
+    });
+
+    const cases: [string, (d: Props) => void, object, string][] = [
+      ['no cacheTagConfig', (d) => { delete d.cacheTagConfig; }, {},
+        "distribution 'cdn-distribution' has no cacheTagConfig, but the catalog declares cache tags for 'video', 'thumbnails' and 'metadata' (lib/catalog/content-types.ts, tagRules): " +
+        "CloudFront would ignore the origins' tags and reject '#tag' invalidations. Set media-cdn:cacheTagHeader to 'x-amz-meta-cache-tags'."],
+      ['an empty header name', (d) => { d.cacheTagConfig = { headerName: '' }; }, {},
+        "distribution 'cdn-distribution' has no cacheTagConfig, but the catalog declares cache tags for 'video', 'thumbnails' and 'metadata' (lib/catalog/content-types.ts, tagRules): " +
+        "CloudFront would ignore the origins' tags and reject '#tag' invalidations. Set media-cdn:cacheTagHeader to 'x-amz-meta-cache-tags'."],
+      ['a header S3 cannot send', (d) => { d.cacheTagConfig = { headerName: 'surrogate-key' }; }, {},
+        "distribution 'cdn-distribution' reads cache tags from 'surrogate-key', which the S3 origins cannot send (they return user metadata as x-amz-meta-<key>); set media-cdn:cacheTagHeader to 'x-amz-meta-cache-tags'."],
+      ['another header than the configured one', (d) => { d.cacheTagConfig = { headerName: 'x-amz-meta-tags' }; }, { headerName: 'x-amz-meta-cache-tags' },
+        "distribution 'cdn-distribution' reads cache tags from 'x-amz-meta-tags', but the origins send them in 'x-amz-meta-cache-tags' (policy config headerName); set media-cdn:cacheTagHeader to 'x-amz-meta-cache-tags'."],
+    ];
+    for (const [name, change, config, message] of cases) {
+      it(`reports ${name}, with the catalog's tagged types and the fix`, async () => {
+        const d = primary(f);
+        change(d);
+        expect(await messagesOf(cacheTagConfigSet, distributionOf(d), config)).to.deep.equal([message]);
+      });
+    }
   });
 });

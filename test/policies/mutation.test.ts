@@ -89,6 +89,7 @@ const MUTATIONS: readonly Mutation[] = [
     rule: 'cache-policy-key-valid', change: 'Accept-Encoding as a metadata key header',
     apply: (p) => { inputs(p, aws.cloudfront.CachePolicy, 'cdn-prod-metadata').parametersInCacheKeyAndForwardedToOrigin.headersConfig = { headerBehavior: 'whitelist', headers: { items: ['Accept-Encoding'] } }; },
   },
+  { rule: 'cache-tag-config-set', change: 'cacheTagConfig removed (media-cdn:cacheTagHeader set to \'\')', apply: (p) => { delete dist(p).cacheTagConfig; } },
   // cache ratio
   { rule: 'hit-ratio-alarm-per-content-type', change: 'the metadata alarm removed', apply: (p) => ({ ...p, resources: p.resources.filter((r) => !(r.type === typeOf(aws.cloudwatch.MetricAlarm) && (r.inputs.tags as Inputs | undefined)?.['media-cdn:content-type'] === 'metadata')) }) },
   { rule: 'hit-ratio-alarm-threshold-meets-target', change: 'video alarm threshold 90', apply: (p) => { alarmOf(p, 'video').threshold = 90; } },

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { runEngine, type EngineInput, type EngineOptions, type EngineStats } from '../../simulator/engine';
+import { InputError } from '../../lib/errors';
+import { runEngine, type EngineInput, type EngineOptions, type EngineStats, type WarmLog } from '../../simulator/engine';
 import { SEED_PROFILE, type Region } from '../../simulator/profile';
 import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from '../../simulator/workload/arrivals';
 import type { KeySpace } from '../../simulator/workload/build';
@@ -149,4 +150,73 @@ describe('simulator/engine: exact counts on hand-computed traces', () => {
     expect(counts(s)).to.deep.equal({ ...zero, requests: 1, hits: 1, edgeHits: 1 });
     expect(s.simulated).to.equal(2);
   });
+});
+
+/** Warm requests as [time, key, edge]. */
+function warmLog(list: [number, number, number][]): WarmLog {
+  return { length: list.length, time: Float64Array.from(list, (w) => w[0]), key: Int32Array.from(list, (w) => w[1]), edge: Uint8Array.from(list, (w) => w[2]) };
+}
+
+const noWarm = { requests: 0, edgeHits: 0, recHits: 0, shieldHits: 0, origin304: 0, originFetches: 0, originBytes: 0, shieldRequests: 0, simulated: 0 };
+
+describe('simulator/engine: warm (prefill) requests', () => {
+  it('a warmed object hits at the warmed edge, and at another edge of the region from the regional edge cache', () => {
+    const s = run(world([{ ttl: 100 }], ['NA', 'NA']), requests([[1, 0, 0], [2, 0, 1]]), events(), { warm: warmLog([[0, 0, 0]]) });
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, hits: 2, edgeHits: 1, recHits: 1 });
+    expect(s.warm).to.deep.equal({ ...noWarm, requests: 1, originFetches: 1, originBytes: 100, simulated: 1 });
+  });
+
+  it('without warming the same requests are a miss and a regional hit', () => {
+    const s = run(world([{ ttl: 100 }], ['NA', 'NA']), requests([[1, 0, 0], [2, 0, 1]]));
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, hits: 1, recHits: 1, originFetches: 1 });
+    expect(s.warm).to.deep.equal(noWarm);
+  });
+
+  it('warming in Europe fills the shared Origin Shield: a North American viewer misses its edge and REC but hits the shield', () => {
+    const s = run(world([{ ttl: 100, size: 250 }], ['NA', 'EU']), requests([[5, 0, 0], [6, 0, 1]]), events(), { warm: warmLog([[0, 0, 1]]) });
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, hits: 2, edgeHits: 1, shieldHits: 1 });
+    // the EU REC's request to the us-east-1 shield is billed; the NA viewer's is not (same region)
+    expect([s.warm.shieldRequests, s.warm.originBytes, s.originShieldIncremental]).to.deep.equal([1, 250, 0]);
+  });
+
+  it('warming what is already cached pulls nothing; warming an expired copy revalidates it (304) and viewers hit', () => {
+    const s = run(world([{ ttl: 10 }], ['NA']), requests([[0, 0, 0], [25, 0, 0]]), events(), { warm: warmLog([[5, 0, 0], [20, 0, 0]]) });
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, hits: 1, edgeHits: 1, originFetches: 1 });
+    expect(s.warm).to.deep.equal({ ...noWarm, requests: 2, edgeHits: 1, origin304: 1, simulated: 2 });
+  });
+
+  it('a warm request at the time of an invalidation comes after it and refills the tiers', () => {
+    const input = world([{ ttl: 100 }], ['NA']);
+    const s = run(input, requests([[0, 0, 0], [11, 0, 0]]), events([[9, 0, 'update'], [10, 0, 'invalidate']]), { warm: warmLog([[10, 0, 0]]) });
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, hits: 1, edgeHits: 1, originFetches: 1 });
+    expect([s.warm.originFetches, s.staleServed[0]]).to.deep.equal([1, 0]);
+  });
+
+  it('warming draws no latency: viewers of other objects get exactly the same figures', () => {
+    const input = world([{ ttl: 100 }, { ttl: 100 }], ['NA', 'EU']);
+    const req = requests([[1, 0, 0], [2, 0, 1], [3, 0, 1]]);
+    const plain = run(input, req);
+    const warmed = run(input, req, events(), { warm: warmLog([[0, 1, 0], [0, 1, 1]]) });
+    expect([[...warmed.ttfb], [...warmed.total], counts(warmed)]).to.deep.equal([[...plain.ttfb], [...plain.total], counts(plain)]);
+    expect(warmed.warm.originFetches).to.equal(1);
+  });
+
+  const bad: [string, WarmLog, string[]][] = [
+    ['unsorted times', warmLog([[5, 0, 0], [4, 0, 0]]), ['warm entry 1: times must be sorted, got 4 after 5.']],
+    ['a key outside the workload', warmLog([[0, 2, 0]]), ['warm entry 0: key 2 is not one of the 1 keys of the workload.']],
+    ['an edge that is not simulated', warmLog([[0, 0, 3]]), ['warm entry 0: edge 3 is not one of the 1 simulated edge locations.']],
+    ['a time that is not a number', warmLog([[NaN, 0, 0]]), ['warm entry 0: the time must be a finite number of seconds, got NaN.']],
+  ];
+  for (const [what, log, problems] of bad) {
+    it(`refuses a warm log with ${what}`, () => {
+      let caught: unknown;
+      try {
+        run(world([{ ttl: 100 }], ['NA']), requests([[1, 0, 0]]), events(), { warm: log });
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).to.be.instanceOf(InputError);
+      expect((caught as InputError).problems).to.deep.equal(problems);
+    });
+  }
 });

@@ -1,0 +1,92 @@
+/**
+ * The S3 calls of tagging: list a prefix page by page, read an object's headers and metadata, and
+ * rewrite its metadata in place (CopyObject onto itself, or part by part above 5 GB). The request
+ * shapes are lib/tagging's (`copyInPlaceRequest`, `copyPartRanges`); this module only sends them.
+ * The SDK is loaded on first use, so commands that never touch S3 start fast.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { copyPartRanges, MAX_SINGLE_COPY_BYTES, preservedHeaders, copySourceOf, copyInPlaceRequest, type ObjectHead } from '../../lib/tagging';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdk = (): typeof import('@aws-sdk/client-s3') => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+
+/** One ListObjectsV2 page: keys in order, and the token of the next page. */
+export interface KeyPage {
+  readonly keys: readonly { key: string; size: number }[];
+  readonly next?: string;
+}
+
+/** A page of keys under `prefix`, after `startAfter` (resuming) or from a continuation token. */
+export async function listPage(s3: S3Client, bucket: string, prefix: string, o: { startAfter?: string; token?: string; pageSize?: number } = {}): Promise<KeyPage> {
+  const r = await s3.send(new (sdk().ListObjectsV2Command)({
+    Bucket: bucket, Prefix: prefix, MaxKeys: o.pageSize ?? 1000,
+    ...(o.token ? { ContinuationToken: o.token } : o.startAfter ? { StartAfter: o.startAfter } : {}),
+  }));
+  const keys = (r.Contents ?? []).filter((c) => c.Key !== undefined).map((c) => ({ key: c.Key!, size: c.Size ?? 0 }));
+  return r.IsTruncated && r.NextContinuationToken ? { keys, next: r.NextContinuationToken } : { keys };
+}
+
+/** HeadObject as lib/tagging's `ObjectHead`; undefined when the object does not exist (any more). */
+export async function headObject(s3: S3Client, bucket: string, key: string): Promise<ObjectHead | undefined> {
+  try {
+    const r = await s3.send(new (sdk().HeadObjectCommand)({ Bucket: bucket, Key: key }));
+    return {
+      metadata: r.Metadata ?? {},
+      ...(r.ContentType !== undefined ? { contentType: r.ContentType } : {}),
+      ...(r.CacheControl !== undefined ? { cacheControl: r.CacheControl } : {}),
+      ...(r.ContentEncoding !== undefined ? { contentEncoding: r.ContentEncoding } : {}),
+      ...(r.ContentDisposition !== undefined ? { contentDisposition: r.ContentDisposition } : {}),
+      ...(r.ContentLanguage !== undefined ? { contentLanguage: r.ContentLanguage } : {}),
+      ...(r.Expires !== undefined ? { expires: r.Expires } : {}),
+      ...(r.ETag !== undefined ? { etag: r.ETag } : {}),
+      ...(r.ContentLength !== undefined ? { size: r.ContentLength } : {}),
+      ...(r.StorageClass !== undefined ? { storageClass: r.StorageClass } : {}),
+      ...(r.ServerSideEncryption !== undefined ? { serverSideEncryption: r.ServerSideEncryption } : {}),
+      ...(r.SSEKMSKeyId !== undefined ? { sseKmsKeyId: r.SSEKMSKeyId } : {}),
+    };
+  } catch (e) {
+    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata?.httpStatusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Replaces the object's user metadata, keeping its body and headers. Up to 5 GB one CopyObject
+ * (conditional on the ETag read); above, a multipart copy of the object onto itself.
+ */
+export async function copyInPlace(s3: S3Client, bucket: string, key: string, head: ObjectHead, metadata: Readonly<Record<string, string>>, partBytes?: number): Promise<void> {
+  const c = sdk();
+  if ((head.size ?? 0) <= MAX_SINGLE_COPY_BYTES) {
+    await s3.send(new c.CopyObjectCommand(copyInPlaceRequest(bucket, key, head, metadata) as unknown as ConstructorParameters<typeof c.CopyObjectCommand>[0]));
+    return;
+  }
+  const created = await s3.send(new c.CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: { ...metadata }, ...preservedHeaders(head) } as ConstructorParameters<typeof c.CreateMultipartUploadCommand>[0]));
+  const uploadId = created.UploadId!;
+  try {
+    const parts: { ETag: string; PartNumber: number }[] = [];
+    const ranges = copyPartRanges(head.size!, partBytes);
+    for (let i = 0; i < ranges.length; i++) {
+      const r = await s3.send(new c.UploadPartCopyCommand({
+        Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: i + 1, CopySource: copySourceOf(bucket, key), CopySourceRange: ranges[i],
+        ...(head.etag !== undefined ? { CopySourceIfMatch: head.etag } : {}),
+      }));
+      parts.push({ ETag: r.CopyPartResult!.ETag!, PartNumber: i + 1 });
+    }
+    await s3.send(new c.CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+  } catch (e) {
+    await s3.send(new c.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Runs `fn` over `items` with at most `concurrency` at a time, results in input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return out;
+}
