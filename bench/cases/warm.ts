@@ -45,7 +45,8 @@ export const benchCase: BenchCase = {
         'warm.originGbTopN': { value: gb(ev.topN.originBytes), unit: 'GiB from the origins in the hour (viewers + warming)' },
         'warm.originGbPredictive': { value: gb(ev.predictive.originBytes), unit: 'GiB from the origins in the hour (viewers + warming)' },
         'warm.predictiveWarmGb': { value: Math.round(100 * ev.predictive.warm.originBytes / 2 ** 30) / 100, unit: 'GiB pulled by predictive warming' },
-        'warm.predictiveObjects': { value: ev.predictive.warm.objects, unit: 'simulated objects (of which releases: ' + ev.predictive.warm.releaseObjects + ')' },
+        'warm.predictiveObjects': { value: ev.predictive.warm.objects, unit: 'simulated objects warmed by prediction' },
+        'warm.predictiveReleaseObjects': { value: ev.predictive.warm.releaseObjects, unit: 'of them objects of the releases' },
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });
