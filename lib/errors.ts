@@ -23,3 +23,23 @@ export function show(value: unknown): string {
   const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/**
+ * Runs `f`, adding the problems of an InputError it throws to `problems` instead of stopping, so a
+ * validator reports every bad input at once. Other errors propagate.
+ */
+export function collectProblems(problems: string[], f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) problems.push(...e.problems);
+    else throw e;
+  }
+}
+
+/** The problems of the InputError `f` throws, or none; other errors propagate. For tests and validators. */
+export function problemsOf(f: () => unknown): readonly string[] {
+  const problems: string[] = [];
+  collectProblems(problems, () => { f(); });
+  return problems;
+}

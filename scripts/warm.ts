@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolveCatalog } from '../lib/catalog';
-import { InputError, show } from '../lib/errors';
+import { InputError, show, collectProblems } from '../lib/errors';
 import { renderTable } from '../lib/format/table';
 import { GB } from '../lib/semantics';
 import { distributionModelFromCatalog, distributionModelFromPlan, type DistributionModel } from '../lib/warming/distribution-model';
@@ -149,14 +149,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   let nowSec: number | undefined;
   let pacing: ReturnType<typeof parsePacingOptions> | undefined;
   let encodings: EncodingVariant[] = [];
-  const collect = (f: () => void) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof InputError) problems.push(...e.problems);
-      else throw e;
-    }
-  };
+  const collect = (f: () => void) => collectProblems(problems, f);
   collect(() => { if (v.window !== undefined) windowSec = parseDuration(String(v.window), '--window'); });
   collect(() => {
     if (v.now === undefined) return;
@@ -284,14 +277,7 @@ async function evaluate(v: Values): Promise<number> {
   let nowSec: number | undefined;
   let sim: { scale?: number; seed?: number } = {};
   let releases: ReleaseEntry[] = [];
-  const collect = (f: () => void) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof InputError) problems.push(...e.problems);
-      else throw e;
-    }
-  };
+  const collect = (f: () => void) => collectProblems(problems, f);
   collect(() => { if (v.window !== undefined) windowSec = parseDuration(String(v.window), '--window'); });
   collect(() => {
     if (v.now === undefined) return;

@@ -5,7 +5,7 @@
  * top-N of the last window.
  */
 import { expect } from 'chai';
-import { InputError } from '../../lib/errors';
+import { InputError, problemsOf } from '../../lib/errors';
 import { compileBehaviorSelector } from '../../lib/semantics';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/warming/distribution-model';
 import { evaluateWarming } from '../../lib/warming/evaluate';
@@ -24,15 +24,6 @@ function requests(path: string, windowsAgo: number, count: number, bytes = 1000)
   return Array.from({ length: count }, (_, i) => ({ timeSec: NOW - (windowsAgo + 1) * H + ((i + 0.5) * H) / count, path, query: '', bytes, status: 200, method: 'GET' }));
 }
 
-function problemsOf(f: () => unknown): readonly string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 describe('predictive preloading', function () {
   this.timeout(60_000);

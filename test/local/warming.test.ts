@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError } from '../../lib/errors';
+import { InputError, problemsOf } from '../../lib/errors';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/warming/distribution-model';
 import { orderWarmRequests, pacingFor, parsePacingOptions, TokenBucket } from '../../lib/warming/schedule';
 import { checkSignedRequest, ipInCidr, signCannedUrl, signCustomPolicyUrl, type Signer } from '../../lib/warming/signed-urls';
@@ -16,15 +16,6 @@ import { startLocalStack, type LocalStack } from '../../local/edge/local-stack';
 import { runWarming } from '../../scripts/warming/runner';
 import { keyPairIdOf, send, stagingPlanWithTestKey, testKeys } from './helpers';
 
-function problemsOf(f: () => unknown): readonly string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 describe('warming', function () {
   this.timeout(60_000);

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../lib/errors';
+import { InputError, problemsOf } from '../../lib/errors';
 import { parseReleaseManifest } from '../../lib/warming/predict';
 import { harmonic } from '../../simulator/alias';
 import { simModelFromPlan, type SimModel } from '../../simulator/plan-model';
@@ -28,15 +28,6 @@ const SMALL: WorkloadProfile = {
 const DAY = Date.UTC(2025, 10, 24) / 1000;
 const AT_20H = DAY + 20 * 3600;
 
-function problemsOf(f: () => unknown): readonly string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 describe('simulator/workload: the release schedule', function () {
   this.timeout(60_000);
