@@ -9,6 +9,7 @@ import { keyToPath, planInvalidation } from '../../lib/invalidation';
 import { invalidationMatches } from '../../lib/semantics';
 import { derivedTags, tagCandidates } from '../../lib/tagging';
 import type { BenchCase } from '../types';
+import { mulberry32 } from '../../lib/random';
 
 const OBJECTS = 200_000;
 const RELEASE_OBJECTS = 10_000;
@@ -17,15 +18,7 @@ const RELEASE_FOLDERS = 40;
 const RELEASE_VIDEOS = 40;
 const RENDITIONS = ['2160p', '1080p', '720p', '480p'];
 
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 export interface GeneratedRelease {
   /** Object keys of the origin. */

@@ -8,6 +8,7 @@
  * has a release schedule of its own (simulator/workload/releases.ts) for the evaluation of record.
  */
 import type { AccessRecord, ReleaseEntry } from './predict';
+import { mulberry32 } from '../random';
 
 export interface ScenarioOptions {
   /** @default 7 */
@@ -55,16 +56,7 @@ export interface Scenario {
 }
 
 /** mulberry32: a tiny seeded PRNG, enough for a reproducible workload. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export const seededRandom = mulberry32;
 
 function pick(weights: readonly number[], u: number): number {
   let total = 0;

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../lib/random';
 /**
  * Faults the local CloudFront endpoint injects on demand, as CloudFront produces them (spec §8.3,
  * §15.2): throttling and the in-progress quota (HTTP 400), 500 and 503, slow answers, a reset
@@ -46,15 +47,7 @@ export const FAULT_ERRORS: Readonly<Record<Exclude<FaultKind, 'slow' | 'reset'>,
 });
 
 /** mulberry32: a small seeded PRNG so fault sequences are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /** Decides, call by call, which fault (if any) to inject: one-off faults first, then the plan. */
 export class FaultInjector {

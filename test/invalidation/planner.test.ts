@@ -1,17 +1,10 @@
 import { expect } from 'chai';
 import { planInvalidation, type OriginInventory } from '../../lib/invalidation';
 import { invalidationMatches, isTagItem, isWildcardPath } from '../../lib/semantics';
+import { mulberry32 } from '../../lib/random';
 
 /** Deterministic PRNG (mulberry32) so property tests are reproducible. */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function files(dir: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${dir}seg-${String(i).padStart(3, '0')}.ts`);

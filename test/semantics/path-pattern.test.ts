@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { mulberry32 } from '../../lib/random';
 import {
   canonicalPattern,
   compileBehaviorSelector,
@@ -16,15 +17,7 @@ import {
 } from '../../lib/semantics';
 
 /** Deterministic PRNG (mulberry32) so property tests are reproducible. */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Independent reference: the pattern language as an anchored regex (tests only). */
 function referenceMatch(pattern: string, path: string): boolean {
