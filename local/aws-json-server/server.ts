@@ -9,7 +9,7 @@
  * Protocol: https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readBody } from '../http';
 
 /** An error the server answers with (an AWS error code and HTTP status). */
 export class AwsServiceError extends Error {
@@ -63,23 +63,6 @@ export interface AwsJsonServer {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new AwsServiceError('SerializationException', `request body over ${limit} bytes`, 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** Starts the server on 127.0.0.1. */
 export async function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<AwsJsonServer> {
@@ -114,7 +97,7 @@ export async function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<Aw
           throw new AwsServiceError('UnknownOperationException', `X-Amz-Target '${target}' is not <prefix>.<Operation> of ${opts.services.map((x) => x.targetPrefix).join(', ')}`);
         }
         const operation = target.slice(dot + 1);
-        const text = await readBody(req, opts.maxBodyBytes ?? 1 << 20);
+        const text = await readBody(req, opts.maxBodyBytes ?? 1 << 20, () => new AwsServiceError('SerializationException', `request body over ${opts.maxBodyBytes ?? 1 << 20} bytes`, 413));
         let input: unknown;
         try {
           input = text === '' ? {} : JSON.parse(text);
@@ -143,13 +126,9 @@ export async function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<Aw
     })();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     calls,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

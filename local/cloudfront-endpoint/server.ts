@@ -10,10 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FAULT_ERRORS, FaultInjector, type FaultKind, type FaultPlan, type Operation } from './faults';
 import { CloudFrontApiError, InvalidationModel, type DistributionSettings, type EndpointInvalidation, type InvalidationEvent, type InvalidationModelOptions, type InvalidationTarget } from './model';
 import { buildXml, child, childrenNamed, parseXml, XmlError } from './xml';
+import { listenOnLoopback, readBody } from '../http';
 
 export const API_VERSION = '2020-05-31';
 
@@ -53,22 +53,6 @@ export interface CloudFrontEndpoint {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new CloudFrontApiError('BatchTooLarge', `The request body is over ${limit} bytes.`, 413));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function invalidationXml(model: InvalidationModel, inv: EndpointInvalidation): string {
   return buildXml('Invalidation', {
@@ -141,7 +125,7 @@ export async function startCloudFrontEndpoint(opts: CloudFrontEndpointOptions = 
       record({ operation: 'Unknown', status: 404, error: 'UnknownOperation' });
       return sendError(res, 'InvalidArgument', 404, `No such operation: ${req.method} ${url.pathname}.`);
     }
-    const body = operation === 'CreateInvalidation' ? await readBody(req, opts.maxBodyBytes ?? 10 << 20) : '';
+    const body = operation === 'CreateInvalidation' ? await readBody(req, opts.maxBodyBytes ?? 10 << 20, () => new CloudFrontApiError('BatchTooLarge', `The request body is over ${opts.maxBodyBytes ?? 10 << 20} bytes.`, 413), false) : '';
     model.sweep();
     if (opts.autoCreateDistributions) model.addDistribution(distributionId);
     const fault = faults.next(operation);
@@ -216,13 +200,9 @@ export async function startCloudFrontEndpoint(opts: CloudFrontEndpointOptions = 
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     model,
     calls,
     faults,

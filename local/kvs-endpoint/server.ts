@@ -13,8 +13,8 @@
  * API: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Operations_Amazon_CloudFront_KeyValueStore.html
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { KVS_ERRORS, KeyValueStoreModel, KvsApiError, type KeyValueStoreModelOptions } from './model';
+import { listenOnLoopback, readBody } from '../http';
 
 export type KvsOperation = 'DescribeKeyValueStore' | 'ListKeys' | 'GetKey' | 'PutKey' | 'DeleteKey' | 'UpdateKeys';
 
@@ -64,23 +64,6 @@ interface Fault {
   readonly operations: readonly KvsOperation[];
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(KVS_ERRORS.invalid(`request body over ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function parseJson(text: string): Record<string, unknown> {
   if (text === '') return {};
@@ -132,7 +115,7 @@ export async function startKvsEndpoint(opts: KvsEndpointOptions = {}): Promise<K
     if (requireSigV4a && (!auth.startsWith(`${SIGV4A_ALGORITHM} `) || req.headers['x-amz-region-set'] === undefined)) {
       throw new KvsApiError('AccessDeniedException', `requests must be signed with SigV4a (${SIGV4A_ALGORITHM}, X-Amz-Region-Set); got '${auth.split(' ')[0] ?? ''}'.`, 403);
     }
-    const body = parseJson(await readBody(req, opts.maxBodyBytes ?? 4 << 20));
+    const body = parseJson(await readBody(req, opts.maxBodyBytes ?? 4 << 20, () => KVS_ERRORS.invalid(`request body over ${opts.maxBodyBytes ?? 4 << 20} bytes`)));
     const fault = faults.find((f) => f.remaining > 0 && f.operations.includes(route.operation));
     if (fault) {
       fault.remaining--;
@@ -204,13 +187,9 @@ export async function startKvsEndpoint(opts: KvsEndpointOptions = {}): Promise<K
     );
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     model,
     calls,
     failNext(count, error = KVS_ERRORS.conflict, operations = MUTATING_OPERATIONS) {
