@@ -1,0 +1,81 @@
+/**
+ * The command line of `npm run sim`: its options, help text and examples (`spec`), and the type of the
+ * parsed option values the modes take. Pure; no I/O.
+ */
+import { POLICY_NAMES } from '../../simulator/caches';
+import { REGIONS } from '../../simulator/profile';
+import { DEFAULTS } from '../../simulator/simulate';
+import { TRACE_FORMATS } from '../../simulator/trace';
+import type { parseCommandLine } from '../lib/cli';
+
+export const spec = {
+  usage: 'npm run sim --',
+  summary:
+    'Simulates a CloudFront configuration before `pulumi up`: hit ratio per content type against the targets, origin offload, ' +
+    'latency, bandwidth and monthly cost, on a seeded workload or on CloudFront logs; or one cache on a trace, to compare with other simulators.',
+  options: {
+    stack: { type: 'string' },
+    plan: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    compare: { type: 'boolean' },
+    trace: { type: 'string' },
+    format: { type: 'string' },
+    'cache-size': { type: 'string' },
+    policy: { type: 'string' },
+    'ignore-size': { type: 'boolean' },
+    seed: { type: 'string' },
+    scale: { type: 'string' },
+    hours: { type: 'string' },
+    'warmup-hours': { type: 'string' },
+    'edge-cache': { type: 'string' },
+    'rec-cache': { type: 'string' },
+    'shield-cache': { type: 'string' },
+    edges: { type: 'string' },
+    alpha: { type: 'string' },
+    'hit-level': { type: 'string' },
+    'no-refresh-hits': { type: 'boolean' },
+    sweep: { type: 'string' },
+    json: { type: 'string' },
+    html: { type: 'string' },
+    'write-trace': { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  help: {
+    stack: 'build the offline plan of this stack and simulate it (default: prod)',
+    plan: 'simulate a saved plan (npm run plan -- --json f) or a `pulumi stack export` file',
+    set: 'what-if override, repeatable: route.setting=value (static.defaultTtl=3600) or stackSetting=value (priceClass=PriceClass_100)',
+    compare: 'compare two plan files given after the options (--compare a.json b.json) on the same workload or logs',
+    trace: 'a trace file, or a folder of CloudFront log files',
+    format: `trace format: ${TRACE_FORMATS.join(', ')}`,
+    'cache-size': 'single-cache mode: objects (1000), bytes (64MiB, 10GB) or share of the working set (1%)',
+    policy: `eviction policy: ${POLICY_NAMES.join(', ')} (default lru)`,
+    'ignore-size': 'single-cache mode: every object counts as size 1',
+    seed: `workload seed (default ${DEFAULTS.seed})`,
+    scale: `share of objects simulated, (0, 1] (default ${DEFAULTS.scale}); per-object request rates stay full-scale`,
+    hours: `measured hours (default ${DEFAULTS.hours})`,
+    'warmup-hours': `hours simulated before measuring (default ${DEFAULTS.warmupHours})`,
+    'edge-cache': 'capacity of each edge location (default 4TiB)',
+    'rec-cache': 'capacity of each regional edge cache (default 40TiB)',
+    'shield-cache': 'capacity of each Origin Shield (default 100TiB)',
+    edges: `edge locations per region, e.g. NA=4,EU=4 (regions ${REGIONS.join(', ')})`,
+    alpha: 'Zipf exponent: one value for every type (0.9) or per type (video=1,api=0.8)',
+    'hit-level': "what counts as a hit: 'cloudfront' (no body from the origin; default) or 'edge' (served by the edge location)",
+    'no-refresh-hits': 'do not count RefreshHit (304 revalidation) as a hit',
+    sweep: 'cache-size multipliers for the report chart (default 0.25,0.5,2 with --html)',
+    json: 'write the result as JSON to this file',
+    html: 'write the HTML report (charts) to this file',
+    'write-trace': 'write the generated requests as a libCacheSim oracleGeneral trace',
+    quiet: 'no progress bars',
+  },
+  allowPositionals: true,
+  examples: [
+    'npm run sim -- --stack prod --html report.html',
+    'npm run sim -- --plan plan.json --set static.defaultTtl=3600 --json whatif.json',
+    'npm run sim -- --compare a.json b.json',
+    'npm run sim -- --trace trace.bin --format oracle-general --cache-size 1% --policy s3fifo --json out.json',
+    'npm run sim -- --trace logs/ --format cloudfront-log --stack prod',
+  ],
+} as const;
+
+/** The parsed option values of `spec`. */
+export type SimValues = ReturnType<typeof parseCommandLine<typeof spec.options>>['values'];

@@ -1,0 +1,40 @@
+/**
+ * Single-cache mode (--trace f --format … --cache-size S [--policy p]): one cache on a trace, with miss
+ * ratios to compare with other simulators such as libCacheSim.
+ */
+import { InputError, show, throwIfProblems } from '../../lib/errors';
+import { renderTable } from '../../lib/format/table';
+import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../simulator/caches';
+import { naiveLruMisses, parseCacheSize, runSingleCache } from '../../simulator/single-cache';
+import { readTrace, type TraceFormat } from '../../simulator/trace';
+import { EXIT_OK, writeJsonFile } from '../lib/cli';
+import type { SimValues } from './options';
+
+export function singleCacheMode(v: SimValues, format: TraceFormat): number {
+  const problems: string[] = [];
+  const policy = v.policy ?? 'lru';
+  if (!isPolicyName(policy)) problems.push(`--policy ${show(policy)} is not a policy; use one of: ${POLICY_NAMES.join(', ')}.`);
+  let size;
+  try { size = parseCacheSize(v['cache-size']!); } catch (e) { if (e instanceof InputError) problems.push(...e.problems); else throw e; }
+  throwIfProblems(problems);
+  const trace = readTrace(v.trace!, format);
+  if (trace.length === 0) {
+    throw new InputError(`--trace ${show(v.trace)} has no readable requests as ${format}${trace.malformed ? ` (${trace.malformed} malformed, e.g. ${trace.malformedExamples[0]})` : ''}; check the file and --format.`);
+  }
+  const r = runSingleCache(trace, { policy: policy as PolicyName, size: size!, ignoreSize: v['ignore-size'] ?? false });
+  console.log(renderTable(
+    ['policy', 'capacity', 'requests', 'objects', 'misses', 'miss ratio', 'byte miss ratio'],
+    [[r.policy, `${r.capacity.toLocaleString('en-US')} ${r.capacityUnit}`, r.requests.toLocaleString('en-US'), r.workingSetObjects.toLocaleString('en-US'), r.misses.toLocaleString('en-US'), r.missRatio.toFixed(6), r.byteMissRatio.toFixed(6)]],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  ));
+  if (trace.malformed > 0) console.log(`\n${trace.malformed} malformed line(s) or record(s) skipped, e.g. ${trace.malformedExamples.join('; ')}`);
+  if (trace.skipped > 0) console.log(`${trace.skipped} request(s) with methods that are never cached skipped`);
+  if (v.json) {
+    writeJsonFile(v.json, {
+      mode: 'single-cache', ...r,
+      trace: { file: v.trace, format, requests: trace.length, objects: trace.objects, malformed: trace.malformed, malformedExamples: trace.malformedExamples, skipped: trace.skipped },
+      ...(r.policy === 'lru' && r.capacityUnit === 'objects' && (v['ignore-size'] || size!.kind === 'objects') ? { naiveLruMisses: naiveLruMisses(trace.id, trace.length, r.capacity) } : {}),
+    });
+  }
+  return EXIT_OK;
+}
