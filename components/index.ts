@@ -7,3 +7,4 @@ export * from './cdn-alarms';
 export * from './cdn-dashboard';
 export * from './cdn-cost-alerts';
 export * from './invalidation-pipeline';
+export * from './image-fallback-origin';

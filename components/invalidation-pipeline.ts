@@ -1,13 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { buildSync } from 'esbuild';
-import { resolve } from 'node:path';
 import type { StackConfig } from '../lib/config';
 import {
   assumeRolePolicy, customNamespace, defaultPipelineSchedules, DEFAULT_BATCH_SIZES, HANDLER_SETTINGS_VARIABLE, handlerPolicy, PIPELINE_SETTINGS,
   pipelineAlarms, queuePolicy, scheduledMessage, schedulerPolicy, type HandlerSettings, type PipelineSchedule,
 } from '../lib/invalidation';
 import { contentTypeOutputs } from '../lib/outputs';
+import { bundleLambda } from './lambda-bundle';
 import type { MediaOrigins } from './media-origins';
 
 export interface InvalidationPipelineArgs {
@@ -35,26 +34,9 @@ export interface InvalidationPipelineArgs {
   readonly alarmTopic?: { readonly arn: pulumi.Input<string>; readonly region: string };
 }
 
-/** Where the Lambda's source is; bundled with esbuild when the program runs (no build step). */
-const HANDLER_ENTRY = resolve(__dirname, '..', 'functions', 'invalidation-handler', 'index.ts');
-
-/**
- * Bundles the handler with the planner it shares with the CLI (lib/invalidation). The AWS SDK v3
- * of the Lambda runtime is used, so the bundle holds only this project's code (~80 KB, ~50 ms).
- */
+/** The handler bundled with the planner it shares with the CLI (lib/invalidation); ~80 KB, ~50 ms. */
 export function bundleInvalidationHandler(): string {
-  const out = buildSync({
-    entryPoints: [HANDLER_ENTRY],
-    absWorkingDir: resolve(__dirname, '..'),
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    write: false,
-    legalComments: 'none',
-  });
-  return out.outputFiles[0]!.text;
+  return bundleLambda('invalidation-handler');
 }
 
 /**

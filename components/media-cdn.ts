@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   buildCustomErrorResponses, buildDistributionSettings, buildImageFunctionCode, buildNormalizeFunctionCode, buildResponseHeadersPolicyArgs,
   connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
-  primaryOriginId, secondaryOriginId, buildWebAclArgs, type BehaviorArgs,
+  primaryOriginId, secondaryOriginId, secondaryMemberId, imageFallbackOrigin, buildWebAclArgs, type BehaviorArgs,
 } from '../lib/builders';
 import { CUSTOM_ORIGINS } from '../lib/catalog';
 import type { StackConfig } from '../lib/config';
@@ -161,9 +161,10 @@ export class MediaCdn extends pulumi.ComponentResource {
   private buildOrigins(config: StackConfig, origins: MediaOrigins): aws.types.input.cloudfront.DistributionOrigin[] {
     const shield = originShield(config);
     const connection = connectionSettings(config);
+    // The images replica is read by the fallback origin, not by CloudFront (secondaryMemberId).
     const s3 = origins.s3.flatMap((p) => [
       { originId: primaryOriginId(p.origin), b: p.primary },
-      { originId: secondaryOriginId(p.origin), b: p.secondary },
+      ...(secondaryMemberId(p.origin) === secondaryOriginId(p.origin) ? [{ originId: secondaryOriginId(p.origin), b: p.secondary }] : []),
     ].map(({ originId, b }) => ({
       originId,
       domainName: b.bucket.bucketRegionalDomainName,
@@ -171,6 +172,7 @@ export class MediaCdn extends pulumi.ComponentResource {
       originShield: shield,
       ...connection,
     })));
+    const fallback = imageFallbackOrigin(config, origins.imageFallback.domainName, origins.imageFallback.originAccessControl.id);
     const custom = CUSTOM_ORIGINS.map((o) => ({
       originId: primaryOriginId(o),
       domainName: customOriginDomain(config, o),
@@ -178,14 +180,14 @@ export class MediaCdn extends pulumi.ComponentResource {
       originShield: shield,
       ...connection,
     }));
-    return [...s3, ...custom];
+    return [...s3, fallback, ...custom];
   }
 
   private buildOriginGroups(origins: MediaOrigins): aws.types.input.cloudfront.DistributionOriginGroup[] {
     return origins.s3.map((p) => ({
       originId: originGroupId(p.origin),
       failoverCriteria: { statusCodes: failoverStatusCodes(p.origin) },
-      members: [{ originId: primaryOriginId(p.origin) }, { originId: secondaryOriginId(p.origin) }],
+      members: [{ originId: primaryOriginId(p.origin) }, { originId: secondaryMemberId(p.origin) }],
     }));
   }
 

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { replicationAssumeRolePolicy, replicationPolicy } from '../lib/builders';
 import { S3_ORIGINS, type OriginName } from '../lib/catalog';
 import type { StackConfig } from '../lib/config';
+import { ImageFallbackOrigin } from './image-fallback-origin';
 
 export interface MediaOriginsArgs {
   /** The validated stack config. */
@@ -25,14 +26,16 @@ export interface S3OriginPair {
 
 /**
  * The S3 origins (video, images, static), each a private, versioned, encrypted bucket replicated to
- * a secondary bucket in the failover Region, plus the access-log bucket and the Origin Access Control
- * CloudFront signs its S3 requests with. Bucket policies need the distribution's ARN and are added
+ * a secondary bucket in the failover Region, plus the access-log bucket, the Origin Access Control
+ * CloudFront signs its S3 requests with, and the images fallback origin. Bucket policies need the distribution's ARN and are added
  * by `OriginAccessPolicies`.
  */
 export class MediaOrigins extends pulumi.ComponentResource {
   readonly s3: readonly S3OriginPair[];
   readonly logBucket: aws.s3.Bucket;
   readonly originAccessControl: aws.cloudfront.OriginAccessControl;
+  /** The images origin group's secondary member (replica copy, or the original of a missing variant). */
+  readonly imageFallback: ImageFallbackOrigin;
 
   constructor(name: string, args: MediaOriginsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:MediaOrigins', name, {}, opts);
@@ -54,6 +57,9 @@ export class MediaOrigins extends pulumi.ComponentResource {
       signingBehavior: 'always',
       signingProtocol: 'sigv4',
     }, { parent: this });
+
+    const images = this.pair('images');
+    this.imageFallback = new ImageFallbackOrigin(`${name}-image-fallback`, { config, primary: images.primary, replica: images.secondary }, { parent: this });
 
     this.registerOutputs({
       buckets: Object.fromEntries(this.s3.map((p) => [p.origin, { primary: p.primary.bucket.bucket, secondary: p.secondary.bucket.bucket }])),

@@ -12,12 +12,13 @@ export interface OriginAccessPoliciesArgs {
 }
 
 /**
- * Access control for the origin buckets: each bucket (primary and replica) is readable only by this
- * stack's distributions through Origin Access Control, and the log bucket is writable only by log
- * delivery. Separate from `MediaOrigins` because it needs the distributions' ARNs.
+ * Access control for the origins: each bucket (primary and replica) is readable only by this stack's
+ * distributions through Origin Access Control, the images fallback function URL is invocable only by
+ * them, and the log bucket is writable only by log delivery. Separate from `MediaOrigins` because it needs the distributions' ARNs.
  */
 export class OriginAccessPolicies extends pulumi.ComponentResource {
   readonly policies: readonly aws.s3.BucketPolicy[];
+  readonly fallbackPermissions: readonly aws.lambda.Permission[];
 
   constructor(name: string, args: OriginAccessPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:OriginAccessPolicies', name, {}, opts);
@@ -37,6 +38,11 @@ export class OriginAccessPolicies extends pulumi.ComponentResource {
       policy: pulumi.all([logs.arn, args.accountId]).apply(([arn, account]) => JSON.stringify(logBucketPolicy(arn, account))),
     }, { parent: this }));
     this.policies = policies;
+    // The images fallback function URL: invocable by the same distributions only.
+    this.fallbackPermissions = args.origins.imageFallback.allowDistributions(
+      `${name}-images-fallback`,
+      args.distributionArns.map((arn, i) => ({ role: i === 0 ? 'distribution' : `staging${i > 1 ? i : ''}`, arn })),
+    );
     this.registerOutputs({});
   }
 }

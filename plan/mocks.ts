@@ -75,6 +75,11 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
     const arn = `arn:aws:lambda:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:function:${fn}`;
     return { id: fn, state: { name: fn, arn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:aws:apigateway:${String(inputs.region ?? region)}:lambda:path/2015-03-31/functions/${arn}/invocations` } };
   },
+  'aws:lambda/functionUrl:FunctionUrl': (name, inputs, region) => {
+    const urlId = hash(`functionUrl::${name}`, 32);
+    const r = String(inputs.region ?? region);
+    return { id: String(inputs.functionName ?? name), state: { urlId, functionUrl: `https://${urlId}.lambda-url.${r}.on.aws/`, functionArn: `arn:aws:lambda:${r}:${MOCK_ACCOUNT_ID}:function:${String(inputs.functionName ?? name)}` } };
+  },
   'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': (name, inputs) => ({
     id: String(inputs.name ?? name),
     state: { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${String(inputs.name ?? name)}` },

@@ -3,6 +3,7 @@
  * the buckets distributions read from, and bucket policies that are not public and require TLS.
  */
 import * as aws from '@pulumi/aws';
+import { FALLBACK_SETTINGS_VARIABLE } from '../lib/images/fallback';
 import type { PolicyResource } from '@pulumi/policy';
 import { stackRule, type MediaCdnPolicy } from './lib/define';
 import { bucketOfDomain } from './lib/origins';
@@ -21,9 +22,22 @@ function bucketsOf(resources: readonly PolicyResource[]): Bucket[] {
   });
 }
 
-/** Names of the buckets some distribution of the stack reads from. */
+/**
+ * Names of the buckets some distribution of the stack reads from: directly, or through the images
+ * fallback origin (the buckets named in its settings, when the plan knows them).
+ */
 function originBucketNames(resources: readonly PolicyResource[]): Set<string> {
   const names = distributionsOf(resources).flatMap((d) => (d.props.origins ?? []).map((o) => bucketOfDomain(o.domainName)));
+  for (const f of ofType(resources, aws.lambda.Function)) {
+    const raw = (f.props.environment as { variables?: Record<string, unknown> } | undefined)?.variables?.[FALLBACK_SETTINGS_VARIABLE];
+    if (typeof raw !== 'string') continue;
+    try {
+      const s = JSON.parse(raw) as { primaryBucket?: unknown; replicaBucket?: unknown };
+      for (const b of [s.primaryBucket, s.replicaBucket]) if (typeof b === 'string') names.push(b);
+    } catch {
+      // Not known yet (preview of a new stack): the distribution's own origins still count.
+    }
+  }
   return new Set(names.filter((n): n is string => n !== undefined));
 }
 

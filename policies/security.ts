@@ -1,8 +1,8 @@
 /**
  * Security rules for the distributions: the AWS Security Hub CloudFront controls that apply to this
- * program (CloudFront.1, .3–.10, .12–.15, .17; .2 is retired in favour of .13, .11 does not exist
- * and .16 concerns Lambda URL origins, which media-cdn has none of) and Checkov's CloudFront set
- * (geo restriction, a response headers policy with HSTS, field-level encryption where configured).
+ * program (CloudFront.1, .3–.10, .12–.17; .2 is retired in favour of .13, .11 does not exist; .16 is
+ * the images fallback origin, a Lambda function URL) and Checkov's CloudFront set (geo restriction, a
+ * response headers policy with HSTS, field-level encryption where configured).
  */
 import * as aws from '@pulumi/aws';
 import { MODERN_TLS_POLICIES } from '../lib/config/schema';
@@ -456,6 +456,59 @@ export const fieldLevelEncryptionValid = stackRule({
   },
 });
 
+const LAMBDA_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+
+export const lambdaUrlOriginsUseOriginAccessControl = resourceRule({
+  name: 'lambda-url-origins-use-origin-access-control',
+  description: 'Every Lambda function URL origin is reached through an origin access control.',
+  remediationSteps: "Give the function URL authorizationType 'AWS_IAM' and set originAccessControlId on its origin (an aws.cloudfront.OriginAccessControl of type 'lambda', signingBehavior 'always').",
+  docs: {
+    group: 'security',
+    why: 'Without OAC the function URL must accept unsigned requests, so anyone who learns its domain bypasses CloudFront, its WAF, geo restriction and signed URLs, and runs the function at will.',
+    references: ['Security Hub CloudFront.16', 'AWS Config cloudfront-origin-lambda-url-oac-enabled'],
+  },
+  resource: distribution,
+  config: {
+    exemptOriginIds: { type: 'array', items: { type: 'string' }, default: [] as string[], description: 'Origin ids of function URLs that are public on purpose.' },
+  },
+  validate(props, _args, report, config) {
+    for (const o of (props as DistributionShape).origins ?? []) {
+      if (!LAMBDA_URL_DOMAIN.test(o.domainName ?? '') || o.originAccessControlId || config.exemptOriginIds.includes(o.originId ?? '')) continue;
+      report(`origin '${o.originId}' (${o.domainName}) is a Lambda function URL without an origin access control, so the URL must be public; set originAccessControlId to an OAC of type 'lambda'.`);
+    }
+  },
+});
+
+export const functionUrlsRequireIam = stackRule({
+  name: 'function-urls-require-iam',
+  description: "Every Lambda function URL uses AWS_IAM auth and is invocable only by the CloudFront service for a named distribution.",
+  remediationSteps: "Set authorizationType 'AWS_IAM' on the aws.lambda.FunctionUrl, and give every aws.lambda.Permission for it principal 'cloudfront.amazonaws.com' and sourceArn the distribution's ARN.",
+  docs: {
+    group: 'security',
+    why: "A function URL with auth NONE, or a permission for any principal or any distribution, lets requests reach the origin without passing this stack's CloudFront.",
+    references: ['AWS Lambda: control access to function URLs', 'Security Hub Lambda.1'],
+  },
+  config: {
+    allowedPrincipals: { type: 'array', items: { type: 'string' }, default: ['cloudfront.amazonaws.com'], description: 'Service principals that may invoke a function with a URL (each with a sourceArn).' },
+  },
+  validate(args, report, config) {
+    const urls = ofType(args.resources, aws.lambda.FunctionUrl);
+    const functionsWithUrl = new Set(urls.map((u) => String(u.props.functionName)));
+    for (const u of urls) {
+      if (u.props.authorizationType !== 'AWS_IAM') {
+        report(`function URL '${u.name}' has authorizationType '${String(u.props.authorizationType)}', so anyone on the internet can invoke it; set 'AWS_IAM' and reach it through an origin access control.`, u.urn);
+      }
+    }
+    for (const p of ofType(args.resources, aws.lambda.Permission)) {
+      if (!functionsWithUrl.has(String(p.props.function))) continue;
+      if (p.props.action !== 'lambda:InvokeFunctionUrl' && p.props.action !== 'lambda:InvokeFunction') continue;
+      if (!config.allowedPrincipals.includes(String(p.props.principal)) || !p.props.sourceArn) {
+        report(`permission '${p.name}' lets principal '${String(p.props.principal)}'${p.props.sourceArn ? '' : ' from any source'} call ${String(p.props.action)} on a function with a URL; grant ${quoteList(config.allowedPrincipals, 'or')} with sourceArn set to the distribution's ARN.`, p.urn);
+      }
+    }
+  },
+});
+
 export const securityPolicies: readonly MediaCdnPolicy[] = [
   defaultRootObjectConfigured,
   s3OriginsUseOriginAccessControl,
@@ -474,4 +527,6 @@ export const securityPolicies: readonly MediaCdnPolicy[] = [
   geoRestrictionConfigured,
   responseHeadersPolicyWithHsts,
   fieldLevelEncryptionValid,
+  lambdaUrlOriginsUseOriginAccessControl,
+  functionUrlsRequireIam,
 ];

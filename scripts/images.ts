@@ -1,9 +1,10 @@
 /**
- * npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize [options]
- * Makes AVIF/WebP/baseline variants of the originals under a prefix of the images bucket (or a local
+ * npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize|prune [options]
+ * optimize: makes AVIF/WebP/baseline variants of the originals under a prefix of the images bucket (or a local
  * folder laid out like it), at the lowest quality that keeps SSIM ≥ 0.98, with a manifest per image and
  * the KeyValueStore index the thumbnails' CloudFront Function negotiates against: written into the
  * stack's store (output imageIndexStoreArn) as images finish, and/or to an import file (--kvs-index).
+ * prune: removes the index entries and variants of originals that no longer exist.
  * docs/images-and-compression.md describes the design.
  */
 import { cpus } from 'node:os';
@@ -16,14 +17,17 @@ import { startProgress } from './lib/progress';
 import { KvsIndexWriter, type IndexWriteSummary } from './images/index-writer';
 import { createKvsClient } from './images/kvs-client';
 import { optimizeImages, type OptimizeReport } from './images/optimize';
-import { openSource } from './images/source';
+import { pruneImages } from './images/prune';
+import { openSource, type OpenedSource } from './images/source';
 
-const USAGE = 'npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize';
-const SUBCOMMANDS = ['optimize'] as const;
+const USAGE = 'npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize|prune';
+const SUBCOMMANDS = ['optimize', 'prune'] as const;
+/** Options that only `optimize` reads. */
+const OPTIMIZE_ONLY = ['formats', 'sizes', 'quality', 'ssim', 'aspect', 'crop', 'max-pixels', 'concurrency', 'force', 'kvs-index'] as const;
 
 const spec = {
   usage: USAGE,
-  summary: 'Optimizes originals into AVIF/WebP/baseline variants at the sizes the pages ask for, with a manifest per image and the edge index.',
+  summary: 'optimize: makes AVIF/WebP/baseline variants at the sizes the pages ask for, with a manifest per image and the edge index. prune: removes the variants and index entries of deleted originals.',
   allowPositionals: true,
   options: {
     ...STACK_SOURCE_OPTIONS,
@@ -59,7 +63,7 @@ const spec = {
     'max-pixels': 'refuse originals with more pixels (default 40000000)',
     concurrency: 'images processed at once (default: number of CPUs)',
     force: 'redo images whose manifest is current',
-    'dry-run': 'list what would be processed and which index entries would be written; write nothing to the bucket or the store',
+    'dry-run': 'list what would be processed (prune: deleted) and which index entries would be written (deleted); change nothing in the bucket or the store',
     json: 'write the run report as JSON to this file',
     'kvs-index': 'also write the KeyValueStore index ({"data":[{key,value}]}, CloudFront import format) to this file',
     'skip-index-store': "do not write the stack's KeyValueStore (imageIndexStoreArn); the edge keeps serving originals for new images",
@@ -70,6 +74,7 @@ const spec = {
     'npm run images -- --outputs outputs.json optimize --prefix thumbnails/ --json report.json',
     'npm run images -- --outputs outputs.json optimize --prefix previews/ --formats webp --sizes 320,640 --kvs-index kvs.json',
     'npm run images -- --dir ./media optimize --aspect 16:9 --crop attention --json report.json',
+    'npm run images -- --stack prod prune --prefix thumbnails/ --dry-run',
   ],
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
 
@@ -106,11 +111,43 @@ function printReport(r: OptimizeReport): void {
   for (const f of r.images.filter((i) => i.status === 'failed')) console.error(`failed: ${f.key}: ${f.reason}: ${f.message}`);
 }
 
+/** Opens the stack's KeyValueStore when it has one and --skip-index-store is not given. */
+async function openIndexWriter(values: Record<string, string | boolean | undefined>, stack: OpenedSource['stack'], dryRun: boolean): Promise<KvsIndexWriter | undefined> {
+  const arn = stack?.outputs.imageIndexStoreArn;
+  if (values['skip-index-store'] === true) return undefined;
+  if (arn) return KvsIndexWriter.open({ client: createKvsClient(values.endpoint as string | undefined), arn, dryRun });
+  if (stack) console.log(`note: ${stack.label} has no imageIndexStoreArn output (a stack deployed before the index store); no store is ${values['kvs-index'] ? 'written' : 'read or written'}.`);
+  return undefined;
+}
+
+async function prune(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const wrong = OPTIMIZE_ONLY.filter((k) => values[k] !== undefined);
+  if (wrong.length > 0) throw new InputError(`${wrong.map((k) => `--${k}`).join(', ')} ${wrong.length === 1 ? 'applies' : 'apply'} to optimize only; drop ${wrong.length === 1 ? 'it' : 'them'} for prune.`);
+  const { store, stack } = await openSource(values as Record<string, string | undefined>, 'images', USAGE);
+  const dryRun = values['dry-run'] === true;
+  const index = await openIndexWriter(values, stack, dryRun);
+  const progress = startProgress('prune', 0, { quiet: values.quiet === true });
+  const report = await pruneImages({ store, prefix: (values.prefix as string | undefined) ?? 'thumbnails/', dryRun, progress, ...(index ? { index } : {}) });
+  const indexStore = index?.summary();
+  const would = report.dryRun ? 'would be ' : '';
+  console.log(`${report.dryRun ? 'Dry run: ' : ''}${report.originals} originals under ${report.source}/${report.prefix}; ${report.orphans.length} removed original${report.orphans.length === 1 ? '' : 's'} with variants left: ${report.deletedObjects} objects ${would}deleted.`);
+  for (const o of report.orphans) console.log(`  ${o.original}: ${o.objects.length} objects`);
+  if (indexStore) console.log(`KeyValueStore ${indexStore.arn}: ${indexStore.deleted} stale entr${indexStore.deleted === 1 ? 'y' : 'ies'} ${would}deleted; the store ${report.dryRun ? 'would hold' : 'holds'} ${indexStore.itemCount} keys, ${indexStore.totalSizeInBytes} bytes.`);
+  if (report.invalidationPaths.length > 0) console.log(`\nInvalidate ${report.invalidationPaths.length} paths for the removed originals (listed in --json), e.g. npm run invalidate -- ${report.invalidationPaths.slice(0, 2).join(' ')}`);
+  if (values.json) writeJsonFile(values.json as string, { ...report, ...(indexStore ? { indexStore } : {}) });
+  if (indexStore?.failure) {
+    console.error(`failed: index store: ${indexStore.failure}`);
+    // The variants were kept: deleting them while the edge still lists them would turn hits into 404s.
+    throw new CheckFailed(`the index store was not fully updated (${indexStore.unwritten} keys); run prune again.`);
+  }
+}
+
 runMain(async () => {
   const { values, positionals } = parseCommandLine(spec);
   if (positionals.length !== 1 || !(SUBCOMMANDS as readonly string[]).includes(positionals[0]!)) {
     throw new InputError(`give one subcommand, ${SUBCOMMANDS.join(' or ')}, got ${positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(' ')}; see '${USAGE} --help'.`);
   }
+  if (positionals[0] === 'prune') return prune(values as Record<string, string | boolean | undefined>);
   const problems: string[] = [];
   let settings: OptimizeSettings | undefined;
   let concurrency = 1;
@@ -134,13 +171,7 @@ runMain(async () => {
   const { store, stack } = await openSource(values as Record<string, string | undefined>, 'images', USAGE);
   const dryRun = values['dry-run'] === true;
   // Opened before any image is processed: a wrong ARN, permission or endpoint stops the run here.
-  let indexWriter: KvsIndexWriter | undefined;
-  const arn = stack?.outputs.imageIndexStoreArn;
-  if (arn && values['skip-index-store'] !== true) {
-    indexWriter = await KvsIndexWriter.open({ client: createKvsClient(values.endpoint as string | undefined), arn, dryRun });
-  } else if (stack && !arn && values['skip-index-store'] !== true) {
-    console.log(`note: ${stack.label} has no imageIndexStoreArn output (a stack deployed before the index store); no store is written${values['kvs-index'] ? '' : '; use --kvs-index for an import file'}.`);
-  }
+  const indexWriter = await openIndexWriter(values as Record<string, string | boolean | undefined>, stack, dryRun);
   const progress = startProgress('optimize', 0, { quiet: values.quiet === true });
   const report = await optimizeImages({
     store, prefix: (values.prefix as string | undefined) ?? 'thumbnails/', settings: settings!, concurrency,

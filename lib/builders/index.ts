@@ -7,3 +7,4 @@ export * from './normalize-function';
 export * from './image-function';
 export * from './bucket-policies';
 export * from './web-acl';
+export * from './image-fallback';

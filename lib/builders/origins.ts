@@ -14,6 +14,17 @@ export function secondaryOriginId(origin: OriginName): string {
   return `${origin}-secondary`;
 }
 
+/** Origin id of the images fallback origin (a Lambda function URL; lib/builders/image-fallback.ts). */
+export const IMAGE_FALLBACK_ORIGIN_ID = 'images-fallback';
+
+/**
+ * The origin group's secondary member: the replica bucket for video and static; for images the
+ * fallback origin, which reads the replica itself and also serves the original of a missing variant.
+ */
+export function secondaryMemberId(origin: OriginName): string {
+  return origin === 'images' ? IMAGE_FALLBACK_ORIGIN_ID : secondaryOriginId(origin);
+}
+
 /** Id of the origin group that fails an S3 origin over to its secondary. */
 export function originGroupId(origin: OriginName): string {
   return `${origin}-group`;
@@ -26,7 +37,8 @@ export function behaviorTargetId(origin: OriginName): string {
 
 /**
  * Primary statuses that make CloudFront retry the secondary (spec §9.2). The images origin also fails
- * over on 403/404 so that a missing resized variant falls back to the original's bucket copy.
+ * over on 403/404 (S3 answers 403 for a missing key when the reader may not list the bucket) so that
+ * the fallback origin serves the original of a missing variant.
  */
 export function failoverStatusCodes(origin: OriginName): number[] {
   return origin === 'images' ? [403, 404, 500, 502, 503, 504] : [500, 502, 503, 504];

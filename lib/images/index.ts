@@ -11,3 +11,5 @@ export * from './settings';
 export * from './manifest';
 export * from './transform';
 export * from './edge-runtime';
+export * from './prune';
+export * from './fallback';

@@ -1,6 +1,6 @@
 /**
  * Starts the whole local CloudFront stack for a plan: s3rver with the plan's buckets (optionally
- * seeded with sample content), the metadata/API origin, and the edge with one server per edge
+ * seeded with sample content), the metadata/API origin, the images fallback origin, and the edge with one server per edge
  * location. `close()` stops everything. Used by `npm run local`, the tests and the benchmarks.
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -8,7 +8,10 @@ import { resolveCatalog } from '../../lib/catalog';
 import type { Plan } from '../../lib/plan';
 import { tagSettings, type TagSettings } from '../../lib/tagging';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/warming/distribution-model';
+import { IMAGE_FALLBACK_ORIGIN_ID } from '../../lib/builders/origins';
 import { startApiOrigin, type ApiOrigin } from '../origins/api-origin';
+import type { FunctionUrlOrigin } from '../origins/function-url-origin';
+import { startImageFallbackOrigin } from '../origins/image-fallback-origin';
 import { localS3Client, startS3Origin, type S3OriginServer } from '../origins/s3-origin';
 import { sampleContent, seedSampleContent, type SampleBucket, type SampleContentOptions } from '../origins/sample-content';
 import { LocalEdge, type LocalEdgeOptions } from './edge';
@@ -37,6 +40,8 @@ export interface LocalStack {
   readonly edges: readonly { pop: string; port: number; url: string }[];
   readonly s3Endpoint: string;
   readonly api: ApiOrigin;
+  /** The images fallback origin (the Lambda's handler on a local function URL), when the plan has one. */
+  readonly imageFallback?: FunctionUrlOrigin;
   /** Bucket names by sample role (primary buckets from the plan outputs). */
   readonly buckets: Readonly<Record<SampleBucket, string>>;
   readonly seeded: number;
@@ -46,18 +51,22 @@ export interface LocalStack {
 type Json = Record<string, any>;
 
 /** Primary and replica bucket names from the plan outputs (`buckets.<origin>.name`, `.replicaName`). */
-export function planBuckets(plan: Plan): { primary: Record<SampleBucket, string>; all: string[] } {
+export function planBuckets(plan: Plan): { primary: Record<SampleBucket, string>; replica: Partial<Record<SampleBucket, string>>; all: string[] } {
   const b = (plan.outputs as Json).buckets as Record<string, { name: string; replicaName?: string }> | undefined;
   const primary = {} as Record<SampleBucket, string>;
+  const replica: Partial<Record<SampleBucket, string>> = {};
   const all: string[] = [];
   for (const role of ['video', 'images', 'static'] as const) {
     const entry = b?.[role];
     if (!entry) continue;
     primary[role] = entry.name;
     all.push(entry.name);
-    if (entry.replicaName) all.push(entry.replicaName);
+    if (entry.replicaName) {
+      replica[role] = entry.replicaName;
+      all.push(entry.replicaName);
+    }
   }
-  return { primary, all };
+  return { primary, replica, all };
 }
 
 /** How seeded objects are tagged: for the distribution's header when S3 can send it, else not at all. */
@@ -72,7 +81,7 @@ function sampleTagSettings(header: string | undefined): TagSettings | undefined 
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const model = distributionModelFromPlan(opts.plan);
-  const { primary, all } = planBuckets(opts.plan);
+  const { primary, replica, all } = planBuckets(opts.plan);
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -102,15 +111,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     const api = await startApiOrigin({ ...(opts.apiPort !== undefined ? { port: opts.apiPort } : {}), cacheTagHeader: opts.edge?.cacheTagHeader ?? model.cacheTagHeader ?? '' });
     closers.push(() => api.close());
+    let imageFallback: FunctionUrlOrigin | undefined;
+    if (model.origins.has(IMAGE_FALLBACK_ORIGIN_ID) && primary.images && replica.images) {
+      imageFallback = await startImageFallbackOrigin({ s3Endpoint, primaryBucket: primary.images, replicaBucket: replica.images });
+      closers.push(() => imageFallback!.close());
+    }
     const edge = new LocalEdge({
       ...opts.edge,
       model,
-      origins: { s3Endpoint, defaultCustom: api.url },
+      origins: { s3Endpoint, defaultCustom: api.url, ...(imageFallback ? { custom: { [IMAGE_FALLBACK_ORIGIN_ID]: imageFallback.url } } : {}) },
       pops: opts.pops ?? ['IAD89-C1', 'FRA56-C1'],
     });
     closers.push(() => edge.close());
     const edges = await edge.listenAll(opts.edgePort ?? 0);
-    return { model, edge, edges, s3Endpoint, api, buckets: primary, seeded, close: closeAll };
+    return { model, edge, edges, s3Endpoint, api, ...(imageFallback ? { imageFallback } : {}), buckets: primary, seeded, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

@@ -18,7 +18,7 @@ import {
   type CloudFrontKeyValueStoreClient,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { InputError } from '../../lib/errors';
-import { fitsInBatch, KVS_QUOTAS, kvsItemProblem, parseKvsArn, putPayloadBytes, storeBytesAfter, type KvsItem, type KvsQuotas } from '../../lib/images';
+import { fitsInBatch, KVS_QUOTAS, kvsItemBytes, kvsItemProblem, parseKvsArn, putPayloadBytes, storeBytesAfter, type KvsItem, type KvsQuotas } from '../../lib/images';
 import { CLOUDFRONT_LIMITS } from '../../lib/semantics/limits';
 import { describeKvsError, isStaleEtagError } from './kvs-client';
 
@@ -57,6 +57,8 @@ export interface IndexWriteSummary {
   readonly written: number;
   /** Entries the store already held with the same value. */
   readonly unchanged: number;
+  /** Keys deleted (`images prune`; in a dry run: that would be deleted). */
+  readonly deleted: number;
   /** Write requests that succeeded (PutKey or UpdateKeys). */
   readonly requests: number;
   /** Writes sent again after a stale ETag or a conflict. */
@@ -89,6 +91,7 @@ export class KvsIndexWriter implements IndexSink {
   private chain: Promise<void> = Promise.resolve();
   private written = 0;
   private unchanged = 0;
+  private deleted = 0;
   private requests = 0;
   private retries = 0;
   private unwritten = 0;
@@ -151,9 +154,28 @@ export class KvsIndexWriter implements IndexSink {
     await this.chain;
   }
 
+  /** The store's keys as last read or written. */
+  keys(): string[] {
+    return [...this.stored.keys()];
+  }
+
+  /**
+   * Deletes keys the store holds (others are ignored), in UpdateKeys batches of ≤ 50 with the same
+   * ETag check and retries as writes. Queued puts are sent first.
+   */
+  async remove(keys: readonly string[]): Promise<void> {
+    await this.flush();
+    const present = [...new Set(keys)].filter((k) => this.stored.has(k));
+    for (let i = 0; i < present.length; i += this.quotas.maxItemsPerUpdate) {
+      const batch = present.slice(i, i + this.quotas.maxItemsPerUpdate);
+      this.chain = this.chain.then(() => this.writeDeletes(batch));
+    }
+    await this.chain;
+  }
+
   summary(): IndexWriteSummary {
     return {
-      arn: this.opts.arn, dryRun: this.opts.dryRun, written: this.written, unchanged: this.unchanged, requests: this.requests, retries: this.retries,
+      arn: this.opts.arn, dryRun: this.opts.dryRun, written: this.written, unchanged: this.unchanged, deleted: this.deleted, requests: this.requests, retries: this.retries,
       itemCount: this.itemCount, totalSizeInBytes: this.totalBytes, rejected: [...this.rejected],
       ...(this.failure ? { failure: this.failure } : {}), unwritten: this.unwritten,
     };
@@ -167,9 +189,9 @@ export class KvsIndexWriter implements IndexSink {
     this.chain = this.chain.then(() => this.write(batch));
   }
 
-  private stop(failure: string, batch: readonly KvsItem[]): void {
+  private stop(failure: string, count: number): void {
     this.failure ??= failure;
-    this.unwritten += batch.length;
+    this.unwritten += count;
   }
 
   private async write(batch: readonly KvsItem[]): Promise<void> {
@@ -180,7 +202,7 @@ export class KvsIndexWriter implements IndexSink {
     const { arn } = this.opts;
     const after = storeBytesAfter(this.totalBytes, this.stored, batch);
     if (after > this.quotas.maxStoreBytes) {
-      this.stop(`KeyValueStore '${arn}' would hold ${after} bytes after this write, over the ${this.quotas.maxStoreBytes}-byte store quota (spec §15.1); nothing more was written. Remove keys of deleted originals or split the index (docs/images-and-compression.md).`, batch);
+      this.stop(`KeyValueStore '${arn}' would hold ${after} bytes after this write, over the ${this.quotas.maxStoreBytes}-byte store quota (spec §15.1); nothing more was written. Remove keys of deleted originals ('images prune') or split the index (docs/images-and-compression.md).`, batch.length);
       return;
     }
     if (this.opts.dryRun) {
@@ -188,22 +210,48 @@ export class KvsIndexWriter implements IndexSink {
       return;
     }
     const action = batch.length === 1 ? 'cloudfront-keyvaluestore:PutKey' : 'cloudfront-keyvaluestore:UpdateKeys';
+    const out = await this.send(action, batch.length, (etag) => batch.length === 1
+      ? this.opts.client.send(new PutKeyCommand({ KvsARN: arn, IfMatch: etag, Key: batch[0]!.key, Value: batch[0]!.value }))
+      : this.opts.client.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Puts: batch.map((i) => ({ Key: i.key, Value: i.value })) })));
+    if (out) this.record(batch, out);
+  }
+
+  private async writeDeletes(keys: readonly string[]): Promise<void> {
+    if (this.failure) {
+      this.unwritten += keys.length;
+      return;
+    }
+    const { arn } = this.opts;
+    const out = this.opts.dryRun
+      ? { ETag: this.etag, ItemCount: this.itemCount - keys.length, TotalSizeInBytes: this.totalBytes - keys.reduce((n, k) => n + kvsItemBytes({ key: k, value: this.stored.get(k) ?? '' }), 0) }
+      : await this.send('cloudfront-keyvaluestore:UpdateKeys', keys.length, (etag) => this.opts.client.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Deletes: keys.map((Key) => ({ Key })) })));
+    if (!out) return;
+    for (const k of keys) this.stored.delete(k);
+    this.etag = out.ETag ?? this.etag;
+    this.itemCount = out.ItemCount ?? this.itemCount;
+    this.totalBytes = out.TotalSizeInBytes ?? this.totalBytes;
+    this.deleted += keys.length;
+  }
+
+  /**
+   * Sends one write naming the ETag it expects; on a stale ETag or a conflict reads the ETag again and
+   * resends after a backoff, a bounded number of times. Undefined (and writing stopped) on failure.
+   */
+  private async send(action: string, count: number, call: (etag: string) => Promise<WriteOutput>): Promise<WriteOutput | undefined> {
+    const { arn } = this.opts;
     for (let attempt = 1; ; attempt++) {
       try {
-        const out = batch.length === 1
-          ? await this.opts.client.send(new PutKeyCommand({ KvsARN: arn, IfMatch: this.etag, Key: batch[0]!.key, Value: batch[0]!.value }))
-          : await this.opts.client.send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: this.etag, Puts: batch.map((i) => ({ Key: i.key, Value: i.value })) }));
+        const out = await call(this.etag);
         this.requests++;
-        this.record(batch, out);
-        return;
+        return out;
       } catch (e) {
         if (!isStaleEtagError(e)) {
-          this.stop(describeKvsError(e, action, arn), batch);
-          return;
+          this.stop(describeKvsError(e, action, arn), count);
+          return undefined;
         }
         if (attempt >= this.retry.attempts) {
-          this.stop(`KeyValueStore '${arn}' kept changing during ${action} (${(e as Error).name}: ${(e as Error).message}); gave up after ${attempt} attempts. Another writer is busy with the store: run again later.`, batch);
-          return;
+          this.stop(`KeyValueStore '${arn}' kept changing during ${action} (${(e as Error).name}: ${(e as Error).message}); gave up after ${attempt} attempts. Another writer is busy with the store: run again later.`, count);
+          return undefined;
         }
       }
       this.retries++;
@@ -214,19 +262,26 @@ export class KvsIndexWriter implements IndexSink {
         this.itemCount = d.ItemCount ?? this.itemCount;
         this.totalBytes = d.TotalSizeInBytes ?? this.totalBytes;
       } catch (e) {
-        this.stop(describeKvsError(e, 'cloudfront-keyvaluestore:DescribeKeyValueStore', arn), batch);
-        return;
+        this.stop(describeKvsError(e, 'cloudfront-keyvaluestore:DescribeKeyValueStore', arn), count);
+        return undefined;
       }
     }
   }
 
-  private record(batch: readonly KvsItem[], out: { ETag?: string; ItemCount?: number; TotalSizeInBytes?: number }): void {
+  private record(batch: readonly KvsItem[], out: WriteOutput): void {
     for (const i of batch) this.stored.set(i.key, i.value);
     this.etag = out.ETag ?? this.etag;
     this.itemCount = out.ItemCount ?? this.itemCount;
     this.totalBytes = out.TotalSizeInBytes ?? this.totalBytes;
     this.written += batch.length;
   }
+}
+
+/** What the service answers to a write (PutKey, UpdateKeys): the store's new ETag and size. */
+interface WriteOutput {
+  readonly ETag?: string;
+  readonly ItemCount?: number;
+  readonly TotalSizeInBytes?: number;
 }
 
 /** At `open`, any failure ends the run before it starts, as bad input (exit 2). */

@@ -4,8 +4,8 @@
  * like the bucket. Both take the same keys; the folder derives Content-Type and Content-Encoding from
  * extensions, as an uploader that sets them from the file name would.
  */
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { mediaTypeForKey, precompressedCopyOf } from '../../lib/compression/media-types';
 import { InputError } from '../../lib/errors';
@@ -41,6 +41,8 @@ export interface ObjectStore {
   /** The object's metadata without its body (`body` is empty), or undefined when there is none. */
   head(key: string): Promise<StoredObject | undefined>;
   put(key: string, body: Buffer, opts: PutOptions): Promise<void>;
+  /** Removes the object (a delete marker in a versioned bucket); a missing object is not an error. */
+  delete(key: string): Promise<void>;
 }
 
 export { validateEndpoint } from '../lib/endpoint';
@@ -137,6 +139,11 @@ export class S3ObjectStore implements ObjectStore {
       ...(opts.contentEncoding ? { ContentEncoding: opts.contentEncoding } : {}),
     })).catch((e: unknown) => explainS3Error(e, 's3:PutObject', this.bucket));
   }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
+      .catch((e: unknown) => explainS3Error(e, 's3:DeleteObject', this.bucket));
+  }
 }
 
 /** A local folder standing in for a bucket: key `a/b.jpg` is file `<root>/a/b.jpg`. */
@@ -190,5 +197,9 @@ export class DirObjectStore implements ObjectStore {
     const tmp = `${f}.${process.pid}.tmp`;
     writeFileSync(tmp, body);
     renameSync(tmp, f);
+  }
+
+  async delete(key: string): Promise<void> {
+    rmSync(this.file(key), { force: true });
   }
 }

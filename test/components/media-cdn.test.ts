@@ -22,6 +22,10 @@ const T = {
   keyGroup: 'aws:cloudfront/keyGroup:KeyGroup',
   fn: 'aws:cloudfront/function:Function',
   cdPolicy: 'aws:cloudfront/continuousDeploymentPolicy:ContinuousDeploymentPolicy',
+  lambda: 'aws:lambda/function:Function',
+  functionUrl: 'aws:lambda/functionUrl:FunctionUrl',
+  permission: 'aws:lambda/permission:Permission',
+  rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
 };
 
 type Dist = {
@@ -69,7 +73,8 @@ for (const stack of ['staging', 'prod'] as const) {
     it('uses Origin Access Control on every S3 origin and Origin Shield on every origin', () => {
       const oacId = findResource(plan, T.oac, 'origins-oac').id;
       const s3 = dist.origins.filter((o) => String(o.domainName).includes('.s3.'));
-      expect(s3).to.have.length(6);
+      // The images replica is read by the fallback origin, not by CloudFront.
+      expect(s3.map((o) => o.originId)).to.deep.equal(['video-primary', 'video-secondary', 'images-primary', 'static-primary', 'static-secondary']);
       for (const o of s3) {
         expect(o.originAccessControlId, o.originId).to.equal(oacId);
         expect(o.s3OriginConfig, o.originId).to.equal(undefined);
@@ -79,20 +84,54 @@ for (const stack of ['staging', 'prod'] as const) {
 
     it('reaches the custom origins over HTTPS with TLSv1.2 and configured timeouts', () => {
       const custom = dist.origins.filter((o) => o.customOriginConfig);
-      expect(custom.map((o) => o.originId)).to.deep.equal(['metadata', 'api']);
+      expect(custom.map((o) => o.originId)).to.deep.equal(['images-fallback', 'metadata', 'api']);
       for (const o of custom) {
         expect(o.customOriginConfig).to.deep.include({ originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 30, originKeepaliveTimeout: 5 });
       }
     });
 
-    it('fails each S3 origin over to its replica bucket in the failover Region', () => {
-      expect(dist.originGroups.map((g) => [g.originId, g.members.map((m: any) => m.originId)])).to.deep.equal([
-        ['video-group', ['video-primary', 'video-secondary']],
-        ['images-group', ['images-primary', 'images-secondary']],
-        ['static-group', ['static-primary', 'static-secondary']],
+    it('fails each S3 origin over to its replica bucket in the failover Region, images to the fallback origin', () => {
+      expect(dist.originGroups.map((g) => [g.originId, g.members.map((m: any) => m.originId), g.failoverCriteria.statusCodes])).to.deep.equal([
+        ['video-group', ['video-primary', 'video-secondary'], [500, 502, 503, 504]],
+        ['images-group', ['images-primary', 'images-fallback'], [403, 404, 500, 502, 503, 504]],
+        ['static-group', ['static-primary', 'static-secondary'], [500, 502, 503, 504]],
       ]);
       const replica = findResource(plan, T.bucket, 'origins-video-replica');
       expect(inputsOf(replica).region).to.equal('us-west-2');
+    });
+
+    it('serves the images fallback from a function URL in the failover Region that only this stack\'s distributions can invoke', () => {
+      const fn = inputsOf(findResource(plan, T.lambda, 'origins-image-fallback'));
+      expect(fn).to.deep.include({ region: 'us-west-2', name: `origins-image-fallback-${stack}`, runtime: 'nodejs22.x', handler: 'index.handler', reservedConcurrentExecutions: 200 });
+      const settings = JSON.parse(fn.environment.variables.MEDIA_CDN_IMAGE_FALLBACK);
+      expect(settings.primaryBucket).to.match(/^origins-images-[0-9a-f]{8}$/);
+      expect(settings.replicaBucket).to.match(/^origins-images-replica-[0-9a-f]{8}$/);
+      expect(settings).to.deep.include({ primaryRegion: stack === 'prod' ? 'us-east-1' : 'us-east-2', replicaRegion: 'us-west-2', maxBodyBytes: 4_000_000, originalMaxAgeSeconds: 60 });
+      const url = findResource(plan, T.functionUrl, 'origins-image-fallback');
+      expect(inputsOf(url)).to.deep.include({ authorizationType: 'AWS_IAM', invokeMode: 'BUFFERED', region: 'us-west-2' });
+      const oac = findResource(plan, T.oac, 'origins-image-fallback-oac');
+      expect(inputsOf(oac)).to.deep.include({ originAccessControlOriginType: 'lambda', signingBehavior: 'always', signingProtocol: 'sigv4' });
+      const origin = dist.origins.find((o) => o.originId === 'images-fallback');
+      expect(origin.originAccessControlId).to.equal(oac.id);
+      expect(origin.domainName).to.match(/^[0-9a-f]{32}\.lambda-url\.us-west-2\.on\.aws$/);
+      expect(origin.customOriginConfig).to.deep.include({ originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'] });
+
+      const distributions = findResources(plan, T.distribution);
+      const permissions = findResources(plan, T.permission).filter((r) => r.name.startsWith('cdn-access-images-fallback-')).map(inputsOf);
+      expect(permissions).to.have.length(2 * distributions.length);
+      for (const p of permissions) {
+        expect(p.principal).to.equal('cloudfront.amazonaws.com');
+        expect(p.function).to.equal(`origins-image-fallback-${stack}`);
+        expect(distributions.map((d) => `distribution/${d.id}`)).to.include(String(p.sourceArn).replace(/^arn:aws:cloudfront::\d{12}:/, ''));
+      }
+      expect(permissions.map((p) => [p.action, p.functionUrlAuthType ?? null, p.invokedViaFunctionUrl ?? null]).sort()).to.deep.equal(
+        distributions.flatMap(() => [['lambda:InvokeFunction', null, true], ['lambda:InvokeFunctionUrl', 'AWS_IAM', null]]).sort(),
+      );
+
+      const policy = JSON.parse(inputsOf(findResource(plan, T.rolePolicy, 'origins-image-fallback')).policy);
+      const actions = policy.Statement.flatMap((st: any) => [].concat(st.Action));
+      expect(actions.sort()).to.deep.equal(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket']);
+      expect(JSON.stringify(policy)).not.to.contain('video').and.not.to.contain('static');
     });
 
     it('blocks public access, enforces ownership and encrypts every bucket', () => {

@@ -166,7 +166,7 @@ describe('compression analysis on a local folder', function () {
   it('flags text left uncompressed for a fixable reason in --check', async () => {
     const r = await analyzeStaticObjects({ store: new DirObjectStore(tmp.dir), catalog, prefix: 'static/js/bundle', volume: DEFAULT_STATIC_VOLUME, precompress: false, dryRun: false });
     expect(checkProblems(r)).to.deep.equal([]); // unknown extension: nothing to suggest, not measured
-    const wrong = await analyzeStaticObjects({ store: { ...new DirObjectStore(tmp.dir), label: 'x', list: async () => [{ key: 'static/css/mocha.css', size: MOCHA_CSS.length }], head: async () => ({ body: Buffer.alloc(0), contentType: 'application/octet-stream' }), get: async () => ({ body: MOCHA_CSS, contentType: 'application/octet-stream' }), put: async () => undefined }, catalog, prefix: 'static/', volume: DEFAULT_STATIC_VOLUME, precompress: false, dryRun: false });
+    const wrong = await analyzeStaticObjects({ store: { ...new DirObjectStore(tmp.dir), label: 'x', list: async () => [{ key: 'static/css/mocha.css', size: MOCHA_CSS.length }], head: async () => ({ body: Buffer.alloc(0), contentType: 'application/octet-stream' }), get: async () => ({ body: MOCHA_CSS, contentType: 'application/octet-stream' }), put: async () => undefined, delete: async () => undefined }, catalog, prefix: 'static/', volume: DEFAULT_STATIC_VOLUME, precompress: false, dryRun: false });
     expect(checkProblems(wrong)).to.deep.equal([
       "static/css/mocha.css is not compressed (content-type-not-compressible): store it with Content-Type 'text/css' (its extension's type; 'application/octet-stream' is not in CloudFront's list), e.g. aws s3 cp --content-type text/css.",
     ]);

@@ -115,7 +115,7 @@ describe('the index writer against the local KeyValueStore endpoint', function (
       kvs.model.createStore(arn);
       const dir: ObjectStore = new DirObjectStore(folder.dir);
       // One log of the folder's writes and the store's, in the order they happened.
-      const logged: ObjectStore = { label: dir.label, list: (p) => dir.list(p), get: (k) => dir.get(k), head: (k) => dir.head(k), put: async (k, b, o) => {
+      const logged: ObjectStore = { label: dir.label, list: (p) => dir.list(p), get: (k) => dir.get(k), head: (k) => dir.head(k), delete: (k) => dir.delete(k), put: async (k, b, o) => {
         await dir.put(k, b, o);
         events.push(`put ${k}`);
       } };
@@ -231,7 +231,7 @@ describe('the index writer against the local KeyValueStore endpoint', function (
       await w.add(item('thumbnails/b.jpg'));
       await w.flush();
       expect([w.summary().failure, w.summary().unwritten, callsOn(arn)]).to.deep.equal([
-        `KeyValueStore '${arn}' would hold 5242910 bytes after this write, over the 5242880-byte store quota (spec §15.1); nothing more was written. Remove keys of deleted originals or split the index (docs/images-and-compression.md).`,
+        `KeyValueStore '${arn}' would hold 5242910 bytes after this write, over the 5242880-byte store quota (spec §15.1); nothing more was written. Remove keys of deleted originals ('images prune') or split the index (docs/images-and-compression.md).`,
         2, ['DescribeKeyValueStore 200', ...Array<string>(103).fill('ListKeys 200')],
       ]);
     });

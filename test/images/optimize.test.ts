@@ -46,6 +46,7 @@ function counting(store: ObjectStore): ObjectStore & { originalReads: number } {
     list: (p: string) => store.list(p),
     head: (k: string) => store.head(k),
     put: (k: string, b: Buffer, o: Parameters<ObjectStore['put']>[2]) => store.put(k, b, o),
+    delete: (k: string) => store.delete(k),
     get: (k: string) => {
       if (!k.startsWith('_variants/')) c.originalReads++;
       return store.get(k);
@@ -264,10 +265,10 @@ describe('npm run images (CLI)', function () {
   });
 
   it('exits 2 for a missing or unknown subcommand and for --dir with --outputs', () => {
-    expect(runScript('scripts/images.ts', ['--outputs', outputs], { env: env() }).stderr).to.match(/^error: give one subcommand, optimize, got none/);
+    expect(runScript('scripts/images.ts', ['--outputs', outputs], { env: env() }).stderr).to.match(/^error: give one subcommand, optimize or prune, got none/);
     expect(runScript('scripts/images.ts', ['--outputs', outputs, 'shrink'], { env: env() }).status).to.equal(2);
     const both = runScript('scripts/images.ts', ['--outputs', outputs, '--dir', tmp.dir, 'optimize'], { env: env() });
-    expect([both.status, both.stderr.trim()]).to.deep.equal([2, `error: --dir reads a local folder; drop --outputs, or drop --dir to use the stack's images bucket; see '${'npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize'} --help'.`]);
+    expect([both.status, both.stderr.trim()]).to.deep.equal([2, `error: --dir reads a local folder; drop --outputs, or drop --dir to use the stack's images bucket; see '${'npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize|prune'} --help'.`]);
   });
 
   it('prints help and exits 0', () => {

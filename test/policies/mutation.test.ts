@@ -100,7 +100,7 @@ const MUTATIONS: readonly Mutation[] = [
   },
   // security
   { rule: 'default-root-object-configured', change: 'no default root object', apply: (p) => { dist(p).defaultRootObject = ''; } },
-  { rule: 's3-origins-use-origin-access-control', change: 'images-secondary without OAC', apply: (p) => { delete origin(p, 'images-secondary').originAccessControlId; } },
+  { rule: 's3-origins-use-origin-access-control', change: 'static-secondary without OAC', apply: (p) => { delete origin(p, 'static-secondary').originAccessControlId; } },
   { rule: 'viewer-https-required', change: '/thumbnails/* allows HTTP', apply: (p) => { behavior(p, '/thumbnails/*').viewerProtocolPolicy = 'allow-all'; } },
   { rule: 'origin-failover-configured', change: '/video/* targets the primary bucket directly', apply: (p) => { behavior(p, '/video/*').targetOriginId = 'video-primary'; } },
   { rule: 'access-logging-enabled', change: 'log source delivers error logs', apply: (p) => { inputs(p, aws.cloudwatch.LogDeliverySource, 'cdn-distribution-log-source').logType = 'ERROR_LOGS'; } },
@@ -109,7 +109,7 @@ const MUTATIONS: readonly Mutation[] = [
   { rule: 'sni-only', change: 'dedicated IP certificate', apply: (p) => { dist(p).viewerCertificate.sslSupportMethod = 'vip'; } },
   { rule: 'custom-origins-https-only', change: 'api origin over HTTP', apply: (p) => { origin(p, 'api').customOriginConfig.originProtocolPolicy = 'http-only'; } },
   { rule: 'origin-ssl-protocols-tls-1-2', change: 'TLSv1 to the metadata origin', apply: (p) => { origin(p, 'metadata').customOriginConfig.originSslProtocols = ['TLSv1', 'TLSv1.2']; } },
-  { rule: 's3-origins-exist-in-program', change: 'images-secondary reads a foreign bucket', apply: (p) => { origin(p, 'images-secondary').domainName = 'someone-elses-bucket.s3.us-west-2.amazonaws.com'; } },
+  { rule: 's3-origins-exist-in-program', change: 'static-secondary reads a foreign bucket', apply: (p) => { origin(p, 'static-secondary').domainName = 'someone-elses-bucket.s3.us-west-2.amazonaws.com'; } },
   { rule: 'distribution-tagged', change: 'role tag dropped', apply: (p) => { delete dist(p).tags['media-cdn:role']; } },
   { rule: 'viewer-tls-1-2-2021-minimum', change: 'TLSv1.2_2019 viewer policy', apply: (p) => { dist(p).viewerCertificate.minimumProtocolVersion = 'TLSv1.2_2019'; } },
   { rule: 'signed-routes-use-trusted-key-groups', change: '/video/premium/* unsigned', apply: (p) => { delete behavior(p, '/video/premium/*').trustedKeyGroups; } },
@@ -119,6 +119,8 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (p) => { inputs(p, aws.cloudfront.ResponseHeadersPolicy, 'cdn-prod-headers').securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec = 300; },
   },
   { rule: 'field-level-encryption-valid', change: '/api/auth/* names an undefined FLE config', apply: (p) => { behavior(p, '/api/auth/*').fieldLevelEncryptionId = 'fle-config-1'; } },
+  { rule: 'lambda-url-origins-use-origin-access-control', change: 'images-fallback without OAC', apply: (p) => { delete origin(p, 'images-fallback').originAccessControlId; } },
+  { rule: 'function-urls-require-iam', change: 'the fallback function URL with auth NONE', apply: (p) => { inputs(p, aws.lambda.FunctionUrl, 'origins-image-fallback').authorizationType = 'NONE'; } },
   // origin buckets
   { rule: 'bucket-public-access-blocked', change: 'video bucket allows public policies', apply: (p) => { inputs(p, aws.s3.BucketPublicAccessBlock, 'origins-video-public-access').blockPublicPolicy = false; } },
   { rule: 'bucket-encrypted', change: 'log bucket without default encryption rules', apply: (p) => { inputs(p, aws.s3.BucketServerSideEncryptionConfiguration, 'origins-logs-encryption').rules = []; } },

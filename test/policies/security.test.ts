@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { MediaCdnPolicy } from '../../policies/lib/define';
 import {
   accessLoggingEnabled, customCertificateInProd, customOriginsHttpsOnly, defaultRootObjectConfigured, distributionTagged,
-  fieldLevelEncryptionValid, geoRestrictionConfigured, originFailoverConfigured, originSslProtocolsTls12, responseHeadersPolicyWithHsts,
+  fieldLevelEncryptionValid, functionUrlsRequireIam, geoRestrictionConfigured, lambdaUrlOriginsUseOriginAccessControl, originFailoverConfigured, originSslProtocolsTls12, responseHeadersPolicyWithHsts,
   s3OriginsExistInProgram, s3OriginsUseOriginAccessControl, signedRoutesUseTrustedKeyGroups, sniOnly, viewerHttpsRequired,
   viewerTls12_2021Minimum, wafEnabled,
 } from '../../policies/security';
@@ -78,6 +78,11 @@ const RESOURCE_CASES: readonly [MediaCdnPolicy, string, (d: Props) => void, stri
   ]],
   [geoRestrictionConfigured, 'no restriction', (d) => { d.restrictions = { geoRestriction: { restrictionType: 'none' } }; }, [
     "geo restriction type is 'none', so every country is served; use 'whitelist' or 'blacklist' with a list of countries.",
+  ]],
+  [lambdaUrlOriginsUseOriginAccessControl, 'the images fallback function URL without an origin access control', (d) => {
+    delete origin(d, 'images-fallback').originAccessControlId;
+  }, [
+    "origin 'images-fallback' (c229d706ca2bb50d8272418bc135f3ec.lambda-url.us-west-2.on.aws) is a Lambda function URL without an origin access control, so the URL must be public; set originAccessControlId to an OAC of type 'lambda'.",
   ]],
 ];
 
@@ -182,6 +187,28 @@ describe('security rules', function () {
       expect(await messagesOf(responseHeadersPolicyWithHsts, f.primaryStack)).to.deep.equal([
         "cache behavior '/fonts/*' of distribution 'cdn-distribution' has no response headers policy, so HSTS cannot be verified; attach the stack's response headers policy.",
       ]);
+    });
+  });
+
+  describe('function-urls-require-iam', () => {
+    it('passes the prod stack (AWS_IAM; four permissions, each for CloudFront and one distribution)', async () => {
+      expect(await messagesOf(functionUrlsRequireIam, f.stack)).to.deep.equal([]);
+    });
+
+    it('reports a public function URL and a permission without a source', async () => {
+      f.find(aws.lambda.FunctionUrl, 'origins-image-fallback').props.authorizationType = 'NONE';
+      const p = f.find(aws.lambda.Permission, 'cdn-access-images-fallback-distribution-url');
+      p.props.principal = '*';
+      delete p.props.sourceArn;
+      expect(await messagesOf(functionUrlsRequireIam, f.stack)).to.deep.equal([
+        "function URL 'origins-image-fallback' has authorizationType 'NONE', so anyone on the internet can invoke it; set 'AWS_IAM' and reach it through an origin access control.",
+        "permission 'cdn-access-images-fallback-distribution-url' lets principal '*' from any source call lambda:InvokeFunctionUrl on a function with a URL; grant 'cloudfront.amazonaws.com' with sourceArn set to the distribution's ARN.",
+      ]);
+    });
+
+    it('ignores permissions on functions without a URL', async () => {
+      const other = resourceOf(aws.lambda.Permission, 'other', { function: 'invalidation-handler', principal: 'sqs.amazonaws.com', action: 'lambda:InvokeFunction' });
+      expect(await messagesOf(functionUrlsRequireIam, [...f.stack, other])).to.deep.equal([]);
     });
   });
 
