@@ -6,110 +6,50 @@
  * invalidation (§8), origin groups (§9.2), geo restriction and signed URLs/cookies (§10), and standard
  * access logs (§11). Responses carry `X-Cache`, `Age`, `Via`, `X-Amz-Cf-Pop` and `X-Amz-Cf-Id`.
  *
+ * This file is the orchestrator: the request pipeline and everything that does I/O (the servers,
+ * origin calls, cache writes, responses, logs). The rules it applies live beside it: behaviors.ts,
+ * viewer-access.ts, cache-key.ts, freshness.ts, request-collapsing.ts, origin-request.ts,
+ * stored-response.ts, compression.ts, error-responses.ts, conditional-requests.ts, ranges.ts,
+ * edge-headers.ts, hit-headers.ts, request-log.ts.
+ *
  * Simplifications (documented in docs/local-development.md): origin responses are buffered (no
  * cut-through), a range miss fetches and caches the whole object, HEAD misses are forwarded as HEAD and
  * not stored, viewer TLS is assumed (plain HTTP on 127.0.0.1 is treated as HTTPS unless
  * `assumeHttps: false`).
  */
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import {
-  compileBehaviorSelector, compressionDecision, computeCacheKey, errorCachingDecision, isCacheableSuccessStatus,
-  mayServeStaleOnOriginError, normalizeAcceptEncoding, parseCacheControl, parseCookieHeader, parseHttpDate, parseQueryString,
-  resolveTtlFromParsed, selectedCookies, selectedQueryParams, staleWindows, weakenEtag, CLOUDFRONT_LIMITS,
-  DEFAULT_ERROR_CACHING_MIN_TTL, MAX_TAGS_PER_OBJECT,
-} from '../../lib/semantics';
+import { isCacheableSuccessStatus, parseCookieHeader, parseQueryString, CLOUDFRONT_LIMITS } from '../../lib/semantics';
 import type { DistributionModel, ModelBehavior } from '../../lib/warming/distribution-model';
-import { checkSignedRequest, withoutSigningParams } from '../../lib/warming/signed-urls';
+import { withoutSigningParams } from '../../lib/warming/signed-urls';
 import { AccessLogWriter } from './access-log';
+import { behaviorSelector, forwardsCookies, isS3Target, viewerRequestFunctions } from './behaviors';
 import { CacheTiers, type CacheEntry } from './cache';
-import { AGE_SLOT, cachedHitHeaders, ID_SLOT, toHitHeaderBlock } from './hit-headers';
-import { OriginClient, type LocalOrigins, type OriginRequest, type OriginResponse } from './origin-client';
+import { invalidationUri, requestCacheKey } from './cache-key';
+import { compressAtEdge } from './compression';
+import { isNotModified } from './conditional-requests';
+import { ageOf, EdgeHeaders } from './edge-headers';
 import {
-  clientIpOf, errorPage, HOP_BY_HOP, internalError, joinQuery, newRequestId, NO_PAIRS, NOT_STORED, readBody, SIGNED_MESSAGES,
-  stripWeak, viewerHeadersOf, viewerHttpVersion,
-} from './http';
+  errorCaching, errorPageRequest, GEO_BLOCKED, HTTPS_ONLY, METHOD_NOT_ALLOWED, originErrorOutcome, originErrorResponse, originUnreachable,
+  withErrorPage, type EdgeError,
+} from './error-responses';
+import { isServable, newestOf, refreshAfterNotModified, serveStaleOnError, setFreshness } from './freshness';
+import { AGE_SLOT, cachedHitHeaders, ID_SLOT, toHitHeaderBlock } from './hit-headers';
+import { clientIpOf, errorPage, internalError, joinQuery, newRequestId, NO_PAIRS, readBody, viewerHeadersOf } from './http';
+import type { LocalEdgeOptions } from './options';
+import { OriginClient, type OriginRequest, type OriginResponse } from './origin-client';
+import { addValidators, buildOriginRequest, canRevalidate } from './origin-request';
+import { HIT_AT_POP, HIT_AT_REGION, type EdgeStats, type FillOutcome, type Outcome } from './outcome';
 import { decideRange, rangeResponse } from './ranges';
-import { compileResponseHeadersPolicy, type CompiledHeadersPolicy } from './response-headers';
-import { ViewerRequestFunction, type FunctionOutcome } from './viewer-function';
+import { InflightFills } from './request-collapsing';
+import type { RequestCtx } from './request-context';
+import { accessLogRecord } from './request-log';
+import { storedHeaders, tagsOf, validatorsOf } from './stored-response';
+import { httpsRedirectStatus, isGeoBlocked, isPlainHttp, signedAccessDenied, signedDenialBody } from './viewer-access';
+import type { FunctionOutcome, ViewerRequestFunction } from './viewer-function';
 
-export interface LocalEdgeOptions {
-  readonly model: DistributionModel;
-  readonly origins: LocalOrigins;
-  /** Edge location codes, one server each. @default ['IAD89-C1'] */
-  readonly pops?: readonly string[];
-  /** Clock in epoch ms (tests advance it instead of sleeping). @default Date.now */
-  readonly clock?: () => number;
-  /** Folder for standard access logs; no logs when absent. */
-  readonly logDir?: string;
-  /** @default 1000 */
-  readonly logFlushIntervalMs?: number;
-  /** Capacity of each POP cache, bytes. @default 256 MiB */
-  readonly popCapacityBytes?: number;
-  /** Capacity of the regional edge cache, bytes. @default 1 GiB */
-  readonly regionalCapacityBytes?: number;
-  /** Treat plain HTTP viewers as HTTPS (no local TLS); false applies the viewer protocol policy. @default true */
-  readonly assumeHttps?: boolean;
-  /** Origin connect/read timeout, ms. @default 5000 */
-  readonly originTimeoutMs?: number;
-  /** Cache-tag response header; overrides the plan's CacheTagConfig (spec §8.2). */
-  readonly cacheTagHeader?: string;
-  /** Items of the KeyValueStore viewer-request functions read (e.g. the image variant index). @default empty */
-  readonly keyValueStore?: ReadonlyMap<string, string>;
-  /** Add `X-Local-Cache-Tier: pop|regional|origin|edge` to responses (not a CloudFront header). @default false */
-  readonly debugHeaders?: boolean;
-  /** Request header that picks the edge location on any port. @default 'x-edge-location' */
-  readonly popHeader?: string;
-  /** Request headers that carry the viewer's country (spec §10.1). @default cloudfront-viewer-country, x-viewer-country */
-  readonly viewerCountryHeaders?: readonly string[];
-}
-
-/** The edge's answer to one request, for the log and the statistics. */
-interface Outcome {
-  resultType: string;
-  detailedType: string;
-  xCache: string;
-  tier: 'pop' | 'regional' | 'origin' | 'edge';
-}
-
-interface RequestCtx {
-  readonly startMs: number;
-  readonly t0: number;
-  readonly pop: string;
-  readonly requestId: string;
-  readonly method: string;
-  readonly rawPath: string;
-  readonly rawQuery: string;
-  readonly viewerHeaders: Record<string, string>;
-  readonly clientIp: string;
-  readonly clientPort: number;
-  readonly httpVersion: string;
-  readonly csBytes: number;
-  behavior?: ModelBehavior;
-  uri: string;
-  query: [string, string][];
-  headers: Record<string, string>;
-  cookies: [string, string][];
-  key?: string;
-  keyUri?: string;
-}
-
-/** The outcomes of hits, shared (never mutated: serveEntry copies before changing one). */
-const HIT_AT_POP: Outcome = { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'pop' };
-const HIT_AT_REGION: Outcome = { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'regional' };
-
-type FillOutcome =
-  | { kind: 'entry'; entry: CacheEntry; stored: boolean; outcome: Outcome }
-  | { kind: 'response'; status: number; headers: Record<string, string>; body: Buffer; outcome: Outcome };
-
-export interface EdgeStats {
-  requests: number;
-  byResult: Record<string, number>;
-  originRequests: number;
-  originBytes: number;
-}
+export type { LocalEdgeOptions } from './options';
+export type { EdgeStats } from './outcome';
 
 export class LocalEdge {
   readonly model: DistributionModel;
@@ -117,23 +57,22 @@ export class LocalEdge {
   readonly stats: EdgeStats = { requests: 0, byResult: {}, originRequests: 0, originBytes: 0 };
   private readonly opts: LocalEdgeOptions;
   private readonly clock: () => number;
-  private readonly select: (path: string) => ModelBehavior | undefined;
-  private readonly functions = new Map<string, ViewerRequestFunction>();
+  private readonly select: (path: string) => ModelBehavior;
+  private readonly functions: Map<string, ViewerRequestFunction>;
   private readonly origin: OriginClient;
   private readonly log?: AccessLogWriter;
-  private readonly inflight = new Map<string, Promise<FillOutcome>>();
+  private readonly inflight = new InflightFills<FillOutcome>();
   private readonly servers: { pop: string; server: Server }[] = [];
   private readonly tagHeader?: string;
   private readonly popHeader: string;
   private readonly countryHeaders: readonly string[];
-  private readonly viaIds = new Map<string, string>();
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly edgeHeaders: EdgeHeaders;
 
   constructor(opts: LocalEdgeOptions) {
     this.opts = opts;
     this.model = opts.model;
     this.clock = opts.clock ?? Date.now;
-    this.select = compileBehaviorSelector(this.model.behaviors);
+    this.select = behaviorSelector(this.model);
     const pops = opts.pops && opts.pops.length > 0 ? opts.pops : ['IAD89-C1'];
     this.caches = new CacheTiers(pops, opts.popCapacityBytes ?? 256 * 2 ** 20, opts.regionalCapacityBytes ?? 2 ** 30);
     this.origin = new OriginClient(this.model, opts.origins, opts.originTimeoutMs ?? 5000);
@@ -142,12 +81,8 @@ export class LocalEdge {
     if (tag) this.tagHeader = tag.toLowerCase();
     this.popHeader = (opts.popHeader ?? 'x-edge-location').toLowerCase();
     this.countryHeaders = (opts.viewerCountryHeaders ?? ['cloudfront-viewer-country', 'x-viewer-country']).map((h) => h.toLowerCase());
-    for (const b of [...this.model.behaviors, this.model.defaultBehavior]) {
-      const f = b.viewerRequestFunction;
-      if (f && !this.functions.has(f.name)) {
-        this.functions.set(f.name, new ViewerRequestFunction(f.name, f.code, { distributionDomainName: this.model.domainName, distributionId: this.model.distributionId }, opts.keyValueStore));
-      }
-    }
+    this.edgeHeaders = new EdgeHeaders(this.model, opts);
+    this.functions = viewerRequestFunctions(this.model, opts.keyValueStore);
   }
 
   /** Edge location names. */
@@ -192,8 +127,8 @@ export class LocalEdge {
   }
 
   /** Waits for background refreshes (stale-while-revalidate) to finish. */
-  async settle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  settle(): Promise<void> {
+    return this.inflight.settle();
   }
 
   async close(): Promise<void> {
@@ -260,14 +195,14 @@ export class LocalEdge {
     };
 
     // 1. behavior selection on the raw path (spec §1.2)
-    const b = this.select(rawPath) ?? this.model.defaultBehavior;
+    const b = this.select(rawPath);
     ctx.behavior = b;
 
     // 2. viewer protocol policy (spec §10.3)
-    if (this.opts.assumeHttps === false && viewerHeaders['x-forwarded-proto'] !== 'https') {
-      if (b.viewerProtocolPolicy === 'https-only') return this.edgeError(ctx, res, 403, 'Error', 'InvalidRequest', 'Bad request.', 'This distribution only accepts HTTPS.');
+    if (isPlainHttp(this.opts.assumeHttps, viewerHeaders)) {
+      if (b.viewerProtocolPolicy === 'https-only') return this.edgeError(ctx, res, HTTPS_ONLY);
       if (b.viewerProtocolPolicy === 'redirect-to-https') {
-        const status = ctx.method === 'GET' || ctx.method === 'HEAD' ? 301 : ctx.httpVersion === '1.0' ? 403 : 307;
+        const status = httpsRedirectStatus(ctx.method, ctx.httpVersion);
         const host = viewerHeaders.host ?? this.model.domainName;
         this.send(ctx, res, status, { location: `https://${host}${url}`, 'content-type': 'text/html' }, errorPage(status, 'Moved Permanently', 'The object has moved.'),
           { resultType: 'Redirect', detailedType: 'Redirect', xCache: 'Redirect from cloudfront', tier: 'edge' });
@@ -276,38 +211,17 @@ export class LocalEdge {
     }
 
     // 3. geo restriction (spec §10.1): unknown location is served
-    const geo = this.model.geoRestriction;
-    if (geo.type !== 'none') {
-      let country: string | undefined;
-      for (const h of this.countryHeaders) {
-        const c = viewerHeaders[h];
-        if (c !== undefined) {
-          country = c.toUpperCase();
-          break;
-        }
-      }
-      if (country !== undefined && (geo.type === 'whitelist') !== geo.locations.includes(country)) {
-        return this.edgeError(ctx, res, 403, 'Error', 'ClientGeoBlocked', 'The request could not be satisfied.',
-          'The Amazon CloudFront distribution is configured to block access from your country.');
-      }
-    }
+    if (isGeoBlocked(this.model.geoRestriction, viewerHeaders, this.countryHeaders)) return this.edgeError(ctx, res, GEO_BLOCKED);
 
     // 4. allowed methods (spec §3.1) and signed URLs/cookies (spec §10.2)
-    if (!b.allowedMethods.includes(ctx.method)) {
-      return this.edgeError(ctx, res, 403, 'Error', 'InvalidRequestMethod', 'The request could not be satisfied.',
-        'This distribution is not configured to allow the HTTP request method that was used for this request.');
-    }
+    if (!b.allowedMethods.includes(ctx.method)) return this.edgeError(ctx, res, METHOD_NOT_ALLOWED);
     const rawPairs = rawQuery === '' ? NO_PAIRS : parseQueryString(rawQuery);
     const cookiePairs = viewerHeaders.cookie === undefined ? NO_PAIRS : parseCookieHeader(viewerHeaders.cookie);
     if (b.trustedKeyGroupIds.length > 0) {
-      const keys = b.trustedKeyGroupIds.flatMap((id) => this.model.keyGroups.get(id) ?? []);
-      const strippedQuery = joinQuery(withoutSigningParams(rawPairs));
-      const hosts = [...new Set([viewerHeaders.host, this.model.domainName, ...this.model.aliases].filter((h): h is string => !!h))];
-      const resourceUrls = hosts.flatMap((h) => ['https', 'http'].map((s) => `${s}://${h}${rawPath}${strippedQuery ? `?${strippedQuery}` : ''}`));
-      const check = checkSignedRequest({ resourceUrls, query: rawPairs, cookies: cookiePairs, nowSec: Math.floor(ctx.startMs / 1000), clientIp: ctx.clientIp, keys });
-      if (!check.ok) {
-        const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${SIGNED_MESSAGES[check.reason]}</Message></Error>`);
-        this.send(ctx, res, 403, { 'content-type': 'text/xml' }, body, { resultType: 'Error', detailedType: 'Error', xCache: 'Error from cloudfront', tier: 'edge' });
+      const denied = signedAccessDenied(this.model, b,
+        { host: viewerHeaders.host, rawPath, query: rawPairs, cookies: cookiePairs, nowMs: ctx.startMs, clientIp: ctx.clientIp });
+      if (denied !== undefined) {
+        this.send(ctx, res, 403, { 'content-type': 'text/xml' }, signedDenialBody(denied), { resultType: 'Error', detailedType: 'Error', xCache: 'Error from cloudfront', tier: 'edge' });
         return;
       }
     }
@@ -359,26 +273,22 @@ export class LocalEdge {
 
     // 7. cache key (spec §5) and lookup: POP, then the regional cache (spec §9.3)
     const queryString = joinQuery(ctx.query);
-    ctx.key = computeCacheKey(this.model.domainName, policy.key, {
-      method: ctx.method, path: ctx.uri, query: queryString, headers: ctx.headers, httpVersion: viewerHttpVersion(ctx.httpVersion),
-    });
-    const keyQuery = policy.key.queryStrings.behavior === 'none' || queryString === '' ? '' : joinQuery(selectedQueryParams(policy.key, queryString));
-    ctx.keyUri = keyQuery ? `${ctx.uri}?${keyQuery}` : ctx.uri;
+    ctx.key = requestCacheKey(this.model.domainName, policy.key, ctx, queryString);
+    ctx.keyUri = invalidationUri(policy.key, ctx.uri, queryString);
     const now = ctx.startMs;
     const popCache = this.caches.pop(pop);
     const atPop = popCache.get(ctx.key);
-    if (atPop && (atPop.expiresAtMs > now || (atPop.staleWhileRevalidateUntilMs ?? 0) > now)) {
+    if (atPop && isServable(atPop, now)) {
       if (atPop.expiresAtMs <= now) this.refreshInBackground(ctx, atPop);
       return this.serveEntry(ctx, res, atPop, HIT_AT_POP);
     }
     const atRegion = this.caches.regional.get(ctx.key);
-    if (atRegion && (atRegion.expiresAtMs > now || (atRegion.staleWhileRevalidateUntilMs ?? 0) > now)) {
+    if (atRegion && isServable(atRegion, now)) {
       popCache.set(atRegion);
       if (atRegion.expiresAtMs <= now) this.refreshInBackground(ctx, atRegion);
       return this.serveEntry(ctx, res, atRegion, HIT_AT_REGION);
     }
-    const stale = atPop && atRegion ? (atPop.storedAtMs >= atRegion.storedAtMs ? atPop : atRegion) : atPop ?? atRegion;
-    return this.miss(ctx, res, stale);
+    return this.miss(ctx, res, newestOf(atPop, atRegion));
   }
 
   /** A miss (or an expired copy): HEAD is proxied, GET fills through {@link fill} with request collapsing. */
@@ -391,7 +301,7 @@ export class LocalEdge {
     if (ctx.method === 'HEAD') return this.proxy(ctx, res, undefined);
 
     // 9. fill, collapsing identical keys unless cookies are forwarded (spec §4.3)
-    const collapse = !this.forwardsCookies(b);
+    const collapse = !forwardsCookies(b);
     const existing = collapse ? this.inflight.get(key) : undefined;
     if (existing) {
       const shared = await existing;
@@ -402,27 +312,14 @@ export class LocalEdge {
       return this.serveFill(ctx, res, shared);
     }
     const fill = this.fill(ctx, stale);
-    if (collapse) {
-      this.inflight.set(key, fill);
-      void fill.finally(() => this.inflight.delete(key)).catch(() => undefined);
-    }
+    if (collapse) this.inflight.share(key, fill);
     return this.serveFill(ctx, res, await fill);
-  }
-
-  private forwardsCookies(b: ModelBehavior): boolean {
-    return b.cachePolicy.key.cookies.behavior !== 'none' || (b.originRequest !== undefined && b.originRequest.cookies.behavior !== 'none');
   }
 
   private refreshInBackground(ctx: RequestCtx, stale: CacheEntry): void {
     const key = ctx.key!;
     if (this.inflight.has(key)) return;
-    const p = this.fill({ ...ctx, method: 'GET' }, stale);
-    this.inflight.set(key, p);
-    const tracked = p.finally(() => {
-      this.inflight.delete(key);
-      this.pending.delete(tracked);
-    }).catch(() => undefined);
-    this.pending.add(tracked);
+    this.inflight.background(key, this.fill({ ...ctx, method: 'GET' }, stale));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -431,39 +328,7 @@ export class LocalEdge {
 
   /** Headers, cookies and query string the origin receives (spec §5.2, §5.4, §5.8). */
   private originRequest(ctx: RequestCtx, method: string, body?: Buffer): OriginRequest {
-    const b = ctx.behavior!;
-    const key = b.cachePolicy.key;
-    const fwd = b.originRequest;
-    const h = ctx.headers;
-    const names = new Set(key.headers.map((x) => x.toLowerCase()));
-    const fwdNames = new Set((fwd?.headers.names ?? []).map((x) => x.toLowerCase()));
-    const allViewer = fwd?.headers.behavior === 'allViewer' || fwd?.headers.behavior === 'allViewerAndWhitelistCloudFront';
-    for (const n of Object.keys(h)) {
-      if (HOP_BY_HOP.has(n) || n === 'cookie' || n === this.popHeader) continue;
-      if (allViewer || (fwd?.headers.behavior === 'allExcept' && !fwdNames.has(n)) || (fwd?.headers.behavior === 'whitelist' && fwdNames.has(n))) names.add(n);
-    }
-    const out: Record<string, string> = {};
-    for (const n of names) if (h[n] !== undefined && n !== 'host') out[n] = h[n]!;
-    if (key.enableAcceptEncodingGzip || key.enableAcceptEncodingBrotli) {
-      delete out['accept-encoding'];
-      const ae = normalizeAcceptEncoding(h['accept-encoding'], key.enableAcceptEncodingGzip, key.enableAcceptEncodingBrotli, viewerHttpVersion(ctx.httpVersion));
-      if (ae !== undefined) out['accept-encoding'] = ae;
-      else if (h['accept-encoding'] !== undefined) out['accept-encoding'] = 'identity';
-    }
-    const cookieNames = new Set(selectedCookies(key, { method, path: ctx.uri, headers: h }).map(([n]) => n));
-    const cb = fwd?.cookies;
-    const cookies = ctx.cookies.filter(([n]) =>
-      cookieNames.has(n) || cb?.behavior === 'all' || (cb?.behavior === 'whitelist' && (cb.names ?? []).includes(n)) || (cb?.behavior === 'allExcept' && !(cb.names ?? []).includes(n)));
-    if (cookies.length > 0) out.cookie = cookies.map(([k, v]) => `${k}=${v}`).join('; ');
-    if (out['user-agent'] === undefined) out['user-agent'] = 'Amazon CloudFront';
-    out.via = this.via(ctx.pop, ctx.httpVersion);
-    out['x-amz-cf-id'] = ctx.requestId;
-    out['x-forwarded-for'] = h['x-forwarded-for'] ? `${h['x-forwarded-for']}, ${ctx.clientIp}` : ctx.clientIp;
-    const qb = fwd?.queryStrings;
-    const keyQuery = new Set(selectedQueryParams(key, joinQuery(ctx.query)).map(([n]) => n));
-    const query = ctx.query.filter(([n]) =>
-      keyQuery.has(n) || qb?.behavior === 'all' || (qb?.behavior === 'whitelist' && (qb.names ?? []).includes(n)) || (qb?.behavior === 'allExcept' && !(qb.names ?? []).includes(n)));
-    return { method, path: ctx.uri, query: joinQuery(query), headers: out, ...(body ? { body } : {}) };
+    return buildOriginRequest(ctx, method, body, this.popHeader, this.edgeHeaders.via(ctx.pop, ctx.httpVersion));
   }
 
   private async callOrigin(ctx: RequestCtx, req: OriginRequest): Promise<OriginResponse> {
@@ -473,122 +338,47 @@ export class LocalEdge {
     return r;
   }
 
-  private isS3Target(b: ModelBehavior): boolean {
-    const g = this.model.originGroups.get(b.targetOriginId);
-    return this.model.origins.get(g ? g.primaryOriginId : b.targetOriginId)?.kind === 's3';
-  }
-
   /** Fetches (or revalidates) the object for a cache key and stores it when cacheable (spec §2–§4, §6). */
   private async fill(ctx: RequestCtx, stale: CacheEntry | undefined): Promise<FillOutcome> {
     const b = ctx.behavior!;
     const policy = b.cachePolicy;
     const req = this.originRequest(ctx, 'GET');
-    const conditional = stale !== undefined && !stale.isError && !stale.noRevalidation;
-    if (conditional) {
-      const etag = stale.validators?.etag ?? stale.headers.etag;
-      const lastModified = stale.validators?.lastModified ?? stale.headers['last-modified'];
-      if (etag) req.headers['if-none-match'] = etag;
-      if (lastModified) req.headers['if-modified-since'] = lastModified;
-    }
+    const conditional = canRevalidate(stale);
+    if (conditional) addValidators(req.headers, stale);
     const r = await this.callOrigin(ctx, req);
     const now = this.clock();
     const nowSec = now / 1000;
 
     // 304: keep the stored copy with a recomputed TTL (spec §4.1)
     if (r.status === 304 && conditional && stale) {
-      // a new record, so that headers precomputed from the old one (hit-headers.ts) are rebuilt
-      stale.headers = { ...stale.headers };
-      for (const h of ['cache-control', 'expires']) if (r.headers[h] !== undefined) stale.headers[h] = r.headers[h]!;
-      this.setFreshness(stale, policy, stale.headers['cache-control'], stale.headers.expires, now, stale.headers.vary);
+      refreshAfterNotModified(stale, r.headers, policy, now);
       this.store(ctx.pop, stale);
       return { kind: 'entry', entry: stale, stored: true, outcome: { resultType: 'RefreshHit', detailedType: 'RefreshHit', xCache: 'RefreshHit from cloudfront', tier: 'origin' } };
     }
 
     // origin failure or 5xx with a stored copy: serve stale (spec §2.3, §2.4)
-    if (stale && !stale.isError && (r.failure !== undefined || r.status >= 500)) {
-      const maxTtlEnd = stale.storedAtMs + policy.maxTtl * 1000;
-      if (stale.staleIfErrorUntilMs !== undefined) {
-        if (now < stale.staleIfErrorUntilMs) return { kind: 'entry', entry: stale, stored: true, outcome: { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'regional' } };
-      } else if (stale.staleOnError && now < maxTtlEnd) {
-        const ecmt = this.model.customErrorResponses.get(r.status)?.errorCachingMinTtl ?? DEFAULT_ERROR_CACHING_MIN_TTL;
-        stale.expiresAtMs = Math.min(now + ecmt * 1000, maxTtlEnd);
-        return { kind: 'entry', entry: stale, stored: true, outcome: { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'regional' } };
-      }
+    if (stale && serveStaleOnError(stale, r, policy, this.model.customErrorResponses, now)) {
+      return { kind: 'entry', entry: stale, stored: true, outcome: { resultType: 'Hit', detailedType: 'Hit', xCache: 'Hit from cloudfront', tier: 'regional' } };
     }
 
     if (r.failure === undefined && r.status < 400 && r.status !== 304) return this.successFill(ctx, r, now);
     return this.errorFill(ctx, r, nowSec);
   }
 
-  private setFreshness(e: CacheEntry, policy: ModelBehavior['cachePolicy'], cacheControl: string | undefined, expires: string | undefined, now: number, vary: string | undefined): boolean {
-    const cc = parseCacheControl(cacheControl);
-    const d = resolveTtlFromParsed(policy, cc, expires, now / 1000);
-    if (!d.cacheable) return false;
-    const varyStar = vary !== undefined && vary.split(',').some((v) => v.trim() === '*') && policy.minTtl === 0;
-    const ttl = varyStar ? 0 : d.ttl;
-    e.storedAtMs = now;
-    e.expiresAtMs = now + ttl * 1000;
-    e.cacheControl = cacheControl;
-    const w = staleWindows(policy, cc, { storedAtSec: now / 1000, expiresAtSec: now / 1000 + ttl });
-    e.staleWhileRevalidateUntilMs = w.staleWhileRevalidateUntil === undefined ? undefined : w.staleWhileRevalidateUntil * 1000;
-    e.staleIfErrorUntilMs = w.staleIfErrorUntil === undefined ? undefined : w.staleIfErrorUntil * 1000;
-    e.staleOnError = mayServeStaleOnOriginError(policy, cc);
-    return true;
-  }
-
-  private storedHeaders(b: ModelBehavior, r: OriginResponse): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.headers)) if (!NOT_STORED.has(k)) out[k] = v;
-    // spec §3.6: Set-Cookie is stripped unless cookies are forwarded
-    if (r.setCookies.length > 0 && this.forwardsCookies(b)) out['set-cookie'] = r.setCookies.join('\n');
-    return out;
-  }
-
-  private tagsOf(r: OriginResponse): string[] {
-    if (!this.tagHeader) return [];
-    const v = r.headers[this.tagHeader];
-    if (!v) return [];
-    return v.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '').slice(0, MAX_TAGS_PER_OBJECT);
-  }
-
   /** 2xx/3xx from the origin: TTL, compression, store (spec §2.2, §3.2, §6). */
   private successFill(ctx: RequestCtx, r: OriginResponse, now: number): FillOutcome {
     const b = ctx.behavior!;
     const policy = b.cachePolicy;
-    let headers = this.storedHeaders(b, r);
-    let body = r.body;
-    const cl = r.headers['content-length'];
-    const decision = compressionDecision({
-      behaviorCompress: b.compress,
-      policyGzip: policy.key.enableAcceptEncodingGzip,
-      policyBrotli: policy.key.enableAcceptEncodingBrotli,
-      cachingDisabled: policy.cachingDisabled,
-      httpVersion: ctx.httpVersion,
-      acceptEncoding: ctx.headers['accept-encoding'],
-      contentEncoding: r.headers['content-encoding'],
-      contentLength: cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined,
-      status: r.status,
-      contentType: r.headers['content-type'],
-    });
-    if (decision.compress) {
-      body = decision.encoding === 'br'
-        ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } })
-        : gzipSync(body, { level: 6 });
-      headers = { ...headers, 'content-encoding': decision.encoding! };
-      const etag = weakenEtag(headers.etag);
-      if (etag === undefined) delete headers.etag;
-      else headers.etag = etag;
-      headers.vary = headers.vary ? (/accept-encoding/i.test(headers.vary) ? headers.vary : `${headers.vary}, Accept-Encoding`) : 'Accept-Encoding';
-    }
+    const { headers, body } = compressAtEdge(b, ctx, r, storedHeaders(b, r));
     const entry: CacheEntry = {
-      key: ctx.key!, uri: ctx.keyUri!, tags: this.tagsOf(r), status: r.status, headers, body,
-      validators: { ...(r.headers.etag ? { etag: r.headers.etag } : {}), ...(r.headers['last-modified'] ? { lastModified: r.headers['last-modified'] } : {}) },
+      key: ctx.key!, uri: ctx.keyUri!, tags: tagsOf(this.tagHeader, r), status: r.status, headers, body,
+      validators: validatorsOf(r),
       storedAtMs: now, expiresAtMs: now, staleOnError: false,
-      noRevalidation: this.forwardsCookies(b), isError: false,
+      noRevalidation: forwardsCookies(b), isError: false,
     };
     const miss: Outcome = { resultType: 'Miss', detailedType: 'Miss', xCache: 'Miss from cloudfront', tier: 'origin' };
     const cacheableStatus = isCacheableSuccessStatus(r.status, r.headers['cache-control'] !== undefined) && r.status !== 206;
-    if (!cacheableStatus || !this.setFreshness(entry, policy, r.headers['cache-control'], r.headers.expires, now, r.headers.vary)) {
+    if (!cacheableStatus || !setFreshness(entry, policy, r.headers['cache-control'], r.headers.expires, now, r.headers.vary)) {
       return { kind: 'entry', entry, stored: false, outcome: miss };
     }
     this.store(ctx.pop, entry);
@@ -598,37 +388,19 @@ export class LocalEdge {
   /** Error from the origin (or no answer): error caching and custom error responses (spec §3.3, §3.4). */
   private async errorFill(ctx: RequestCtx, r: OriginResponse, nowSec: number): Promise<FillOutcome> {
     const b = ctx.behavior!;
-    const policy = b.cachePolicy;
     const now = this.clock();
     const custom = this.model.customErrorResponses.get(r.status);
-    let status = r.status;
-    let headers = r.failure === undefined ? this.storedHeaders(b, r) : { 'content-type': 'text/html' };
-    let body = r.failure === undefined ? r.body
-      : r.failure === 'timeout'
-        ? errorPage(504, 'Gateway Timeout', 'CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.')
-        : errorPage(502, 'Bad Gateway', 'CloudFront wasn\'t able to connect to the origin.');
+    let response = originErrorResponse(b, r);
     if (custom?.responsePagePath) {
-      const pageBehavior = this.select(custom.responsePagePath) ?? this.model.defaultBehavior;
-      const page = await this.origin.fetchTarget(pageBehavior.targetOriginId, { method: 'GET', path: custom.responsePagePath, query: '', headers: { 'user-agent': 'Amazon CloudFront' } });
-      if (page.failure === undefined && page.status < 300) {
-        body = page.body;
-        headers = { ...headers, 'content-type': page.headers['content-type'] ?? 'text/html' };
-        delete headers['content-encoding'];
-      }
+      const pageBehavior = this.select(custom.responsePagePath);
+      const page = await this.origin.fetchTarget(pageBehavior.targetOriginId, errorPageRequest(custom.responsePagePath));
+      response = withErrorPage(response, page);
     }
-    if (custom?.responseCode !== undefined) status = custom.responseCode;
-    const decision = errorCachingDecision(r.status, {
-      ...(custom?.errorCachingMinTtl !== undefined ? { errorCachingMinTtl: custom.errorCachingMinTtl } : {}),
-      ...(r.headers['cache-control'] !== undefined ? { cacheControl: r.headers['cache-control'] } : {}),
-      ...(r.headers.expires !== undefined ? { expires: r.headers.expires } : {}),
-      maxTtl: policy.maxTtl,
-      s3Origin: this.isS3Target(b),
-      cachingDisabled: policy.cachingDisabled,
-    }, nowSec);
-    const detailed = r.failure === 'connect' ? 'OriginConnectError' : r.failure === 'timeout' ? 'OriginCommError' : 'Error';
-    const outcome: Outcome = { resultType: 'Error', detailedType: detailed, xCache: 'Error from cloudfront', tier: 'origin' };
+    const status = custom?.responseCode !== undefined ? custom.responseCode : r.status;
+    const decision = errorCaching(r, custom, b.cachePolicy, isS3Target(this.model, b), nowSec);
+    const outcome = originErrorOutcome(r.failure);
     const entry: CacheEntry = {
-      key: ctx.key!, uri: ctx.keyUri!, tags: this.tagsOf(r), status, headers, body,
+      key: ctx.key!, uri: ctx.keyUri!, tags: tagsOf(this.tagHeader, r), status, headers: response.headers, body: response.body,
       storedAtMs: now, expiresAtMs: now + decision.ttl * 1000, staleOnError: false, noRevalidation: true, isError: true,
     };
     if (!decision.cacheable) return { kind: 'entry', entry, stored: false, outcome };
@@ -644,14 +416,8 @@ export class LocalEdge {
   /** Requests that bypass the caches: proxy methods, CachingDisabled, HEAD misses (spec §3.1, §9.3). */
   private async proxy(ctx: RequestCtx, res: ServerResponse, body: Buffer | undefined): Promise<void> {
     const r = await this.callOrigin(ctx, this.originRequest(ctx, ctx.method, body));
-    if (r.failure !== undefined) {
-      const status = r.failure === 'timeout' ? 504 : 502;
-      return this.edgeError(ctx, res, status, 'Error', r.failure === 'timeout' ? 'OriginCommError' : 'OriginConnectError',
-        status === 504 ? 'Gateway Timeout' : 'Bad Gateway', 'CloudFront could not get a response from the origin.');
-    }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.headers)) if (!NOT_STORED.has(k)) headers[k] = v;
-    if (r.setCookies.length > 0 && this.forwardsCookies(ctx.behavior!)) headers['set-cookie'] = r.setCookies.join('\n');
+    if (r.failure !== undefined) return this.edgeError(ctx, res, originUnreachable(r.failure));
+    const headers = storedHeaders(ctx.behavior!, r);
     const isError = r.status >= 400;
     const outcome: Outcome = isError
       ? { resultType: 'Error', detailedType: 'Error', xCache: 'Error from cloudfront', tier: 'origin' }
@@ -678,18 +444,9 @@ export class LocalEdge {
       this.sendHit(ctx, res, e, outcome)) return;
     const headers = Object.assign({}, e.headers);
     if (e.isError) outcome = { ...outcome, resultType: 'Error', detailedType: outcome.detailedType === 'Hit' ? 'Error' : outcome.detailedType, xCache: 'Error from cloudfront' };
-    if (outcome.tier !== 'origin' || outcome.resultType === 'RefreshHit') headers.age = String(Math.max(0, Math.floor((this.clock() - e.storedAtMs) / 1000)));
+    if (outcome.tier !== 'origin' || outcome.resultType === 'RefreshHit') headers.age = ageOf(e, this.clock());
     if (e.status === 200 && !e.isError) {
-      const inm = ctx.viewerHeaders['if-none-match'];
-      const etag = e.headers.etag;
-      let notModified = false;
-      if (inm !== undefined) notModified = etag !== undefined && inm.split(',').some((t) => t.trim() === '*' || stripWeak(t) === stripWeak(etag));
-      else if (ctx.viewerHeaders['if-modified-since'] && e.headers['last-modified']) {
-        const since = parseHttpDate(ctx.viewerHeaders['if-modified-since']);
-        const lm = parseHttpDate(e.headers['last-modified']);
-        notModified = since !== undefined && lm !== undefined && lm <= since;
-      }
-      if (notModified) {
+      if (isNotModified(ctx.viewerHeaders, e.headers)) {
         delete headers['content-type'];
         this.send(ctx, res, 304, headers, Buffer.alloc(0), outcome, 0);
         return;
@@ -709,18 +466,10 @@ export class LocalEdge {
     this.send(ctx, res, e.status, headers, e.body, outcome);
   }
 
-  private edgeError(ctx: RequestCtx, res: ServerResponse, status: number, resultType: string, detailed: string, title: string, message: string): void {
-    this.send(ctx, res, status, { 'content-type': 'text/html' }, errorPage(status, title, message),
-      { resultType, detailedType: detailed, xCache: 'Error from cloudfront', tier: 'edge' });
-  }
-
-  private viaId(pop: string): string {
-    let id = this.viaIds.get(pop);
-    if (id === undefined) {
-      id = createHash('md5').update(`${this.model.distributionId}:${pop}`).digest('hex');
-      this.viaIds.set(pop, id);
-    }
-    return id;
+  /** Answers with one of the edge's own errors (error-responses.ts): an HTML page, result type `Error`. */
+  private edgeError(ctx: RequestCtx, res: ServerResponse, err: EdgeError): void {
+    this.send(ctx, res, err.status, { 'content-type': 'text/html' }, errorPage(err.status, err.title, err.message),
+      { resultType: 'Error', detailedType: err.detailedType, xCache: 'Error from cloudfront', tier: 'edge' });
   }
 
   /**
@@ -734,12 +483,12 @@ export class LocalEdge {
     if (block === undefined) {
       const out: Record<string, string | string[]> = Object.assign({}, e.headers);
       out.age = AGE_SLOT;
-      this.addEdgeHeaders(out, ctx.pop, ctx.httpVersion, ID_SLOT, o, policyId, undefined, e.body.length);
+      this.edgeHeaders.add(out, ctx.pop, ctx.httpVersion, ID_SLOT, o, policyId, undefined, e.body.length);
       block = toHitHeaderBlock(out, { pop: ctx.pop, httpVersion: ctx.httpVersion, xCache: o.xCache, policyId, source: e.headers });
       if (block === undefined) return false;
       e.hitHeaders = block;
     }
-    const age = String(Math.max(0, Math.floor((this.clock() - e.storedAtMs) / 1000)));
+    const age = ageOf(e, this.clock());
     const flat = block.flat.slice();
     flat[block.ageAt] = age;
     flat[block.idAt] = ctx.requestId;
@@ -751,20 +500,6 @@ export class LocalEdge {
       this.logRequest(ctx, 200, o, block.staticBytes + age.length + ctx.requestId.length + (noBody ? 0 : e.body.length), block.contentType, block.contentLength);
     }
     return true;
-  }
-
-  /** Adds the edge's own headers to a response: X-Cache, Via, the POP, the request id, the headers policy, Content-Length. */
-  private addEdgeHeaders(out: Record<string, string | string[]>, pop: string, httpVersion: string, requestId: string, o: Outcome,
-    policyId: string | undefined, viewerOrigin: string | undefined, contentLength: number): void {
-    const cookies = out['set-cookie'];
-    if (typeof cookies === 'string') out['set-cookie'] = cookies.split('\n');
-    out['x-cache'] = o.xCache;
-    out.via = this.via(pop, httpVersion);
-    out['x-amz-cf-pop'] = pop;
-    out['x-amz-cf-id'] = requestId;
-    if (this.opts.debugHeaders === true) out['x-local-cache-tier'] = o.tier;
-    if (policyId) this.headersPolicy(policyId)?.apply(out as Record<string, string>, viewerOrigin);
-    out['content-length'] = String(contentLength);
   }
 
   private count(o: Outcome): void {
@@ -779,7 +514,7 @@ export class LocalEdge {
     const contentType = headers['content-type'];
     const noBody = ctx.method === 'HEAD' || status === 304 || status === 204;
     const contentLength = status === 304 ? 0 : headLength ?? body.length;
-    this.addEdgeHeaders(out, ctx.pop, ctx.httpVersion, ctx.requestId, o, ctx.behavior?.responseHeadersPolicyId, ctx.viewerHeaders.origin, contentLength);
+    this.edgeHeaders.add(out, ctx.pop, ctx.httpVersion, ctx.requestId, o, ctx.behavior?.responseHeadersPolicyId, ctx.viewerHeaders.origin, contentLength);
     res.writeHead(status, out);
     res.end(noBody ? undefined : body);
     this.count(o);
@@ -795,58 +530,7 @@ export class LocalEdge {
   /** One access-log line (spec §11); time taken runs to now, after the response was handed to the socket. */
   private logRequest(ctx: RequestCtx, status: number, o: Outcome, scBytes: number, contentType: string | undefined, contentLength: number,
     rangeStart?: number, rangeEnd?: number): void {
-    const elapsed = performance.now() - ctx.t0;
-    this.log!.write({
-      startMs: ctx.startMs,
-      edgeLocation: ctx.pop,
-      scBytes,
-      clientIp: ctx.clientIp,
-      clientPort: ctx.clientPort,
-      method: ctx.method,
-      distributionDomain: this.model.domainName,
-      hostHeader: ctx.viewerHeaders.host ?? this.model.domainName,
-      uriStem: ctx.rawPath,
-      uriQuery: ctx.rawQuery,
-      status,
-      referer: ctx.viewerHeaders.referer,
-      userAgent: ctx.viewerHeaders['user-agent'],
-      resultType: o.resultType,
-      responseResultType: o.resultType,
-      detailedResultType: o.detailedType,
-      requestId: ctx.requestId,
-      protocol: this.opts.assumeHttps === false && ctx.viewerHeaders['x-forwarded-proto'] !== 'https' ? 'http' : 'https',
-      protocolVersion: `HTTP/${ctx.httpVersion}`,
-      csBytes: ctx.csBytes,
-      // responses leave in one write, so the last byte goes when the first does
-      timeTakenMs: elapsed,
-      timeToFirstByteMs: elapsed,
-      contentType,
-      contentLength,
-      rangeStart,
-      rangeEnd,
-    });
-  }
-
-  private readonly viaCache = new Map<string, string>();
-
-  /** `Via` as CloudFront rewrites it: `<http-version> <id>.cloudfront.net (CloudFront)` (spec §3.6). */
-  private via(pop: string, httpVersion: string): string {
-    const k = `${pop} ${httpVersion}`;
-    let v = this.viaCache.get(k);
-    if (v === undefined) {
-      v = `${httpVersion === '2.0' ? '2.0' : '1.1'} ${this.viaId(pop)}.cloudfront.net (CloudFront)`;
-      this.viaCache.set(k, v);
-    }
-    return v;
-  }
-
-  private readonly compiledPolicies = new Map<string, CompiledHeadersPolicy | undefined>();
-
-  private headersPolicy(id: string): CompiledHeadersPolicy | undefined {
-    if (!this.compiledPolicies.has(id)) {
-      const p = this.model.responseHeadersPolicies.get(id) as Record<string, any> | undefined;
-      this.compiledPolicies.set(id, p ? compileResponseHeadersPolicy(p) : undefined);
-    }
-    return this.compiledPolicies.get(id);
+    this.log!.write(accessLogRecord(ctx, this.model, isPlainHttp(this.opts.assumeHttps, ctx.viewerHeaders), status, o, scBytes,
+      contentType, contentLength, rangeStart, rangeEnd));
   }
 }
