@@ -90,6 +90,7 @@ export function describeLocalStack(r: RunningLocal): { rows: string[][]; hints: 
     ...stack.edges.map((e) => [`edge ${e.pop}`, e.url]),
     ['S3 origins', `${stack.s3Endpoint} (${Object.values(stack.buckets).join(', ')})`],
     ['metadata/API origin', stack.api.url],
+    ...(stack.imageFallback ? [['images fallback origin', `${stack.imageFallback.url} (function URL handler of functions/image-fallback)`]] : []),
     ['CloudFront API', `${cloudfront.endpoint} (distribution ${stack.model.distributionId})`],
     ['access logs', r.logDir],
   ];
@@ -105,6 +106,7 @@ export function describeLocalStack(r: RunningLocal): { rows: string[][]; hints: 
     s3Endpoint: stack.s3Endpoint,
     buckets: stack.buckets,
     apiOrigin: stack.api.url,
+    ...(stack.imageFallback ? { imageFallbackOrigin: stack.imageFallback.url } : {}),
     cloudfrontEndpoint: cloudfront.endpoint,
     logDir: r.logDir,
     seededObjects: stack.seeded,

@@ -147,7 +147,8 @@ describe('npm run warm and npm run local (command line)', function () {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       for (let i = 0; i < 240 && !existsSync(endpoints); i++) await new Promise((r) => setTimeout(r, 250));
-      const ep = JSON.parse(readFileSync(endpoints, 'utf8')) as { edges: { url: string }[]; logDir: string; seededObjects: number; s3Endpoint: string };
+      const ep = JSON.parse(readFileSync(endpoints, 'utf8')) as { edges: { url: string }[]; logDir: string; seededObjects: number; s3Endpoint: string; imageFallbackOrigin?: string };
+      expect(ep.imageFallbackOrigin).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
       const before = await send(ep.edges[0]!.url, '/static/app.css', { headers: { 'accept-encoding': 'br' } });
       const w = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
         const c = spawn(process.execPath, ['-r', 'tsx/cjs', join(REPO, 'scripts/warm.ts'), '--plan', planFile, '--paths', pathsFile, '--edges', ep.edges.map((e) => e.url).join(','), '--priority', 'high', '--quiet'], { cwd: REPO, env: { ...process.env, ...ENV } });
