@@ -64,7 +64,6 @@ export class ImageFallbackOrigin extends pulumi.ComponentResource {
       role: role.arn,
       timeout: f.timeoutSeconds,
       memorySize: f.memoryMb,
-      reservedConcurrentExecutions: f.reservedConcurrency,
       environment: { variables: { [FALLBACK_SETTINGS_VARIABLE]: settings } },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
       tags,

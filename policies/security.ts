@@ -456,7 +456,17 @@ export const fieldLevelEncryptionValid = stackRule({
   },
 });
 
-const LAMBDA_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+const LAMBDA_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws\.?$/i;
+
+/** `my-fn`, `arn:aws:lambda:<region>:<account>:function:my-fn[:qualifier]` or `my-fn:qualifier` → `my-fn`. */
+function functionNameOf(ref: unknown): string {
+  const s = String(ref);
+  const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(s);
+  return arn ? arn[1]! : s.split(':')[0]!;
+}
+
+/** Actions that let a principal invoke a function (wildcards included). */
+const INVOKE_ACTION = /^(\*|lambda:\*|lambda:Invoke\*|lambda:InvokeFunction|lambda:InvokeFunctionUrl)$/;
 
 export const lambdaUrlOriginsUseOriginAccessControl = resourceRule({
   name: 'lambda-url-origins-use-origin-access-control',
@@ -493,17 +503,22 @@ export const functionUrlsRequireIam = stackRule({
   },
   validate(args, report, config) {
     const urls = ofType(args.resources, aws.lambda.FunctionUrl);
-    const functionsWithUrl = new Set(urls.map((u) => String(u.props.functionName)));
+    const functionsWithUrl = new Set(urls.map((u) => functionNameOf(u.props.functionName)));
+    const distributions = distributionsOf(args.resources);
     for (const u of urls) {
       if (u.props.authorizationType !== 'AWS_IAM') {
         report(`function URL '${u.name}' has authorizationType '${String(u.props.authorizationType)}', so anyone on the internet can invoke it; set 'AWS_IAM' and reach it through an origin access control.`, u.urn);
       }
     }
     for (const p of ofType(args.resources, aws.lambda.Permission)) {
-      if (!functionsWithUrl.has(String(p.props.function))) continue;
-      if (p.props.action !== 'lambda:InvokeFunctionUrl' && p.props.action !== 'lambda:InvokeFunction') continue;
-      if (!config.allowedPrincipals.includes(String(p.props.principal)) || !p.props.sourceArn) {
-        report(`permission '${p.name}' lets principal '${String(p.props.principal)}'${p.props.sourceArn ? '' : ' from any source'} call ${String(p.props.action)} on a function with a URL; grant ${quoteList(config.allowedPrincipals, 'or')} with sourceArn set to the distribution's ARN.`, p.urn);
+      if (!functionsWithUrl.has(functionNameOf(p.props.function))) continue;
+      if (!INVOKE_ACTION.test(String(p.props.action))) continue;
+      const source = p.props.sourceArn;
+      const fix = `grant ${quoteList(config.allowedPrincipals, 'or')} with sourceArn set to the distribution's ARN.`;
+      if (!config.allowedPrincipals.includes(String(p.props.principal)) || !source) {
+        report(`permission '${p.name}' lets principal '${String(p.props.principal)}'${source ? '' : ' from any source'} call ${String(p.props.action)} on a function with a URL; ${fix}`, p.urn);
+      } else if (typeof source === 'string' && (source.includes('*') || source.includes('?') || (distributions.length > 0 && !distributions.some((d) => arnIsDistribution(source, d))))) {
+        report(`permission '${p.name}' lets any distribution matching '${source}' call ${String(p.props.action)} on a function with a URL, not only this stack's; ${fix}`, p.urn);
       }
     }
   },

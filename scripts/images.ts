@@ -127,14 +127,19 @@ async function prune(values: Record<string, string | boolean | undefined>): Prom
   const dryRun = values['dry-run'] === true;
   const index = await openIndexWriter(values, stack, dryRun);
   const progress = startProgress('prune', 0, { quiet: values.quiet === true });
-  const report = await pruneImages({ store, prefix: (values.prefix as string | undefined) ?? 'thumbnails/', dryRun, progress, ...(index ? { index } : {}) });
+  const json = values.json as string | undefined;
+  const report = await pruneImages({
+    store, prefix: (values.prefix as string | undefined) ?? 'thumbnails/', dryRun, progress, ...(index ? { index } : {}),
+    // The plan is on disk before anything is deleted: a crash cannot lose the paths to invalidate.
+    ...(json && !dryRun ? { onPlanned: (planned) => writeJsonFile(json, { ...planned, status: 'started' }) } : {}),
+  });
   const indexStore = index?.summary();
   const would = report.dryRun ? 'would be ' : '';
   console.log(`${report.dryRun ? 'Dry run: ' : ''}${report.originals} originals under ${report.source}/${report.prefix}; ${report.orphans.length} removed original${report.orphans.length === 1 ? '' : 's'} with variants left: ${report.deletedObjects} objects ${would}deleted.`);
   for (const o of report.orphans) console.log(`  ${o.original}: ${o.objects.length} objects`);
   if (indexStore) console.log(`KeyValueStore ${indexStore.arn}: ${indexStore.deleted} stale entr${indexStore.deleted === 1 ? 'y' : 'ies'} ${would}deleted; the store ${report.dryRun ? 'would hold' : 'holds'} ${indexStore.itemCount} keys, ${indexStore.totalSizeInBytes} bytes.`);
   if (report.invalidationPaths.length > 0) console.log(`\nInvalidate ${report.invalidationPaths.length} paths for the removed originals (listed in --json), e.g. npm run invalidate -- ${report.invalidationPaths.slice(0, 2).join(' ')}`);
-  if (values.json) writeJsonFile(values.json as string, { ...report, ...(indexStore ? { indexStore } : {}) });
+  if (json) writeJsonFile(json, { ...report, status: 'done', ...(indexStore ? { indexStore } : {}) });
   if (indexStore?.failure) {
     console.error(`failed: index store: ${indexStore.failure}`);
     // The variants were kept: deleting them while the edge still lists them would turn hits into 404s.

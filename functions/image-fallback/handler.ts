@@ -6,7 +6,7 @@
  * Pure apart from the injected `ObjectReader`, so the tests and the local stack run the same code
  * against s3rver (functions/image-fallback/s3-reader.ts).
  */
-import { fallbackLookups, keyOfUriPath, type FallbackBucket, type FallbackServed, type FallbackSettings } from '../../lib/images/fallback';
+import { fallbackLookups, firstLookup, keyOfUriPath, type FallbackBucket, type FallbackLookup, type FallbackServed, type FallbackSettings, type PrimaryAnswer } from '../../lib/images/fallback';
 
 /** The parts of a function URL event (payload format 2.0) the handler reads. */
 export interface FunctionUrlEvent {
@@ -53,7 +53,7 @@ export interface ObjectReader {
   read(bucket: FallbackBucket, key: string, request: ReadRequest): Promise<ReadResult>;
 }
 
-/** Header the fallback sets on every object it serves: `replica` or `original` (instead of a variant). */
+/** Header the fallback sets on every object it serves: `primary`, `replica`, or `original` (instead of a variant). */
 export const FALLBACK_HEADER = 'x-media-cdn-fallback';
 
 function text(statusCode: number, message: string, extra: Record<string, string> = {}): FunctionUrlResult {
@@ -65,8 +65,11 @@ function header(event: FunctionUrlEvent, name: string): string | undefined {
   return h[name] ?? Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
-/** The handler, given where to read and the settings (caching of originals served for variants, body cap). */
-export function createFallbackHandler(reader: ObjectReader, settings: Pick<FallbackSettings, 'maxBodyBytes' | 'originalMaxAgeSeconds'>) {
+/**
+ * The handler, given where to read and the settings (caching of originals served for variants, body
+ * cap). `onPrimaryError` hears why the primary did not answer (the entry point logs it).
+ */
+export function createFallbackHandler(reader: ObjectReader, settings: Pick<FallbackSettings, 'maxBodyBytes' | 'originalMaxAgeSeconds'>, onPrimaryError?: (e: unknown) => void) {
   return async (event: FunctionUrlEvent): Promise<FunctionUrlResult> => {
     const method = event.requestContext.http.method.toUpperCase();
     if (method === 'OPTIONS') return { statusCode: 204, headers: { allow: 'GET, HEAD, OPTIONS' }, body: '', isBase64Encoded: false };
@@ -82,17 +85,32 @@ export function createFallbackHandler(reader: ObjectReader, settings: Pick<Fallb
       ...(ifNoneMatch ? { ifNoneMatch } : {}),
       ...(ifModifiedSince ? { ifModifiedSince } : {}),
     };
-    for (const lookup of fallbackLookups(key)) {
-      const r = await reader.read(lookup.bucket, lookup.key, request);
-      if (r.kind === 'missing') continue;
+    const answer = (lookup: FallbackLookup, r: Exclude<ReadResult, { kind: 'missing' }>): FunctionUrlResult => {
       const served: Record<string, string> = { [FALLBACK_HEADER]: lookup.served };
       if (r.kind === 'not-modified') return { statusCode: 304, headers: { ...served, ...(r.etag ? { etag: r.etag } : {}) }, body: '', isBase64Encoded: false };
       if (r.kind === 'too-large') {
         return text(502, `${lookup.key} is ${r.contentLength} bytes; the fallback returns at most ${settings.maxBodyBytes} (function URL response limit)`, served);
       }
       return found(r.object, lookup.served, method === 'HEAD', settings.originalMaxAgeSeconds);
+    };
+    // The primary first: when it answers, it is the authority (nothing deleted there returns from the replica).
+    const first = firstLookup(key);
+    let primary: PrimaryAnswer;
+    try {
+      const r = await reader.read(first.bucket, first.key, request);
+      if (r.kind !== 'missing') return answer(first, r);
+      primary = 'missing';
+    } catch (e) {
+      primary = 'unreachable';
+      onPrimaryError?.(e);
     }
-    return text(404, `not found in the replica or the primary bucket: ${key}`);
+    const rest = fallbackLookups(key, primary);
+    for (const lookup of rest) {
+      const r = await reader.read(lookup.bucket, lookup.key, request);
+      if (r.kind !== 'missing') return answer(lookup, r);
+    }
+    const tried = [first, ...rest].map((l) => `${l.bucket} ${l.key}`);
+    return text(404, `not found (${primary === 'unreachable' ? 'primary unreachable; ' : ''}looked up: ${tried.join(', ')})`);
   };
 }
 

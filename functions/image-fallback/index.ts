@@ -10,11 +10,16 @@ import { createFallbackHandler, type FunctionUrlEvent, type FunctionUrlResult } 
 import { s3ObjectReader } from './s3-reader';
 
 const settings = parseFallbackSettings(process.env[FALLBACK_SETTINGS_VARIABLE]);
+/**
+ * Short timeouts and one retry: during a Region failure the primary must fail fast, so that the
+ * replica answers well within the function's timeout and concurrency is not held by hung reads.
+ */
+const client = (region: string) => new S3Client({ region, maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
 const reader = s3ObjectReader({
-  replica: { client: new S3Client({ region: settings.replicaRegion }), bucket: settings.replicaBucket },
-  primary: { client: new S3Client({ region: settings.primaryRegion }), bucket: settings.primaryBucket },
+  replica: { client: client(settings.replicaRegion), bucket: settings.replicaBucket },
+  primary: { client: client(settings.primaryRegion), bucket: settings.primaryBucket },
 });
-const serve = createFallbackHandler(reader, settings);
+const serve = createFallbackHandler(reader, settings, (e) => console.error(JSON.stringify({ primaryUnreachable: String(e) })));
 
 export async function handler(event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   try {

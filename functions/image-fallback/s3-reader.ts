@@ -51,9 +51,12 @@ export function s3ObjectReader(buckets: Readonly<Record<FallbackBucket, BucketCl
           },
         };
       } catch (e) {
-        const status = statusOf(e);
-        if (status === 404 || (e as { name?: string }).name === 'NoSuchKey' || (e as { name?: string }).name === 'NotFound') return { kind: 'missing' };
-        if (status === 304) return { kind: 'not-modified', ...(req.ifNoneMatch ? { etag: req.ifNoneMatch } : {}) };
+        const name = (e as { name?: string }).name;
+        // Only a missing key is "missing": NoSuchBucket (a wrong bucket or Region in the settings) must fail loudly.
+        // HEAD has no error body, so its 404 is always NotFound.
+        if (name === 'NoSuchKey' || (req.head && name === 'NotFound')) return { kind: 'missing' };
+        // 304 carries no ETag the SDK exposes; the viewer's cached copy keeps its own.
+        if (statusOf(e) === 304) return { kind: 'not-modified' };
         throw e;
       }
     },

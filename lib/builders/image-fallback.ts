@@ -14,8 +14,6 @@ export const IMAGE_FALLBACK_FUNCTION = Object.freeze({
   memoryMb: 512,
   timeoutSeconds: 10,
   logRetentionDays: 30,
-  /** Reserved so a failover storm cannot starve the account's other functions, nor they it. */
-  reservedConcurrency: 200,
 });
 
 /**

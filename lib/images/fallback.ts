@@ -5,12 +5,15 @@
  *
  * CloudFront sends the secondary the same URI as the primary, so a missing variant
  * `/_variants/thumbnails/a.jpg/640.avif` reaches the fallback as that URI; the fallback maps it back
- * to its original `thumbnails/a.jpg` (the key scheme of variant-keys.ts) and serves, in order:
+ * to its original `thumbnails/a.jpg` (the key scheme of variant-keys.ts). The primary bucket is the
+ * authority whenever it answers, so nothing deleted there comes back from the replica (S3 replication
+ * does not replicate lifecycle expirations or deletes of a version):
  *
- *   1. the requested key from the replica bucket (beside the function) — the primary Region failed,
- *      the replica has the object: regional failover, for variants and originals alike;
- *   2. for a variant key, its original from the replica — the variant does not exist: the original;
- *   3. the requested original from the primary bucket — the original is newer than replication.
+ *   1. the requested key in the primary, with short timeouts — it answered CloudFront with a 5xx that
+ *      has passed, or it has the object now;
+ *   2. the primary answered "no such key": for a variant, its original in the primary; otherwise 404;
+ *   3. the primary did not answer (the Region failed): the requested key in the replica, then, for a
+ *      variant, its original in the replica.
  *
  * Pure: the handler does the reads.
  */
@@ -20,14 +23,17 @@ import { VARIANT_ROOT } from './negotiation';
 /** Which bucket a lookup reads. */
 export type FallbackBucket = 'replica' | 'primary';
 
-/** What the response was: the requested object from the replica, or the original instead of a variant. */
-export type FallbackServed = 'replica' | 'original';
+/** What the response was: the object from the primary or the replica, or the original instead of a variant. */
+export type FallbackServed = 'primary' | 'replica' | 'original';
 
 export interface FallbackLookup {
   readonly bucket: FallbackBucket;
   readonly key: string;
   readonly served: FallbackServed;
 }
+
+/** How the primary answered the first lookup: no such key, or no answer (error, timeout). */
+export type PrimaryAnswer = 'missing' | 'unreachable';
 
 /** Settings of the fallback function (its `MEDIA_CDN_IMAGE_FALLBACK` environment variable). */
 export interface FallbackSettings {
@@ -48,6 +54,12 @@ export interface FallbackSettings {
 }
 
 export const FALLBACK_SETTINGS_VARIABLE = 'MEDIA_CDN_IMAGE_FALLBACK';
+
+/**
+ * Largest `maxBodyBytes`: 6 MB (a buffered function URL response) less the base64 growth (4/3) and
+ * room for headers.
+ */
+export const FALLBACK_MAX_BODY_BYTES = 4_400_000;
 
 /** Defaults of the two tunables; the buckets and Regions come from the stack. */
 export const FALLBACK_DEFAULTS: Readonly<Pick<FallbackSettings, 'maxBodyBytes' | 'originalMaxAgeSeconds'>> = Object.freeze({ maxBodyBytes: 4_000_000, originalMaxAgeSeconds: 60 });
@@ -82,16 +94,18 @@ export function keyOfUriPath(path: string): string | undefined {
   }
 }
 
-/** The reads for one requested key, in order (see the file comment). */
-export function fallbackLookups(key: string): FallbackLookup[] {
+/** The first read for every request: the requested key in the primary. */
+export function firstLookup(key: string): FallbackLookup {
+  return { bucket: 'primary', key, served: 'primary' };
+}
+
+/** The reads after the first one, in order, given how the primary answered it (see the file comment). */
+export function fallbackLookups(key: string, primary: PrimaryAnswer): FallbackLookup[] {
   const original = originalKeyOfVariant(key);
-  if (original === undefined) {
-    return [{ bucket: 'replica', key, served: 'replica' }, { bucket: 'primary', key, served: 'replica' }];
-  }
+  if (primary === 'missing') return original === undefined ? [] : [{ bucket: 'primary', key: original, served: 'original' }];
   return [
     { bucket: 'replica', key, served: 'replica' },
-    { bucket: 'replica', key: original, served: 'original' },
-    { bucket: 'primary', key: original, served: 'original' },
+    ...(original === undefined ? [] : [{ bucket: 'replica' as const, key: original, served: 'original' as const }]),
   ];
 }
 
@@ -108,9 +122,9 @@ export function parseFallbackSettings(raw: string | undefined): FallbackSettings
     if (typeof v[k] !== 'string' || v[k] === '') throw new Error(`${FALLBACK_SETTINGS_VARIABLE}.${k} must be a non-empty string`);
     return v[k] as string;
   };
-  const num = (k: keyof typeof FALLBACK_DEFAULTS) => {
+  const num = (k: keyof typeof FALLBACK_DEFAULTS, max: number) => {
     const n = v[k] ?? FALLBACK_DEFAULTS[k];
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error(`${FALLBACK_SETTINGS_VARIABLE}.${k} must be a non-negative integer`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) throw new Error(`${FALLBACK_SETTINGS_VARIABLE}.${k} must be a whole number from 0 to ${max}`);
     return n;
   };
   return {
@@ -118,7 +132,7 @@ export function parseFallbackSettings(raw: string | undefined): FallbackSettings
     primaryRegion: str('primaryRegion'),
     replicaBucket: str('replicaBucket'),
     replicaRegion: str('replicaRegion'),
-    maxBodyBytes: num('maxBodyBytes'),
-    originalMaxAgeSeconds: num('originalMaxAgeSeconds'),
+    maxBodyBytes: num('maxBodyBytes', FALLBACK_MAX_BODY_BYTES),
+    originalMaxAgeSeconds: num('originalMaxAgeSeconds', 86_400),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { VARIANT_ROOT } from './negotiation';
 import { MANIFEST_NAME, uriPathOfKey, variantFolder } from './variant-keys';
+import { keyOfUriPath } from './fallback';
 
 /** A removed original and every object left under its variant folder (manifest last). */
 export interface OrphanFolder {
@@ -26,6 +27,28 @@ export function originalOfVariantFolderKey(key: string): string | undefined {
 }
 
 /**
+ * Paths to invalidate for what prune removes: each removed original's URI and variant folder, and the
+ * same for index keys without variants (they are in URI-path form already).
+ */
+export function pruneInvalidationPaths(f: PruneFindings): string[] {
+  const paths = new Set<string>();
+  for (const o of f.orphans) {
+    paths.add(`/${uriPathOfKey(o.original)}`);
+    paths.add(`/${uriPathOfKey(variantFolder(o.original))}*`);
+  }
+  for (const k of f.staleIndexKeys) {
+    paths.add(`/${k}`);
+    paths.add(`/${uriPathOfKey(VARIANT_ROOT)}${k}/*`);
+  }
+  return [...paths];
+}
+
+/** The S3 key of an index key (URI-path form), or undefined when it does not decode. */
+export function keyOfIndexKey(indexKey: string): string | undefined {
+  return keyOfUriPath(`/${indexKey}`);
+}
+
+/**
  * @param originals keys of the originals under the prefix
  * @param variantObjects keys listed under `_variants/<prefix>`
  * @param indexKeys keys of the KeyValueStore (any prefix; only those under the prefix are judged)
@@ -36,8 +59,6 @@ export function findOrphans(prefix: string, originals: Iterable<string>, variant
   for (const key of variantObjects) {
     const original = originalOfVariantFolderKey(key);
     if (original === undefined || !original.startsWith(prefix) || present.has(original)) continue;
-    // Only direct children of the folder: a deeper key belongs to another (longer) original's folder.
-    if (key.slice(variantFolder(original).length).includes('/')) continue;
     const list = folders.get(original) ?? [];
     list.push(key);
     folders.set(original, list);

@@ -8,7 +8,7 @@
  * here — only the reading of the plan's shapes; the edge applies lib/semantics to this model.
  */
 import { toCacheKeyPolicy } from '../builders/cache-policies';
-import { behaviorTargetId, isS3Origin, originGroupId, primaryOriginId, secondaryOriginId } from '../builders/origins';
+import { behaviorTargetId, failoverStatusCodes, IMAGE_FALLBACK_ORIGIN_ID, isS3Origin, originGroupId, primaryOriginId, secondaryMemberId } from '../builders/origins';
 import { S3_ORIGINS, type Catalog, type OriginName } from '../catalog';
 import { InputError, show } from '../errors';
 import type { StackOutputs } from '../outputs';
@@ -277,8 +277,11 @@ export function distributionModelFromCatalog(catalog: Catalog, outputs: StackOut
     const b = (outputs.buckets as Record<string, { name: string; replicaName?: string } | undefined>)[o];
     if (!b) continue;
     origins.set(primaryOriginId(o), { id: primaryOriginId(o), domainName: `${b.name}.s3.amazonaws.com`, kind: 's3', bucket: b.name });
-    if (b.replicaName) origins.set(secondaryOriginId(o), { id: secondaryOriginId(o), domainName: `${b.replicaName}.s3.amazonaws.com`, kind: 's3', bucket: b.replicaName });
-    originGroups.set(originGroupId(o), { id: originGroupId(o), primaryOriginId: primaryOriginId(o), secondaryOriginId: secondaryOriginId(o), statusCodes: [500, 502, 503, 504] });
+    // The same members and failover statuses as the program builds (the images group fails over to the fallback origin).
+    const secondary = secondaryMemberId(o);
+    if (secondary === IMAGE_FALLBACK_ORIGIN_ID) origins.set(secondary, { id: secondary, domainName: 'images-fallback.lambda-url.on.aws', kind: 'custom' });
+    else if (b.replicaName) origins.set(secondary, { id: secondary, domainName: `${b.replicaName}.s3.amazonaws.com`, kind: 's3', bucket: b.replicaName });
+    originGroups.set(originGroupId(o), { id: originGroupId(o), primaryOriginId: primaryOriginId(o), secondaryOriginId: secondary, statusCodes: failoverStatusCodes(o) });
   }
   for (const o of ['metadata', 'api'] as OriginName[]) {
     if (!isS3Origin(o)) origins.set(primaryOriginId(o), { id: primaryOriginId(o), domainName: o, kind: 'custom' });

@@ -112,7 +112,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const api = await startApiOrigin({ ...(opts.apiPort !== undefined ? { port: opts.apiPort } : {}), cacheTagHeader: opts.edge?.cacheTagHeader ?? model.cacheTagHeader ?? '' });
     closers.push(() => api.close());
     let imageFallback: FunctionUrlOrigin | undefined;
-    if (model.origins.has(IMAGE_FALLBACK_ORIGIN_ID) && primary.images && replica.images) {
+    if (model.origins.has(IMAGE_FALLBACK_ORIGIN_ID)) {
+      if (!primary.images || !replica.images) {
+        throw new Error(`the plan has the '${IMAGE_FALLBACK_ORIGIN_ID}' origin but its outputs name no images bucket and replica (buckets.images.name, .replicaName); rebuild the plan from this project's stack.`);
+      }
       imageFallback = await startImageFallbackOrigin({ s3Endpoint, primaryBucket: primary.images, replicaBucket: replica.images });
       closers.push(() => imageFallback!.close());
     }

@@ -18,6 +18,8 @@ export interface FunctionUrlOrigin {
 
 /** Request bodies above this are refused, as Lambda refuses payloads over 6 MB. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+/** A buffered function's response payload (the JSON result, base64 body included) is at most 6 MB. */
+export const MAX_RESPONSE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 /** The function URL event of a request (headers lower-cased and joined with ',' as Lambda does). */
 export function functionUrlEvent(req: IncomingMessage, body: string) {
@@ -54,6 +56,12 @@ export async function startFunctionUrlOrigin(handler: FunctionUrlHandler, port =
     } catch (e) {
       // What a function URL answers when the function throws.
       res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ Message: 'Internal Server Error', error: String(e) }));
+      return;
+    }
+    const size = Buffer.byteLength(JSON.stringify(r));
+    if (size > MAX_RESPONSE_PAYLOAD_BYTES) {
+      // What a function URL answers when the result is over the limit.
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ Message: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).` }));
       return;
     }
     const payload = r.isBase64Encoded ? Buffer.from(r.body, 'base64') : Buffer.from(r.body ?? '', 'utf8');

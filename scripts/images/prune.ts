@@ -4,7 +4,8 @@
  * An interrupted run leaves the folder findable (any object of it remains), so the next run finishes it.
  * Returns the paths to invalidate (two per removed original).
  */
-import { findOrphans, invalidationPathsFor, isVariantKey, VARIANT_ROOT, type OrphanFolder } from '../../lib/images';
+import { InputError } from '../../lib/errors';
+import { findOrphans, isVariantKey, keyOfIndexKey, pruneInvalidationPaths, VARIANT_ROOT, type OrphanFolder } from '../../lib/images';
 import type { Progress } from '../lib/progress';
 import type { KvsIndexWriter } from './index-writer';
 import type { ObjectStore } from './object-store';
@@ -17,6 +18,8 @@ export interface PruneRun {
   /** The stack's KeyValueStore, opened; absent with --dir or --skip-index-store. */
   readonly index?: KvsIndexWriter;
   readonly progress?: Progress;
+  /** Receives the report of what is about to be removed, before anything is (the CLI writes --json). */
+  readonly onPlanned?: (planned: PruneReport) => void;
 }
 
 export interface PruneReport {
@@ -35,14 +38,31 @@ export interface PruneReport {
 
 export async function pruneImages(run: PruneRun): Promise<PruneReport> {
   const prefix = validatePrefix(run.prefix);
-  const originals = (await run.store.list(prefix)).map((o) => o.key).filter((k) => !isVariantKey(k));
+  if (prefix === '') throw new InputError("prune needs a --prefix such as 'thumbnails/': with none, every index key that is not an original of the bucket would be deleted.");
+  // Variants before originals: an original uploaded meanwhile is then seen, not taken for removed.
   const variants = (await run.store.list(`${VARIANT_ROOT}${prefix}`)).map((o) => o.key);
-  const { orphans, staleIndexKeys } = findOrphans(prefix, originals, variants, run.index?.keys() ?? []);
+  const listed = (await run.store.list(prefix)).map((o) => o.key).filter((k) => !isVariantKey(k));
+  const found = findOrphans(prefix, listed, variants, run.index?.keys() ?? []);
+  // Each original is checked once more right before it is pruned (uploaded during the run: kept).
+  const gone = async (key: string | undefined) => key !== undefined && (await run.store.head(key)) === undefined;
+  const staleIndexKeys: string[] = [];
+  for (const k of found.staleIndexKeys) if (await gone(keyOfIndexKey(k))) staleIndexKeys.push(k);
+  const orphans: OrphanFolder[] = [];
+  for (const o of found.orphans) if (await gone(o.original)) orphans.push(o);
+  const planned = { orphans, staleIndexKeys };
+  const report = (deletedObjects: number, indexUpdated: boolean): PruneReport => ({
+    source: run.store.label, prefix, dryRun: run.dryRun, originals: listed.length, orphans, staleIndexKeys, deletedObjects,
+    // Nothing to invalidate when nothing was removed.
+    invalidationPaths: indexUpdated || deletedObjects > 0 ? pruneInvalidationPaths(planned) : [],
+  });
+  // Before anything is deleted, so that a crash cannot lose the paths to invalidate.
+  run.onPlanned?.(report(0, true));
 
   // Index first: once the entry is gone the edge serves the (missing) original's URI as is.
   if (run.index && staleIndexKeys.length > 0) await run.index.remove(staleIndexKeys);
   // If the index could not be updated, keep the variants: the edge still rewrites to them.
-  const objects = run.index?.summary().failure ? [] : orphans.flatMap((o) => o.objects);
+  const indexFailed = run.index?.summary().failure !== undefined;
+  const objects = indexFailed ? [] : orphans.flatMap((o) => o.objects);
   run.progress?.setTotal(objects.length);
   let deleted = 0;
   for (const key of objects) {
@@ -51,14 +71,5 @@ export async function pruneImages(run: PruneRun): Promise<PruneReport> {
     run.progress?.increment();
   }
   run.progress?.stop();
-  return {
-    source: run.store.label,
-    prefix,
-    dryRun: run.dryRun,
-    originals: originals.length,
-    orphans,
-    staleIndexKeys,
-    deletedObjects: deleted,
-    invalidationPaths: orphans.flatMap((o) => invalidationPathsFor(o.original)),
-  };
+  return report(deleted, !indexFailed);
 }

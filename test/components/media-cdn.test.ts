@@ -102,7 +102,7 @@ for (const stack of ['staging', 'prod'] as const) {
 
     it('serves the images fallback from a function URL in the failover Region that only this stack\'s distributions can invoke', () => {
       const fn = inputsOf(findResource(plan, T.lambda, 'origins-image-fallback'));
-      expect(fn).to.deep.include({ region: 'us-west-2', name: `origins-image-fallback-${stack}`, runtime: 'nodejs22.x', handler: 'index.handler', reservedConcurrentExecutions: 200 });
+      expect(fn).to.deep.include({ region: 'us-west-2', name: `origins-image-fallback-${stack}`, runtime: 'nodejs22.x', handler: 'index.handler', timeout: 10 });
       const settings = JSON.parse(fn.environment.variables.MEDIA_CDN_IMAGE_FALLBACK);
       expect(settings.primaryBucket).to.match(/^origins-images-[0-9a-f]{8}$/);
       expect(settings.replicaBucket).to.match(/^origins-images-replica-[0-9a-f]{8}$/);

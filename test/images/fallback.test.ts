@@ -13,9 +13,12 @@ import { bundleLambda } from '../../components/lambda-bundle';
 import { createFallbackHandler, FALLBACK_HEADER, type FunctionUrlEvent } from '../../functions/image-fallback/handler';
 import { s3ObjectReader } from '../../functions/image-fallback/s3-reader';
 import {
-  FALLBACK_DEFAULTS, FALLBACK_SETTINGS_VARIABLE, fallbackLookups, keyOfUriPath, originalKeyOfVariant, parseFallbackSettings,
+  FALLBACK_DEFAULTS, FALLBACK_SETTINGS_VARIABLE, fallbackLookups, firstLookup, keyOfUriPath, originalKeyOfVariant, parseFallbackSettings,
 } from '../../lib/images/fallback';
+import { resolveCatalog } from '../../lib/catalog';
+import type { StackOutputs } from '../../lib/outputs';
 import type { Plan } from '../../lib/plan';
+import { distributionModelFromCatalog, distributionModelFromPlan } from '../../lib/warming/distribution-model';
 import { startLocalStack, type LocalStack } from '../../local/edge/local-stack';
 import { localS3Client } from '../../local/origins/s3-origin';
 import { planFor } from '../helpers/plan';
@@ -50,16 +53,19 @@ describe('images fallback origin', function () {
       expect(keyOfUriPath('thumbnails/a.jpg')).to.equal(undefined);
     });
 
-    it('reads the replica first, then the original of a variant, then the primary', () => {
-      expect(fallbackLookups('_variants/thumbnails/a.jpg/640.avif')).to.deep.equal([
+    it('asks the primary first; when it has no such key, only the original of a variant, from the primary', () => {
+      expect(firstLookup('_variants/thumbnails/a.jpg/640.avif')).to.deep.equal({ bucket: 'primary', key: '_variants/thumbnails/a.jpg/640.avif', served: 'primary' });
+      expect(fallbackLookups('_variants/thumbnails/a.jpg/640.avif', 'missing')).to.deep.equal([{ bucket: 'primary', key: 'thumbnails/a.jpg', served: 'original' }]);
+      // An original the primary does not have is gone: the replica's copy is not served.
+      expect(fallbackLookups('thumbnails/a.jpg', 'missing')).to.deep.equal([]);
+    });
+
+    it('reads the replica when the primary does not answer: the key, then the original of a variant', () => {
+      expect(fallbackLookups('_variants/thumbnails/a.jpg/640.avif', 'unreachable')).to.deep.equal([
         { bucket: 'replica', key: '_variants/thumbnails/a.jpg/640.avif', served: 'replica' },
         { bucket: 'replica', key: 'thumbnails/a.jpg', served: 'original' },
-        { bucket: 'primary', key: 'thumbnails/a.jpg', served: 'original' },
       ]);
-      expect(fallbackLookups('thumbnails/a.jpg')).to.deep.equal([
-        { bucket: 'replica', key: 'thumbnails/a.jpg', served: 'replica' },
-        { bucket: 'primary', key: 'thumbnails/a.jpg', served: 'replica' },
-      ]);
+      expect(fallbackLookups('thumbnails/a.jpg', 'unreachable')).to.deep.equal([{ bucket: 'replica', key: 'thumbnails/a.jpg', served: 'replica' }]);
     });
 
     it('parses its settings and names what is wrong', () => {
@@ -68,7 +74,9 @@ describe('images fallback origin', function () {
       expect(() => parseFallbackSettings(undefined)).to.throw(`${FALLBACK_SETTINGS_VARIABLE} is not set`);
       expect(() => parseFallbackSettings('{')).to.throw('is not JSON');
       expect(() => parseFallbackSettings(JSON.stringify({ ...ok, replicaBucket: '' }))).to.throw(`${FALLBACK_SETTINGS_VARIABLE}.replicaBucket must be a non-empty string`);
-      expect(() => parseFallbackSettings(JSON.stringify({ ...ok, maxBodyBytes: -1 }))).to.throw('maxBodyBytes must be a non-negative integer');
+      expect(() => parseFallbackSettings(JSON.stringify({ ...ok, maxBodyBytes: -1 }))).to.throw('maxBodyBytes must be a whole number from 0 to 4400000');
+      // Above the cap the base64 body would cross the 6 MB function URL response limit.
+      expect(() => parseFallbackSettings(JSON.stringify({ ...ok, maxBodyBytes: 5_000_000 }))).to.throw('maxBodyBytes must be a whole number from 0 to 4400000');
     });
   });
 
@@ -78,69 +86,102 @@ describe('images fallback origin', function () {
     let webp: Buffer;
     const PRIMARY = 'images-primary';
     const REPLICA = 'images-replica';
-    const handler = (maxBodyBytes = FALLBACK_DEFAULTS.maxBodyBytes) =>
-      createFallbackHandler(s3ObjectReader({ primary: { client: s3.client, bucket: PRIMARY }, replica: { client: s3.client, bucket: REPLICA } }), { maxBodyBytes, originalMaxAgeSeconds: 60 });
+    const down = () => localS3Client('http://127.0.0.1:9');
+    const handler = (opts: { maxBodyBytes?: number; primaryDown?: boolean; primaryBucket?: string } = {}) => createFallbackHandler(s3ObjectReader({
+      primary: { client: opts.primaryDown ? down() : s3.client, bucket: opts.primaryBucket ?? PRIMARY },
+      replica: { client: s3.client, bucket: REPLICA },
+    }), { maxBodyBytes: opts.maxBodyBytes ?? FALLBACK_DEFAULTS.maxBodyBytes, originalMaxAgeSeconds: 60 });
     const put = (bucket: string, key: string, body: Buffer, contentType: string, cacheControl?: string) =>
       s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(cacheControl ? { CacheControl: cacheControl } : {}) }));
+    const bytes = (r: { body: string }) => Buffer.from(r.body, 'base64');
 
     before(async () => {
       s3 = await startS3rver([PRIMARY, REPLICA]);
       original = await sampleImage({ width: 320, height: 180, format: 'jpeg' });
       webp = await sampleImage({ width: 160, height: 90, format: 'webp' });
-      await put(REPLICA, 'thumbnails/replicated.jpg', original, 'image/jpeg', 'public, max-age=7200');
-      await put(REPLICA, '_variants/thumbnails/replicated.jpg/160.webp', webp, 'image/webp', 'public, max-age=7200');
-      await put(PRIMARY, 'thumbnails/new.jpg', original, 'image/jpeg', 'public, max-age=7200');
+      for (const bucket of [PRIMARY, REPLICA]) await put(bucket, 'thumbnails/a.jpg', original, 'image/jpeg', 'public, max-age=7200');
+      await put(REPLICA, '_variants/thumbnails/a.jpg/160.webp', webp, 'image/webp', 'public, max-age=7200');
+      // Deleted in the primary (a take-down, a version purge) but still in the replica.
+      await put(REPLICA, 'thumbnails/purged.jpg', original, 'image/jpeg');
     });
     after(() => s3?.close());
 
-    it('serves the replica copy of a variant (regional failover), with its own Cache-Control', async () => {
-      const r = await handler()(get('/_variants/thumbnails/replicated.jpg/160.webp'));
-      expect(r.statusCode).to.equal(200);
-      expect(r.headers).to.deep.include({ [FALLBACK_HEADER]: 'replica', 'content-type': 'image/webp', 'cache-control': 'public, max-age=7200' });
-      expect(Buffer.from(r.body, 'base64').equals(webp)).to.equal(true);
+    describe('primary up (the usual case: a variant is missing)', () => {
+      it('serves the original of a missing variant from the primary, cached briefly', async () => {
+        const r = await handler()(get('/_variants/thumbnails/a.jpg/640.avif'));
+        expect(r.statusCode).to.equal(200);
+        expect(r.headers).to.deep.include({ [FALLBACK_HEADER]: 'original', 'content-type': 'image/jpeg', 'cache-control': 'public, max-age=60' });
+        expect(r.isBase64Encoded).to.equal(true);
+        expect(bytes(r).equals(original)).to.equal(true);
+      });
+
+      it('serves an object the primary has again (a passing 5xx) with its own Cache-Control', async () => {
+        const r = await handler()(get('/thumbnails/a.jpg'));
+        expect(r.statusCode).to.equal(200);
+        expect(r.headers).to.deep.include({ [FALLBACK_HEADER]: 'primary', 'cache-control': 'public, max-age=7200' });
+      });
+
+      it('does not bring back from the replica what the primary no longer has', async () => {
+        const r = await handler()(get('/thumbnails/purged.jpg'));
+        expect(r.statusCode).to.equal(404);
+        expect(r.body).to.equal('not found (looked up: primary thumbnails/purged.jpg)\n');
+        const variant = await handler()(get('/_variants/thumbnails/purged.jpg/640.avif'));
+        expect(variant.body).to.equal('not found (looked up: primary _variants/thumbnails/purged.jpg/640.avif, primary thumbnails/purged.jpg)\n');
+      });
+
+      it('answers HEAD with the length and no body, and 304 to a matching If-None-Match', async () => {
+        const head = await handler()(get('/thumbnails/a.jpg', {}, 'HEAD'));
+        expect(head.statusCode).to.equal(200);
+        expect(head.headers['content-length']).to.equal(String(original.length));
+        expect(head.body).to.equal('');
+        const etag = head.headers.etag!;
+        expect(etag).to.match(/^"[0-9a-f]{32}"$/);
+        const cond = await handler()(get('/thumbnails/a.jpg', { 'If-None-Match': etag }));
+        expect([cond.statusCode, cond.body, cond.headers.etag]).to.deep.equal([304, '', undefined]);
+      });
+
+      it('refuses bodies over the function URL limit with 502, other methods with 405, bad paths with 400', async () => {
+        const big = await handler({ maxBodyBytes: 1000 })(get('/thumbnails/a.jpg'));
+        expect(big.statusCode).to.equal(502);
+        expect(big.body).to.contain(`is ${original.length} bytes; the fallback returns at most 1000`);
+        const post = await handler()(get('/thumbnails/a.jpg', {}, 'POST'));
+        expect(post.statusCode).to.equal(405);
+        expect(post.headers.allow).to.equal('GET, HEAD, OPTIONS');
+        expect((await handler()(get('/thumbnails/%E0%A4%A'))).statusCode).to.equal(400);
+      });
     });
 
-    it('serves the original of a missing variant, cached briefly', async () => {
-      const r = await handler()(get('/_variants/thumbnails/replicated.jpg/640.avif'));
-      expect(r.statusCode).to.equal(200);
-      expect(r.headers).to.deep.include({ [FALLBACK_HEADER]: 'original', 'content-type': 'image/jpeg', 'cache-control': 'public, max-age=60' });
-      expect(r.isBase64Encoded).to.equal(true);
-      expect(Buffer.from(r.body, 'base64').equals(original)).to.equal(true);
+    describe('primary unreachable (its Region failed)', () => {
+      it('serves the replica copy of a variant', async () => {
+        const r = await handler({ primaryDown: true })(get('/_variants/thumbnails/a.jpg/160.webp'));
+        expect(r.statusCode).to.equal(200);
+        expect(r.headers).to.deep.include({ [FALLBACK_HEADER]: 'replica', 'content-type': 'image/webp', 'cache-control': 'public, max-age=7200' });
+        expect(bytes(r).equals(webp)).to.equal(true);
+      });
+
+      it('serves the original from the replica when the variant is missing there too', async () => {
+        const r = await handler({ primaryDown: true })(get('/_variants/thumbnails/a.jpg/640.avif'));
+        expect(r.headers[FALLBACK_HEADER]).to.equal('original');
+        expect(bytes(r).equals(original)).to.equal(true);
+      });
+
+      it('says the primary was unreachable in its 404', async () => {
+        const r = await handler({ primaryDown: true })(get('/thumbnails/nothing.jpg'));
+        expect([r.statusCode, r.body]).to.deep.equal([404, 'not found (primary unreachable; looked up: primary thumbnails/nothing.jpg, replica thumbnails/nothing.jpg)\n']);
+      });
     });
 
-    it('reads the primary for an original that has not replicated yet', async () => {
-      const r = await handler()(get('/_variants/thumbnails/new.jpg/320.webp'));
-      expect(r.statusCode).to.equal(200);
-      expect(r.headers[FALLBACK_HEADER]).to.equal('original');
-      expect(Buffer.from(r.body, 'base64').equals(original)).to.equal(true);
-    });
-
-    it('answers HEAD with the length and no body, and 304 to a matching If-None-Match', async () => {
-      const head = await handler()(get('/thumbnails/replicated.jpg', {}, 'HEAD'));
-      expect(head.statusCode).to.equal(200);
-      expect(head.headers['content-length']).to.equal(String(original.length));
-      expect(head.body).to.equal('');
-      const etag = head.headers.etag!;
-      expect(etag).to.match(/^"[0-9a-f]{32}"$/);
-      const cond = await handler()(get('/thumbnails/replicated.jpg', { 'If-None-Match': etag }));
-      expect(cond.statusCode).to.equal(304);
-      expect(cond.body).to.equal('');
-    });
-
-    it('answers 404 when neither bucket has the object or its original', async () => {
-      const r = await handler()(get('/_variants/thumbnails/missing.jpg/640.avif'));
-      expect(r.statusCode).to.equal(404);
-      expect(r.body).to.equal('not found in the replica or the primary bucket: _variants/thumbnails/missing.jpg/640.avif\n');
-    });
-
-    it('refuses bodies over the function URL limit with 502, other methods with 405, bad paths with 400', async () => {
-      const big = await handler(1000)(get('/thumbnails/replicated.jpg'));
-      expect(big.statusCode).to.equal(502);
-      expect(big.body).to.contain(`is ${original.length} bytes; the fallback returns at most 1000`);
-      const post = await handler()(get('/thumbnails/replicated.jpg', {}, 'POST'));
-      expect(post.statusCode).to.equal(405);
-      expect(post.headers.allow).to.equal('GET, HEAD, OPTIONS');
-      expect((await handler()(get('/thumbnails/%E0%A4%A'))).statusCode).to.equal(400);
+    it('never takes a bucket that does not exist (a wrong name in the settings) for a missing key', async () => {
+      // Primary: NoSuchBucket is an error, reported, and the replica answers as in a Region failure.
+      const heard: string[] = [];
+      const wrongPrimary = createFallbackHandler(s3ObjectReader({ primary: { client: s3.client, bucket: 'no-such-bucket' }, replica: { client: s3.client, bucket: REPLICA } }), FALLBACK_DEFAULTS, (e) => heard.push((e as Error).name));
+      const r = await wrongPrimary(get('/thumbnails/a.jpg'));
+      expect([r.statusCode, r.headers[FALLBACK_HEADER], heard]).to.deep.equal([200, 'replica', ['NoSuchBucket']]);
+      // Replica (asked only when the primary failed): the error reaches the entry point, which answers 503.
+      let error: unknown;
+      const wrongReplica = createFallbackHandler(s3ObjectReader({ primary: { client: down(), bucket: PRIMARY }, replica: { client: s3.client, bucket: 'no-such-bucket' } }), FALLBACK_DEFAULTS);
+      await wrongReplica(get('/thumbnails/a.jpg')).catch((e: unknown) => { error = e; });
+      expect((error as { name?: string }).name).to.equal('NoSuchBucket');
     });
 
     it('works as the bundle the program deploys (esbuild, the Lambda entry point, settings from the environment)', async () => {
@@ -149,7 +190,7 @@ describe('images fallback origin', function () {
         const file = join(dir.dir, 'index.js');
         writeFileSync(file, bundleLambda('image-fallback'));
         const settings = { primaryBucket: PRIMARY, primaryRegion: 'us-east-1', replicaBucket: REPLICA, replicaRegion: 'us-west-2' };
-        const script = `require(${JSON.stringify(file)}).handler(${JSON.stringify(get('/_variants/thumbnails/new.jpg/640.avif'))}).then((r) => process.stdout.write('\\n' + JSON.stringify(r)))`;
+        const script = `require(${JSON.stringify(file)}).handler(${JSON.stringify(get('/_variants/thumbnails/a.jpg/640.avif'))}).then((r) => process.stdout.write('\\n' + JSON.stringify(r)))`;
         const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script], {
           env: {
             PATH: process.env.PATH, NODE_PATH: join(REPO, 'node_modules'), [FALLBACK_SETTINGS_VARIABLE]: JSON.stringify(settings),
@@ -159,24 +200,33 @@ describe('images fallback origin', function () {
         }, (e, stdout, stderr) => (e ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(stdout))));
         // The handler logs one JSON line per request first; the result is the last line.
         const lines = out.trim().split('\n');
-        expect(JSON.parse(lines[0]!)).to.deep.equal({ path: '/_variants/thumbnails/new.jpg/640.avif', status: 200, served: 'original' });
+        expect(JSON.parse(lines[0]!)).to.deep.equal({ path: '/_variants/thumbnails/a.jpg/640.avif', status: 200, served: 'original' });
         const r = JSON.parse(lines[lines.length - 1]!) as { statusCode: number; headers: Record<string, string>; body: string };
         expect(r.statusCode).to.equal(200);
         expect(r.headers[FALLBACK_HEADER]).to.equal('original');
-        expect(Buffer.from(r.body, 'base64').equals(original)).to.equal(true);
+        expect(bytes(r).equals(original)).to.equal(true);
       } finally {
         dir.remove();
       }
     });
 
-    it('rejects when S3 cannot be reached (the Lambda entry point answers 503)', async () => {
-      const down = localS3Client('http://127.0.0.1:9');
-      const h = createFallbackHandler(s3ObjectReader({ primary: { client: down, bucket: PRIMARY }, replica: { client: down, bucket: REPLICA } }), FALLBACK_DEFAULTS);
+    it('rejects when neither bucket can be reached (the Lambda entry point answers 503)', async () => {
+      const h = createFallbackHandler(s3ObjectReader({ primary: { client: down(), bucket: PRIMARY }, replica: { client: down(), bucket: REPLICA } }), FALLBACK_DEFAULTS);
       let error: unknown;
-      await h(get('/thumbnails/replicated.jpg')).catch((e: unknown) => { error = e; });
-      down.destroy();
+      await h(get('/thumbnails/a.jpg')).catch((e: unknown) => { error = e; });
       expect(error).to.be.instanceOf(Error);
     });
+  });
+
+  it('is the images group\'s secondary in the model the scripts build from stack outputs too, as in the plan', async () => {
+    const plan = await planFor('prod');
+    const fromPlan = distributionModelFromPlan(plan);
+    const fromOutputs = distributionModelFromCatalog(resolveCatalog(), plan.outputs as unknown as StackOutputs);
+    for (const m of [fromPlan, fromOutputs]) {
+      expect(m.originGroups.get('images-group')).to.deep.include({ primaryOriginId: 'images-primary', secondaryOriginId: 'images-fallback', statusCodes: [403, 404, 500, 502, 503, 504] });
+      expect(m.origins.get('images-fallback')?.kind).to.equal('custom');
+      expect(m.originGroups.get('video-group')).to.deep.include({ secondaryOriginId: 'video-secondary', statusCodes: [500, 502, 503, 504] });
+    }
   });
 
   describe('through the local edge (prod plan): function → primary 404 → origin group → fallback', () => {
@@ -197,7 +247,7 @@ describe('images fallback origin', function () {
       // The pipeline wrote WebP at 640 but the AVIF variant is gone (deleted, lifecycle, a stale index).
       await client.send(new PutObjectCommand({ Bucket: images, Key: 'thumbnails/show-1/poster.jpg', Body: original, ContentType: 'image/jpeg' }));
       await client.send(new PutObjectCommand({ Bucket: images, Key: '_variants/thumbnails/show-1/poster.jpg/640.webp', Body: webp, ContentType: 'image/webp' }));
-      // An object only the replica has: the primary Region "lost" it.
+      // An object only the replica has: deleted in the primary (a take-down), not by replication.
       await client.send(new PutObjectCommand({ Bucket: replica, Key: 'thumbnails/only-replica.jpg', Body: original, ContentType: 'image/jpeg' }));
       client.destroy();
     });
@@ -227,11 +277,11 @@ describe('images fallback origin', function () {
       expect(stack.imageFallback!.invocations.length).to.equal(before);
     });
 
-    it('fails over to the replica for an object the primary does not have, and 404s when nobody has it', async () => {
+    it('answers 404 for an object only the replica has while the primary is up (deleted there), and when nobody has it', async () => {
+      const before = stack.imageFallback!.invocations.length;
       const r = await send(stack.edges[0]!.url, '/thumbnails/only-replica.jpg');
-      expect(r.status).to.equal(200);
-      expect(r.headers[FALLBACK_HEADER]).to.equal('replica');
-      expect(r.body.equals(original)).to.equal(true);
+      expect(r.status).to.equal(404);
+      expect(stack.imageFallback!.invocations.slice(before)).to.deep.equal([{ method: 'GET', path: '/thumbnails/only-replica.jpg' }]);
       const missing = await send(stack.edges[0]!.url, '/thumbnails/nobody.jpg');
       expect(missing.status).to.equal(404);
     });

@@ -6,7 +6,9 @@ import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findOrphans } from '../../lib/images';
+import { findOrphans, pruneInvalidationPaths } from '../../lib/images';
+import { DirObjectStore, type ObjectStore } from '../../scripts/images/object-store';
+import { pruneImages } from '../../scripts/images/prune';
 import { startKvsEndpoint, type KvsEndpoint } from '../../local/kvs-endpoint';
 import { newStoreArn, runScriptAsync, startS3rver, tempDir, type LocalS3 } from './helpers';
 
@@ -36,6 +38,12 @@ describe('images prune: which leftovers belong to removed originals (pure)', () 
     // 'thumbnails/a.jpg/b.jpg' is an original whose folder sits inside 'thumbnails/a.jpg''s.
     const r = findOrphans('thumbnails/', ['thumbnails/a.jpg/b.jpg'], ['_variants/thumbnails/a.jpg/b.jpg/320.avif', '_variants/thumbnails/a.jpg/320.avif']);
     expect(r.orphans).to.deep.equal([{ original: 'thumbnails/a.jpg', objects: ['_variants/thumbnails/a.jpg/320.avif'] }]);
+  });
+
+  it('lists the paths to invalidate: removed originals with variants, and index keys without (already URI paths)', () => {
+    expect(pruneInvalidationPaths({ orphans: [{ original: 'thumbnails/show 1/x.png', objects: [] }], staleIndexKeys: ['thumbnails/ghost%20a.jpg'] })).to.deep.equal([
+      '/thumbnails/show%201/x.png', '/_variants/thumbnails/show%201/x.png/*', '/thumbnails/ghost%20a.jpg', '/_variants/thumbnails/ghost%20a.jpg/*',
+    ]);
   });
 
   it('finds nothing when every original is there', () => {
@@ -80,7 +88,21 @@ describe('npm run images -- prune (CLI)', function () {
       expect(again.stdout).to.include('0 removed originals with variants left: 0 objects deleted.');
     });
 
-    it('refuses optimize-only options and a prefix under _variants/ (exit 2)', async () => {
+    it('keeps an original uploaded after it listed the bucket (checked again before deleting)', async () => {
+      const dir = new DirObjectStore(tmp.dir);
+      write('_variants/thumbnails/late.jpg/320.avif');
+      // The listing misses thumbnails/late.jpg; it exists by the time prune checks it again.
+      const racing: ObjectStore = { label: dir.label, list: (p) => dir.list(p), get: (k) => dir.get(k), put: (k, b) => dir.put(k, b), delete: (k) => dir.delete(k), head: async (k) => {
+        if (k === 'thumbnails/late.jpg') write('thumbnails/late.jpg');
+        return dir.head(k);
+      } };
+      const r = await pruneImages({ store: racing, prefix: 'thumbnails/', dryRun: false });
+      expect([r.orphans, r.deletedObjects, existsSync(file('_variants/thumbnails/late.jpg/320.avif'))]).to.deep.equal([[], 0, true]);
+    });
+
+    it('refuses optimize-only options, an empty prefix and a prefix under _variants/ (exit 2)', async () => {
+      const empty = await runScriptAsync('scripts/images.ts', ['--dir', tmp.dir, 'prune', '--prefix', '']);
+      expect([empty.status, empty.stderr.trim()]).to.deep.equal([2, "error: prune needs a --prefix such as 'thumbnails/': with none, every index key that is not an original of the bucket would be deleted."]);
       const opts = await runScriptAsync('scripts/images.ts', ['--dir', tmp.dir, 'prune', '--formats', 'webp', '--force']);
       expect([opts.status, opts.stderr.trim()]).to.deep.equal([2, 'error: --formats, --force apply to optimize only; drop them for prune.']);
       const prefix = await runScriptAsync('scripts/images.ts', ['--dir', tmp.dir, 'prune', '--prefix', '_variants/thumbnails/']);
@@ -133,13 +155,19 @@ describe('npm run images -- prune (CLI)', function () {
     it('deletes the stale index entries first, then the variants', async () => {
       const order: string[] = [];
       const stop = kvs.onCall((c) => { if (c.operation === 'UpdateKeys') order.push(`kvs ${c.status}`); });
-      const r = await runScriptAsync('scripts/images.ts', ['--outputs', outputs, 'prune', '--quiet'], { env: env() });
+      const json = join(tmp.dir, 'prune.json');
+      const r = await runScriptAsync('scripts/images.ts', ['--outputs', outputs, 'prune', '--quiet', '--json', json], { env: env() });
       stop();
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.include(`KeyValueStore ${arn}: 2 stale entries deleted; the store holds 2 keys`);
       expect([...kvs.model.items(arn).keys()].sort()).to.deep.equal(['previews/p.jpg', 'thumbnails/a.jpg']);
       expect(await keys()).to.deep.equal(['_variants/thumbnails/a.jpg/320.avif', 'thumbnails/a.jpg']);
       expect(order).to.deep.equal(['kvs 200']);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as { status: string; invalidationPaths: string[] };
+      expect(report.status).to.equal('done');
+      expect(report.invalidationPaths).to.deep.equal([
+        '/thumbnails/gone.jpg', '/_variants/thumbnails/gone.jpg/*', '/thumbnails/ghost.jpg', '/_variants/thumbnails/ghost.jpg/*',
+      ]);
     });
   });
 });

@@ -79,10 +79,11 @@ const RESOURCE_CASES: readonly [MediaCdnPolicy, string, (d: Props) => void, stri
   [geoRestrictionConfigured, 'no restriction', (d) => { d.restrictions = { geoRestriction: { restrictionType: 'none' } }; }, [
     "geo restriction type is 'none', so every country is served; use 'whitelist' or 'blacklist' with a list of countries.",
   ]],
-  [lambdaUrlOriginsUseOriginAccessControl, 'the images fallback function URL without an origin access control', (d) => {
+  [lambdaUrlOriginsUseOriginAccessControl, 'the images fallback function URL without an origin access control (domain in upper case)', (d) => {
     delete origin(d, 'images-fallback').originAccessControlId;
+    origin(d, 'images-fallback').domainName = 'C229D706CA2BB50D8272418BC135F3EC.LAMBDA-URL.US-WEST-2.ON.AWS';
   }, [
-    "origin 'images-fallback' (c229d706ca2bb50d8272418bc135f3ec.lambda-url.us-west-2.on.aws) is a Lambda function URL without an origin access control, so the URL must be public; set originAccessControlId to an OAC of type 'lambda'.",
+    "origin 'images-fallback' (C229D706CA2BB50D8272418BC135F3EC.LAMBDA-URL.US-WEST-2.ON.AWS) is a Lambda function URL without an origin access control, so the URL must be public; set originAccessControlId to an OAC of type 'lambda'.",
   ]],
 ];
 
@@ -203,6 +204,16 @@ describe('security rules', function () {
       expect(await messagesOf(functionUrlsRequireIam, f.stack)).to.deep.equal([
         "function URL 'origins-image-fallback' has authorizationType 'NONE', so anyone on the internet can invoke it; set 'AWS_IAM' and reach it through an origin access control.",
         "permission 'cdn-access-images-fallback-distribution-url' lets principal '*' from any source call lambda:InvokeFunctionUrl on a function with a URL; grant 'cloudfront.amazonaws.com' with sourceArn set to the distribution's ARN.",
+      ]);
+    });
+
+    it('sees through ARNs, qualifiers and wildcard actions, and refuses a source that is not this stack\'s distribution', async () => {
+      const base = { function: 'arn:aws:lambda:us-west-2:123456789012:function:origins-image-fallback-prod:live', principal: 'cloudfront.amazonaws.com' };
+      const wild = resourceOf(aws.lambda.Permission, 'wild', { ...base, action: 'lambda:*', sourceArn: 'arn:aws:cloudfront::123456789012:distribution/*' });
+      const other = resourceOf(aws.lambda.Permission, 'other-dist', { ...base, action: 'lambda:InvokeFunctionUrl', sourceArn: 'arn:aws:cloudfront::999999999999:distribution/EOTHER' });
+      expect(await messagesOf(functionUrlsRequireIam, [...f.stack, wild, other])).to.deep.equal([
+        "permission 'wild' lets any distribution matching 'arn:aws:cloudfront::123456789012:distribution/*' call lambda:* on a function with a URL, not only this stack's; grant 'cloudfront.amazonaws.com' with sourceArn set to the distribution's ARN.",
+        "permission 'other-dist' lets any distribution matching 'arn:aws:cloudfront::999999999999:distribution/EOTHER' call lambda:InvokeFunctionUrl on a function with a URL, not only this stack's; grant 'cloudfront.amazonaws.com' with sourceArn set to the distribution's ARN.",
       ]);
     });
 
