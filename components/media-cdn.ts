@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   buildCustomErrorResponses, buildDistributionSettings, buildImageFunctionCode, buildNormalizeFunctionCode, buildResponseHeadersPolicyArgs,
   connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
-  primaryOriginId, secondaryOriginId, secondaryMemberId, imageFallbackOrigin, buildWebAclArgs, type BehaviorArgs,
+  primaryOriginId, secondaryOriginId, secondaryMemberId, secondaryOriginShield, imageFallbackOrigin, buildWebAclArgs, type BehaviorArgs,
 } from '../lib/builders';
 import { CUSTOM_ORIGINS } from '../lib/catalog';
 import type { StackConfig } from '../lib/config';
@@ -163,13 +163,13 @@ export class MediaCdn extends pulumi.ComponentResource {
     const connection = connectionSettings(config);
     // The images replica is read by the fallback origin, not by CloudFront (secondaryMemberId).
     const s3 = origins.s3.flatMap((p) => [
-      { originId: primaryOriginId(p.origin), b: p.primary },
-      ...(secondaryMemberId(p.origin) === secondaryOriginId(p.origin) ? [{ originId: secondaryOriginId(p.origin), b: p.secondary }] : []),
-    ].map(({ originId, b }) => ({
+      { originId: primaryOriginId(p.origin), b: p.primary, shield },
+      ...(secondaryMemberId(p.origin) === secondaryOriginId(p.origin) ? [{ originId: secondaryOriginId(p.origin), b: p.secondary, shield: secondaryOriginShield(config) }] : []),
+    ].map(({ originId, b, shield: s }) => ({
       originId,
       domainName: b.bucket.bucketRegionalDomainName,
       originAccessControlId: origins.originAccessControl.id,
-      originShield: shield,
+      originShield: s,
       ...connection,
     })));
     const fallback = imageFallbackOrigin(config, origins.imageFallback.domainName, origins.imageFallback.originAccessControl.id);

@@ -6,7 +6,7 @@
 import type { StackConfig } from '../config';
 import type { PolicyDocument } from '../invalidation/pipeline';
 import { FALLBACK_DEFAULTS, type FallbackSettings } from '../images/fallback';
-import { connectionSettings, customOriginConfig, IMAGE_FALLBACK_ORIGIN_ID, originShield } from './origins';
+import { connectionSettings, customOriginConfig, IMAGE_FALLBACK_ORIGIN_ID, secondaryOriginShield } from './origins';
 
 /** Lambda settings of the fallback function. */
 export const IMAGE_FALLBACK_FUNCTION = Object.freeze({
@@ -46,8 +46,8 @@ export function functionUrlDomain(url: string): string {
 
 /**
  * The CloudFront origin of the fallback function URL: HTTPS only, signed by a Lambda Origin Access
- * Control (so only this stack's distributions can invoke it), with the same shield and connection
- * settings as every other origin.
+ * Control (so only this stack's distributions can invoke it), with the secondaries' shield (near the
+ * failover Region) and the connection settings of every origin.
  */
 export function imageFallbackOrigin<T>(config: StackConfig, domainName: T, originAccessControlId: T) {
   return {
@@ -55,7 +55,7 @@ export function imageFallbackOrigin<T>(config: StackConfig, domainName: T, origi
     domainName,
     originAccessControlId,
     customOriginConfig: customOriginConfig(config),
-    originShield: originShield(config),
+    originShield: secondaryOriginShield(config),
     ...connectionSettings(config),
   };
 }

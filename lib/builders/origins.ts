@@ -3,6 +3,7 @@
  */
 import { CUSTOM_ORIGINS, S3_ORIGINS, type OriginName } from '../catalog';
 import type { StackConfig } from '../config';
+import { ORIGIN_SHIELD_REGIONS } from '../config/schema';
 
 /** Id of the primary origin (the S3 bucket in the stack's Region, or the custom origin). */
 export function primaryOriginId(origin: OriginName): string {
@@ -69,9 +70,27 @@ export function customOriginDomain(config: StackConfig, origin: OriginName): str
   throw new Error(`origin '${origin}' is an S3 origin, not a custom one`);
 }
 
-/** Origin Shield settings shared by every origin (spec §9.4). */
+/** Origin Shield settings of the primary origins: `media-cdn:originShieldRegion` (spec §9.4). */
 export function originShield(config: StackConfig) {
   return { enabled: true, originShieldRegion: config.originShieldRegion };
+}
+
+/** AWS's published choices for Regions that host no Origin Shield (spec §9.4). */
+const SHIELD_REGION_FOR: Readonly<Record<string, string>> = { 'us-west-1': 'us-west-2', 'af-south-1': 'eu-west-1', 'me-south-1': 'ap-south-1' };
+
+/** The Origin Shield Region closest to an origin in `region`, when known (spec §9.4). */
+export function shieldRegionNear(region: string): string | undefined {
+  return (ORIGIN_SHIELD_REGIONS as readonly string[]).includes(region) ? region : SHIELD_REGION_FOR[region];
+}
+
+/**
+ * Origin Shield of the origin groups' secondary members, which live in the failover Region: a
+ * failed-over request goes through the secondary's shield (spec §9.2), so it sits beside the secondary,
+ * away from the failed primary Region; `media-cdn:originShieldRegion` when no shield Region is known
+ * near the failover Region.
+ */
+export function secondaryOriginShield(config: StackConfig) {
+  return { enabled: true, originShieldRegion: shieldRegionNear(config.failoverRegion) ?? config.originShieldRegion };
 }
 
 /** Connection settings shared by every origin (spec §9.1). */

@@ -57,7 +57,7 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
   { key: 'geoRestrictionLocations', kind: 'array', default: [],
     description: 'ISO 3166-1 alpha-2 country codes for the geo restriction.' },
   { key: 'originShieldRegion', kind: 'string', oneOf: ORIGIN_SHIELD_REGIONS, default: 'us-east-1',
-    description: 'AWS Region of Origin Shield for every origin; pick the one closest to the origins (spec §9.4).' },
+    description: 'AWS Region of Origin Shield for the primary origins; pick the one closest to them (spec §9.4). The failover secondaries use the shield Region nearest failoverRegion.' },
   { key: 'failoverRegion', kind: 'string', default: 'us-west-2',
     description: 'Region of the secondary S3 buckets that origin groups fail over to; objects are replicated there.' },
   { key: 'metadataOriginDomain', kind: 'string', default: 'metadata.origin.example.com',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   buildCustomErrorResponses, buildDefaultBehavior, buildDistributionSettings, buildOrderedBehaviors,
   buildResponseHeadersPolicyArgs, cachePolicyKey, logBucketPolicy, managedPolicyFor, originBucketPolicy,
-  planCachePolicies, toCacheKeyPolicy, failoverStatusCodes, behaviorTargetId, type BehaviorRefs,
+  planCachePolicies, toCacheKeyPolicy, failoverStatusCodes, behaviorTargetId, secondaryOriginShield, shieldRegionNear, type BehaviorRefs,
 } from '../../lib/builders';
 import { resolveCatalog } from '../../lib/catalog';
 import { validateStackFileConfig } from '../../plan/run-plan';
@@ -138,6 +138,15 @@ describe('behavior builder', () => {
   it('fails the images origin over on missing variants as well as on 5xx', () => {
     expect(failoverStatusCodes('images')).to.deep.equal([403, 404, 500, 502, 503, 504]);
     expect(failoverStatusCodes('video')).to.deep.equal([500, 502, 503, 504]);
+  });
+
+  it('puts the secondaries\' Origin Shield near the failover Region (AWS\'s mapping where it has no shield)', () => {
+    const cases: [string, string | undefined][] = [['us-west-2', 'us-west-2'], ['eu-west-1', 'eu-west-1'], ['us-west-1', 'us-west-2'], ['af-south-1', 'eu-west-1'], ['me-south-1', 'ap-south-1'], ['ca-central-1', undefined]];
+    for (const [region, shield] of cases) expect(shieldRegionNear(region), region).to.equal(shield);
+    const config = validateStackFileConfig('prod', readStackConfig('prod'));
+    expect(secondaryOriginShield({ ...config, failoverRegion: 'us-west-1' })).to.deep.equal({ enabled: true, originShieldRegion: 'us-west-2' });
+    // No shield Region known near it: the configured one.
+    expect(secondaryOriginShield({ ...config, failoverRegion: 'ca-central-1' })).to.deep.equal({ enabled: true, originShieldRegion: config.originShieldRegion });
   });
 });
 

@@ -79,7 +79,11 @@ for (const stack of ['staging', 'prod'] as const) {
         expect(o.originAccessControlId, o.originId).to.equal(oacId);
         expect(o.s3OriginConfig, o.originId).to.equal(undefined);
       }
-      for (const o of dist.origins) expect(o.originShield, o.originId).to.deep.equal({ enabled: true, originShieldRegion: stack === 'prod' ? 'us-east-1' : 'us-east-2' });
+      // Primaries use the configured shield; the secondaries (failover Region us-west-2) a shield beside them.
+      for (const o of dist.origins) {
+        const secondary = o.originId.endsWith('-secondary') || o.originId === 'images-fallback';
+        expect(o.originShield, o.originId).to.deep.equal({ enabled: true, originShieldRegion: secondary ? 'us-west-2' : stack === 'prod' ? 'us-east-1' : 'us-east-2' });
+      }
     });
 
     it('reaches the custom origins over HTTPS with TLSv1.2 and configured timeouts', () => {
