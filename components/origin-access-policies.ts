@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { logBucketPolicy, originBucketPolicy } from '../lib/builders';
+import { logBucketPolicy, originBucketPolicy, privateBucketPolicy, secondaryMemberId, secondaryOriginId } from '../lib/builders';
 import type { MediaOrigins } from './media-origins';
 
 export interface OriginAccessPoliciesArgs {
@@ -23,14 +23,15 @@ export class OriginAccessPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: OriginAccessPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:OriginAccessPolicies', name, {}, opts);
     const arns = pulumi.all([...args.distributionArns]);
+    // A replica that is not an origin of its own (the images replica, read by the fallback function) grants CloudFront nothing.
     const buckets = args.origins.s3.flatMap((p) => [
-      { name: `${name}-${p.origin}`, b: p.primary },
-      { name: `${name}-${p.origin}-replica`, b: p.secondary },
+      { name: `${name}-${p.origin}`, b: p.primary, cloudFront: true },
+      { name: `${name}-${p.origin}-replica`, b: p.secondary, cloudFront: secondaryMemberId(p.origin) === secondaryOriginId(p.origin) },
     ]);
-    const policies = buckets.map(({ name: n, b }) => new aws.s3.BucketPolicy(n, {
+    const policies = buckets.map(({ name: n, b, cloudFront }) => new aws.s3.BucketPolicy(n, {
       region: b.region,
       bucket: b.bucket.id,
-      policy: pulumi.all([b.bucket.arn, arns]).apply(([arn, list]) => JSON.stringify(originBucketPolicy(arn, list))),
+      policy: pulumi.all([b.bucket.arn, arns]).apply(([arn, list]) => JSON.stringify(cloudFront ? originBucketPolicy(arn, list) : privateBucketPolicy(arn))),
     }, { parent: this }));
     const logs = args.origins.logBucket;
     policies.push(new aws.s3.BucketPolicy(`${name}-logs`, {

@@ -42,6 +42,14 @@ export function originBucketPolicy(bucketArn: string, distributionArns: readonly
   };
 }
 
+/**
+ * A bucket no distribution reads directly (the images replica, read by the fallback function's role):
+ * nothing granted, TLS required.
+ */
+export function privateBucketPolicy(bucketArn: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [denyInsecureTransport(bucketArn)] };
+}
+
 /** Lets CloudWatch Logs delivery write this account's CloudFront access logs. */
 export function logBucketPolicy(bucketArn: string, accountId: string): PolicyDocument {
   return {

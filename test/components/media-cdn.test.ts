@@ -163,6 +163,9 @@ for (const stack of ['staging', 'prod'] as const) {
       expect(policy.Statement[0].Condition).to.deep.equal({ StringEquals: { 'AWS:SourceArn': arns } });
       expect(policy.Statement[0].Principal).to.deep.equal({ Service: 'cloudfront.amazonaws.com' });
       expect(findResources(plan, T.bucketPolicy)).to.have.length(7);
+      // The images replica is read by the fallback function's role only: its policy grants nothing.
+      const replica = JSON.parse(String(inputsOf(findResource(plan, T.bucketPolicy, 'cdn-access-images-replica')).policy));
+      expect(replica.Statement.map((st: any) => [st.Sid, st.Effect])).to.deep.equal([['DenyInsecureTransport', 'Deny']]);
     });
 
     it('attaches a web ACL with managed rules and a rate limit, created in us-east-1', () => {
