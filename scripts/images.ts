@@ -9,13 +9,15 @@
  */
 import { cpus } from 'node:os';
 import { InputError } from '../lib/errors';
-import { kvsBytes, parseOptimizeSettings, type OptimizeSettings } from '../lib/images';
+import { galleryWidth, kvsBytes, manifestKey, optimizeReportPage, parseManifest, parseOptimizeSettings, type GalleryImage, type OptimizeSettings } from '../lib/images';
+import { renderHtmlReport } from '../lib/report/html';
 import { CLOUDFRONT_LIMITS } from '../lib/semantics/limits';
 import { renderTable } from '../lib/format/table';
-import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec } from './lib/cli';
+import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
 import { startProgress } from './lib/progress';
 import { KvsIndexWriter, type IndexWriteSummary } from './images/index-writer';
 import { createKvsClient } from './images/kvs-client';
+import type { ObjectStore } from './images/object-store';
 import { optimizeImages, type OptimizeReport } from './images/optimize';
 import { pruneImages } from './images/prune';
 import { openSource, type OpenedSource } from './images/source';
@@ -23,7 +25,10 @@ import { openSource, type OpenedSource } from './images/source';
 const USAGE = 'npm run images -- [--dir <folder> | --stack <name> | --plan <file> | --outputs <file>] optimize|prune';
 const SUBCOMMANDS = ['optimize', 'prune'] as const;
 /** Options that only `optimize` reads. */
-const OPTIMIZE_ONLY = ['formats', 'sizes', 'quality', 'ssim', 'aspect', 'crop', 'max-pixels', 'concurrency', 'force', 'kvs-index'] as const;
+const OPTIMIZE_ONLY = ['formats', 'sizes', 'quality', 'ssim', 'aspect', 'crop', 'max-pixels', 'concurrency', 'force', 'kvs-index', 'html'] as const;
+/** Images shown in the --html page, and the widest width shown. */
+const GALLERY_IMAGES = 12;
+const GALLERY_MAX_WIDTH = 640;
 
 const spec = {
   usage: USAGE,
@@ -45,6 +50,7 @@ const spec = {
     force: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     json: { type: 'string' },
+    html: { type: 'string' },
     'kvs-index': { type: 'string' },
     'skip-index-store': { type: 'boolean' },
     quiet: { type: 'boolean' },
@@ -65,6 +71,7 @@ const spec = {
     force: 'redo images whose manifest is current',
     'dry-run': 'list what would be processed (prune: deleted) and which index entries would be written (deleted); change nothing in the bucket or the store',
     json: 'write the run report as JSON to this file',
+    html: `write a self-contained HTML page: bytes per format, and the variants of up to ${GALLERY_IMAGES} images side by side (optimize)`,
     'kvs-index': 'also write the KeyValueStore index ({"data":[{key,value}]}, CloudFront import format) to this file',
     'skip-index-store': "do not write the stack's KeyValueStore (imageIndexStoreArn); the edge keeps serving originals for new images",
     quiet: 'no progress bar',
@@ -73,7 +80,7 @@ const spec = {
     'npm run images -- --stack prod optimize --prefix thumbnails/ --dry-run',
     'npm run images -- --outputs outputs.json optimize --prefix thumbnails/ --json report.json',
     'npm run images -- --outputs outputs.json optimize --prefix previews/ --formats webp --sizes 320,640 --kvs-index kvs.json',
-    'npm run images -- --dir ./media optimize --aspect 16:9 --crop attention --json report.json',
+    'npm run images -- --dir ./media optimize --aspect 16:9 --crop attention --json report.json --html variants.html',
     'npm run images -- --stack prod prune --prefix thumbnails/ --dry-run',
   ],
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
@@ -147,6 +154,26 @@ async function prune(values: Record<string, string | boolean | undefined>): Prom
   }
 }
 
+/** The --html page: reads back the manifests and variants of the first images that have them. */
+async function reportPage(store: ObjectStore, report: OptimizeReport) {
+  const gallery: GalleryImage[] = [];
+  for (const img of report.images) {
+    if (gallery.length >= GALLERY_IMAGES) break;
+    if (img.status !== 'processed' && img.status !== 'skipped') continue;
+    const raw = await store.get(manifestKey(img.key));
+    if (!raw) continue;
+    const manifest = parseManifest(JSON.parse(raw.body.toString('utf8')), manifestKey(img.key));
+    const width = galleryWidth(manifest.variants, GALLERY_MAX_WIDTH);
+    const variants = [];
+    for (const v of manifest.variants.filter((x) => x.width === width)) {
+      const o = await store.get(v.key);
+      if (o) variants.push({ ...v, data: o.body });
+    }
+    gallery.push({ key: img.key, originalBytes: manifest.original.bytes, variants });
+  }
+  return optimizeReportPage({ source: report.source, prefix: report.prefix, counts: report.counts, sourceBytes: report.totals.sourceBytes, bytesByFormat: report.totals.bytesByFormat }, gallery);
+}
+
 runMain(async () => {
   const { values, positionals } = parseCommandLine(spec);
   if (positionals.length !== 1 || !(SUBCOMMANDS as readonly string[]).includes(positionals[0]!)) {
@@ -186,6 +213,10 @@ runMain(async () => {
   printReport(report);
   if (indexStore) printIndexStore(indexStore);
   if (values.json) writeJsonFile(values.json as string, { ...report, ...(indexStore ? { indexStore } : {}) });
+  if (values.html) {
+    if (report.dryRun) console.log(`dry run: ${values.html} not written (no variants yet).`);
+    else writeTextFile(values.html as string, renderHtmlReport(await reportPage(store, report)));
+  }
   if (values['kvs-index']) {
     if (report.dryRun) console.log(`dry run: ${values['kvs-index']} not written.`);
     else writeJsonFile(values['kvs-index'] as string, { data: report.index });

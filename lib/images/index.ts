@@ -13,3 +13,4 @@ export * from './transform';
 export * from './edge-runtime';
 export * from './prune';
 export * from './fallback';
+export * from './report-page';

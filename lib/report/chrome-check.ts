@@ -28,6 +28,9 @@ export interface PageCheck {
   readonly canvases: number;
   /** Chart.js instances alive after load (0 when Chart.js did not load). */
   readonly charts: number;
+  /** `<img>` elements on the page, and those the browser could not decode (no pixels after load). */
+  readonly images: number;
+  readonly brokenImages: readonly string[];
   readonly title: string;
 }
 
@@ -40,7 +43,7 @@ export interface CheckOptions {
 
 /** True when a page loaded cleanly: no errors and no external requests. */
 export function pageIsClean(check: PageCheck): boolean {
-  return check.consoleErrors.length === 0 && check.pageErrors.length === 0 && check.externalRequests.length === 0;
+  return check.consoleErrors.length === 0 && check.pageErrors.length === 0 && check.externalRequests.length === 0 && check.brokenImages.length === 0;
 }
 
 /**
@@ -75,8 +78,12 @@ export async function checkPageInChromium(page: string | { readonly file: string
     if (typeof page === 'string') await tab.setContent(page, { waitUntil: 'load', timeout });
     else await tab.goto(pathToFileURL(page.file).href, { waitUntil: 'load', timeout });
     const seen = await tab.evaluate(() => {
-      const w = globalThis as unknown as { Chart?: { instances?: Record<string, unknown> }; document: { title: string; querySelectorAll(s: string): { length: number } } };
+      type Img = { complete: boolean; naturalWidth: number; alt: string };
+      const w = globalThis as unknown as { Chart?: { instances?: Record<string, unknown> }; document: { title: string; querySelectorAll(s: string): { length: number } & Iterable<unknown> } };
+      const imgs = [...(w.document.querySelectorAll('img') as Iterable<Img>)];
       return {
+        images: imgs.length,
+        brokenImages: imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.alt),
         canvases: w.document.querySelectorAll('canvas').length,
         charts: w.Chart?.instances ? Object.keys(w.Chart.instances).length : 0,
         title: w.document.title,

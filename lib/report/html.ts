@@ -24,6 +24,8 @@ export interface ReportSection {
   /** Plain text; blank lines separate paragraphs. Escaped, never interpreted as HTML. */
   readonly text?: string;
   readonly table?: { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
+  /** Pictures shown side by side, each a `data:image/…` URI (the page stays self-contained). */
+  readonly gallery?: readonly { readonly src: string; readonly caption: string; readonly alt: string }[];
   readonly chart?: {
     /** The canvas id; generated (`chart-<n>`) when absent. Letters, digits, '-' and '_' only. */
     readonly id?: string;
@@ -83,7 +85,20 @@ th,td{border-bottom:1px solid #e1e4ea;padding:5px 8px;text-align:left;white-spac
 th{background:#f0f2f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.pass{color:#137333;font-weight:600}td.fail{color:#b3261e;font-weight:600}
 .chart{position:relative;height:340px}
+.gallery{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0}
+.gallery figure{margin:0;max-width:340px}.gallery img{display:block;max-width:100%;height:auto;border:1px solid #e1e4ea;background:#fafbfc}
+.gallery figcaption{font-size:12px;color:#4a5160;margin-top:4px}
 `;
+
+const DATA_IMAGE = /^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+$/;
+
+function renderGallery(section: string, items: NonNullable<ReportSection['gallery']>): string {
+  const figures = items.map((g) => {
+    if (!DATA_IMAGE.test(g.src)) throw new Error(`gallery image '${g.caption}' of section '${section}' must be a data:image/…;base64 URI, so the page stays self-contained.`);
+    return `<figure><img src="${g.src}" alt="${escapeHtml(g.alt)}"><figcaption>${escapeHtml(g.caption)}</figcaption></figure>`;
+  });
+  return `<div class="gallery">${figures.join('\n')}</div>`;
+}
 
 const NUMERIC = /^[-+]?[$]?[0-9][0-9,.]*\s*(%|ms|s|GB|Gbps|TB|MB|KiB|MiB|GiB|req\/s|x)?$/;
 
@@ -126,6 +141,7 @@ export function renderHtmlReport(report: HtmlReport): string {
       charts.push({ id, config: s.chart.config });
       parts.push(`<div class="chart"><canvas id="${id}" role="img" aria-label="${escapeHtml(s.title)}"></canvas></div>`);
     }
+    if (s.gallery) parts.push(renderGallery(s.title, s.gallery));
     if (s.table) parts.push(renderTable(s.table));
     return `<section>\n${parts.join('\n')}\n</section>`;
   });
