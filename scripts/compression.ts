@@ -39,7 +39,7 @@ const spec = {
     prefix: 'key prefix to analyze (default static/)',
     precompress: 'write Brotli 11 (.br) and gzip 9 (.gz) copies with Content-Encoding where they beat the edge',
     'dry-run': 'with --precompress: list the copies, write nothing',
-    'requests-per-month': `static requests a month for the savings estimate (default ${DEFAULT_STATIC_VOLUME.requestsPerMonth})`,
+    'requests-per-month': `static requests a month for the savings estimate (default: the simulator's, with --stack or --plan; else ${DEFAULT_STATIC_VOLUME.requestsPerMonth})`,
     'price-group': `price group of the transfer (default ${DEFAULT_STATIC_VOLUME.priceGroup}; ${PRICE_REGION_GROUPS.join(', ')})`,
     check: `exit 1 when a text object is left uncompressed for a fixable reason or text saves under ${100 * TEXT_SAVINGS_TARGET} %`,
     json: 'write the full analysis as JSON to this file',
@@ -74,7 +74,7 @@ const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
 const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-function printReport(r: CompressionReport): void {
+function printReport(r: CompressionReport, volumeSource: string): void {
   const t = r.totals;
   console.log(`${t.objects} objects (${kb(t.bytes)}) under ${r.source}/${r.prefix}: ${t.compressed} compressed by CloudFront for a browser, ${t.objects - t.compressed} not.`);
   const notCompressed = r.objects.filter((o) => !o.edge.compressed);
@@ -95,7 +95,7 @@ function printReport(r: CompressionReport): void {
     ], ['left', 'right', 'right']));
   }
   const m = r.monthly;
-  console.log(`\nA month at ${r.volume.requestsPerMonth.toLocaleString('en-US')} static requests (${r.volume.priceGroup} prices, at the margin of ${Math.round(r.volume.monthlyTransferGb).toLocaleString('en-US')} GB/month):`);
+  console.log(`\nA month at ${r.volume.requestsPerMonth.toLocaleString('en-US')} static requests (from ${volumeSource}; ${r.volume.priceGroup} prices, at the margin of ${Math.round(r.volume.monthlyTransferGb).toLocaleString('en-US')} GB/month):`);
   console.log(renderTable(['', 'bytes', 'USD'], [
     ['saved by edge compression', gb(m.savedByEdge.bytes), usd(m.savedByEdge.usd)],
     ['saved on top by precompressed copies', gb(m.savedByPrecompression.bytes), usd(m.savedByPrecompression.usd)],
@@ -107,16 +107,27 @@ function printReport(r: CompressionReport): void {
 
 runMain(async () => {
   const { values } = parseCommandLine(spec);
-  const volume = parseVolume(values);
+  let volume = parseVolume(values);
   if (values['dry-run'] && !values.precompress) throw new InputError(`--dry-run only applies to --precompress (the analysis itself writes nothing); see '${USAGE} --help'.`);
-  const { store, catalog } = await openSource(values as Record<string, string | undefined>, 'static', USAGE);
+  const { store, catalog, plan } = await openSource(values as Record<string, string | undefined>, 'static', USAGE);
+  // The simulator's static volume when there is a plan and no --requests-per-month.
+  let volumeSource = values['requests-per-month'] !== undefined ? '--requests-per-month' : 'assumed (give --stack or --plan for the simulator\'s figure)';
+  if (plan && values['requests-per-month'] === undefined) {
+    if (values.quiet !== true) process.stderr.write(`simulating the seed workload of '${plan.stack}' for its static volume…\n`);
+    // Loaded lazily (the simulator is only needed here), with `require` as in scripts/images/source.ts.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { predictStaticVolume } = require('../simulator/usage') as typeof import('../simulator/usage');
+    const v = predictStaticVolume(plan);
+    volume = { ...volume, requestsPerMonth: v.requestsPerMonth, monthlyTransferGb: v.monthlyTransferGb };
+    volumeSource = `the simulator (seed workload of '${plan.stack}')`;
+  }
   const report = await analyzeStaticObjects({
     store, catalog, prefix: (values.prefix as string | undefined) ?? 'static/', volume,
     precompress: values.precompress === true, dryRun: values['dry-run'] === true,
     progress: startProgress('compression', 0, { quiet: values.quiet === true }),
   });
-  printReport(report);
-  if (values.json) writeJsonFile(values.json as string, report);
+  printReport(report, volumeSource);
+  if (values.json) writeJsonFile(values.json as string, { ...report, volumeSource });
   if (values.check) {
     const problems = checkProblems(report);
     if (problems.length > 0) throw new CheckFailed(problems.map((p) => `check failed: ${p}`).join('\n'));

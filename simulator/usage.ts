@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../lib/plan';
 import type { MonthlyUsage } from '../lib/semantics/pricing';
+import { DAYS_PER_MONTH } from './results';
 import { simulatePlan, type SimulateOptions } from './simulate';
 
 export interface UsageOptions {
@@ -20,4 +21,19 @@ export interface UsageOptions {
 export function predictMonthlyUsage(plan: Plan, opts: UsageOptions = {}): MonthlyUsage {
   const result = simulatePlan(plan, { warmupHours: 12, ...opts.simulate, scale: opts.scale ?? 0.005, seed: opts.seed ?? 1 });
   return result.cost.usage;
+}
+
+/** The static route's traffic in a month on the seed workload, and the distribution's whole transfer. */
+export interface StaticVolumeEstimate {
+  /** Viewer requests a month to the static content type (CSS, JS, fonts, the app shell). */
+  readonly requestsPerMonth: number;
+  /** GB a month the distribution sends to viewers (it sets the price tier). */
+  readonly monthlyTransferGb: number;
+}
+
+/** Predicts the static volume of a plan: what `npm run compression` prices its savings at. */
+export function predictStaticVolume(plan: Plan, opts: UsageOptions = {}): StaticVolumeEstimate {
+  const result = simulatePlan(plan, { warmupHours: 12, ...opts.simulate, scale: opts.scale ?? 0.005, seed: opts.seed ?? 1 });
+  const transfer = Object.values(result.cost.usage.transferGbByGroup).reduce((n, gb) => n + (gb ?? 0), 0);
+  return { requestsPerMonth: Math.round(result.types.static.requests * DAYS_PER_MONTH), monthlyTransferGb: transfer };
 }

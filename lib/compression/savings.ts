@@ -28,8 +28,8 @@ export interface StaticVolume {
 /**
  * Defaults: the platform's 50 Gbps average (issue; the simulator's seed profile) sets the tier; the
  * Accept-Encoding mix is the simulator's seed mix (browsers gzip+br, TV stacks gzip only);
- * 100 M static requests a month is an [assumption] — pass the simulator's figure with
- * --requests-per-month.
+ * 100 M static requests a month is an [assumption] used only without a plan: with --stack or --plan
+ * the CLI prices at the simulator's static volume (simulator/usage.ts predictStaticVolume).
  */
 export const DEFAULT_STATIC_VOLUME: StaticVolume = Object.freeze({
   requestsPerMonth: 100_000_000,

@@ -6,6 +6,7 @@
 import { resolveCatalog, type Catalog } from '../../lib/catalog';
 import { InputError } from '../../lib/errors';
 import type { StackOutputs } from '../../lib/outputs';
+import type { Plan } from '../../lib/plan';
 import { loadStackSource } from '../lib/cli';
 import { createS3Client, DirObjectStore, S3ObjectStore, validateEndpoint, type ObjectStore } from './object-store';
 
@@ -23,6 +24,8 @@ export interface OpenedSource {
   readonly catalog: Catalog;
   /** The stack outputs and where they came from; absent with --dir. */
   readonly stack?: { readonly outputs: StackOutputs; readonly label: string };
+  /** The plan, when one was built (--stack) or read (--plan); absent with --outputs and --dir. */
+  readonly plan?: Plan;
 }
 
 export async function openSource(flags: SourceFlags, bucket: 'images' | 'static', usage: string): Promise<OpenedSource> {
@@ -42,9 +45,14 @@ export async function openSource(flags: SourceFlags, bucket: 'images' | 'static'
   if (!b?.name) throw new InputError(`${source.label} has no buckets.${bucket}.name output; regenerate it from this project's stack.`);
   let catalog = resolveCatalog();
   if (source.plan) {
-    // Loaded lazily like the plan builder: it pulls in the Pulumi runtime.
-    const { validateStackFileConfig } = await import('../../plan/run-plan');
+    // Loaded lazily like the plan builder: it pulls in the Pulumi runtime. `require`, not `import()`,
+    // so that it also resolves when the script runs under `node -r tsx/cjs` (CommonJS hooks only).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { validateStackFileConfig } = require('../../plan/run-plan') as typeof import('../../plan/run-plan');
     catalog = validateStackFileConfig(source.plan.stack, source.plan.config).catalog;
   }
-  return { store: new S3ObjectStore(createS3Client(b.region || source.outputs.region, endpoint), b.name), catalog, stack: { outputs: source.outputs, label: source.label } };
+  return {
+    store: new S3ObjectStore(createS3Client(b.region || source.outputs.region, endpoint), b.name), catalog,
+    stack: { outputs: source.outputs, label: source.label }, ...(source.plan ? { plan: source.plan } : {}),
+  };
 }

@@ -11,6 +11,9 @@ import {
 import { GB } from '../../lib/semantics/pricing';
 import { analyzeStaticObjects, checkProblems } from '../../scripts/images/compression-run';
 import { DirObjectStore, S3ObjectStore } from '../../scripts/images/object-store';
+import type { Plan } from '../../lib/plan';
+import { predictStaticVolume } from '../../simulator/usage';
+import { planFor } from '../helpers/plan';
 import { runScript } from '../helpers/run-cli';
 import { runScriptAsync, startS3rver, tempDir, type LocalS3 } from './helpers';
 
@@ -237,6 +240,48 @@ describe('compression analysis against s3rver', function () {
     } finally {
       tmp.remove();
     }
+  });
+});
+
+describe('compression analysis priced at the simulator\'s static volume (--plan)', function () {
+  this.timeout(90_000);
+  let s3: LocalS3;
+  let plan: Plan;
+  let tmp: ReturnType<typeof tempDir>;
+
+  before(async () => {
+    plan = await planFor('staging');
+    const bucket = (plan.outputs as { buckets: { static: { name: string } } }).buckets.static.name;
+    s3 = await startS3rver([bucket]);
+    await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'static/js/js-yaml.min.js', Body: REAL_JS, ContentType: 'application/javascript' }));
+    tmp = tempDir('compression-plan');
+  });
+  after(async () => {
+    tmp?.remove();
+    await s3?.close();
+  });
+
+  it('predicts the static requests a month and the transfer tier from the seed workload', () => {
+    const v = predictStaticVolume(plan);
+    expect(v.requestsPerMonth).to.be.above(1e7).and.below(1e10);
+    // 50 Gbps on average is about 15 million GB a month.
+    expect(v.monthlyTransferGb).to.be.within(1.2e7, 1.9e7);
+  });
+
+  it('uses the simulator\'s volume with --plan, and --requests-per-month over it', async () => {
+    const file = join(tmp.dir, 'plan.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const json = join(tmp.dir, 'c.json');
+    const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    const r = await runScriptAsync('scripts/compression.ts', ['--plan', file, '--endpoint', s3.endpoint, '--quiet', '--json', json], { env });
+    expect(r.status, r.stderr).to.equal(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { volume: { requestsPerMonth: number }; volumeSource: string };
+    expect(report.volumeSource).to.equal("the simulator (seed workload of 'staging')");
+    expect(report.volume.requestsPerMonth).to.equal(predictStaticVolume(plan).requestsPerMonth);
+    expect(r.stdout).to.contain(`A month at ${report.volume.requestsPerMonth.toLocaleString('en-US')} static requests (from the simulator (seed workload of 'staging');`);
+    const flag = await runScriptAsync('scripts/compression.ts', ['--plan', file, '--endpoint', s3.endpoint, '--quiet', '--requests-per-month', '5000', '--json', json], { env });
+    expect(flag.status, flag.stderr).to.equal(0);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).to.deep.include({ volumeSource: '--requests-per-month' });
   });
 });
 
