@@ -34,7 +34,7 @@ runMain(async () => {
   const { values: v } = parseCommandLine(simSpec, argv);
   const code = await runSeedMode(v, {
     seed: DEFAULTS.seed, scale: START_SETTINGS.scale, hours: DEFAULTS.hours, warmupHours: START_SETTINGS.warmupHours, policy: DEFAULTS.policy,
-    capacity: DEFAULT_CAPACITY, hitLevel: DEFAULTS.hitLevel, refreshHitIsHit: DEFAULTS.refreshHitIsHit, profile: SEED_PROFILE, sweep: [0.25, 0.5, 2],
+    capacity: DEFAULT_CAPACITY, hitLevel: DEFAULTS.hitLevel, refreshHitIsHit: DEFAULTS.refreshHitIsHit, profile: SEED_PROFILE, sweep: [0.25, 0.5, 2], releases: [],
   }, { reportPath, label: 'prod plan' });
   if (code !== EXIT_OK) console.log('\nSome targets are missed on the seed workload; docs/performance-analysis.md explains why and which settings would meet them.');
   return EXIT_OK;

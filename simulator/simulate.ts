@@ -6,6 +6,7 @@
 import type { Plan } from '../lib/plan';
 import type { ContentTypeName } from '../lib/catalog';
 import { InputError } from '../lib/errors';
+import type { ReleaseEntry } from '../lib/warming/predict';
 import type { PolicyName } from './caches';
 import { runEngine, type HitLevel, type TierCapacities } from './engine';
 import { simModelFromPlan, type SimModel } from './plan-model';
@@ -47,6 +48,8 @@ export interface SimulateOptions {
   readonly refreshHitIsHit?: boolean;
   readonly profile?: WorkloadProfile;
   readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
+  /** New episodes going live during the simulated day (a release manifest; workload/releases.ts). @default none */
+  readonly releases?: readonly ReleaseEntry[];
   /** Progress of the long phases (requests generated, requests simulated). */
   readonly onProgress?: (phase: 'generate' | 'simulate', done: number, total: number) => void;
 }
@@ -73,7 +76,11 @@ export function prepare(model: SimModel, opts: SimulateOptions = {}): Prepared {
   const hours = opts.hours ?? DEFAULTS.hours;
   const warmupHours = opts.warmupHours ?? DEFAULTS.warmupHours;
   validateDuration(hours, warmupHours);
-  const workload = buildWorkload(model, { seed, scale, profile: opts.profile ?? SEED_PROFILE, ...(opts.originCacheControl ? { originCacheControl: opts.originCacheControl } : {}) });
+  const workload = buildWorkload(model, {
+    seed, scale, profile: opts.profile ?? SEED_PROFILE,
+    ...(opts.originCacheControl ? { originCacheControl: opts.originCacheControl } : {}),
+    ...(opts.releases && opts.releases.length > 0 ? { releases: opts.releases } : {}),
+  });
   const from = -warmupHours * 3600;
   const to = hours * 3600;
   const total = to - from;

@@ -20,6 +20,7 @@ export function prepareWithProgress(model: SimModel, s: SimSettings, quiet?: boo
   let last = 0;
   const prepared = prepare(model, {
     seed: s.seed, scale: s.scale, hours: s.hours, warmupHours: s.warmupHours, profile: s.profile,
+    ...(s.releases.length > 0 ? { releases: s.releases } : {}),
     onProgress: (_phase, done) => { p.increment(done - last); last = done; },
   });
   p.increment(total - last);

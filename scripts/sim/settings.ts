@@ -5,11 +5,13 @@
  */
 import { CONTENT_TYPE_NAMES } from '../../lib/catalog';
 import { InputError, show } from '../../lib/errors';
+import { parseReleaseManifest, type ReleaseEntry } from '../../lib/warming/predict';
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../simulator/caches';
 import type { HitLevel, TierCapacities } from '../../simulator/engine';
 import { REGIONS, SEED_PROFILE, type Region, type WorkloadProfile } from '../../simulator/profile';
 import { DEFAULT_CAPACITY, DEFAULTS } from '../../simulator/simulate';
 import { parseCacheSize } from '../../simulator/single-cache';
+import { readJsonFile } from '../lib/cli';
 import type { SimValues } from './options';
 
 function numberOption(v: SimValues, name: keyof SimValues & string, problems: string[], check: (n: number) => boolean, expect: string): number | undefined {
@@ -78,6 +80,19 @@ export interface SimSettings {
   readonly refreshHitIsHit: boolean;
   readonly profile: WorkloadProfile;
   readonly sweep: readonly number[];
+  /** New episodes going live during the simulated day (--releases). */
+  readonly releases: readonly ReleaseEntry[];
+}
+
+/** Reads --releases (the release manifest `npm run warm` takes), collecting its problems. */
+function releasesFrom(v: SimValues, problems: string[]): ReleaseEntry[] {
+  if (v.releases === undefined) return [];
+  try {
+    return parseReleaseManifest(readJsonFile(v.releases, 'release manifest'), v.releases);
+  } catch (e) {
+    if (e instanceof InputError) { problems.push(...e.problems.map((p) => `--releases: ${p}`)); return []; }
+    throw e;
+  }
 }
 
 export function settingsFrom(v: SimValues, problems: string[], defaults: Partial<SimSettings>): SimSettings {
@@ -106,5 +121,6 @@ export function settingsFrom(v: SimValues, problems: string[], defaults: Partial
     refreshHitIsHit: !v['no-refresh-hits'],
     profile: profileFrom(v, problems),
     sweep,
+    releases: releasesFrom(v, problems),
   };
 }

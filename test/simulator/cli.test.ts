@@ -104,6 +104,29 @@ describe('npm run sim (scripts/sim.ts)', function () {
     expect([check.consoleErrors, check.pageErrors, check.externalRequests, check.charts]).to.deep.equal([[], [], [], 5]);
   });
 
+  it('adds the episodes of a release manifest to the workload (--releases), and names a bad manifest', async () => {
+    const planFile = join(dir, 'plan-releases.json');
+    writeFileSync(planFile, JSON.stringify(await planFor('prod')));
+    const releases = join(dir, 'releases.json');
+    const segments = Array.from({ length: 40 }, (_, i) => `/video/new-show/s01e01/1080p/seg-${String(i).padStart(5, '0')}.m4s`);
+    writeFileSync(releases, JSON.stringify([{ title: 'new-show s01e01', releaseAt: '2025-11-24T00:30:00Z', paths: ['/video/new-show/s01e01/master.m3u8', ...segments], expectedRequests: 200000 }]));
+    const base = ['--plan', planFile, '--scale', '0.0005', '--hours', '2', '--warmup-hours', '0'];
+    const without = join(dir, 'without.json');
+    const withReleases = join(dir, 'with.json');
+    sim([...base, '--json', without]);
+    sim([...base, '--releases', releases, '--json', withReleases]);
+    const a = JSON.parse(readFileSync(without, 'utf8'));
+    const b = JSON.parse(readFileSync(withReleases, 'utf8'));
+    // The episode's requests are simulated on top (its objects at full rate: a release is few objects) …
+    expect(b.simulatedRequests).to.be.above(a.simulatedRequests);
+    // … and the workload stays calibrated to the platform's average bandwidth, release bytes included.
+    expect(Math.abs(b.totals.averageGbps - a.totals.averageGbps) / a.totals.averageGbps).to.be.below(0.03);
+    writeFileSync(releases, JSON.stringify([{ releaseAt: 'tomorrow', paths: ['video/x'] }]));
+    const bad = sim([...base, '--releases', releases]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain(`error: --releases: ${releases} entry 1: releaseAt must be an ISO date or epoch seconds`);
+  });
+
   it('compares two plans on the same workload', async () => {
     const a = join(dir, 'prod.json');
     const b = join(dir, 'staging.json');
