@@ -12,7 +12,7 @@ import { EXIT_OK, writeJsonFile } from '../lib/cli';
 import { spec, type SimValues } from './options';
 import { readPlanFile } from './plan-source';
 import { prepareWithProgress, studyWithProgress } from './progress';
-import type { SimSettings } from './settings';
+import { replayOptionsOf, type SimSettings } from './settings';
 import { diffRows } from './tables';
 
 export async function compareMode(v: SimValues, s: SimSettings, files: readonly string[]): Promise<number> {
@@ -23,7 +23,7 @@ export async function compareMode(v: SimValues, s: SimSettings, files: readonly 
   let results: SimulationResult[];
   if (v.trace !== undefined) {
     const log = readCloudFrontLogs(v.trace);
-    results = models.map((m) => replayLog(log, m, s.profile, { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit, warmupSeconds: s.warmupHours * 3600, seed: s.seed }).result);
+    results = models.map((m) => replayLog(log, m, s.profile, replayOptionsOf(s)).result);
   } else {
     results = models.map((m) => {
       const p = prepareWithProgress(m, s, v.quiet);

@@ -14,7 +14,7 @@ import { EXIT_OK, writeJsonFile, writeTextFile } from '../lib/cli';
 import type { SimValues } from './options';
 import { loadPlanWithWhatIf } from './plan-source';
 import { jsonOf, reportInputFor } from './report';
-import type { SimSettings } from './settings';
+import { replayOptionsOf, type SimSettings } from './settings';
 import { replayRows } from './tables';
 
 export async function replayMode(v: SimValues, s: SimSettings): Promise<number> {
@@ -22,7 +22,7 @@ export async function replayMode(v: SimValues, s: SimSettings): Promise<number> 
   const plan = await loadPlanWithWhatIf(v, whatIf);
   const model = simModelFromPlan(plan);
   const log = readCloudFrontLogs(v.trace!);
-  const rep = replayLog(log, model, s.profile, { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit, warmupSeconds: s.warmupHours * 3600, seed: s.seed });
+  const rep = replayLog(log, model, s.profile, replayOptionsOf(s));
   console.log(`replayed ${log.length.toLocaleString('en-US')} logged requests (${(rep.logSeconds / 3600).toFixed(1)} h) through stack ${plan.stack}${log.malformed ? `; ${log.malformed} malformed line(s) skipped, e.g. ${log.malformedExamples[0]}` : ''}\n`);
   console.log(renderTable(['type', 'requests/day', 'logged hit ratio', 'simulated', 'target', 'p95 ms'], replayRows(rep), ['left', 'right', 'right', 'right', 'right', 'right']));
   if (rep.unknownEdges.length) console.log(`\nedge locations with unknown airport codes (counted as North America): ${rep.unknownEdges.join(', ')}`);

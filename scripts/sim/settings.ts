@@ -124,3 +124,8 @@ export function settingsFrom(v: SimValues, problems: string[], defaults: Partial
     releases: releasesFrom(v, problems),
   };
 }
+
+/** The log-replay options of the settings (replay mode and --compare over a trace use the same). */
+export function replayOptionsOf(s: SimSettings) {
+  return { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit, warmupSeconds: s.warmupHours * 3600, seed: s.seed };
+}
