@@ -8,16 +8,9 @@
  */
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { STANDARD_LOG_FIELDS } from '../../lib/semantics/logs';
 
-/** The 33 fields of a standard log line, in order (spec §11). */
-export const STANDARD_LOG_FIELDS = Object.freeze([
-  'date', 'time', 'x-edge-location', 'sc-bytes', 'c-ip', 'cs-method', 'cs(Host)', 'cs-uri-stem', 'sc-status',
-  'cs(Referer)', 'cs(User-Agent)', 'cs-uri-query', 'cs(Cookie)', 'x-edge-result-type', 'x-edge-request-id',
-  'x-host-header', 'cs-protocol', 'cs-bytes', 'time-taken', 'x-forwarded-for', 'ssl-protocol', 'ssl-cipher',
-  'x-edge-response-result-type', 'cs-protocol-version', 'fle-status', 'fle-encrypted-fields', 'c-port',
-  'time-to-first-byte', 'x-edge-detailed-result-type', 'sc-content-type', 'sc-content-len', 'sc-range-start',
-  'sc-range-end',
-] as const);
+export { STANDARD_LOG_FIELDS };
 
 export const LOG_HEADER = `#Version: 1.0\n#Fields: ${STANDARD_LOG_FIELDS.join(' ')}\n`;
 

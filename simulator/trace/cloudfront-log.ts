@@ -7,16 +7,9 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { MAX_EXAMPLES, StringIds, TraceBuilder, type Trace } from './trace';
+import { STANDARD_LOG_FIELDS } from '../../lib/semantics/logs';
 
-/** The 33 fields of a v1 standard log line, in order (spec §11). */
-export const STANDARD_LOG_FIELDS = [
-  'date', 'time', 'x-edge-location', 'sc-bytes', 'c-ip', 'cs-method', 'cs(Host)', 'cs-uri-stem', 'sc-status',
-  'cs(Referer)', 'cs(User-Agent)', 'cs-uri-query', 'cs(Cookie)', 'x-edge-result-type', 'x-edge-request-id',
-  'x-host-header', 'cs-protocol', 'cs-bytes', 'time-taken', 'x-forwarded-for', 'ssl-protocol', 'ssl-cipher',
-  'x-edge-response-result-type', 'cs-protocol-version', 'fle-status', 'fle-encrypted-fields', 'c-port',
-  'time-to-first-byte', 'x-edge-detailed-result-type', 'sc-content-type', 'sc-content-len', 'sc-range-start',
-  'sc-range-end',
-] as const;
+export { STANDARD_LOG_FIELDS };
 
 /** Fields a line must have for the simulator to use it. */
 const REQUIRED = ['date', 'time', 'x-edge-location', 'sc-bytes', 'cs-method', 'cs-uri-stem', 'sc-status'] as const;
