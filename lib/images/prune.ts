@@ -4,7 +4,7 @@
  * still in the bucket — a take-down would not take anything down.
  */
 import { VARIANT_ROOT } from './negotiation';
-import { MANIFEST_NAME, uriPathOfKey, variantFolder } from './variant-keys';
+import { invalidationPathsFor, MANIFEST_NAME, uriPathOfKey } from './variant-keys';
 import { keyOfUriPath } from './fallback';
 
 /** A removed original and every object left under its variant folder (manifest last). */
@@ -31,11 +31,7 @@ export function originalOfVariantFolderKey(key: string): string | undefined {
  * same for index keys without variants (they are in URI-path form already).
  */
 export function pruneInvalidationPaths(f: PruneFindings): string[] {
-  const paths = new Set<string>();
-  for (const o of f.orphans) {
-    paths.add(`/${uriPathOfKey(o.original)}`);
-    paths.add(`/${uriPathOfKey(variantFolder(o.original))}*`);
-  }
+  const paths = new Set<string>(f.orphans.flatMap((o) => invalidationPathsFor(o.original)));
   for (const k of f.staleIndexKeys) {
     paths.add(`/${k}`);
     paths.add(`/${uriPathOfKey(VARIANT_ROOT)}${k}/*`);
