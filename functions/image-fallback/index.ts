@@ -6,7 +6,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { FALLBACK_SETTINGS_VARIABLE, parseFallbackSettings } from '../../lib/images/fallback';
-import { createFallbackHandler, type FunctionUrlEvent, type FunctionUrlResult } from './handler';
+import { createFallbackHandler, FALLBACK_HEADER, type FunctionUrlEvent, type FunctionUrlResult } from './handler';
 import { s3ObjectReader } from './s3-reader';
 
 const settings = parseFallbackSettings(process.env[FALLBACK_SETTINGS_VARIABLE]);
@@ -24,7 +24,7 @@ const serve = createFallbackHandler(reader, settings, (e) => console.error(JSON.
 export async function handler(event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   try {
     const r = await serve(event);
-    console.log(JSON.stringify({ path: event.rawPath, status: r.statusCode, served: r.headers['x-media-cdn-fallback'] ?? null }));
+    console.log(JSON.stringify({ path: event.rawPath, status: r.statusCode, served: r.headers[FALLBACK_HEADER] ?? null }));
     return r;
   } catch (e) {
     console.error(JSON.stringify({ path: event.rawPath, error: String(e) }));
