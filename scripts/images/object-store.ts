@@ -98,33 +98,20 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
-    try {
+    return this.read(async () => {
       const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const body = Buffer.from(await r.Body!.transformToByteArray());
-      return {
-        body,
-        ...(r.ContentType ? { contentType: r.ContentType } : {}),
-        ...(r.ContentEncoding ? { contentEncoding: r.ContentEncoding } : {}),
-        ...(r.CacheControl ? { cacheControl: r.CacheControl } : {}),
-        ...(r.ETag ? { etag: r.ETag.replace(/"/g, '') } : {}),
-      };
-    } catch (e) {
-      const name = (e as { name?: string }).name;
-      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
-      return explainS3Error(e, 's3:GetObject', this.bucket);
-    }
+      return { ...metadataOf(r), body: Buffer.from(await r.Body!.transformToByteArray()) };
+    });
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
+    return this.read(async () => ({ ...metadataOf(await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))), body: Buffer.alloc(0) }));
+  }
+
+  /** A GetObject/HeadObject whose "no such key" is `undefined`; other failures explained. */
+  private async read(send: () => Promise<StoredObject>): Promise<StoredObject | undefined> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return {
-        body: Buffer.alloc(0),
-        ...(r.ContentType ? { contentType: r.ContentType } : {}),
-        ...(r.ContentEncoding ? { contentEncoding: r.ContentEncoding } : {}),
-        ...(r.CacheControl ? { cacheControl: r.CacheControl } : {}),
-        ...(r.ETag ? { etag: r.ETag.replace(/"/g, '') } : {}),
-      };
+      return await send();
     } catch (e) {
       const name = (e as { name?: string }).name;
       if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
@@ -144,6 +131,16 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
       .catch((e: unknown) => explainS3Error(e, 's3:DeleteObject', this.bucket));
   }
+}
+
+/** The headers of a GetObject or HeadObject answer that the scripts use (ETag without quotes). */
+function metadataOf(r: { ContentType?: string; ContentEncoding?: string; CacheControl?: string; ETag?: string }): Omit<StoredObject, 'body'> {
+  return {
+    ...(r.ContentType ? { contentType: r.ContentType } : {}),
+    ...(r.ContentEncoding ? { contentEncoding: r.ContentEncoding } : {}),
+    ...(r.CacheControl ? { cacheControl: r.CacheControl } : {}),
+    ...(r.ETag ? { etag: r.ETag.replace(/"/g, '') } : {}),
+  };
 }
 
 /** A local folder standing in for a bucket: key `a/b.jpg` is file `<root>/a/b.jpg`. */
