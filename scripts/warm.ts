@@ -106,6 +106,14 @@ export const SPEC = {
 type Values = Record<string, string | boolean | undefined>;
 
 /** Dollars with cents, or six decimals below a cent (a warming run often costs fractions of one). */
+/** --now: an ISO time, as epoch seconds; undefined when not given. */
+function parseNow(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const t = Date.parse(String(raw));
+  if (!Number.isFinite(t)) throw new InputError(`--now must be an ISO time such as 2025-11-24T20:00:00Z, got ${show(raw)}.`);
+  return t / 1000;
+}
+
 function usd(x: number): string {
   return `$${x < 0.01 ? x.toFixed(6) : x.toFixed(2)}`;
 }
@@ -151,12 +159,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   let encodings: EncodingVariant[] = [];
   const collect = (f: () => void) => collectProblems(problems, f);
   collect(() => { if (v.window !== undefined) windowSec = parseDuration(String(v.window), '--window'); });
-  collect(() => {
-    if (v.now === undefined) return;
-    const t = Date.parse(String(v.now));
-    if (!Number.isFinite(t)) throw new InputError(`--now must be an ISO time such as 2025-11-24T20:00:00Z, got ${show(v.now)}.`);
-    nowSec = t / 1000;
-  });
+  collect(() => { nowSec = parseNow(v.now); });
   collect(() => { pacing = parsePacingOptions({ priority: v.priority as string | undefined, rate: v.rate as string | undefined, concurrency: v.concurrency as string | undefined }); });
   collect(() => { encodings = parseEncodings(v.encodings as string | undefined); });
   const imageFormats = v['image-formats'] === undefined ? [...DEFAULT_IMAGE_FORMATS] : String(v['image-formats']) === 'none' ? [] : String(v['image-formats']).split(',').map((s) => s.trim()).filter(Boolean);
@@ -279,12 +282,7 @@ async function evaluate(v: Values): Promise<number> {
   let releases: ReleaseEntry[] = [];
   const collect = (f: () => void) => collectProblems(problems, f);
   collect(() => { if (v.window !== undefined) windowSec = parseDuration(String(v.window), '--window'); });
-  collect(() => {
-    if (v.now === undefined) return;
-    const t = Date.parse(String(v.now));
-    if (!Number.isFinite(t)) throw new InputError(`--now must be an ISO time such as 2025-11-24T20:00:00Z, got ${show(v.now)}.`);
-    nowSec = t / 1000;
-  });
+  collect(() => { nowSec = parseNow(v.now); });
   collect(() => { sim = parseSimulationOptions(v.scale, v.seed); });
   collect(() => { if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(String(v.releases), 'release manifest'), String(v.releases)); });
   if (problems.length > 0) throw new InputError(problems);
