@@ -93,22 +93,62 @@ export function diurnalCurve(w: Workload): Diurnal {
 }
 
 /**
+ * Where requests come from, shared by the seed and the release generators: each viewer population's
+ * weight at a time of day (its share × its region's daily curve) and its edge locations.
+ */
+class ViewerMix {
+  private readonly diurnal: ReturnType<typeof diurnalCurve>;
+  private readonly shares: Float64Array;
+  private readonly region: Int32Array;
+  private readonly edges: readonly Int32Array[];
+  private readonly cumulative: Float64Array;
+
+  constructor(w: Workload) {
+    const viewers = w.topology.viewers;
+    this.diurnal = diurnalCurve(w);
+    this.shares = Float64Array.from(viewers, (v) => v.share);
+    this.region = Int32Array.from(viewers.map((v) => REGIONS.indexOf(v.region)));
+    this.edges = viewers.map((v) => Int32Array.from(v.edges));
+    this.cumulative = new Float64Array(viewers.length);
+  }
+
+  /** The viewers' total weight at `sec`; remembers the running sums for `viewerAt`. */
+  weigh(sec: number): number {
+    let total = 0;
+    for (let v = 0; v < this.shares.length; v++) {
+      total += this.shares[v]! * this.diurnal.multiplier(this.region[v]!, sec);
+      this.cumulative[v] = total;
+    }
+    return total;
+  }
+
+  /** The viewer population at `u` in [0, total) of the last `weigh`. */
+  viewerAt(u: number): number {
+    const last = this.cumulative.length - 1;
+    let v = 0;
+    while (v < last && this.cumulative[v]! <= u) v++;
+    return v;
+  }
+
+  /** One of the viewer population's edge locations (drawn only when it has several). */
+  edgeOf(v: number, rng: Rng): number {
+    const edges = this.edges[v]!;
+    return edges.length === 1 ? edges[0]! : edges[rng.int(edges.length)]!;
+  }
+}
+
+/**
  * Generates the requests of [fromSec, toSec). `onProgress` receives the simulated seconds done.
  * Allocates the typed arrays once (grown if the Poisson draw runs over the estimate).
  */
 export function generateRequests(w: Workload, fromSec: number, toSec: number, seed: number, onProgress?: (secondsDone: number) => void): RequestLog {
   const rng = new Rng(seed, 11);
-  const diurnal = diurnalCurve(w);
+  const mix = new ViewerMix(w);
   const objects = new AliasTable(w.objectRate);
   let baseRate = 0;
   for (let o = 0; o < w.objects; o++) baseRate += w.objectRate[o]!;
   const aeShares = w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share);
   const ae = new AliasTable(aeShares);
-  const viewers = w.topology.viewers;
-  const nV = viewers.length;
-  const viewerRegion = Int32Array.from(viewers.map((v) => REGIONS.indexOf(v.region)));
-  const viewerEdges = viewers.map((v) => Int32Array.from(v.edges));
-  const cumulative = new Float64Array(nV);
 
   let cap = Math.ceil(baseRate * (toSec - fromSec) * 1.05) + 1024;
   let time = new Float64Array(cap), key = new Int32Array(cap), viewer = new Uint8Array(cap), edge = new Uint8Array(cap);
@@ -117,12 +157,7 @@ export function generateRequests(w: Workload, fromSec: number, toSec: number, se
   let t = fromSec;
   for (let b0 = fromSec; b0 < toSec; b0 += BUCKET) {
     const b1 = Math.min(toSec, b0 + BUCKET);
-    const mid = (b0 + b1) / 2;
-    let total = 0;
-    for (let v = 0; v < nV; v++) {
-      total += viewers[v]!.share * diurnal.multiplier(viewerRegion[v]!, mid);
-      cumulative[v] = total;
-    }
+    const total = mix.weigh((b0 + b1) / 2);
     const rate = baseRate * total;
     if (rate <= 0) { t = b1; continue; }
     for (;;) {
@@ -134,14 +169,11 @@ export function generateRequests(w: Workload, fromSec: number, toSec: number, se
         time = grow(time, (m) => new Float64Array(m)); key = grow(key, (m) => new Int32Array(m));
         viewer = grow(viewer, (m) => new Uint8Array(m)); edge = grow(edge, (m) => new Uint8Array(m));
       }
-      const u = rng.next() * total;
-      let v = 0;
-      while (v < nV - 1 && cumulative[v]! <= u) v++;
-      const edges = viewerEdges[v]!;
+      const v = mix.viewerAt(rng.next() * total);
       const o = objects.sample(rng);
       time[n] = t;
       viewer[n] = v;
-      edge[n] = edges.length === 1 ? edges[0]! : edges[rng.int(edges.length)]!;
+      edge[n] = mix.edgeOf(v, rng);
       key[n] = w.objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!;
       n++;
     }
@@ -158,13 +190,8 @@ export function generateRequests(w: Workload, fromSec: number, toSec: number, se
  */
 export function generateReleaseRequests(w: Workload, fromSec: number, toSec: number, seed: number): RequestLog {
   const rp = w.profile.releases ?? DEFAULT_RELEASE_PROFILE;
-  const diurnal = diurnalCurve(w);
+  const mix = new ViewerMix(w);
   const ae = new AliasTable(w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share));
-  const viewers = w.topology.viewers;
-  const nV = viewers.length;
-  const viewerRegion = Int32Array.from(viewers.map((v) => REGIONS.indexOf(v.region)));
-  const viewerEdges = viewers.map((v) => Int32Array.from(v.edges));
-  const cumulative = new Float64Array(nV);
   const time: number[] = [], key: number[] = [], viewer: number[] = [], edge: number[] = [];
   const BUCKET = 60;
   w.releases.forEach((rel, ri) => {
@@ -178,24 +205,17 @@ export function generateReleaseRequests(w: Workload, fromSec: number, toSec: num
     for (let b0 = start; b0 < toSec; b0 += BUCKET) {
       const b1 = Math.min(toSec, b0 + BUCKET);
       const mid = (b0 + b1) / 2;
-      let total = 0;
-      for (let v = 0; v < nV; v++) {
-        total += viewers[v]!.share * diurnal.multiplier(viewerRegion[v]!, mid);
-        cumulative[v] = total;
-      }
+      const total = mix.weigh(mid);
       const rate = peak * releaseShape(rp, mid - rel.at) * total;
       if (!(rate > 0)) { t = b1; continue; }
       for (;;) {
         t += rng.exp() / rate;
         if (t >= b1) { t = b1; break; }
-        const u = rng.next() * total;
-        let v = 0;
-        while (v < nV - 1 && cumulative[v]! <= u) v++;
-        const edges = viewerEdges[v]!;
+        const v = mix.viewerAt(rng.next() * total);
         const o = rel.objects[objects.sample(rng)]!;
         time.push(t);
         viewer.push(v);
-        edge.push(edges.length === 1 ? edges[0]! : edges[rng.int(edges.length)]!);
+        edge.push(mix.edgeOf(v, rng));
         key.push(w.objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!);
       }
     }
