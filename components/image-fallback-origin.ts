@@ -3,8 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { functionUrlDomain, functionUrlInvokePermissions, IMAGE_FALLBACK_FUNCTION, imageFallbackPolicy, imageFallbackSettings } from '../lib/builders';
 import type { StackConfig } from '../lib/config';
 import { FALLBACK_SETTINGS_VARIABLE } from '../lib/images/fallback';
-import { assumeRolePolicy } from '../lib/invalidation/pipeline';
-import { bundleLambda } from './lambda-bundle';
+import { createBundledFunction } from './lambda-bundle';
 import type { OriginBucket } from './media-origins';
 
 export interface ImageFallbackOriginArgs {
@@ -39,35 +38,23 @@ export class ImageFallbackOrigin extends pulumi.ComponentResource {
     const tags = { 'media-cdn:stack': config.stack };
     const functionName = `${name}-${config.stack}`.slice(0, 64);
 
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-      region, name: `/aws/lambda/${functionName}`, retentionInDays: f.logRetentionDays, tags,
-    }, parent);
-    const role = new aws.iam.Role(name, {
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy('lambda.amazonaws.com')),
-      description: 'media-cdn: the images fallback origin (reads the images buckets)',
-      tags,
-    }, parent);
-    const rolePolicy = new aws.iam.RolePolicy(name, {
-      role: role.id,
-      policy: pulumi.all([args.primary.bucket.arn, args.replica.bucket.arn, logGroup.arn])
-        .apply(([primaryBucketArn, replicaBucketArn, logGroupArn]) => JSON.stringify(imageFallbackPolicy({ primaryBucketArn, replicaBucketArn, logGroupArn }))),
-    }, parent);
     const settings = pulumi.all([args.primary.bucket.bucket, args.replica.bucket.bucket])
       .apply(([primary, replica]) => JSON.stringify(imageFallbackSettings(config, primary, replica)));
-    this.function = new aws.lambda.Function(name, {
+    this.function = createBundledFunction(this, { resource: name, logGroup: `${name}-logs` }, {
       region,
-      name: functionName,
+      functionName,
+      entry: 'image-fallback',
       description: 'media-cdn: images origin group fallback — replica copy, or the original of a missing variant (lib/images/fallback)',
+      roleDescription: 'media-cdn: the images fallback origin (reads the images buckets)',
       runtime: f.runtime,
-      handler: 'index.handler',
-      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(bundleLambda('image-fallback')) }),
-      role: role.arn,
-      timeout: f.timeoutSeconds,
-      memorySize: f.memoryMb,
-      environment: { variables: { [FALLBACK_SETTINGS_VARIABLE]: settings } },
-      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      timeoutSeconds: f.timeoutSeconds,
+      memoryMb: f.memoryMb,
+      logRetentionDays: f.logRetentionDays,
+      policy: (logGroupArn) => pulumi.all([args.primary.bucket.arn, args.replica.bucket.arn, logGroupArn])
+        .apply(([primaryBucketArn, replicaBucketArn, lg]) => JSON.stringify(imageFallbackPolicy({ primaryBucketArn, replicaBucketArn, logGroupArn: lg }))),
+      environment: { [FALLBACK_SETTINGS_VARIABLE]: settings },
       tags,
-    }, { parent: this, dependsOn: [logGroup, rolePolicy] });
+    }).function;
     this.url = new aws.lambda.FunctionUrl(name, {
       region,
       functionName: this.function.name,

@@ -6,7 +6,7 @@ import {
   pipelineAlarms, queuePolicy, scheduledMessage, schedulerPolicy, type HandlerSettings, type PipelineSchedule,
 } from '../lib/invalidation';
 import { contentTypeOutputs } from '../lib/outputs';
-import { bundleLambda } from './lambda-bundle';
+import { createBundledFunction } from './lambda-bundle';
 import type { MediaOrigins } from './media-origins';
 
 export interface InvalidationPipelineArgs {
@@ -32,11 +32,6 @@ export interface InvalidationPipelineArgs {
    * @default none (the alarms still show in CloudWatch)
    */
   readonly alarmTopic?: { readonly arn: pulumi.Input<string>; readonly region: string };
-}
-
-/** The handler bundled with the planner it shares with the CLI (lib/invalidation); ~80 KB, ~50 ms. */
-export function bundleInvalidationHandler(): string {
-  return bundleLambda('invalidation-handler');
 }
 
 /**
@@ -85,19 +80,6 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
 
     // Function
     const functionName = `${prefix}-handler`.slice(0, 64);
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-handler-logs`, {
-      region, name: `/aws/lambda/${functionName}`, retentionInDays: s.logRetentionDays, tags,
-    }, parent);
-    const role = new aws.iam.Role(`${name}-handler`, {
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy('lambda.amazonaws.com')),
-      description: 'media-cdn: the invalidation handler (SQS → CloudFront)',
-      tags,
-    }, parent);
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-handler`, {
-      role: role.id,
-      policy: pulumi.all([this.queue.arn, args.distribution.arn, pulumi.all(buckets.map((b) => b.bucket.arn)), logGroup.arn])
-        .apply(([queueArn, distributionArn, bucketArns, logGroupArn]) => JSON.stringify(handlerPolicy({ queueArn, distributionArn, bucketArns, logGroupArn, metricsNamespace: namespace, readObjectTags: config.cacheTagHeader !== '' }))),
-    }, parent);
     const routing = contentTypeOutputs(config.catalog);
     const settings = pulumi.all([args.distribution.id, pulumi.all(buckets.map((b) => b.bucket.bucket))]).apply(([distributionId, names]) => {
       const value: HandlerSettings = {
@@ -113,20 +95,23 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
       };
       return JSON.stringify(value);
     });
-    this.handler = new aws.lambda.Function(`${name}-handler`, {
+    const fn = createBundledFunction(this, { resource: `${name}-handler`, logGroup: `${name}-handler-logs` }, {
       region,
-      name: functionName,
+      functionName,
+      entry: 'invalidation-handler',
       description: 'media-cdn: plans and sends CloudFront invalidations for origin changes (lib/invalidation)',
+      roleDescription: 'media-cdn: the invalidation handler (SQS → CloudFront)',
       runtime: s.runtime,
-      handler: 'index.handler',
-      code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(bundleInvalidationHandler()) }),
-      role: role.arn,
-      timeout: s.functionTimeoutSeconds,
-      memorySize: s.functionMemoryMb,
-      environment: { variables: { [HANDLER_SETTINGS_VARIABLE]: settings } },
-      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      timeoutSeconds: s.functionTimeoutSeconds,
+      memoryMb: s.functionMemoryMb,
+      logRetentionDays: s.logRetentionDays,
+      policy: (logGroupArn) => pulumi.all([this.queue.arn, args.distribution.arn, pulumi.all(buckets.map((b) => b.bucket.arn)), logGroupArn])
+        .apply(([queueArn, distributionArn, bucketArns, lg]) => JSON.stringify(handlerPolicy({ queueArn, distributionArn, bucketArns, logGroupArn: lg, metricsNamespace: namespace, readObjectTags: config.cacheTagHeader !== '' }))),
+      environment: { [HANDLER_SETTINGS_VARIABLE]: settings },
       tags,
-    }, { parent: this, dependsOn: [logGroup, rolePolicy] });
+    });
+    this.handler = fn.function;
+    const rolePolicy = fn.rolePolicy;
     new aws.lambda.EventSourceMapping(`${name}-events`, {
       region,
       eventSourceArn: this.queue.arn,

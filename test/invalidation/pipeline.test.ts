@@ -12,7 +12,7 @@ import type { HandlerSettings } from '../../lib/invalidation';
 import { contentTypeOutputs } from '../../lib/outputs';
 import { startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
 import { startCloudWatchServer } from '../../local/aws-json-server';
-import { bundleInvalidationHandler } from '../../components/invalidation-pipeline';
+import { bundleLambda } from '../../components/lambda-bundle';
 import { createHandler, type SqsEvent } from '../../functions/invalidation-handler/handler';
 import { folderLister, invalidationApi } from '../../functions/invalidation-handler/index';
 import { findResource, findResources, inputsOf, planFor } from '../helpers/plan';
@@ -211,7 +211,7 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
     });
 
     it('runs as bundled for Lambda: the esbuild bundle with the runtime’s SDK, configured from its environment', async () => {
-      const code = bundleInvalidationHandler();
+      const code = bundleLambda('invalidation-handler');
       const metrics: any[] = [];
       const cw = await startCloudWatchServer({ PutMetricData: (input: unknown) => { metrics.push(input); return {}; } });
       const env = {
