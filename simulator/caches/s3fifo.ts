@@ -103,16 +103,6 @@ export class S3FifoCache extends SlotCache {
     return true;
   }
 
-  override access(key: number, size: number): boolean {
-    const slot = this.find(key);
-    if (slot >= 0) {
-      this.touch(slot);
-      return true;
-    }
-    this.insert(key, size);
-    return false;
-  }
-
   protected override growPool(n: number): void {
     super.growPool(n);
     const q = new Uint8Array(n); q.set(this.queue); this.queue = q;
