@@ -56,7 +56,12 @@ const pct = (saved: number, of: number) => Math.round((1000 * saved) / of) / 10;
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : Math.round(((s[m - 1] + s[m]) / 2) * 10) / 10;
+  const at = (i: number): number => {
+    const v = s[i];
+    if (v === undefined) throw new Error(`median of an empty list`);
+    return v;
+  };
+  return s.length % 2 ? at(m) : Math.round(((at(m - 1) + at(m)) / 2) * 10) / 10;
 }
 
 /** One photo's full-size bytes: source, WebP and AVIF at SSIM ≥ 0.98, and a mozjpeg re-encode (JPEG sources). */
