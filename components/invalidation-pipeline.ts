@@ -2,10 +2,10 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from '../lib/config';
 import {
-  assumeRolePolicy, customNamespace, defaultPipelineSchedules, DEFAULT_BATCH_SIZES, HANDLER_SETTINGS_VARIABLE, handlerPolicy, PIPELINE_SETTINGS,
-  pipelineAlarms, queuePolicy, scheduledMessage, schedulerPolicy, type HandlerSettings, type PipelineSchedule,
+  assumeRolePolicy, defaultPipelineSchedules, HANDLER_SETTINGS_VARIABLE, handlerPolicy, PIPELINE_SETTINGS, pipelineAlarmActions, pipelineAlarms,
+  pipelineHandlerSettings, pipelineNames, queuePolicy, redrivePolicy, scheduledMessage, scheduleResource, schedulerPolicy, type PipelineNames,
+  type PipelineSchedule,
 } from '../lib/invalidation';
-import { contentTypeOutputs } from '../lib/outputs';
 import { createBundledFunction } from './lambda-bundle';
 import type { MediaOrigins } from './media-origins';
 
@@ -48,56 +48,78 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
   readonly schedules: readonly aws.scheduler.Schedule[];
   readonly alarms: readonly aws.cloudwatch.MetricAlarm[];
 
+  private readonly name: string;
+  private readonly args: InvalidationPipelineArgs;
+  private readonly names: PipelineNames;
+  private readonly region: string;
+  private readonly tags: Record<string, string>;
+  /** The primary origin buckets: replicas are not served unless the primary fails, so they send no events. */
+  private readonly buckets: readonly { readonly origin: string; readonly bucket: aws.s3.Bucket }[];
+
   constructor(name: string, args: InvalidationPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:InvalidationPipeline', name, {}, opts);
-    const { config } = args;
-    const parent = { parent: this };
-    const region = config.region;
-    const prefix = `${name}-${config.stack}`;
-    const tags = { 'media-cdn:stack': config.stack };
-    const s = PIPELINE_SETTINGS;
-    const namespace = customNamespace(config.stack);
-    const buckets = args.origins.s3.map((p) => ({ origin: p.origin, bucket: p.primary.bucket }));
+    this.name = name;
+    this.args = args;
+    this.names = pipelineNames(name, args.config.stack);
+    this.region = args.config.region;
+    this.tags = { 'media-cdn:stack': args.config.stack };
+    this.buckets = args.origins.s3.map((p) => ({ origin: p.origin, bucket: p.primary.bucket }));
 
-    // Queues
-    this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
-      region, name: `${prefix}-dlq`, messageRetentionSeconds: s.dlqRetentionSeconds, sqsManagedSseEnabled: true, tags,
-    }, parent);
-    this.queue = new aws.sqs.Queue(`${name}-queue`, {
-      region,
-      name: prefix,
+    [this.deadLetterQueue, this.queue] = this.createQueues();
+    const queuePolicy = this.createQueuePolicy();
+    const handler = this.createHandler();
+    this.handler = handler.function;
+    this.createEventSource(handler.rolePolicy);
+    this.createBucketNotifications(queuePolicy);
+    this.schedules = this.createSchedules(args.schedules ?? defaultPipelineSchedules(args.config.catalog));
+    this.alarms = this.createAlarms();
+
+    this.registerOutputs({ queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url, handlerName: this.handler.name });
+  }
+
+  /** The queue and its dead-letter queue. */
+  private createQueues(): [aws.sqs.Queue, aws.sqs.Queue] {
+    const s = PIPELINE_SETTINGS;
+    const dlq = new aws.sqs.Queue(`${this.name}-dlq`, {
+      region: this.region, name: this.names.deadLetterQueue, messageRetentionSeconds: s.dlqRetentionSeconds, sqsManagedSseEnabled: true, tags: this.tags,
+    }, { parent: this });
+    const queue = new aws.sqs.Queue(`${this.name}-queue`, {
+      region: this.region,
+      name: this.names.queue,
       visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
       sqsManagedSseEnabled: true,
-      redrivePolicy: this.deadLetterQueue.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: s.maxReceiveCount })),
-      tags,
-    }, parent);
-    const queuePolicyResource = new aws.sqs.QueuePolicy(`${name}-queue-policy`, {
-      region,
-      queueUrl: this.queue.url,
-      policy: pulumi.all([this.queue.arn, pulumi.all(buckets.map((b) => b.bucket.arn)), args.accountId])
-        .apply(([queueArn, bucketArns, accountId]) => JSON.stringify(queuePolicy({ queueArn, bucketArns, accountId }))),
-    }, parent);
+      redrivePolicy: dlq.arn.apply((arn) => redrivePolicy(arn, s.maxReceiveCount)),
+      tags: this.tags,
+    }, { parent: this });
+    return [dlq, queue];
+  }
 
-    // Function
-    const functionName = `${prefix}-handler`.slice(0, 64);
-    const routing = contentTypeOutputs(config.catalog);
-    const settings = pulumi.all([args.distribution.id, pulumi.all(buckets.map((b) => b.bucket.bucket))]).apply(([distributionId, names]) => {
-      const value: HandlerSettings = {
-        distributionId,
-        buckets: Object.fromEntries(names.map((n, i) => [n, buckets[i]!.origin])),
-        contentTypes: Object.fromEntries(Object.entries(routing).map(([t, r]) => [t, { pathPatterns: r.pathPatterns, origin: r.origin }])),
-        maxOverInvalidation: (args.maxOverInvalidationPct ?? 5) / 100,
-        metricsNamespace: namespace,
-        maxListedObjects: 10_000,
-        batchPaths: DEFAULT_BATCH_SIZES.paths,
-        batchWildcards: DEFAULT_BATCH_SIZES.wildcards,
-        ...(config.cacheTagHeader !== '' ? { cacheTagHeader: config.cacheTagHeader } : {}),
-      };
-      return JSON.stringify(value);
-    });
-    const fn = createBundledFunction(this, { resource: `${name}-handler`, logGroup: `${name}-handler-logs` }, {
-      region,
-      functionName,
+  /** Only S3, for the origin buckets of this account, may send to the queue. */
+  private createQueuePolicy(): aws.sqs.QueuePolicy {
+    return new aws.sqs.QueuePolicy(`${this.name}-queue-policy`, {
+      region: this.region,
+      queueUrl: this.queue.url,
+      policy: pulumi.all([this.queue.arn, pulumi.all(this.buckets.map((b) => b.bucket.arn)), this.args.accountId])
+        .apply(([queueArn, bucketArns, accountId]) => JSON.stringify(queuePolicy({ queueArn, bucketArns, accountId }))),
+    }, { parent: this });
+  }
+
+  /** The bundled Lambda, its log group and least-privilege role, configured with the planner settings. */
+  private createHandler(): ReturnType<typeof createBundledFunction> {
+    const { config, distribution } = this.args;
+    const s = PIPELINE_SETTINGS;
+    const bucketArns = pulumi.all(this.buckets.map((b) => b.bucket.arn));
+    const settings = pulumi.all([distribution.id, pulumi.all(this.buckets.map((b) => b.bucket.bucket))]).apply(([distributionId, names]) => JSON.stringify(pipelineHandlerSettings({
+      distributionId,
+      buckets: names.map((bucketName, i) => ({ bucketName, origin: this.buckets[i]!.origin })),
+      catalog: config.catalog,
+      stack: config.stack,
+      ...(this.args.maxOverInvalidationPct !== undefined ? { maxOverInvalidationPct: this.args.maxOverInvalidationPct } : {}),
+      cacheTagHeader: config.cacheTagHeader,
+    })));
+    return createBundledFunction(this, { resource: `${this.name}-handler`, logGroup: `${this.name}-handler-logs` }, {
+      region: this.region,
+      functionName: this.names.functionName,
       entry: 'invalidation-handler',
       description: 'media-cdn: plans and sends CloudFront invalidations for origin changes (lib/invalidation)',
       roleDescription: 'media-cdn: the invalidation handler (SQS → CloudFront)',
@@ -105,15 +127,19 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
       timeoutSeconds: s.functionTimeoutSeconds,
       memoryMb: s.functionMemoryMb,
       logRetentionDays: s.logRetentionDays,
-      policy: (logGroupArn) => pulumi.all([this.queue.arn, args.distribution.arn, pulumi.all(buckets.map((b) => b.bucket.arn)), logGroupArn])
-        .apply(([queueArn, distributionArn, bucketArns, lg]) => JSON.stringify(handlerPolicy({ queueArn, distributionArn, bucketArns, logGroupArn: lg, metricsNamespace: namespace, readObjectTags: config.cacheTagHeader !== '' }))),
+      policy: (logGroupArn) => pulumi.all([this.queue.arn, distribution.arn, bucketArns, logGroupArn]).apply(([queueArn, distributionArn, arns, lg]) => JSON.stringify(handlerPolicy({
+        queueArn, distributionArn, bucketArns: arns, logGroupArn: lg, metricsNamespace: this.names.metricsNamespace, readObjectTags: config.cacheTagHeader !== '',
+      }))),
       environment: { [HANDLER_SETTINGS_VARIABLE]: settings },
-      tags,
+      tags: this.tags,
     });
-    this.handler = fn.function;
-    const rolePolicy = fn.rolePolicy;
-    new aws.lambda.EventSourceMapping(`${name}-events`, {
-      region,
+  }
+
+  /** The queue feeds the handler in batching windows, reporting failed messages one by one. */
+  private createEventSource(rolePolicy: pulumi.Resource): void {
+    const s = PIPELINE_SETTINGS;
+    new aws.lambda.EventSourceMapping(`${this.name}-events`, {
+      region: this.region,
       eventSourceArn: this.queue.arn,
       functionName: this.handler.arn,
       batchSize: s.batchSize,
@@ -121,46 +147,50 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: s.maximumConcurrency },
     }, { parent: this, dependsOn: [rolePolicy] });
+  }
 
-    // Object events of the primary buckets (replicas are not served unless the primary fails).
-    for (const b of buckets) {
-      new aws.s3.BucketNotification(`${name}-${b.origin}-events`, {
-        region,
+  /** Object-created and object-removed events of the primary buckets go to the queue. */
+  private createBucketNotifications(queuePolicy: aws.sqs.QueuePolicy): void {
+    for (const b of this.buckets) {
+      new aws.s3.BucketNotification(`${this.name}-${b.origin}-events`, {
+        region: this.region,
         bucket: b.bucket.id,
         queues: [{ id: 'media-cdn-invalidation', queueArn: this.queue.arn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] }],
-      }, { parent: this, dependsOn: [queuePolicyResource] });
+      }, { parent: this, dependsOn: [queuePolicy] });
     }
+  }
 
-    // Scheduled sweeps
-    const schedules = args.schedules ?? defaultPipelineSchedules(config.catalog);
-    let schedulerRole: aws.iam.Role | undefined;
-    if (schedules.length > 0) {
-      schedulerRole = new aws.iam.Role(`${name}-scheduler`, {
-        assumeRolePolicy: pulumi.output(args.accountId).apply((account) => JSON.stringify(assumeRolePolicy('scheduler.amazonaws.com', account))),
-        description: 'media-cdn: EventBridge Scheduler sends invalidation sweeps to the queue',
-        tags,
-      }, parent);
-      new aws.iam.RolePolicy(`${name}-scheduler`, { role: schedulerRole.id, policy: this.queue.arn.apply((arn) => JSON.stringify(schedulerPolicy(arn))) }, parent);
-    }
-    this.schedules = schedules.map((sc) => new aws.scheduler.Schedule(`${name}-sweep-${sc.contentType}${sc.prefix ? `-${sc.prefix.replace(/[^A-Za-z0-9]+/g, '-')}` : ''}`, {
-      region,
-      description: `media-cdn: invalidate ${sc.contentType}${sc.prefix ? ` under ${sc.prefix}` : ''} (${sc.expression})`,
-      scheduleExpression: sc.expression,
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: { arn: this.queue.arn, roleArn: schedulerRole!.arn, input: JSON.stringify(scheduledMessage(sc)) },
-    }, parent));
+  /** EventBridge Scheduler sweeps, with a role that may only send to the queue. */
+  private createSchedules(schedules: readonly PipelineSchedule[]): aws.scheduler.Schedule[] {
+    if (schedules.length === 0) return [];
+    const role = new aws.iam.Role(`${this.name}-scheduler`, {
+      assumeRolePolicy: pulumi.output(this.args.accountId).apply((account) => JSON.stringify(assumeRolePolicy('scheduler.amazonaws.com', account))),
+      description: 'media-cdn: EventBridge Scheduler sends invalidation sweeps to the queue',
+      tags: this.tags,
+    }, { parent: this });
+    new aws.iam.RolePolicy(`${this.name}-scheduler`, { role: role.id, policy: this.queue.arn.apply((arn) => JSON.stringify(schedulerPolicy(arn))) }, { parent: this });
+    return schedules.map((sc) => {
+      const { resourceName, description } = scheduleResource(this.name, sc);
+      return new aws.scheduler.Schedule(resourceName, {
+        region: this.region,
+        description,
+        scheduleExpression: sc.expression,
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: { arn: this.queue.arn, roleArn: role.arn, input: JSON.stringify(scheduledMessage(sc)) },
+      }, { parent: this });
+    });
+  }
 
-    // Alarms
-    const actions = args.alarmTopic && args.alarmTopic.region === region ? [args.alarmTopic.arn] : [];
-    this.alarms = pipelineAlarms(prefix).map(({ id, watches, ...spec }) => new aws.cloudwatch.MetricAlarm(`${name}-${id}`, {
-      region,
+  /** Alarms on the dead-letter queue and on function errors. */
+  private createAlarms(): aws.cloudwatch.MetricAlarm[] {
+    const actions = pipelineAlarmActions(this.args.alarmTopic, this.region);
+    return pipelineAlarms(this.names.queue).map(({ id, watches, ...spec }) => new aws.cloudwatch.MetricAlarm(`${this.name}-${id}`, {
+      region: this.region,
       ...spec,
       dimensions: watches === 'dlq' ? { QueueName: this.deadLetterQueue.name } : { FunctionName: this.handler.name },
       alarmActions: actions,
       okActions: actions,
-      tags,
-    }, parent));
-
-    this.registerOutputs({ queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url, handlerName: this.handler.name });
+      tags: this.tags,
+    }, { parent: this }));
   }
 }

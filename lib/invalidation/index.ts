@@ -20,3 +20,4 @@ export * from './schedule';
 export * from './metrics';
 export * from './pipeline';
 export * from './report';
+export * from './pipeline-assembly';
