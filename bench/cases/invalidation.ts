@@ -6,7 +6,7 @@
  */
 import { resolveCatalog } from '../../lib/catalog';
 import { keyToPath, planInvalidation } from '../../lib/invalidation';
-import { invalidationMatches } from '../../lib/semantics';
+import { FREE_TIER, invalidationMatches } from '../../lib/semantics';
 import { derivedTags, tagCandidates } from '../../lib/tagging';
 import type { BenchCase } from '../types';
 import { mulberry32 } from '../../lib/random';
@@ -163,9 +163,9 @@ export function tagFigures(): Record<string, { value: number; unit: string }> {
   const requested = changed.map((k) => keyToPath(k).path);
   const started = process.hrtime.bigint();
   const tags = tagCandidates({ catalog, changed: requested, inventory });
-  const plan = planInvalidation(requested, inventory, { maxOverInvalidation: 0.05, monthToDatePaths: 1000, tags });
+  const plan = planInvalidation(requested, inventory, { maxOverInvalidation: 0.05, monthToDatePaths: FREE_TIER.invalidationPaths, tags });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const paths = planInvalidation(requested, inventory, { maxOverInvalidation: 0.05, monthToDatePaths: 1000 });
+  const paths = planInvalidation(requested, inventory, { maxOverInvalidation: 0.05, monthToDatePaths: FREE_TIER.invalidationPaths });
   const measured = measureOverInvalidation(plan.items, keys, new Set(changed));
   if (measured.removed - measured.unchanged !== changed.length) throw new Error(`the tag plan misses ${changed.length - (measured.removed - measured.unchanged)} changed objects`);
   // The mixed release of the path benchmark: partly re-encoded renditions, so no video tag is exact.
@@ -173,7 +173,7 @@ export function tagFigures(): Record<string, { value: number; unit: string }> {
   const mixedRequested = mixed.changed.map((k) => keyToPath(k).path);
   const mixedInventory = { paths: mixed.keys.map((k) => keyToPath(k).path), completePrefixes: ['/video/'] };
   const mixedPlan = planInvalidation(mixedRequested, mixedInventory, {
-    maxOverInvalidation: 0.05, monthToDatePaths: 1000, tags: tagCandidates({ catalog, changed: mixedRequested, inventory: mixedInventory }),
+    maxOverInvalidation: 0.05, monthToDatePaths: FREE_TIER.invalidationPaths, tags: tagCandidates({ catalog, changed: mixedRequested, inventory: mixedInventory }),
   });
   return {
     'invalidation.tagBilledPaths': { value: plan.stats.billedPaths, unit: `paths (${videos.length} re-encoded videos, goal ≤ ${videos.length})` },
@@ -196,11 +196,11 @@ export const benchCase: BenchCase = {
     const inventory = keys.map((k) => keyToPath(k).path);
     const requested = changed.map((k) => keyToPath(k).path);
     const started = process.hrtime.bigint();
-    const plan = planInvalidation(requested, { paths: inventory, completePrefixes: ['/video/'] }, { maxOverInvalidation: 0.05, monthToDatePaths: 1000 });
+    const plan = planInvalidation(requested, { paths: inventory, completePrefixes: ['/video/'] }, { maxOverInvalidation: 0.05, monthToDatePaths: FREE_TIER.invalidationPaths });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const s = plan.stats;
     // The same release under a 1 % bound: the partially re-encoded folders must stay explicit.
-    const tight = planInvalidation(requested, { paths: inventory, completePrefixes: ['/video/'] }, { maxOverInvalidation: 0.01, monthToDatePaths: 1000 }).stats;
+    const tight = planInvalidation(requested, { paths: inventory, completePrefixes: ['/video/'] }, { maxOverInvalidation: 0.01, monthToDatePaths: FREE_TIER.invalidationPaths }).stats;
     return {
       'invalidation.billedPaths': { value: s.billedPaths, unit: 'paths' },
       'invalidation.naiveBilledPaths': { value: s.naiveBilledPaths, unit: 'paths' },

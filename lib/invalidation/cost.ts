@@ -1,17 +1,18 @@
 /**
- * The invalidation cost model (spec §8.5), as the planner and the reports use it. The price rule
- * itself is lib/semantics `invalidationCostUsd` / `INVALIDATION_LIMITS`; this module only adds the
- * month boundaries and the split of a plan's paths into free and billed ones.
+ * The invalidation cost model (spec §8.5), as the planner, the Lambda and the reports use it. The
+ * prices themselves are lib/semantics/pricing (`FREE_TIER.invalidationPaths`,
+ * `OTHER_PRICES.invalidationPerPath`, `invalidationCostUsd`); this module only adds the month
+ * boundaries and the split of a plan's paths into free and billed ones.
  */
-import { INVALIDATION_LIMITS, invalidationCostUsd } from '../semantics';
+import { FREE_TIER, invalidationCostUsd } from '../semantics/pricing';
 
 /** How a number of paths is billed given the paths already submitted this month. */
 export interface PathBill {
   /** Paths counted (wildcards and `#tag` items count as one each). */
   readonly paths: number;
-  /** Of those, paths within the account's free 1,000 a month. */
+  /** Of those, paths within the account's free allowance for the month. */
   readonly freePaths: number;
-  /** Of those, paths billed at $0.005 each. */
+  /** Of those, paths billed (at `OTHER_PRICES.invalidationPerPath` each). */
   readonly billedPaths: number;
   /** Cost in USD (exact to the cent). */
   readonly usd: number;
@@ -19,11 +20,11 @@ export interface PathBill {
 
 /**
  * Splits `paths` into free and billed paths given `monthToDatePaths` already submitted this month
- * (spec §8.5: the first 1,000 paths a month are free, then $0.005 a path).
+ * (spec §8.5: the first paths of a month are free, then each is billed).
  */
 export function billPaths(paths: number, monthToDatePaths: number): PathBill {
   const usd = invalidationCostUsd(paths, monthToDatePaths);
-  const freeLeft = Math.max(0, INVALIDATION_LIMITS.freePathsPerMonth - monthToDatePaths);
+  const freeLeft = Math.max(0, FREE_TIER.invalidationPaths - monthToDatePaths);
   const freePaths = Math.min(paths, freeLeft);
   return { paths, freePaths, billedPaths: paths - freePaths, usd };
 }

@@ -186,7 +186,7 @@ export function priceClassLever(usage: MonthlyUsage, ctx: UsageContext): Lever {
     id: 'price-class',
     title: 'Price class',
     monthlyUsd: saving,
-    summary: saving > 0.005
+    summary: Math.round(saving * 100) > 0
       ? `${best.pc} would cost ${usd(saving)} less a month than ${ctx.priceClass}, but serves ${(best.share * 100).toFixed(1)}% of the traffic (${best.outside.join(', ')}) from farther edges, billed at the cheapest rate of the class (spec §13.6).`
       : `${ctx.priceClass} is already the cheapest class for this traffic mix.`,
     table: {

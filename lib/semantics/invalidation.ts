@@ -9,7 +9,8 @@
 import { showValue } from './format';
 
 /**
- * Invalidation quotas and prices (spec §8.4, §8.5). `maxInProgressPaths`/`maxInProgressWildcards`
+ * Invalidation quotas (spec §8.4; the free paths and the price per path are lib/semantics/pricing
+ * `FREE_TIER` and `OTHER_PRICES`). `maxInProgressPaths`/`maxInProgressWildcards`
  * are the per-distribution in-progress quotas [doc]; the per-second rates are the 2026 third-party
  * reading of the quota [3p] — implement both as configurable limiters.
  */
@@ -20,10 +21,6 @@ export const INVALIDATION_LIMITS = Object.freeze({
   maxInProgressWildcards: 15,
   /** Maximum path length, characters. */
   maxPathLength: 4000,
-  /** Free invalidation paths per account per month. */
-  freePathsPerMonth: 1000,
-  /** Price per path beyond the free allowance, USD. */
-  pricePerPathUsd: 0.005,
   /** Paths-or-tags per second per account [3p]. */
   ratePathsPerSecond: 150,
   /** Wildcard invalidations per second per account [3p]. */
@@ -282,24 +279,4 @@ export function classifyInvalidationItems(items: readonly string[]): { paths: nu
     else paths++;
   }
   return { paths, wildcards, tags };
-}
-
-/**
- * Cost in USD of `paths` invalidation paths (wildcards and `#tag` items count as one each) when
- * `alreadyUsedThisMonth` paths were already submitted this month by the account (spec §8.5): the
- * first 1,000 per month are free, then $0.005 per path. Computed in integer tenths of a cent, so the
- * result is exact to the cent. Throws a RangeError for negative or non-integer counts.
- */
-export function invalidationCostUsd(paths: number, alreadyUsedThisMonth: number): number {
-  for (const [name, v] of [
-    ['paths', paths],
-    ['alreadyUsedThisMonth', alreadyUsedThisMonth],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0) {
-      throw new RangeError(`invalidationCostUsd: ${name} must be a non-negative integer, got ${showValue(v)}.`);
-    }
-  }
-  const freeLeft = Math.max(0, INVALIDATION_LIMITS.freePathsPerMonth - alreadyUsedThisMonth);
-  const billable = Math.max(0, paths - freeLeft);
-  return (billable * 5) / 1000;
 }

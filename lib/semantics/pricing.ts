@@ -8,9 +8,11 @@
  * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudfront.PriceClass.html ,
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html ,
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PayingForInvalidation.html ,
- * https://cur.vantage.sh/aws/amazoncloudfront/
+ * https://cur.vantage.sh/aws/amazoncloudfront/ ,
+ * https://aws.amazon.com/aws-cost-management/aws-cost-explorer/pricing/
+ *
+ * Every price and free allowance the project uses is defined here, once.
  */
-import { invalidationCostUsd } from './invalidation';
 import { showValue } from './format';
 
 /** Bytes in one billed GB (AWS bills data transfer in GiB, spec §0 [3p]). */
@@ -99,7 +101,7 @@ export const OTHER_PRICES = Object.freeze({
   originShieldPer10k: 0.009,
   /** CloudFront Functions, USD per 1,000,000 invocations [3p]. */
   functionsPerMillion: 0.1,
-  /** Invalidation paths beyond the free 1,000 per month, USD per path [doc]. */
+  /** Invalidation paths beyond the free {@link FREE_TIER} `invalidationPaths` a month, USD per path (wildcards and `#tag` items count as one) [doc]. */
   invalidationPerPath: 0.005,
   /** Real-time logs, USD per 1,000,000 log lines [doc]. */
   realtimeLogsPerMillion: 0.01,
@@ -107,6 +109,8 @@ export const OTHER_PRICES = Object.freeze({
   fieldLevelEncryptionPer10k: 0.02,
   /** Dedicated-IP custom SSL certificate, USD per month [doc]. */
   dedicatedIpCertificatePerMonth: 600,
+  /** Cost Explorer API, USD per request (each page is a request; spec §14) [doc]. */
+  costExplorerPerRequest: 0.01,
 });
 
 /**
@@ -120,6 +124,27 @@ export const FREE_TIER = Object.freeze({
   functionInvocations: 2_000_000,
   invalidationPaths: 1_000,
 });
+
+/**
+ * Cost in USD of `paths` invalidation paths (wildcards and `#tag` items count as one each) when
+ * `alreadyUsedThisMonth` paths were already submitted this month by the account (spec §8.5): the
+ * first {@link FREE_TIER} `invalidationPaths` a month are free, then {@link OTHER_PRICES}
+ * `invalidationPerPath` each. Computed in integer tenths of a cent, so the result is exact to the
+ * cent. Throws a RangeError for negative or non-integer counts.
+ */
+export function invalidationCostUsd(paths: number, alreadyUsedThisMonth: number): number {
+  for (const [name, v] of [
+    ['paths', paths],
+    ['alreadyUsedThisMonth', alreadyUsedThisMonth],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) {
+      throw new RangeError(`invalidationCostUsd: ${name} must be a non-negative integer, got ${showValue(v)}.`);
+    }
+  }
+  const freeLeft = Math.max(0, FREE_TIER.invalidationPaths - alreadyUsedThisMonth);
+  const billable = Math.max(0, paths - freeLeft);
+  return (billable * Math.round(OTHER_PRICES.invalidationPerPath * 1000)) / 1000;
+}
 
 function assertNonNegative(fn: string, name: string, v: number): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
@@ -271,7 +296,7 @@ export function monthlyCostUsd(usage: MonthlyUsage): { totalUsd: number; lines: 
   const paths = usage.invalidationPaths ?? 0;
   assertNonNegative(fn, 'invalidationPaths', paths);
   if (paths > 0) {
-    const usd = applyFree ? invalidationCostUsd(Math.ceil(paths), 0) : Math.ceil(paths) * OTHER_PRICES.invalidationPerPath;
+    const usd = invalidationCostUsd(Math.ceil(paths), applyFree ? 0 : FREE_TIER.invalidationPaths);
     lines.push({ item: 'Invalidation paths', quantity: paths, unit: 'paths', usd });
   }
 

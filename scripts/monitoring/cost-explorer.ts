@@ -1,15 +1,13 @@
 /**
  * Cost Explorer calls of `npm run cost`: CloudFront cost and usage grouped by usage type and region
  * (GetCostAndUsage, every page), and the forecast for the rest of the month (GetCostForecast).
- * Each call, page included, is billed $0.01 (spec §14), so the number of calls is reported.
+ * Each call, page included, is billed (lib/semantics/pricing `OTHER_PRICES.costExplorerPerRequest`,
+ * spec §14), so the number of calls is reported.
  */
 import { GetCostAndUsageCommand, GetCostForecastCommand, type CostExplorerClient, type Expression } from '@aws-sdk/client-cost-explorer';
 import { CLOUDFRONT_SERVICE } from '../../lib/monitoring/cost-alerts';
 import { isoDay, type TimeRange } from '../../lib/monitoring/time-range';
 import { call } from './aws';
-
-/** Price of one Cost Explorer API request, USD (spec §14). */
-export const COST_EXPLORER_CALL_USD = 0.01;
 
 export const CLOUDFRONT_FILTER: Expression = { Dimensions: { Key: 'SERVICE', Values: [CLOUDFRONT_SERVICE] } };
 
@@ -25,7 +23,7 @@ export interface CostUsageRow {
 
 export interface CostAndUsage {
   readonly rows: CostUsageRow[];
-  /** API calls made (pages), each billed {@link COST_EXPLORER_CALL_USD}. */
+  /** API calls made (pages), each billed `OTHER_PRICES.costExplorerPerRequest`. */
   readonly calls: number;
 }
 

@@ -4,7 +4,7 @@
  * Paths are billed per month beyond the first 1,000 of the account (spec §8.5).
  */
 import { GetInvalidationCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { INVALIDATION_LIMITS, invalidationCostUsd } from '../../lib/semantics/invalidation';
+import { billPaths } from '../../lib/invalidation/cost';
 import type { TimeRange } from '../../lib/monitoring/time-range';
 import { call } from './aws';
 
@@ -79,8 +79,8 @@ export async function invalidationsInRange(cf: CloudFrontClient, distributionId:
     byMonth.set(m, e);
   }
   const months = [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, e]) => {
-    const usd = invalidationCostUsd(e.paths, 0);
-    return { month, ...e, billedPaths: Math.max(0, e.paths - INVALIDATION_LIMITS.freePathsPerMonth), usd };
+    const bill = billPaths(e.paths, 0);
+    return { month, ...e, billedPaths: bill.billedPaths, usd: bill.usd };
   });
   return {
     invalidations: records,

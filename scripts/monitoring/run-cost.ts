@@ -12,10 +12,10 @@ import {
 } from '../../lib/monitoring/cost-analysis';
 import { PRICES_NOTE, type CostReport } from '../../lib/monitoring/cost-report';
 import { monthsIn, type TimeRange } from '../../lib/monitoring/time-range';
-import type { CostLine } from '../../lib/semantics/pricing';
+import { OTHER_PRICES, type CostLine } from '../../lib/semantics/pricing';
 import type { StackSource } from '../lib/cli';
 import type { Progress } from '../lib/progress';
-import { COST_EXPLORER_CALL_USD, getCloudFrontCostAndUsage, getCloudFrontForecast } from './cost-explorer';
+import { getCloudFrontCostAndUsage, getCloudFrontForecast } from './cost-explorer';
 import { invalidationsInRange } from './invalidations';
 import type { StackContext } from './stack-context';
 
@@ -129,7 +129,7 @@ export async function actualCost(clients: ActualCostClients, opts: ActualCostOpt
       byUsageType: usageTypes,
       byRegion: [...byRegion.entries()].map(([region, v]) => ({ region, usd: v })).sort((a, b) => b.usd - a.usd),
       apiCalls: ce.calls + 1,
-      apiCostUsd: (ce.calls + 1) * COST_EXPLORER_CALL_USD,
+      apiCostUsd: (ce.calls + 1) * OTHER_PRICES.costExplorerPerRequest,
     },
     ...(invalidations ? { invalidations: { totalPaths: invalidations.totalPaths, totalUsd: invalidations.totalUsd, months: invalidations.months } } : {}),
     forecast,

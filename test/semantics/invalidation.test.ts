@@ -3,11 +3,13 @@ import {
   checkInvalidationPath,
   classifyInvalidationItems,
   encodeInvalidationPath,
+  FREE_TIER,
   INVALIDATION_LIMITS,
   invalidationCostUsd,
   invalidationMatches,
   isTagItem,
   isWildcardPath,
+  OTHER_PRICES,
   validateInvalidationPath,
   type InvalidationEntry,
 } from '../../lib/semantics';
@@ -109,13 +111,16 @@ describe('semantics/invalidation (spec §8)', () => {
       expect(() => invalidationCostUsd(1, 0.5)).to.throw(RangeError, /alreadyUsedThisMonth/);
     });
 
-    it('exposes the documented limits', () => {
+    it('prices from the one price list: 1,000 free paths a month, then $0.005 a path', () => {
+      expect(FREE_TIER.invalidationPaths).to.equal(1000);
+      expect(OTHER_PRICES.invalidationPerPath).to.equal(0.005);
+    });
+
+    it('exposes the documented limits (quotas only: the prices are lib/semantics/pricing)', () => {
       expect(INVALIDATION_LIMITS).to.deep.equal({
         maxInProgressPaths: 3000,
         maxInProgressWildcards: 15,
         maxPathLength: 4000,
-        freePathsPerMonth: 1000,
-        pricePerPathUsd: 0.005,
         ratePathsPerSecond: 150,
         rateWildcardsPerSecond: 1,
       });
