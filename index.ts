@@ -5,11 +5,10 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, InvalidationPipeline, MediaCdn, MediaOrigins } from './components';
+import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, MediaCdn, MediaOrigins } from './components';
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, parseStackConfig } from './lib/config';
 import { InputError } from './lib/errors';
 import { contentTypeOutputs } from './lib/outputs';
-import { MONITORING_REGION } from './lib/monitoring';
 
 function readConfig() {
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
@@ -30,15 +29,25 @@ function readConfig() {
 const config = readConfig();
 const origins = new MediaOrigins('origins', { config });
 const accountId = aws.getCallerIdentityOutput().accountId;
-const cdn = new MediaCdn('cdn', { config, origins, accountId });
+// With a domain in Route 53 and no certificate of its own, the program creates and validates one.
+const domain = config.domain && !config.acmCertificateArn ? new DomainCertificate('domain', { domain: config.domain, stack: config.stack }) : undefined;
+const cdn = new MediaCdn('cdn', { config, origins, accountId, ...(domain ? { certificateArn: domain.certificateArn } : {}) });
+if (config.domain) {
+  new DomainRecords('domain', {
+    names: config.domain.names,
+    hostedZoneId: domain?.hostedZoneId ?? hostedZoneIdOf(config.domain),
+    distribution: cdn.distribution,
+    ipv6: config.ipv6,
+  });
+}
 const accessLogs = new CdnLogGroup('cdn', { config, accessLogs: cdn.accessLogs });
-const alarms = new CdnAlarms('cdn', { config, distributionId: cdn.distribution.id, accountId, metricSources: [accessLogs] });
+const alarms = new CdnAlarms('cdn', { config, distributionId: cdn.distribution.id, accountId, metricSources: [accessLogs], alarmRegions: [config.region] });
 const dashboard = new CdnDashboard('cdn', {
   config, distributionId: cdn.distribution.id, logGroupName: accessLogs.logGroupName, alarmArns: [alarms.degraded.arn, ...alarms.alarms.map((a) => a.arn)],
 });
 new CdnCostAlerts('cdn', { config, topicArn: alarms.topic.arn });
 const invalidation = new InvalidationPipeline('invalidation', {
-  config, origins, distribution: cdn.distribution, accountId, alarmTopic: { arn: alarms.topic.arn, region: MONITORING_REGION },
+  config, origins, distribution: cdn.distribution, accountId, alarmTopic: alarms.topicIn(config.region),
 });
 
 export const distributionId = cdn.distribution.id;

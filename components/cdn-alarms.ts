@@ -23,6 +23,19 @@ export interface CdnAlarmsArgs {
    * @default []
    */
   readonly metricSources?: readonly pulumi.Resource[];
+  /**
+   * Other Regions whose alarms must notify the same people (the invalidation pipeline's, in the stack
+   * Region): CloudWatch alarm actions must be in the alarm's Region, so each gets a topic of its own
+   * with the same subscribers (see `topicIn`).
+   * @default []
+   */
+  readonly alarmRegions?: readonly string[];
+}
+
+/** An alarm topic and the Region alarms that notify it must be in. */
+export interface RegionalTopic {
+  readonly arn: pulumi.Output<string>;
+  readonly region: string;
 }
 
 /**
@@ -35,6 +48,7 @@ export class CdnAlarms extends pulumi.ComponentResource {
   readonly topic: aws.sns.Topic;
   readonly alarms: readonly aws.cloudwatch.MetricAlarm[];
   readonly degraded: aws.cloudwatch.CompositeAlarm;
+  private readonly regionalTopics: ReadonlyMap<string, aws.sns.Topic>;
 
   constructor(name: string, args: CdnAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:CdnAlarms', name, {}, opts);
@@ -44,24 +58,12 @@ export class CdnAlarms extends pulumi.ComponentResource {
     const prefix = `${name}-${config.stack}`;
     const names = alarmNames(prefix);
 
-    this.topic = new aws.sns.Topic(`${name}-topic`, {
-      region,
-      name: names.topic,
-      displayName: `media-cdn ${config.stack} alarms`,
-      tags: { [TAG_STACK]: config.stack },
-    }, parent);
-    new aws.sns.TopicPolicy(`${name}-topic-policy`, {
-      region,
-      arn: this.topic.arn,
-      policy: pulumi.all([this.topic.arn, args.accountId]).apply(([arn, account]) => JSON.stringify(alarmTopicPolicy(arn, account))),
-    }, parent);
-    const subscribers = [
-      ...config.alarmEmails.map((endpoint) => ({ protocol: 'email', endpoint })),
-      ...config.alarmHttpsEndpoints.map((endpoint) => ({ protocol: 'https', endpoint })),
-    ];
-    subscribers.forEach((s, i) => new aws.sns.TopicSubscription(`${name}-subscriber-${i + 1}`, {
-      region, topic: this.topic.arn, protocol: s.protocol, endpoint: s.endpoint,
-    }, parent));
+    this.topic = this.createTopic(name, '', region, config, args.accountId);
+    const regional = new Map<string, aws.sns.Topic>([[region, this.topic]]);
+    for (const r of args.alarmRegions ?? []) {
+      if (!regional.has(r)) regional.set(r, this.createTopic(name, `-${r}`, r, config, args.accountId));
+    }
+    this.regionalTopics = regional;
 
     const specs = buildAlarmSpecs<pulumi.Input<string>>({
       catalog: config.catalog,
@@ -91,5 +93,36 @@ export class CdnAlarms extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: childAlarms });
 
     this.registerOutputs({ alarmTopicArn: this.topic.arn });
+  }
+
+  /** The alarm topic in `region` (us-east-1, or one of `alarmRegions`). @throws Error for another Region. */
+  topicIn(region: string): RegionalTopic {
+    const t = this.regionalTopics.get(region);
+    if (!t) throw new Error(`CdnAlarms has no alarm topic in ${region}; add it to alarmRegions (topics: ${[...this.regionalTopics.keys()].join(', ')})`);
+    return { arn: t.arn, region };
+  }
+
+  /** A topic in `region` that the account's services may publish to, with the configured subscribers. */
+  private createTopic(name: string, suffix: string, region: string, config: StackConfig, accountId: pulumi.Input<string>): aws.sns.Topic {
+    const parent = { parent: this };
+    const topic = new aws.sns.Topic(`${name}-topic${suffix}`, {
+      region,
+      name: alarmNames(`${name}-${config.stack}`).topic,
+      displayName: `media-cdn ${config.stack} alarms`,
+      tags: { [TAG_STACK]: config.stack },
+    }, parent);
+    new aws.sns.TopicPolicy(`${name}-topic-policy${suffix}`, {
+      region,
+      arn: topic.arn,
+      policy: pulumi.all([topic.arn, accountId]).apply(([arn, account]) => JSON.stringify(alarmTopicPolicy(arn, account))),
+    }, parent);
+    const subscribers = [
+      ...config.alarmEmails.map((endpoint) => ({ protocol: 'email', endpoint })),
+      ...config.alarmHttpsEndpoints.map((endpoint) => ({ protocol: 'https', endpoint })),
+    ];
+    subscribers.forEach((s, i) => new aws.sns.TopicSubscription(`${name}-subscriber${suffix}-${i + 1}`, {
+      region, topic: topic.arn, protocol: s.protocol, endpoint: s.endpoint,
+    }, parent));
+    return topic;
   }
 }

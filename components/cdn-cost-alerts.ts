@@ -21,9 +21,10 @@ export interface CdnCostAlertsArgs {
 
 /**
  * Cost alerts on CloudFront spend: an AWS Budgets budget with actual and forecast thresholds
- * (config `monthlyBudgetUsd`, `budgetActualAlertPercent`, `budgetForecastAlertPercent`) and, when
- * `costAnomalyMonitor` is on, a Cost Anomaly Detection monitor per service with an immediate SNS
- * subscription. Budgets and Cost Explorer are global services: no Region.
+ * of this stack's CloudFront spend (config `monthlyBudgetUsd`, `budgetActualAlertPercent`,
+ * `budgetForecastAlertPercent`) and an immediate SNS subscription to a Cost Anomaly Detection monitor:
+ * this stack's own tag-scoped CUSTOM monitor when `costAnomalyMonitor` is on, or an existing monitor
+ * (`costAnomalyMonitorArn`). Budgets and Cost Explorer are global services: no Region.
  */
 export class CdnCostAlerts extends pulumi.ComponentResource {
   readonly budget?: aws.budgets.Budget;
@@ -47,8 +48,11 @@ export class CdnCostAlerts extends pulumi.ComponentResource {
 
     if (config.costAnomalyMonitor) {
       this.anomalyMonitor = new aws.costexplorer.AnomalyMonitor(`${name}-anomaly-monitor`, buildAnomalyMonitorArgs(prefix, config.stack), parent);
+    }
+    const monitorArn = this.anomalyMonitor?.arn ?? (config.costAnomalyMonitorArn || undefined);
+    if (monitorArn) {
       new aws.costexplorer.AnomalySubscription(`${name}-anomaly-alerts`,
-        buildAnomalySubscriptionArgs<pulumi.Input<string>>(prefix, config.stack, this.anomalyMonitor.arn, args.topicArn, config.costAnomalyAlertUsd), parent);
+        buildAnomalySubscriptionArgs<pulumi.Input<string>>(prefix, config.stack, monitorArn, args.topicArn, config.costAnomalyAlertUsd), parent);
     }
 
     this.registerOutputs({ budgetName: this.budget?.name });

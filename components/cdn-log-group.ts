@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { boundedName, NAME_LIMITS } from '../lib/aws-names';
 import type { StackConfig } from '../lib/config';
 import { accessLogGroupName, buildMetricFilterSpecs, CLOUDWATCH_RECORD_FIELDS, MONITORING_REGION, TAG_STACK } from '../lib/monitoring';
 import type { MediaCdn } from './media-cdn';
@@ -39,7 +40,7 @@ export class CdnLogGroup extends pulumi.ComponentResource {
 
     const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-log-group-destination`, {
       region,
-      name: `${prefix}-log-group`.slice(0, 60),
+      name: boundedName([prefix, 'log-group'], NAME_LIMITS.logDeliveryDestination),
       outputFormat: 'json',
       deliveryDestinationConfiguration: { destinationResourceArn: this.logGroup.arn },
     }, parent);

@@ -8,3 +8,4 @@ export * from './cdn-dashboard';
 export * from './cdn-cost-alerts';
 export * from './invalidation-pipeline';
 export * from './image-fallback-origin';
+export * from './custom-domain';

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from '../lib/config';
 import {
-  assumeRolePolicy, defaultPipelineSchedules, HANDLER_SETTINGS_VARIABLE, handlerPolicy, PIPELINE_SETTINGS, pipelineAlarmActions, pipelineAlarms,
+  assumeRolePolicy, HANDLER_SETTINGS_VARIABLE, handlerPolicy, PIPELINE_SETTINGS, pipelineAlarmActions, pipelineAlarms,
   pipelineHandlerSettings, pipelineNames, queuePolicy, redrivePolicy, scheduledMessage, scheduleResource, schedulerPolicy, type PipelineNames,
   type PipelineSchedule,
 } from '../lib/invalidation';
@@ -19,9 +19,12 @@ export interface InvalidationPipelineArgs {
   /** The AWS account id: only its buckets may send events to the queue. */
   readonly accountId: pulumi.Input<string>;
   /**
-   * EventBridge Scheduler sweeps. Types on custom origins send no S3 events, so they are swept at
-   * their update interval.
-   * @default defaultPipelineSchedules(config.catalog) — metadata every 15 minutes, api every 5 minutes
+   * EventBridge Scheduler sweeps, for content that changes without S3 events and lives longer in the
+   * cache than its TTL allows. None by default: the custom-origin types (metadata, API) are cached no
+   * longer than their update interval (their max TTL), so a sweep at that interval re-invalidates what
+   * expires anyway, bills its paths (about 11.5 k a month per stack) and holds wildcard slots of the
+   * in-flight quota that real invalidations need (spec §8.4, §8.5).
+   * @default []
    */
   readonly schedules?: readonly PipelineSchedule[];
   /** Over-invalidation bound of the planner, percent. @default 5 */
@@ -71,7 +74,7 @@ export class InvalidationPipeline extends pulumi.ComponentResource {
     this.handler = handler.function;
     this.createEventSource(handler.rolePolicy);
     this.createBucketNotifications(queuePolicy);
-    this.schedules = this.createSchedules(args.schedules ?? defaultPipelineSchedules(args.config.catalog));
+    this.schedules = this.createSchedules(args.schedules ?? []);
     this.alarms = this.createAlarms();
 
     this.registerOutputs({ queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url, handlerName: this.handler.name });

@@ -5,6 +5,7 @@ import {
   connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
   primaryOriginId, secondaryOriginId, secondaryMemberId, secondaryOriginShield, imageFallbackOrigin, buildWebAclArgs, type BehaviorArgs,
 } from '../lib/builders';
+import { boundedName, NAME_LIMITS } from '../lib/aws-names';
 import { CUSTOM_ORIGINS } from '../lib/catalog';
 import type { StackConfig } from '../lib/config';
 import { ContentBehavior, SharedPolicies } from './content-behavior';
@@ -19,6 +20,11 @@ export interface MediaCdnArgs {
   readonly origins: MediaOrigins;
   /** The AWS account id (log delivery writes under AWSLogs/<account>/). */
   readonly accountId: pulumi.Input<string>;
+  /**
+   * The viewer certificate the program created for `domain` (DomainCertificate).
+   * @default config.acmCertificateArn, or the *.cloudfront.net certificate when that is empty
+   */
+  readonly certificateArn?: pulumi.Input<string>;
 }
 
 /**
@@ -50,8 +56,8 @@ export class MediaCdn extends pulumi.ComponentResource {
 
     this.webAcl = new aws.wafv2.WebAcl(`${name}-waf`, { region: CLOUDFRONT_REGION, ...buildWebAclArgs(prefix, config.wafRateLimitPer5Minutes) }, parent);
 
+    // Autonamed: a new key replaces the old one create-before-delete, and a fixed name would collide.
     const publicKey = new aws.cloudfront.PublicKey(`${name}-signing-key`, {
-      name: `${prefix}-signing-key`,
       comment: 'media-cdn: verifies signed URLs and cookies of protected video',
       encodedKey: config.signingPublicKeyPem,
     }, parent);
@@ -97,7 +103,7 @@ export class MediaCdn extends pulumi.ComponentResource {
     const defaultCacheBehavior = byRoute.get(config.catalog.defaultRoute.id)!;
 
     const distributionArgs = (staging: boolean): aws.cloudfront.DistributionArgs => {
-      const settings = buildDistributionSettings(config);
+      const settings = buildDistributionSettings(config, args.certificateArn);
       return {
         ...settings,
         // A staging distribution serves no alternate domain names and no HTTP/3 (continuous deployment rule).
@@ -140,7 +146,7 @@ export class MediaCdn extends pulumi.ComponentResource {
         distributionId: d.id,
         monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: 'Enabled' } },
       }, parent);
-      const logs = this.createLogging(`${name}-${role}`, d, origins.logBucket);
+      const logs = this.createLogging(`${name}-${role}`, [prefix, role], d, origins.logBucket);
       if (d === this.distribution) primaryLogs = logs;
     }
     this.accessLogs = primaryLogs!;
@@ -192,17 +198,18 @@ export class MediaCdn extends pulumi.ComponentResource {
   }
 
   /** Standard logging v2: access logs delivered by CloudWatch Logs to the log bucket (us-east-1 API). */
-  private createLogging(name: string, distribution: aws.cloudfront.Distribution, logBucket: aws.s3.Bucket): MediaCdn['accessLogs'] {
+  private createLogging(name: string, awsName: readonly string[], distribution: aws.cloudfront.Distribution, logBucket: aws.s3.Bucket): MediaCdn['accessLogs'] {
     const parent = { parent: this };
+    // Delivery sources and destinations are named per account and Region: the names carry the stack.
     const source = new aws.cloudwatch.LogDeliverySource(`${name}-log-source`, {
       region: CLOUDFRONT_REGION,
-      name: `${name}-access-logs`.slice(0, 60),
+      name: boundedName([...awsName, 'access-logs'], NAME_LIMITS.logDeliverySource),
       logType: 'ACCESS_LOGS',
       resourceArn: distribution.arn,
     }, parent);
     const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-log-destination`, {
       region: CLOUDFRONT_REGION,
-      name: `${name}-log-bucket`.slice(0, 60),
+      name: boundedName([...awsName, 'log-bucket'], NAME_LIMITS.logDeliveryDestination),
       outputFormat: 'w3c',
       deliveryDestinationConfiguration: { destinationResourceArn: logBucket.arn },
     }, parent);

@@ -80,6 +80,25 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
     const r = String(inputs.region ?? region);
     return { id: String(inputs.functionName ?? name), state: { urlId, functionUrl: `https://${urlId}.lambda-url.${r}.on.aws/`, functionArn: `arn:aws:lambda:${r}:${MOCK_ACCOUNT_ID}:function:${String(inputs.functionName ?? name)}` } };
   },
+  'aws:acm/certificate:Certificate': (name, inputs) => {
+    const id = uuid(`acm::${name}`);
+    const names = [String(inputs.domainName), ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
+    return {
+      id: `arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/${id}`,
+      state: {
+        arn: `arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/${id}`,
+        status: 'PENDING_VALIDATION',
+        domainValidationOptions: names.map((domainName) => ({
+          domainName,
+          resourceRecordName: `_${hash(`${id}${domainName}`, 32)}.${domainName.replace(/^\*\./, '')}.`,
+          resourceRecordType: 'CNAME',
+          resourceRecordValue: `_${hash(`${domainName}${id}`, 32)}.acm-validations.aws.`,
+        })),
+      },
+    };
+  },
+  'aws:acm/certificateValidation:CertificateValidation': (name, inputs) => ({ id: `${name}-id`, state: { certificateArn: inputs.certificateArn } }),
+  'aws:route53/record:Record': (name, inputs) => ({ id: `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}`, state: { fqdn: String(inputs.name).replace(/\.$/, '') } }),
   'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': (name, inputs) => ({
     id: String(inputs.name ?? name),
     state: { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${String(inputs.name ?? name)}` },
@@ -145,6 +164,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    if (args.token === 'aws:route53/getZone:getZone') {
+      const name = String(args.inputs.name ?? '');
+      return { zoneId: `Z${hash(`zone::${name}`, 20).toUpperCase()}`, id: `Z${hash(`zone::${name}`, 20).toUpperCase()}`, name, privateZone: false, nameServers: [] };
+    }
     if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') {
       return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: 'AIDAPLAN', id: MOCK_ACCOUNT_ID };
     }

@@ -4,10 +4,15 @@
  */
 import type { StackConfig } from '../config';
 
-/** Viewer certificate: the ACM certificate with SNI and the configured TLS policy, or (staging only) the default one. */
-export function buildViewerCertificate(config: StackConfig) {
-  if (config.acmCertificateArn) {
-    return { acmCertificateArn: config.acmCertificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: config.minimumProtocolVersion };
+/**
+ * Viewer certificate: an ACM certificate with SNI and the configured TLS policy, or (staging only) the
+ * default one. `certificateArn` is the certificate the program created for `domain`; without it,
+ * `acmCertificateArn` from config.
+ */
+export function buildViewerCertificate<T = string>(config: StackConfig, certificateArn?: T) {
+  const arn = certificateArn ?? (config.acmCertificateArn || undefined);
+  if (arn !== undefined) {
+    return { acmCertificateArn: arn, sslSupportMethod: 'sni-only', minimumProtocolVersion: config.minimumProtocolVersion };
   }
   // The *.cloudfront.net certificate forces TLSv1 whatever is configured (spec §10.4); staging only.
   return { cloudfrontDefaultCertificate: true };
@@ -22,8 +27,8 @@ export function buildRestrictions(config: StackConfig) {
   };
 }
 
-/** Settings that do not depend on other resources. */
-export function buildDistributionSettings(config: StackConfig) {
+/** Settings that depend on no other resource but the certificate (see `buildViewerCertificate`). */
+export function buildDistributionSettings<T = string>(config: StackConfig, certificateArn?: T) {
   return {
     enabled: true,
     comment: `media-cdn ${config.stack}`,
@@ -33,7 +38,7 @@ export function buildDistributionSettings(config: StackConfig) {
     isIpv6Enabled: config.ipv6,
     priceClass: config.priceClass,
     restrictions: buildRestrictions(config),
-    viewerCertificate: buildViewerCertificate(config),
+    viewerCertificate: buildViewerCertificate(config, certificateArn),
     // Origins return an object's tags in this header; `#tag` invalidations then remove it (spec §8.2).
     ...(config.cacheTagHeader ? { cacheTagConfig: { headerName: config.cacheTagHeader } } : {}),
   };

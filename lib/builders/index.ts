@@ -8,3 +8,4 @@ export * from './image-function';
 export * from './bucket-policies';
 export * from './web-acl';
 export * from './image-fallback';
+export * from './domain';

@@ -1,6 +1,10 @@
 /**
- * The response headers policy shared by every behavior: security headers, CORS for web players and
- * Timing-Allow-Origin so players can measure resource timing across origins.
+ * The response headers policy shared by every behavior: security headers, CORS for web players,
+ * Timing-Allow-Origin so players can measure resource timing across origins, and the removal of the
+ * cache-tag header (an origin-to-CloudFront header that viewers need not see).
+ *
+ * No X-XSS-Protection: browsers dropped the XSS auditor it controlled, and OWASP advises against
+ * sending it (a filter that is on can introduce leaks); Content-Security-Policy is the replacement.
  */
 import type { StackConfig } from '../config';
 
@@ -26,10 +30,12 @@ export function buildResponseHeadersPolicyArgs(config: StackConfig, name: string
       contentTypeOptions: { override: true },
       frameOptions: { frameOption: 'DENY', override: true },
       referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
-      xssProtection: { protection: true, modeBlock: true, override: true },
     },
     customHeadersConfig: {
-      items: [{ header: 'Timing-Allow-Origin', value: allowAll ? '*' : config.corsAllowedOrigins.join(' '), override: true }],
+      // A comma-separated list (Resource Timing); origins joined with spaces match none of them.
+      items: [{ header: 'Timing-Allow-Origin', value: allowAll ? '*' : config.corsAllowedOrigins.join(', '), override: true }],
     },
+    // CloudFront reads the cache tags from this origin header (spec §8.2); viewers do not need them.
+    ...(config.cacheTagHeader !== '' ? { removeHeadersConfig: { items: [{ header: config.cacheTagHeader }] } } : {}),
   };
 }

@@ -4,15 +4,29 @@
  */
 import { resolveCatalog, type Catalog, type CatalogOverrides } from '../catalog';
 import { InputError, show } from '../errors';
+import { isRemovableResponseHeader } from '../semantics/response-headers';
 import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS, ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
 export const CONFIG_NAMESPACE = 'media-cdn';
+
+/** Custom domains whose DNS is in a Route 53 hosted zone (config `domain`). */
+export interface DomainConfig {
+  /** Names the distribution serves; the first is the certificate's domain name. */
+  readonly names: readonly string[];
+  /** Hosted zone id; '' when the zone is looked up by `hostedZone`. */
+  readonly hostedZoneId: string;
+  /** Hosted zone name (`example.com`); '' when `hostedZoneId` is given. */
+  readonly hostedZone: string;
+}
 
 export interface StackConfig {
   readonly stack: string;
   /** AWS Region of the origin buckets and regional resources (`aws:region`). */
   readonly region: string;
   readonly environment: (typeof ENVIRONMENTS)[number];
+  /** Custom domains in Route 53 (certificate and DNS records made by the program); undefined when not configured. */
+  readonly domain: DomainConfig | undefined;
+  /** The names the distribution serves: `domain.names`, or `domainAliases`. */
   readonly domainAliases: readonly string[];
   readonly acmCertificateArn: string;
   readonly minimumProtocolVersion: (typeof MODERN_TLS_POLICIES)[number];
@@ -51,6 +65,8 @@ export interface StackConfig {
   readonly budgetActualAlertPercent: number;
   readonly budgetForecastAlertPercent: number;
   readonly costAnomalyMonitor: boolean;
+  /** '' when the stack subscribes to no existing monitor. */
+  readonly costAnomalyMonitorArn: string;
   readonly costAnomalyAlertUsd: number;
   /** The content-type catalog with this stack's overrides applied. */
   readonly catalog: Catalog;
@@ -60,6 +76,7 @@ const REGION_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const COUNTRY_RE = /^[A-Z]{2}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ANOMALY_MONITOR_ARN_RE = /^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/[0-9a-f-]{36}$/;
 const ACM_ARN_RE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /**
@@ -79,16 +96,20 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   if (!region || !REGION_RE.test(region)) {
     problems.push(`aws:region must be an AWS Region such as 'us-east-1', got ${show(region)}; set it with 'pulumi config set aws:region us-east-1'.`);
   }
-  const v = values as Omit<StackConfig, 'stack' | 'region' | 'catalog'>;
   const k = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+  const domain = parseDomain(values.domain as Readonly<Record<string, unknown>>, k('domain'), problems);
+  if (domain && (values.domainAliases as readonly string[]).length > 0) {
+    problems.push(`${k('domainAliases')} and ${k('domain')} are both set; list the names in ${k('domain')}.names only (domainAliases is for DNS outside Route 53).`);
+  }
+  const v = { ...values, domain, domainAliases: domain ? domain.names : values.domainAliases } as Omit<StackConfig, 'stack' | 'region' | 'catalog'>;
 
-  if (v.environment === 'prod' && !v.acmCertificateArn) {
-    problems.push(`${k('acmCertificateArn')} is empty, but prod must serve its aliases with a custom certificate (the default *.cloudfront.net certificate is allowed in staging only); set it to an ACM certificate ARN in us-east-1.`);
+  if (v.environment === 'prod' && !v.acmCertificateArn && !v.domain) {
+    problems.push(`${k('acmCertificateArn')} is empty and ${k('domain')} is not set, but prod must serve its aliases with a custom certificate (the default *.cloudfront.net certificate is allowed in staging only); set ${k('domain')} to {"names": [...], "hostedZone": "<your Route 53 zone>"} to create and validate one, or ${k('acmCertificateArn')} to an existing ACM certificate ARN in us-east-1.`);
   }
   if (v.acmCertificateArn && !ACM_ARN_RE.test(v.acmCertificateArn)) {
     problems.push(`${k('acmCertificateArn')} must be an ACM certificate ARN in us-east-1 (arn:aws:acm:us-east-1:<account>:certificate/<uuid>), got ${show(v.acmCertificateArn)}; CloudFront only accepts certificates from us-east-1.`);
   }
-  if (v.domainAliases.length > 0 && !v.acmCertificateArn) {
+  if (v.domainAliases.length > 0 && !v.acmCertificateArn && !v.domain) {
     problems.push(`${k('domainAliases')} is set to ${show(v.domainAliases)} but ${k('acmCertificateArn')} is empty; aliases need a certificate that covers them.`);
   }
   if (v.domainAliases.length > 100) problems.push(`${k('domainAliases')} has ${v.domainAliases.length} names; CloudFront allows 100 per distribution (spec §15.1).`);
@@ -121,6 +142,15 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   if (v.cacheTagHeader !== '' && !/^[A-Za-z0-9-]{1,128}$/.test(v.cacheTagHeader)) {
     problems.push(`${k('cacheTagHeader')} must be an HTTP header name such as 'x-amz-meta-cache-tags' (letters, digits and '-'), got ${show(v.cacheTagHeader)}; or '' to turn cache tags off.`);
   }
+  if (v.cacheTagHeader !== '' && !isRemovableResponseHeader(v.cacheTagHeader)) {
+    problems.push(`${k('cacheTagHeader')} is ${show(v.cacheTagHeader)}, a header CloudFront cannot remove from viewer responses (response headers policies may not remove it); use a header such as 'x-amz-meta-cache-tags'.`);
+  }
+  if (v.costAnomalyMonitorArn !== '' && !ANOMALY_MONITOR_ARN_RE.test(v.costAnomalyMonitorArn)) {
+    problems.push(`${k('costAnomalyMonitorArn')} must be a Cost Anomaly Detection monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>), got ${show(v.costAnomalyMonitorArn)}; or '' to subscribe to none.`);
+  }
+  if (v.costAnomalyMonitorArn !== '' && v.costAnomalyMonitor) {
+    problems.push(`${k('costAnomalyMonitor')} is true and ${k('costAnomalyMonitorArn')} is set; pick one: create this stack's monitor, or subscribe to the existing one.`);
+  }
   if (v.stagingDistribution && (v.httpVersion === 'http3' || v.httpVersion === 'http2and3')) {
     problems.push(`${k('httpVersion')} is '${v.httpVersion}' but ${k('stagingDistribution')} is true; CloudFront continuous deployment cannot be used with HTTP/3, so set httpVersion to 'http2' or turn the staging distribution off.`);
   }
@@ -147,6 +177,31 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   }
   if (problems.length > 0 || !catalog) throw new InputError(problems);
   return { ...v, stack, region: region!, catalog };
+}
+
+/** The `domain` object: names and a hosted zone (id or name); undefined when empty. */
+function parseDomain(raw: Readonly<Record<string, unknown>>, key: string, problems: string[]): DomainConfig | undefined {
+  if (Object.keys(raw).length === 0) return undefined;
+  for (const f of Object.keys(raw)) {
+    if (!['names', 'hostedZone', 'hostedZoneId'].includes(f)) problems.push(`${key}.${f} is not a known field; use names, hostedZone or hostedZoneId.`);
+  }
+  const names = raw.names;
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string')) {
+    problems.push(`${key}.names must be a non-empty list of domain names such as ["cdn.example.com"], got ${show(names)}.`);
+    return undefined;
+  }
+  const zone = typeof raw.hostedZone === 'string' ? raw.hostedZone.replace(/\.$/, '') : '';
+  const zoneId = typeof raw.hostedZoneId === 'string' ? raw.hostedZoneId : '';
+  if ((zone === '') === (zoneId === '')) {
+    problems.push(`${key} needs exactly one of hostedZone (the Route 53 zone's name, such as 'example.com') or hostedZoneId (such as 'Z0123456789ABCDEFGHIJ'), got ${show({ hostedZone: raw.hostedZone, hostedZoneId: raw.hostedZoneId })}.`);
+  }
+  if (zoneId !== '' && !/^Z[A-Z0-9]{1,31}$/.test(zoneId)) problems.push(`${key}.hostedZoneId must be a Route 53 hosted zone id such as 'Z0123456789ABCDEFGHIJ', got ${show(zoneId)}.`);
+  if (zone !== '' && !DOMAIN_RE.test(zone)) problems.push(`${key}.hostedZone must be a domain name such as 'example.com', got ${show(raw.hostedZone)}.`);
+  for (const n of names as string[]) {
+    const bare = n.replace(/^\*\./, '');
+    if (zone !== '' && bare !== zone && !bare.endsWith(`.${zone}`)) problems.push(`${key}.names contains ${show(n)}, which is not in the hosted zone '${zone}'; the validation and alias records must go in the zone that holds the name.`);
+  }
+  return { names: [...names] as string[], hostedZoneId: zoneId, hostedZone: zone };
 }
 
 function coerce(spec: ConfigKeySpec, value: unknown, problems: string[]): unknown {

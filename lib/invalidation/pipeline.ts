@@ -156,20 +156,6 @@ export function rateExpression(seconds: number): string {
   return `rate(${n} ${unit}${n === 1 ? '' : 's'})`;
 }
 
-/**
- * Default schedules: content types on custom origins (metadata, API), which send no S3 events, are
- * swept at their update interval (catalog `updateIntervalSeconds`). S3-backed types are invalidated
- * by their object events and need no sweep.
- */
-export function defaultPipelineSchedules(catalog: Catalog): PipelineSchedule[] {
-  return catalog.types
-    .filter((t) => {
-      const main = t.routes.find((r) => r.id === t.name) ?? t.routes[0]!;
-      return !isS3Origin(main.origin);
-    })
-    .map((t) => ({ contentType: t.name, expression: rateExpression(t.updateIntervalSeconds) }));
-}
-
 export function scheduledMessage(s: PipelineSchedule): ScheduledMessage {
   return {
     kind: 'media-cdn:scheduled-invalidation',

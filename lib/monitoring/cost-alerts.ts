@@ -30,16 +30,35 @@ export function buildBudgetArgs<T>(inp: BudgetInputs<T>) {
     limitAmount: String(inp.monthlyBudgetUsd),
     limitUnit: 'USD',
     timeUnit: 'MONTHLY',
-    // Account-wide CloudFront spend: Budgets cannot filter by distribution without cost-allocation tags.
-    costFilters: [{ name: 'Service', values: [CLOUDFRONT_SERVICE] }],
+    // This stack's CloudFront spend: the service, and the stack's cost allocation tag (on the
+    // distributions); without the tag filter staging's budget would count prod's traffic.
+    costFilters: [{ name: 'Service', values: [CLOUDFRONT_SERVICE] }, { name: 'TagKeyValue', values: [stackTagFilterValue(inp.stack)] }],
     notifications: [notify('ACTUAL', inp.actualAlertPercent), notify('FORECASTED', inp.forecastAlertPercent)],
     tags: { [TAG_STACK]: inp.stack },
   };
 }
 
-/** `aws.costexplorer.AnomalyMonitorArgs`: one AWS-managed monitor per service (one per account). */
+/**
+ * Budgets' `TagKeyValue` filter value of the stack tag: `user:<key>$<value>`. Budgets and Cost
+ * Explorer see the tag only once it is activated as a cost allocation tag (docs/deployment.md).
+ */
+export function stackTagFilterValue(stack: string): string {
+  return `user:${TAG_STACK}$${stack}`;
+}
+
+/** Cost Explorer expression selecting the spend of resources tagged with this stack. */
+export function stackCostExpression(stack: string) {
+  return { Tags: { Key: TAG_STACK, Values: [stack], MatchOptions: ['EQUALS'] } };
+}
+
+/**
+ * `aws.costexplorer.AnomalyMonitorArgs`: a customer-managed (CUSTOM) monitor of the spend tagged with
+ * this stack. Not the AWS-managed per-service (DIMENSIONAL) monitor: AWS allows one per account and
+ * creates it by default when Cost Explorer is enabled, so creating another fails; to use that one,
+ * set `costAnomalyMonitorArn` instead.
+ */
 export function buildAnomalyMonitorArgs(prefix: string, stack: string) {
-  return { name: `${prefix}-services`, monitorType: 'DIMENSIONAL', monitorDimension: 'SERVICE', tags: { [TAG_STACK]: stack } };
+  return { name: `${prefix}-spend`, monitorType: 'CUSTOM', monitorSpecification: JSON.stringify(stackCostExpression(stack)), tags: { [TAG_STACK]: stack } };
 }
 
 /** `aws.costexplorer.AnomalySubscriptionArgs`: SNS needs IMMEDIATE frequency. */

@@ -14,3 +14,4 @@ export * from './pricing';
 export * from './limits';
 export * from './logs';
 export { showValue } from './format';
+export * from './response-headers';

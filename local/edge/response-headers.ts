@@ -44,6 +44,12 @@ export function applyResponseHeadersPolicy(policy: Json | undefined, headers: Re
   for (const h of ((policy.customHeadersConfig as Json | undefined)?.items ?? []) as Json[]) {
     put(headers, String(h.header).toLowerCase(), String(h.value), h.override === true);
   }
+  for (const name of removedHeaders(policy)) delete headers[name];
+}
+
+/** Lower-case names of the headers the policy removes from viewer responses (`removeHeadersConfig`). */
+function removedHeaders(policy: Json): string[] {
+  return (((policy.removeHeadersConfig as Json | undefined)?.items ?? []) as Json[]).map((h) => String(h.header).toLowerCase());
 }
 
 /** A response headers policy reduced to what is added per response (built once per policy). */
@@ -62,6 +68,7 @@ export function compileResponseHeadersPolicy(policy: Json): CompiledHeadersPolic
   for (const k of Object.keys(fixed)) if (probe[k] !== '\u0000') overrides.add(k);
   const list = Object.entries(fixed).map(([name, value]) => ({ name, value, override: overrides.has(name) }));
   const cors = policy.corsConfig ? { corsConfig: policy.corsConfig } : undefined;
+  const removed = removedHeaders(policy);
   return {
     apply(headers, origin) {
       for (let i = 0; i < list.length; i++) {
@@ -69,6 +76,7 @@ export function compileResponseHeadersPolicy(policy: Json): CompiledHeadersPolic
         if (h.override || headers[h.name] === undefined) headers[h.name] = h.value;
       }
       if (cors && origin !== undefined) applyResponseHeadersPolicy(cors, headers, origin);
+      for (let i = 0; i < removed.length; i++) delete headers[removed[i]!];
     },
   };
 }

@@ -151,10 +151,13 @@ describe('behavior builder', () => {
 });
 
 describe('distribution settings builder', () => {
-  it('serves prod with its ACM certificate over SNI and TLSv1.2_2021', () => {
-    expect(buildDistributionSettings(prod).viewerCertificate).to.deep.equal({
-      acmCertificateArn: prod.acmCertificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021',
+  it('serves prod with the certificate created for its domain over SNI and TLSv1.2_2021', () => {
+    const created = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000001';
+    expect(buildDistributionSettings(prod, created).viewerCertificate).to.deep.equal({
+      acmCertificateArn: created, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021',
     });
+    const existing = 'arn:aws:acm:us-east-1:123456789012:certificate/8f2b1c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d';
+    expect(buildDistributionSettings({ ...prod, acmCertificateArn: existing }).viewerCertificate).to.deep.include({ acmCertificateArn: existing });
   });
 
   it('lets staging use the default certificate', () => {
@@ -172,7 +175,14 @@ describe('distribution settings builder', () => {
     const h = buildResponseHeadersPolicyArgs(prod, 'hdr');
     expect(h.securityHeadersConfig.strictTransportSecurity).to.deep.equal({ accessControlMaxAgeSec: 63072000, includeSubdomains: true, preload: true, override: true });
     expect(h.corsConfig.accessControlAllowOrigins.items).to.deep.equal(['https://www.example-stream.com', 'https://tv.example-stream.com']);
-    expect(h.customHeadersConfig.items).to.deep.equal([{ header: 'Timing-Allow-Origin', value: 'https://www.example-stream.com https://tv.example-stream.com', override: true }]);
+    expect(h.customHeadersConfig.items).to.deep.equal([{ header: 'Timing-Allow-Origin', value: 'https://www.example-stream.com, https://tv.example-stream.com', override: true }]);
+  });
+
+  it('sends no X-XSS-Protection (deprecated) and removes the cache-tag header from viewer responses', () => {
+    const h = buildResponseHeadersPolicyArgs(prod, 'hdr');
+    expect(h.securityHeadersConfig).to.not.have.property('xssProtection');
+    expect(h.removeHeadersConfig).to.deep.equal({ items: [{ header: 'x-amz-meta-cache-tags' }] });
+    expect(buildResponseHeadersPolicyArgs({ ...prod, cacheTagHeader: '' }, 'hdr')).to.not.have.property('removeHeadersConfig');
   });
 });
 

@@ -213,6 +213,19 @@ for (const stack of ['staging', 'prod'] as const) {
       for (const b of premium) expect(b.trustedKeyGroups).to.deep.equal([kg]);
     });
 
+    it('names the log delivery sources and destinations per stack, within 60 characters', () => {
+      const names = [...findResources(plan, T.logSource), ...findResources(plan, 'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination')].map((r) => String(inputsOf(r).name));
+      expect(names).to.include(`cdn-${stack}-distribution-access-logs`).and.include(`cdn-${stack}-distribution-log-bucket`);
+      for (const n of names) {
+        expect(n, n).to.match(new RegExp(`^cdn-${stack}-`));
+        expect(n.length, n).to.be.at.most(60);
+      }
+    });
+
+    it('lets Pulumi name the signing public key, so a new key can replace it before the old one is deleted', () => {
+      expect(inputsOf(findResource(plan, 'aws:cloudfront/publicKey:PublicKey', 'cdn-signing-key'))).to.not.have.property('name');
+    });
+
     it('publishes the URL normalization function on the cloudfront-js-2.0 runtime', () => {
       const fn = inputsOf(findResource(plan, T.fn, 'cdn-normalize-url'));
       expect(fn).to.deep.include({ runtime: 'cloudfront-js-2.0', publish: true });

@@ -38,9 +38,11 @@ describe('stack config', () => {
     });
   }
 
-  it('gives prod a custom certificate, a geo block list, mandatory policies and a staging distribution', () => {
+  it('gives prod a custom domain in Route 53 (no placeholder certificate), a geo block list, mandatory policies and a staging distribution', () => {
     const c = validateStackFileConfig('prod', readStackConfig('prod'));
-    expect(c.acmCertificateArn).to.match(/^arn:aws:acm:us-east-1:/);
+    expect(c.acmCertificateArn).to.equal('');
+    expect(c.domain).to.deep.equal({ names: ['cdn.example-stream.com', 'media.example-stream.com'], hostedZone: 'example-stream.com', hostedZoneId: '' });
+    expect(c.domainAliases).to.deep.equal(['cdn.example-stream.com', 'media.example-stream.com']);
     expect(c.geoRestrictionType).to.equal('blacklist');
     expect(c.policyEnforcement).to.equal('mandatory');
     expect(c.stagingDistribution).to.equal(true);
@@ -57,7 +59,8 @@ describe('stack config', () => {
 
   it('applies schema defaults to keys the stack does not set', () => {
     const c = parseStackConfig('s', 'us-east-1', staging());
-    for (const spec of CONFIG_SCHEMA.filter((s) => !['environment', 'signingPublicKeyPem', 'contentTypes'].includes(s.key))) {
+    expect(c.domain).to.equal(undefined);
+    for (const spec of CONFIG_SCHEMA.filter((s) => !['environment', 'signingPublicKeyPem', 'contentTypes', 'domain'].includes(s.key))) {
       expect((c as unknown as Record<string, unknown>)[spec.key], spec.key).to.deep.equal(spec.default);
     }
   });
@@ -72,7 +75,13 @@ describe('stack config', () => {
     ['an unknown key', 'us-east-1', staging({ colour: 'blue' }), /media-cdn:colour is not a known setting/],
     ['a missing region', undefined, staging(), /aws:region must be an AWS Region such as 'us-east-1', got undefined/],
     ['a bad environment', 'us-east-1', staging({ environment: 'dev' }), /media-cdn:environment must be one of staging, prod; got 'dev'/],
-    ['prod without a certificate', 'us-east-1', staging({ environment: 'prod' }), /acmCertificateArn is empty, but prod must serve/],
+    ['prod without a certificate', 'us-east-1', staging({ environment: 'prod' }), /acmCertificateArn is empty and media-cdn:domain is not set, but prod must serve .* set media-cdn:domain to \{"names"/],
+    ['a domain without a hosted zone', 'us-east-1', staging({ domain: { names: ['cdn.example.com'] } }), /media-cdn:domain needs exactly one of hostedZone .* or hostedZoneId/],
+    ['a domain with no names', 'us-east-1', staging({ domain: { hostedZone: 'example.com' } }), /media-cdn:domain.names must be a non-empty list/],
+    ['a domain name outside its hosted zone', 'us-east-1', staging({ domain: { names: ['cdn.other.com'], hostedZone: 'example.com' } }), /contains 'cdn.other.com', which is not in the hosted zone 'example.com'/],
+    ['a malformed hosted zone id', 'us-east-1', staging({ domain: { names: ['cdn.example.com'], hostedZoneId: 'example.com' } }), /hostedZoneId must be a Route 53 hosted zone id/],
+    ['both domain and domainAliases', 'us-east-1', staging({ domain: { names: ['cdn.example.com'], hostedZone: 'example.com' }, domainAliases: ['cdn.example.com'] }), /domainAliases and media-cdn:domain are both set/],
+    ['a cache-tag header CloudFront cannot remove', 'us-east-1', staging({ cacheTagHeader: 'X-Cache' }), /cacheTagHeader is 'X-Cache', a header CloudFront cannot remove/],
     ['a certificate outside us-east-1', 'us-east-1', staging({ acmCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/8f2b1c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d' }), /must be an ACM certificate ARN in us-east-1/],
     ['aliases without a certificate', 'us-east-1', staging({ domainAliases: ['cdn.example.com'] }), /aliases need a certificate/],
     ['an invalid alias', 'us-east-1', staging({ domainAliases: ['not a domain'], acmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/8f2b1c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d' }), /domainAliases contains 'not a domain'/],

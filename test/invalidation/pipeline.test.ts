@@ -75,7 +75,6 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
           { Sid: 'PutMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': `MediaCdn/${stack}` } } },
         ]);
         expect(JSON.parse(inputsOf(findResource(plan, T.role, 'invalidation-handler')).assumeRolePolicy).Statement).to.deep.equal([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
-        expect(JSON.parse(inputsOf(findResource(plan, T.rolePolicy, 'invalidation-scheduler')).policy).Statement).to.deep.equal([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }]);
       });
 
       it('runs the bundled TypeScript handler with the planner settings of this stack, in batches of up to 60 s', () => {
@@ -92,17 +91,20 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
         expect(inputsOf(findResource(plan, T.logGroup, 'invalidation-handler-logs'))).to.deep.include({ name: `/aws/lambda/invalidation-${stack}-handler`, retentionInDays: 30 });
       });
 
-      it('sweeps the custom-origin types on EventBridge Scheduler at their update interval', () => {
-        const schedules = findResources(plan, T.schedule).map((r) => inputsOf(r)).map((s) => [s.scheduleExpression, JSON.parse(s.target.input), s.target.arn]);
-        expect(schedules).to.deep.equal([
-          ['rate(5 minutes)', { kind: 'media-cdn:scheduled-invalidation', contentType: 'api' }, queueArn],
-          ['rate(15 minutes)', { kind: 'media-cdn:scheduled-invalidation', contentType: 'metadata' }, queueArn],
-        ]);
+      it('schedules no sweeps: the custom-origin types expire at their update interval by themselves', () => {
+        expect(findResources(plan, T.schedule)).to.deep.equal([]);
+        expect(findResources(plan, T.role).map((r) => r.name)).to.not.include('invalidation-scheduler');
       });
 
-      it(`alarms on the dead-letter queue and on function errors${stack === 'prod' ? ', notifying the CDN alarm topic' : ' (the alarm topic is in another Region: no actions)'}`, () => {
+      it(`alarms on the dead-letter queue and on function errors, notifying an alarm topic in ${region} with the CDN topic's subscribers`, () => {
         const alarms = ['invalidation-dlq-depth', 'invalidation-function-errors'].map((n) => inputsOf(findResource(plan, T.alarm, n)));
-        const actions = stack === 'prod' ? ['arn:aws:sns:us-east-1:123456789012:cdn-prod-alarms'] : [];
+        const actions = [`arn:aws:sns:${region}:123456789012:cdn-${stack}-alarms`];
+        const topics = findResources(plan, 'aws:sns/topic:Topic').map((r) => inputsOf(r)).filter((t) => t.region === region);
+        expect(topics).to.have.length(1);
+        const subs = findResources(plan, 'aws:sns/topicSubscription:TopicSubscription').map((r) => inputsOf(r));
+        const endpoints = (r: string) => subs.filter((x) => x.topic === `arn:aws:sns:${r}:123456789012:cdn-${stack}-alarms`).map((x) => x.endpoint);
+        expect(endpoints(region)).to.have.length.greaterThan(0);
+        expect(endpoints(region)).to.deep.equal(endpoints('us-east-1'));
         expect(alarms.map((a) => [a.name, a.namespace, a.metricName, a.threshold, a.comparisonOperator, a.dimensions, a.alarmActions])).to.deep.equal([
           [`invalidation-${stack}-dlq-depth`, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 0, 'GreaterThanThreshold', { QueueName: `invalidation-${stack}-dlq` }, actions],
           [`invalidation-${stack}-handler-errors`, 'AWS/Lambda', 'Errors', 0, 'GreaterThanThreshold', { FunctionName: `invalidation-${stack}-handler` }, actions],

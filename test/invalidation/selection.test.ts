@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { resolveCatalog } from '../../lib/catalog';
 import { InputError } from '../../lib/errors';
 import {
-  buildRouting, compileKeyPattern, defaultPipelineSchedules, foldersToList, listingCompletePrefixes, parseCron, parseIsoTime, parseManifest,
+  buildRouting, compileKeyPattern, foldersToList, listingCompletePrefixes, parseCron, parseIsoTime, parseManifest,
   parsePipelineMessage, rateExpression, selectFromListing, selectionTargets,
 } from '../../lib/invalidation';
 import { contentTypeOutputs } from '../../lib/outputs';
@@ -176,11 +176,7 @@ describe('invalidation/selection: patterns, routing, manifests, schedules', () =
       expect(parsePipelineMessage('{"Event":"s3:TestEvent"}')).to.deep.equal({ kind: 'ignored', reason: 's3:TestEvent' });
       expect(parsePipelineMessage('nope')).to.deep.equal({ kind: 'ignored', reason: 'body is not JSON' });
     });
-    it('schedules sweeps for the custom-origin types at their update interval', () => {
-      expect(defaultPipelineSchedules(catalog)).to.deep.equal([
-        { contentType: 'metadata', expression: 'rate(15 minutes)' },
-        { contentType: 'api', expression: 'rate(5 minutes)' },
-      ]);
+    it('writes an update interval as an EventBridge rate expression', () => {
       expect([300, 900, 3600, 21_600, 86_400].map(rateExpression)).to.deep.equal(['rate(5 minutes)', 'rate(15 minutes)', 'rate(1 hour)', 'rate(6 hours)', 'rate(1 day)']);
     });
   });

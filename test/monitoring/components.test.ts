@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { resolveCatalog } from '../../lib/catalog';
 import type { Plan } from '../../lib/plan';
 import { CLOUDWATCH_RECORD_FIELDS } from '../../lib/monitoring';
-import { findResource, findResources, inputsOf, planFor } from '../helpers/plan';
+import { buildPlanSerially, findResource, findResources, inputsOf, planFor } from '../helpers/plan';
+import { validateStackFileConfig } from '../../plan/run-plan';
+import { readStackConfig } from '../../plan/stack-files';
 
 const T = {
   dashboard: 'aws:cloudwatch/dashboard:Dashboard',
@@ -84,7 +86,7 @@ for (const stack of ['prod', 'staging'] as const) {
     });
 
     it('subscribes the configured emails and HTTPS endpoints to the topic, which AWS services may publish to', () => {
-      const subs = findResources(plan, T.subscription).map((r) => `${inputsOf(r).protocol}:${inputsOf(r).endpoint}`);
+      const subs = findResources(plan, T.subscription).filter((r) => inputsOf(r).region === 'us-east-1').map((r) => `${inputsOf(r).protocol}:${inputsOf(r).endpoint}`);
       expect(subs).to.deep.equal(stack === 'prod'
         ? ['email:cdn-oncall@example-stream.com', 'https:https://alerts.example-stream.com/sns/cdn']
         : ['email:cdn-staging@example-stream.com']);
@@ -93,18 +95,25 @@ for (const stack of ['prod', 'staging'] as const) {
       expect(policy.Statement[0].Condition).to.deep.equal({ StringEquals: { 'aws:SourceAccount': '123456789012' } });
     });
 
-    it('has a CloudFront budget with actual and forecast notifications to the topic', () => {
+    it("has a budget of this stack's CloudFront spend (service and stack tag) with actual and forecast notifications to the topic", () => {
       const b = inputsOf(findResource(plan, T.budget, 'cdn-budget'));
       expect(b).to.deep.include({ budgetType: 'COST', limitAmount: stack === 'prod' ? '700000' : '500', limitUnit: 'USD', timeUnit: 'MONTHLY' });
-      expect(b.costFilters).to.deep.equal([{ name: 'Service', values: ['Amazon CloudFront'] }]);
+      expect(b.costFilters).to.deep.equal([{ name: 'Service', values: ['Amazon CloudFront'] }, { name: 'TagKeyValue', values: [`user:media-cdn:stack$${stack}`] }]);
+      // The filter only counts spend the stack tags: the distributions carry the tag.
+      const dist = inputsOf(findResource(plan, 'aws:cloudfront/distribution:Distribution', 'cdn-distribution'));
+      expect(dist.tags['media-cdn:stack']).to.equal(stack);
       expect(b.notifications.map((n: any) => [n.notificationType, n.threshold, n.subscriberSnsTopicArns[0]])).to.deep.equal([
         ['ACTUAL', 80, `arn:aws:sns:us-east-1:123456789012:cdn-${stack}-alarms`], ['FORECASTED', 100, `arn:aws:sns:us-east-1:123456789012:cdn-${stack}-alarms`],
       ]);
     });
 
-    it(`${stack === 'prod' ? 'has' : 'has no'} a cost anomaly monitor`, () => {
+    it(`${stack === 'prod' ? 'has' : 'has no'} a cost anomaly monitor, scoped to the stack's tag (never the per-account dimensional one)`, () => {
       expect(findResources(plan, T.anomalyMonitor)).to.have.length(stack === 'prod' ? 1 : 0);
       if (stack === 'prod') {
+        const m = inputsOf(findResource(plan, T.anomalyMonitor, 'cdn-anomaly-monitor'));
+        expect(m.monitorType).to.equal('CUSTOM');
+        expect(m.monitorDimension).to.equal(undefined);
+        expect(JSON.parse(m.monitorSpecification)).to.deep.equal({ Tags: { Key: 'media-cdn:stack', Values: ['prod'], MatchOptions: ['EQUALS'] } });
         const s = inputsOf(findResource(plan, T.anomalySubscription, 'cdn-anomaly-alerts'));
         expect(s).to.deep.include({ frequency: 'IMMEDIATE' });
         expect(s.monitorArnLists[0]).to.match(/^arn:aws:ce::123456789012:anomalymonitor\//);
@@ -135,3 +144,22 @@ for (const stack of ['prod', 'staging'] as const) {
     });
   });
 }
+
+describe('cost anomaly alerts on an existing monitor (under Pulumi mocks)', function () {
+  this.timeout(120_000);
+  const existing = 'arn:aws:ce::123456789012:anomalymonitor/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
+
+  it('subscribes the alarm topic to costAnomalyMonitorArn and creates no monitor', async () => {
+    const config = { ...readStackConfig('prod'), 'media-cdn:costAnomalyMonitor': false, 'media-cdn:costAnomalyMonitorArn': existing };
+    const plan = await buildPlanSerially({ stack: 'prod', config });
+    expect(findResources(plan, T.anomalyMonitor)).to.deep.equal([]);
+    expect(inputsOf(findResource(plan, T.anomalySubscription, 'cdn-anomaly-alerts')).monitorArnLists).to.deep.equal([existing]);
+  });
+
+  it('refuses both a monitor of its own and an existing one', () => {
+    expect(() => validateStackFileConfig('prod', { ...readStackConfig('prod'), 'media-cdn:costAnomalyMonitorArn': existing }))
+      .to.throw(/costAnomalyMonitor is true and media-cdn:costAnomalyMonitorArn is set/);
+    expect(() => validateStackFileConfig('prod', { ...readStackConfig('prod'), 'media-cdn:costAnomalyMonitor': false, 'media-cdn:costAnomalyMonitorArn': 'monitor-1' }))
+      .to.throw(/costAnomalyMonitorArn must be a Cost Anomaly Detection monitor ARN .* got 'monitor-1'/);
+  });
+});

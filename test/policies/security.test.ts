@@ -139,7 +139,7 @@ describe('security rules', function () {
     it('reports a source that no delivery sends anywhere', async () => {
       const stack = f.stack.filter((r) => r.name !== 'cdn-staging-log-delivery');
       expect(await messagesOf(accessLoggingEnabled, stack)).to.deep.equal([
-        "staging distribution 'cdn-staging' has a log delivery source ('cdn-staging-access-logs') but no log delivery sends it anywhere; add an aws.cloudwatch.LogDelivery with that deliverySourceName.",
+        "staging distribution 'cdn-staging' has a log delivery source ('cdn-prod-staging-access-logs') but no log delivery sends it anywhere; add an aws.cloudwatch.LogDelivery with that deliverySourceName.",
       ]);
     });
 
