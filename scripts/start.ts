@@ -11,10 +11,9 @@ import { PROJECT_DIR } from '../plan/stack-files';
 import { CheckFailed, parseCommandLine, runMain, EXIT_OK } from './lib/cli';
 import { runSeedMode, spec as simSpec } from './sim';
 import { SEED_PROFILE } from '../simulator/profile';
-import { DEFAULT_CAPACITY, DEFAULTS } from '../simulator/simulate';
+import { DEFAULT_CAPACITY, DEFAULTS, START_SETTINGS } from '../simulator/simulate';
 
-/** Scale and warm-up of npm start: about 3.5 M simulated requests per run, eight runs. */
-export const START_SETTINGS = { scale: 0.005, warmupHours: 24 } as const;
+export { START_SETTINGS };
 
 const spec = {
   usage: 'npm start --',

@@ -1,7 +1,7 @@
 /**
- * The multi-tier cache simulation: viewer → edge location (one cache each) → regional edge cache (one
- * per region) → Origin Shield (one per shield Region, when the origin has it) → origin (spec §9.3,
- * §9.4). Each cache has a capacity and an eviction policy; objects expire by TTL and expired copies
+ * The multi-tier cache simulation: viewer → edge location (one cache each) → its nearest regional edge
+ * cache (CloudFront's real RECs, lib/network.ts) → Origin Shield (one per shield Region, when the
+ * origin has it; the REC in the shield's Region is the shield itself) → origin (spec §9.3, §9.4). Each cache has a capacity and an eviction policy; objects expire by TTL and expired copies
  * are revalidated with a conditional request (304 when the origin's version is unchanged, spec §4.1);
  * invalidations remove every variant of the matched keys from every tier (spec §8.1); never-cached
  * requests (CachingDisabled, POST) go straight to the origin, bypassing the REC (spec §9.3).
@@ -14,11 +14,12 @@
  */
 import { CONTENT_TYPE_NAMES } from '../lib/catalog';
 import { InputError } from '../lib/errors';
+import { HANDSHAKE_RTTS, validateNetworkProfile } from '../lib/network';
 import { PRICE_REGION_GROUPS } from '../lib/semantics/pricing';
 import { createCache, type Cache, type PolicyName } from './caches';
 import { histBucketCentiMs, HIST_BUCKETS, hopTable, jitterTable, type HopTable } from './latency';
 import type { SimOrigin } from './plan-model';
-import { REGIONS, type WorkloadProfile } from './profile';
+import type { WorkloadProfile } from './profile';
 import { Rng } from './rng';
 import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from './workload/arrivals';
 import type { KeySpace } from './workload/build';
@@ -186,13 +187,17 @@ export interface Tiers {
   readonly shields: readonly Cache[];
 }
 
-/** Builds the caches: one per edge, one REC per region, one per Origin Shield Region. */
+/**
+ * Builds the caches: one per edge, one per regional edge cache the edges use (HopTable.recs), one per
+ * Origin Shield Region. A REC in a shield's Region is that shield: requests from its edges for the
+ * shield's origins use the shield's cache as their REC (runEngine).
+ */
 export function buildTiers(input: EngineInput, opts: EngineOptions, hops: HopTable): Tiers {
   const cap = (bytes: number) => Math.max(1, bytes * opts.capacityScale);
   const guess = (bytes: number) => Math.min(1 << 16, Math.max(1024, Math.ceil(cap(bytes) / 200_000)));
   return {
     edges: input.topology.edges.map(() => createCache(opts.policy, cap(opts.capacity.edge), guess(opts.capacity.edge))),
-    recs: REGIONS.map(() => createCache(opts.policy, cap(opts.capacity.rec), guess(opts.capacity.rec))),
+    recs: hops.recs.map(() => createCache(opts.policy, cap(opts.capacity.rec), guess(opts.capacity.rec))),
     shields: hops.shields.map(() => createCache(opts.policy, cap(opts.capacity.shield), guess(opts.capacity.shield))),
   };
 }
@@ -201,7 +206,7 @@ export function buildTiers(input: EngineInput, opts: EngineOptions, hops: HopTab
  * Runs the requests and events through the tiers. `onProgress(done)` is called every 2^20 requests.
  */
 export function runEngine(input: EngineInput, requests: RequestLog, events: EventLog, opts: EngineOptions, onProgress?: (done: number) => void): EngineStats {
-  const hops = hopTable(input.profile, input.origins);
+  const hops = hopTable(input.profile, input.origins, input.topology.edges);
   const tiers = buildTiers(input, opts, hops);
   const bucketSeconds = opts.bucketSeconds ?? 300;
   const stats = new EngineStats(bucketSeconds, opts.measureTo - opts.measureFrom);
@@ -219,17 +224,26 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   }
   const assetVersion = new Int32Array(input.assets);
   const rng = new Rng(opts.seed, 23);
-  const jit = jitterTable(input.profile.latencySigma);
+  const net = input.profile.network;
+  validateNetworkProfile(net);
+  const jitLast = jitterTable(net.lastMileSigma);
+  const jit = jitterTable(net.backboneSigma);
+  const jitOrigin = jitterTable(net.originSigma);
+  // the first request of a viewer connection pays its handshakes (lib/network.ts): a uniform 32-bit
+  // draw below newConn opens a connection, below newQuic over QUIC (1 RTT) else TCP + TLS 1.3 (2 RTT)
+  const newConn = Math.floor(4294967296 / net.requestsPerConnection);
+  const newQuic = Math.floor(newConn * net.http3Share);
   const viewers = input.topology.viewers;
   const viewerRtt = Float64Array.from(viewers, (v) => v.rttMs);
   const viewerMbps = Float64Array.from(viewers, (v) => v.throughputMbps);
   const viewerGroup = Uint8Array.from(viewers, (v) => PRICE_GROUP_INDEX[v.billedGroup]);
-  const edgeRegion = input.topology.edgeRegion;
+  const edgeRecIndex = hops.edgeRecIndex;
   const shieldOfOrigin = Int32Array.from(input.origins, (o) => (o.shieldAwsRegion === undefined ? -1 : hops.shields.indexOf(o.shieldAwsRegion)));
   const S = hops.shields.length;
   const O = input.origins.length;
   const proc = hops.processing;
   const { edgeRec, recShield, shieldOrigin, recOrigin, originFirstByte, colocated } = hops;
+  const { tcpTls13: HS_TCP, quic: HS_QUIC } = HANDSHAKE_RTTS;
   const cloudfrontLevel = opts.hitLevel === 'cloudfront';
   const refreshIsHit = opts.refreshHitIsHit;
   const { edges, recs, shields } = tiers;
@@ -285,14 +299,15 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const kk = reqKey[i]!;
     const v = reqViewer[i]!;
     const e = reqEdge[i]!;
-    const r = edgeRegion[e]!;
+    const r = edgeRecIndex[e]!;
     const sz = kf[4 * kk]!;
     const ttlK = kf[4 * kk + 1]!;
     const flags = ki[2 * kk + 1]!;
     const oi = (flags >>> 4) & 0xff;
     const sIdx = shieldOfOrigin[oi]!;
     const ver = assetVersion[ki[2 * kk]!]!;
-    let ttfb = viewerRtt[v]! * jit[rng.top12()]! + proc;
+    const u = rng.nextUint32();
+    let ttfb = viewerRtt[v]! * jitLast[rng.top12()]! * (u >= newConn ? 1 : u < newQuic ? 1 + HS_QUIC : 1 + HS_TCP) + proc;
 
     // outcome: tier that had a fresh copy (0 edge, 1 REC, 2 shield, 3 origin)
     let found = 3;
@@ -303,29 +318,34 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     if (ttlK < 0) {
       // never cached: edge → (Origin Shield) → origin, bypassing the REC
       if (sIdx >= 0) {
-        ttfb += (recShield[r * S + sIdx]! + shieldOrigin[sIdx * O + oi]!) * jit[rng.top12()]! + 2 * proc;
+        ttfb += (edgeRec[e]! + recShield[r * S + sIdx]! + shieldOrigin[sIdx * O + oi]!) * jit[rng.top12()]! + 2 * proc;
         shieldBilled = true;
       } else {
-        ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + proc;
+        ttfb += (edgeRec[e]! + recOrigin[r * O + oi]!) * jit[rng.top12()]! + proc;
       }
-      ttfb += originFirstByte[oi]! * jit[rng.top12()]!;
+      ttfb += originFirstByte[oi]! * jitOrigin[rng.top12()]!;
     } else {
-      const c2 = sIdx >= 0 ? shields[sIdx]! : null;
-      const res = fetchThroughTiers(edges[e]!, recs[r]!, c2, kk, t, ttlK, sz, (flags & (1 << 13)) !== 0, ver);
+      // the REC in the shield's Region is the shield: its cache, no hop between them
+      // (a hit there counts as a REC hit: CloudFront logs it `Hit`, not `OriginShieldHit`, spec §9.4)
+      const co = sIdx >= 0 && colocated[r * S + sIdx] === 1;
+      const c1 = co ? shields[sIdx]! : recs[r]!;
+      const c2 = sIdx >= 0 && !co ? shields[sIdx]! : null;
+      const res = fetchThroughTiers(edges[e]!, c1, c2, kk, t, ttlK, sz, (flags & (1 << 13)) !== 0, ver);
       found = res & 3;
       origin304 = (res & R_ORIGIN_304) !== 0;
       edgeRefresh = (res & R_EDGE_REFRESH) !== 0;
       stale = (res & R_STALE) !== 0;
       // latency of the hops taken, drawn in their order
       if (found > 0) {
-        ttfb += edgeRec[r]! * jit[rng.top12()]! + proc;
+        ttfb += edgeRec[e]! * jit[rng.top12()]! + proc;
         if (found > 1) {
           if (c2 !== null) {
             ttfb += recShield[r * S + sIdx]! * jit[rng.top12()]! + proc;
-            if (colocated[r * S + sIdx] === 0) shieldBilled = true;
-            if (found > 2) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jit[rng.top12()]!;
+            shieldBilled = true;
+            if (found > 2) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
           } else {
-            ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jit[rng.top12()]!;
+            // no shield, or the REC is the shield: REC → origin
+            ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
           }
         }
       }
@@ -392,7 +412,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const flags = ki[2 * kk + 1]!;
     const oi = (flags >>> 4) & 0xff;
     const sIdx = shieldOfOrigin[oi]!;
-    const r = edgeRegion[e]!;
+    const r = edgeRecIndex[e]!;
     const w = kf[4 * kk + 2]!;
     const ttlK = kf[4 * kk + 1]!;
     let found = 3;
@@ -400,11 +420,12 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     if (ttlK < 0) {
       if (sIdx >= 0) wc[W_SHIELD_REQUESTS] = wc[W_SHIELD_REQUESTS]! + w;
     } else {
-      const c2 = sIdx >= 0 ? shields[sIdx]! : null;
-      const res = fetchThroughTiers(edges[e]!, recs[r]!, c2, kk, t, ttlK, kf[4 * kk]!, (flags & (1 << 13)) !== 0, assetVersion[ki[2 * kk]!]!);
+      const co = sIdx >= 0 && colocated[r * S + sIdx] === 1;
+      const c2 = sIdx >= 0 && !co ? shields[sIdx]! : null;
+      const res = fetchThroughTiers(edges[e]!, co ? shields[sIdx]! : recs[r]!, c2, kk, t, ttlK, kf[4 * kk]!, (flags & (1 << 13)) !== 0, assetVersion[ki[2 * kk]!]!);
       found = res & 3;
       revalidated = (res & R_ORIGIN_304) !== 0;
-      if (found > 1 && c2 !== null && colocated[r * S + sIdx] === 0) wc[W_SHIELD_REQUESTS] = wc[W_SHIELD_REQUESTS]! + w;
+      if (found > 1 && c2 !== null) wc[W_SHIELD_REQUESTS] = wc[W_SHIELD_REQUESTS]! + w;
     }
     wc[W_REQUESTS] = wc[W_REQUESTS]! + w;
     if (found === 0) wc[W_EDGE] = wc[W_EDGE]! + w;

@@ -1,13 +1,18 @@
 /**
  * Latency model: time to first byte (TTFB) at the viewer is the sum of the round trips and processing
- * of every tier a request crosses, each delay lognormal around its median (profile.ts):
- *   viewer ↔ edge, then on a miss edge ↔ regional edge cache, REC ↔ Origin Shield, shield ↔ origin
- *   plus the origin's own first-byte time. Fills stream through (cut-through, spec §7), so TTFB does
+ * of every tier a request crosses, each delay lognormal around its median (lib/network.ts holds every
+ * network assumption with its source):
+ *   viewer ↔ edge (plus the handshakes on the first request of a connection), then on a miss
+ *   edge ↔ its regional edge cache, REC ↔ Origin Shield (none when the REC is the shield),
+ *   shield ↔ origin plus the origin's own first-byte time. The last mile, the AWS backbone and the
+ *   origin each have their own σ. Fills stream through (cut-through, spec §7), so TTFB does
  *   not wait for the body; total time adds the body at the viewer's throughput.
  * Percentiles come from log-spaced histograms (1 % wide buckets), filled without allocation.
  */
-import { REGIONS, type WorkloadProfile } from './profile';
-import { regionOfAwsRegion, type SimOrigin } from './plan-model';
+import { recFor, rttMs } from '../lib/network';
+import type { WorkloadProfile } from './profile';
+import type { SimOrigin } from './plan-model';
+import type { Edge } from './workload/topology';
 import { inverseNormal } from './rng';
 
 /** Histogram buckets: 1 % wide from 0.1 ms up to 100 s. */
@@ -79,42 +84,59 @@ export function jitterTable(sigma: number): Float64Array {
   return t;
 }
 
-/** Median delays between tiers, precomputed as flat arrays for the engine. */
+/**
+ * Median delays between tiers, precomputed as flat arrays for the engine. The regional edge caches
+ * are the real ones (lib/network.ts): each simulated edge uses its nearest REC, and a REC in the same
+ * AWS Region as an origin's Origin Shield IS that shield (no hop between them).
+ */
 export interface HopTable {
-  /** Edge ↔ REC RTT by edge region. */
+  /** AWS Region of each REC the simulated edges use, in first-use order. */
+  readonly recs: readonly string[];
+  /** REC index (into `recs`) of each edge. */
+  readonly edgeRecIndex: Uint8Array;
+  /** Edge ↔ its REC round trip by edge. */
   readonly edgeRec: Float64Array;
-  /** REC (region r) ↔ shield s: recShield[r * S + s]. */
+  /** REC c ↔ shield s: recShield[c * S + s]; 0 when co-located (the REC is the shield). */
   readonly recShield: Float64Array;
   /** Shield s ↔ origin o: shieldOrigin[s * O + o]. */
   readonly shieldOrigin: Float64Array;
-  /** REC (region r) ↔ origin o without a shield: recOrigin[r * O + o]. */
+  /** REC c ↔ origin o without a shield: recOrigin[c * O + o]. */
   readonly recOrigin: Float64Array;
   /** Origin o's own first-byte time. */
   readonly originFirstByte: Float64Array;
-  /** Whether REC region r is co-located with shield s (its requests are not billed, spec §9.4). */
+  /** Whether REC c is in shield s's AWS Region: it is the shield (requests not billed, spec §9.4). */
   readonly colocated: Uint8Array;
   readonly processing: number;
   readonly shields: readonly string[];
 }
 
-function awsRtt(profile: WorkloadProfile, a: string, b: string): number {
-  return a === b ? profile.sameAwsRegionRttMs : profile.interRegionRttMs[regionOfAwsRegion(a)][regionOfAwsRegion(b)];
-}
-
-export function hopTable(profile: WorkloadProfile, origins: readonly SimOrigin[]): HopTable {
+/**
+ * Builds the hop table for the edges of a topology and the origins of a plan.
+ * @throws InputError when an origin or Origin Shield Region is not in the round-trip matrix.
+ */
+export function hopTable(profile: WorkloadProfile, origins: readonly SimOrigin[], edges: readonly Edge[]): HopTable {
   const shields = [...new Set(origins.map((o) => o.shieldAwsRegion).filter((s): s is string => s !== undefined))];
-  const R = REGIONS.length, S = shields.length, O = origins.length;
-  const edgeRec = Float64Array.from(REGIONS, (r) => profile.regions[r].edgeToRecRttMs);
-  const recShield = new Float64Array(R * S);
-  const colocated = new Uint8Array(R * S);
-  REGIONS.forEach((r, ri) => shields.forEach((s, si) => {
-    recShield[ri * S + si] = profile.interRegionRttMs[r][regionOfAwsRegion(s)];
-    colocated[ri * S + si] = regionOfAwsRegion(s) === r ? 1 : 0;
+  const recs: string[] = [];
+  const edgeRecIndex = new Uint8Array(edges.length);
+  const edgeRec = new Float64Array(edges.length);
+  edges.forEach((e, i) => {
+    const r = recFor(e.code, e.region);
+    if (!recs.includes(r.rec)) recs.push(r.rec);
+    edgeRecIndex[i] = recs.indexOf(r.rec);
+    edgeRec[i] = r.rttMs;
+  });
+  const C = recs.length, S = shields.length, O = origins.length;
+  const recShield = new Float64Array(C * S);
+  const colocated = new Uint8Array(C * S);
+  recs.forEach((c, ci) => shields.forEach((s, si) => {
+    const same = c === s;
+    recShield[ci * S + si] = same ? 0 : rttMs(c, s, 'Origin Shield Region');
+    colocated[ci * S + si] = same ? 1 : 0;
   }));
   const shieldOrigin = new Float64Array(Math.max(1, S * O));
-  shields.forEach((s, si) => origins.forEach((o, oi) => { shieldOrigin[si * O + oi] = awsRtt(profile, s, o.awsRegion); }));
-  const recOrigin = new Float64Array(R * O);
-  REGIONS.forEach((r, ri) => origins.forEach((o, oi) => { recOrigin[ri * O + oi] = profile.interRegionRttMs[r][regionOfAwsRegion(o.awsRegion)]; }));
+  shields.forEach((s, si) => origins.forEach((o, oi) => { shieldOrigin[si * O + oi] = rttMs(s, o.awsRegion, `origin '${o.id}' Region`); }));
+  const recOrigin = new Float64Array(Math.max(1, C * O));
+  recs.forEach((c, ci) => origins.forEach((o, oi) => { recOrigin[ci * O + oi] = rttMs(c, o.awsRegion, `origin '${o.id}' Region`); }));
   const originFirstByte = Float64Array.from(origins, (o) => profile.originFirstByteMs[o.kind]);
-  return { edgeRec, recShield, shieldOrigin, recOrigin, originFirstByte, colocated, processing: profile.tierProcessingMs, shields };
+  return { recs, edgeRecIndex, edgeRec, recShield, shieldOrigin, recOrigin, originFirstByte, colocated, processing: profile.tierProcessingMs, shields };
 }

@@ -77,7 +77,7 @@ export function replayLog(log: CloudFrontLog, model: SimModel, profile: Workload
     return { code, region: region ?? 'NA' };
   });
   const viewers: Viewer[] = edges.map((e, i) => ({
-    country: e.code, region: e.region, servedFrom: e.region, rttMs: profile.regions[e.region].viewerRttMs,
+    country: e.code, region: e.region, servedFrom: e.region, rttMs: profile.network.viewerRttMs[e.region],
     throughputMbps: profile.regions[e.region].viewerMbps, billedGroup: DEFAULT_GROUP[e.region], edges: [i], share: 1 / edges.length,
   }));
   if (edges.length > 255) throw new InputError(`the log has ${edges.length} edge locations; the replay handles up to 255 — split the logs by region.`);

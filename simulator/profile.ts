@@ -1,12 +1,13 @@
 /**
- * The seed workload: every assumption the simulator makes about viewers, traffic and the network,
- * each with its source or marked [assumption] (our own estimate, documented in
+ * The seed workload: every assumption the simulator makes about viewers and traffic (the network's
+ * own assumptions live in lib/network.ts and are referenced here), each with its source or marked [assumption] (our own estimate, documented in
  * docs/performance-analysis.md). Content-type facts (size ranges, update intervals, targets, routes)
  * are NOT here: they come from the catalog (lib/catalog) through the plan.
  *
  * Every number is a default that a caller may override (`WorkloadProfile` is plain data).
  */
 import type { ContentTypeName } from '../lib/catalog';
+import { NETWORK_PROFILE, type NetworkProfile } from '../lib/network';
 import type { PriceRegionGroup } from '../lib/semantics/pricing';
 
 /** The five viewer regions; each has its edge locations and one regional edge cache. */
@@ -28,10 +29,6 @@ export interface CountryProfile {
 export interface RegionProfile {
   /** Edge locations of the region in order of size; the first `edgesPerRegion` are simulated. */
   readonly edges: readonly string[];
-  /** Viewer ↔ edge round trip, median ms (last mile + metro). */
-  readonly viewerRttMs: number;
-  /** Edge ↔ regional edge cache round trip, median ms. */
-  readonly edgeToRecRttMs: number;
   /** Viewer download throughput, Mbps (for transfer time). */
   readonly viewerMbps: number;
   /** Hour of peak traffic in UTC (local 21:00). */
@@ -57,16 +54,15 @@ export interface WorkloadProfile {
   readonly countries: readonly CountryProfile[];
   /** Edge locations simulated per region (each with its own cache). */
   readonly edgesPerRegion: Readonly<Record<Region, number>>;
-  /** Round trips between regions (REC ↔ Origin Shield ↔ origin), median ms; symmetric. */
-  readonly interRegionRttMs: Readonly<Record<Region, Readonly<Record<Region, number>>>>;
-  /** Round trip inside one AWS Region (Origin Shield ↔ origin in the same Region), ms. */
-  readonly sameAwsRegionRttMs: number;
+  /**
+   * Viewer-side round trips, noise and connection reuse (lib/network.ts, with the sources). The AWS
+   * Region round trips and the regional edge caches are fixed tables of that module.
+   */
+  readonly network: NetworkProfile;
   /** Origin time to first byte by origin kind, median ms. */
   readonly originFirstByteMs: Readonly<Record<'s3' | 'metadata' | 'api', number>>;
   /** Processing time of one CloudFront tier (lookup, headers), ms. */
   readonly tierProcessingMs: number;
-  /** Lognormal sigma of every network and origin delay. */
-  readonly latencySigma: number;
   /** Viewer Accept-Encoding values and their shares (spec §5.3 normalizes them). */
   readonly acceptEncodings: readonly { readonly header: string | undefined; readonly share: number }[];
   /** Compressed size over original size, per encoding, by media type family. */
@@ -154,8 +150,7 @@ export const DEFAULT_RELEASE_PROFILE: ReleaseProfile = { peakTitleRank: 1, rampM
  *   global streaming service (about a third North America, a third Europe);
  * - edges: CloudFront edge locations named by airport code as in `x-edge-location`
  *   (https://aws.amazon.com/cloudfront/features/#Global_Edge_Network); counts per region [assumption];
- * - RTTs: public inter-region latency tables (e.g. https://www.cloudping.co/grid, AWS inter-region
- *   p50) rounded; viewer RTTs from typical last-mile medians [assumption];
+ * - network (round trips, regional edge caches, noise, handshakes): lib/network.ts, each with its source;
  * - 6-second segments: Apple HLS authoring specification
  *   (https://developer.apple.com/documentation/http-live-streaming/hls-authoring-specification-for-apple-devices);
  * - popularity: Zipf with α 0.7–1.0 is the usual fit for video and web objects (Breslau et al.,
@@ -172,11 +167,11 @@ export const SEED_PROFILE: WorkloadProfile = {
   peakToAverage: 2,
   diurnalFloor: 0.25,
   regions: {
-    NA: { edges: ['IAD', 'ORD', 'DFW', 'LAX', 'SEA', 'ATL', 'JFK', 'MIA', 'YYZ', 'YVR', 'QRO'], viewerRttMs: 18, edgeToRecRttMs: 12, viewerMbps: 50, peakHourUtc: 2 },
-    EU: { edges: ['FRA', 'LHR', 'CDG', 'AMS', 'MAD', 'MXP', 'ARN', 'WAW', 'MUC', 'MAN', 'MRS', 'IST', 'TLV'], viewerRttMs: 16, edgeToRecRttMs: 10, viewerMbps: 50, peakHourUtc: 20 },
-    AP: { edges: ['NRT', 'SIN', 'BOM', 'SYD', 'ICN', 'KIX', 'DEL', 'MEL', 'CGK'], viewerRttMs: 25, edgeToRecRttMs: 20, viewerMbps: 40, peakHourUtc: 13 },
-    SA: { edges: ['GRU', 'GIG', 'EZE', 'SCL', 'BOG'], viewerRttMs: 28, edgeToRecRttMs: 15, viewerMbps: 25, peakHourUtc: 0 },
-    MEA: { edges: ['DXB', 'JNB', 'LOS', 'CAI'], viewerRttMs: 32, edgeToRecRttMs: 25, viewerMbps: 20, peakHourUtc: 18 },
+    NA: { edges: ['IAD', 'ORD', 'DFW', 'LAX', 'SEA', 'ATL', 'JFK', 'MIA', 'YYZ', 'YVR', 'QRO'], viewerMbps: 50, peakHourUtc: 2 },
+    EU: { edges: ['FRA', 'LHR', 'CDG', 'AMS', 'MAD', 'MXP', 'ARN', 'WAW', 'MUC', 'MAN', 'MRS', 'IST', 'TLV'], viewerMbps: 50, peakHourUtc: 20 },
+    AP: { edges: ['NRT', 'SIN', 'BOM', 'SYD', 'ICN', 'KIX', 'DEL', 'MEL', 'CGK'], viewerMbps: 40, peakHourUtc: 13 },
+    SA: { edges: ['GRU', 'GIG', 'EZE', 'SCL', 'BOG'], viewerMbps: 25, peakHourUtc: 0 },
+    MEA: { edges: ['DXB', 'JNB', 'LOS', 'CAI'], viewerMbps: 20, peakHourUtc: 18 },
   },
   countries: [
     { code: 'US', region: 'NA', priceGroup: 'US', viewerShare: 28, edges: ['IAD', 'ORD', 'DFW', 'LAX', 'SEA', 'ATL', 'JFK', 'MIA'] },
@@ -208,17 +203,9 @@ export const SEED_PROFILE: WorkloadProfile = {
     { code: 'EG', region: 'MEA', priceGroup: 'ZA_ME', viewerShare: 0.5, edges: ['CAI'] },
   ],
   edgesPerRegion: { NA: 4, EU: 4, AP: 3, SA: 2, MEA: 2 },
-  interRegionRttMs: {
-    NA: { NA: 30, EU: 80, AP: 160, SA: 120, MEA: 190 },
-    EU: { NA: 80, EU: 20, AP: 220, SA: 190, MEA: 90 },
-    AP: { NA: 160, EU: 220, AP: 50, SA: 300, MEA: 130 },
-    SA: { NA: 120, EU: 190, AP: 300, SA: 30, MEA: 280 },
-    MEA: { NA: 190, EU: 90, AP: 130, SA: 280, MEA: 45 },
-  },
-  sameAwsRegionRttMs: 2,
+  network: NETWORK_PROFILE,
   originFirstByteMs: { s3: 25, metadata: 20, api: 45 },
   tierProcessingMs: 1,
-  latencySigma: 0.3,
   acceptEncodings: [
     { header: 'gzip, deflate, br', share: 0.85 },
     { header: 'gzip, deflate', share: 0.12 },

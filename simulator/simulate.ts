@@ -34,6 +34,9 @@ export const DEFAULTS = {
   refreshHitIsHit: true,
 };
 
+/** Scale and warm-up of `npm start` (and of the sim-latency bench): about 3.5 M simulated requests per run. */
+export const START_SETTINGS = { scale: 0.005, warmupHours: 24 } as const;
+
 export interface SimulateOptions {
   readonly seed?: number;
   /** Share of objects simulated, (0, 1]. */

@@ -5,6 +5,7 @@
  * region or from the nearest region the class includes.
  */
 import { InputError } from '../../lib/errors';
+import { recFor, rttMs } from '../../lib/network';
 import { billedGroupForPriceClass, groupsInPriceClass, PRICE_REGION_GROUPS, type PriceRegionGroup } from '../../lib/semantics/pricing';
 import { REGIONS, type Region, type WorkloadProfile } from '../profile';
 
@@ -70,11 +71,14 @@ export function buildTopology(profile: WorkloadProfile, priceClass: string): Top
   const totalShare = profile.countries.reduce((s, c) => s + c.viewerShare, 0);
   const viewers = profile.countries.map((c): Viewer => {
     let servedFrom: Region = c.region;
-    let rtt = profile.regions[c.region].viewerRttMs;
+    let rtt = profile.network.viewerRttMs[c.region];
     if (!allowed.includes(c.priceGroup)) {
-      // Nearest region the price class includes, by inter-region RTT.
-      servedFrom = [...allowedRegions].sort((a, b) => profile.interRegionRttMs[c.region][a] - profile.interRegionRttMs[c.region][b])[0]!;
-      rtt += profile.interRegionRttMs[c.region][servedFrom];
+      // Nearest region the price class includes, by the round trip between the regional edge caches
+      // of the country's own edge and of that region's main edge (lib/network.ts).
+      const home = recFor(c.edges[0] ?? '', c.region).rec;
+      const away = (region: Region) => rttMs(home, recFor(edges[activeByRegion.get(region)![0]!]!.code, region).rec);
+      servedFrom = [...allowedRegions].sort((a, b) => away(a) - away(b))[0]!;
+      rtt += away(servedFrom);
     }
     const active = activeByRegion.get(servedFrom)!;
     const own = servedFrom === c.region ? active.filter((i) => c.edges.includes(edges[i]!.code)) : [];
