@@ -1,10 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  buildBehavior, cachePolicyKey, originRequestPolicyName, planCachePolicies,
+  buildBehavior, cachePolicyKey, countryOriginRequestPolicy, countryOriginRequestPolicyArgs, originRequestPolicyName, planCachePolicies,
   type BehaviorArgs, type BehaviorRefs, type CachePolicyPlan,
 } from '../lib/builders';
-import type { Catalog, ContentTypeSpec } from '../lib/catalog';
+import type { Catalog, ContentTypeSpec, OriginName } from '../lib/catalog';
+import { MANAGED_ORIGIN_REQUEST_POLICIES } from '../lib/semantics/managed-policies';
+import type { OriginRouting } from '../lib/routing';
 
 /**
  * Policies shared between content types. An account holds only 20 custom cache policies and 20
@@ -20,6 +22,21 @@ export class SharedPolicies {
   }
 
   private responseHeadersPolicyId?: pulumi.Output<string>;
+  private readonly countryPolicies = new Map<string, pulumi.Output<string>>();
+
+  /**
+   * Id of the custom origin request policy that extends the managed `managedName` with the viewer
+   * country (regional routes), creating it under `parent` the first time.
+   */
+  countryOriginRequestPolicyId(managedName: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const known = this.countryPolicies.get(managedName);
+    if (known) return known;
+    const plan = countryOriginRequestPolicy(managedName as keyof typeof MANAGED_ORIGIN_REQUEST_POLICIES);
+    const policyName = `${this.namePrefix}-${managedName}-country`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128);
+    const id = new aws.cloudfront.OriginRequestPolicy(policyName, countryOriginRequestPolicyArgs(plan, policyName), { parent }).id;
+    this.countryPolicies.set(managedName, id);
+    return id;
+  }
 
   /** Id of the cache policy for `key`, creating the custom policy under `parent` the first time. */
   cachePolicyId(key: string, parent: pulumi.Resource): pulumi.Output<string> {
@@ -51,6 +68,10 @@ export interface ContentBehaviorArgs {
   readonly normalizeFunctionArn: pulumi.Input<string>;
   /** ARN of the viewer-request image negotiation function (routes with `viewerFunction: 'image'`). */
   readonly imageFunctionArn: pulumi.Input<string>;
+  /** Routing of the origins with regional copies (empty for a single-Region stack). */
+  readonly routing: ReadonlyMap<OriginName, OriginRouting>;
+  /** ARNs of the regional routes' viewer-request functions, by key (lib/builders/viewer-functions.ts). */
+  readonly regionalFunctionArns: ReadonlyMap<string, pulumi.Input<string>>;
 }
 
 /**
@@ -80,8 +101,14 @@ export class ContentBehavior extends pulumi.ComponentResource {
         trustedKeyGroupId: args.trustedKeyGroupId,
         normalizeFunctionArn: args.normalizeFunctionArn,
         imageFunctionArn: args.imageFunctionArn,
+        regionalFunctionArn: (key) => {
+          const arn = args.regionalFunctionArns.get(key);
+          if (arn === undefined) throw new Error(`no regional viewer function '${key}' was created`);
+          return arn;
+        },
+        countryOriginRequestPolicyId: (managedName) => shared.countryOriginRequestPolicyId(managedName, this),
       };
-      behaviors.set(route.id, buildBehavior(route, refs));
+      behaviors.set(route.id, buildBehavior(route, refs, args.routing));
     }
     this.behaviors = behaviors;
     this.cachePolicyIds = cachePolicyIds;

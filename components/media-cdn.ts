@@ -1,13 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  buildCustomErrorResponses, buildDistributionSettings, buildImageFunctionCode, buildNormalizeFunctionCode, buildResponseHeadersPolicyArgs,
-  connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
-  primaryOriginId, secondaryOriginId, secondaryMemberId, secondaryOriginShield, imageFallbackOrigin, buildWebAclArgs, type BehaviorArgs,
+  buildCustomErrorResponses, buildDistributionSettings, buildImageFunctionCode, buildNormalizeFunctionCode, buildOriginGroups, buildOrigins,
+  buildResponseHeadersPolicyArgs, buildWebAclArgs, planRegionalViewerFunctions, type BehaviorArgs,
 } from '../lib/builders';
 import { boundedName, NAME_LIMITS } from '../lib/aws-names';
-import { CUSTOM_ORIGINS } from '../lib/catalog';
 import type { StackConfig } from '../lib/config';
+import { planOriginRouting } from '../lib/routing';
 import { ContentBehavior, SharedPolicies } from './content-behavior';
 import { MediaOrigins } from './media-origins';
 import { OriginAccessPolicies } from './origin-access-policies';
@@ -44,6 +43,8 @@ export class MediaCdn extends pulumi.ComponentResource {
   /** Index of the image variants that exist, read by `imageFunction` (written by `npm run images -- optimize`). */
   readonly imageVariantIndex: aws.cloudfront.KeyValueStore;
   readonly imageFunction: aws.cloudfront.Function;
+  /** Viewer-request functions of the routes served from regional origins, by key (`select-video`, `image-images`, …). */
+  readonly regionalFunctions: ReadonlyMap<string, aws.cloudfront.Function>;
   readonly contentBehaviors: readonly ContentBehavior[];
   /** Standard logging v2 of the primary distribution; `CdnLogGroup` adds a CloudWatch Logs delivery to its source. */
   readonly accessLogs: { readonly source: aws.cloudwatch.LogDeliverySource; readonly delivery: aws.cloudwatch.LogDelivery };
@@ -88,6 +89,18 @@ export class MediaCdn extends pulumi.ComponentResource {
       keyValueStoreAssociations: [this.imageVariantIndex.arn],
     }, parent);
 
+    // Regional origins: one viewer-request function per (kind, origin) that selects the viewer's nearest Region.
+    const routing = planOriginRouting(config);
+    this.regionalFunctions = new Map(planRegionalViewerFunctions(config.catalog, routing).map((f) => [f.key, new aws.cloudfront.Function(`${name}-${f.key}`, {
+      name: `${prefix}-${f.key}`.slice(0, 64),
+      runtime: 'cloudfront-js-2.0',
+      comment: f.comment,
+      publish: true,
+      code: f.code,
+      ...(f.usesKeyValueStore ? { keyValueStoreAssociations: [this.imageVariantIndex.arn] } : {}),
+    }, parent)]));
+    const regionalFunctionArns = new Map([...this.regionalFunctions].map(([k, f]) => [k, f.arn]));
+
     const shared = new SharedPolicies(config.catalog, prefix, buildResponseHeadersPolicyArgs(config, `${prefix}-headers`));
     this.contentBehaviors = config.catalog.types.map((t) => new ContentBehavior(`${name}-${t.name}`, {
       contentType: t,
@@ -95,6 +108,8 @@ export class MediaCdn extends pulumi.ComponentResource {
       trustedKeyGroupId: this.keyGroup.id,
       normalizeFunctionArn: this.normalizeFunction.arn,
       imageFunctionArn: this.imageFunction.arn,
+      routing,
+      regionalFunctionArns,
     }, parent));
 
     const byRoute = new Map<string, BehaviorArgs<pulumi.Input<string>>>();
@@ -110,8 +125,16 @@ export class MediaCdn extends pulumi.ComponentResource {
         aliases: staging ? [] : settings.aliases,
         comment: staging ? `${settings.comment} (staging)` : settings.comment,
         staging,
-        origins: this.buildOrigins(config, origins),
-        originGroups: this.buildOriginGroups(origins),
+        origins: buildOrigins(config, {
+          buckets: Object.fromEntries(origins.s3.map((p) => [p.origin, {
+            primary: p.primary.bucket.bucketRegionalDomainName,
+            secondary: p.secondary.bucket.bucketRegionalDomainName,
+            regional: new Map([...p.regional].map(([r, b]) => [r, b.bucket.bucketRegionalDomainName])),
+          }])),
+          originAccessControlId: origins.originAccessControl.id,
+          imageFallback: { domainName: origins.imageFallback.domainName, originAccessControlId: origins.imageFallback.originAccessControl.id },
+        }),
+        originGroups: buildOriginGroups(),
         orderedCacheBehaviors,
         defaultCacheBehavior,
         customErrorResponses: buildCustomErrorResponses(config.catalog),
@@ -162,39 +185,6 @@ export class MediaCdn extends pulumi.ComponentResource {
       domainName: this.distribution.domainName,
       stagingDistributionId: this.stagingDistribution?.id,
     });
-  }
-
-  private buildOrigins(config: StackConfig, origins: MediaOrigins): aws.types.input.cloudfront.DistributionOrigin[] {
-    const shield = originShield(config);
-    const connection = connectionSettings(config);
-    // The images replica is read by the fallback origin, not by CloudFront (secondaryMemberId).
-    const s3 = origins.s3.flatMap((p) => [
-      { originId: primaryOriginId(p.origin), b: p.primary, shield },
-      ...(secondaryMemberId(p.origin) === secondaryOriginId(p.origin) ? [{ originId: secondaryOriginId(p.origin), b: p.secondary, shield: secondaryOriginShield(config) }] : []),
-    ].map(({ originId, b, shield: s }) => ({
-      originId,
-      domainName: b.bucket.bucketRegionalDomainName,
-      originAccessControlId: origins.originAccessControl.id,
-      originShield: s,
-      ...connection,
-    })));
-    const fallback = imageFallbackOrigin(config, origins.imageFallback.domainName, origins.imageFallback.originAccessControl.id);
-    const custom = CUSTOM_ORIGINS.map((o) => ({
-      originId: primaryOriginId(o),
-      domainName: customOriginDomain(config, o),
-      customOriginConfig: customOriginConfig(config),
-      originShield: shield,
-      ...connection,
-    }));
-    return [...s3, fallback, ...custom];
-  }
-
-  private buildOriginGroups(origins: MediaOrigins): aws.types.input.cloudfront.DistributionOriginGroup[] {
-    return origins.s3.map((p) => ({
-      originId: originGroupId(p.origin),
-      failoverCriteria: { statusCodes: failoverStatusCodes(p.origin) },
-      members: [{ originId: primaryOriginId(p.origin) }, { originId: secondaryMemberId(p.origin) }],
-    }));
   }
 
   /** Standard logging v2: access logs delivered by CloudWatch Logs to the log bucket (us-east-1 API). */

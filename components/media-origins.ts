@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { replicationAssumeRolePolicy, replicationPolicy } from '../lib/builders';
+import { replicationAssumeRolePolicy, replicationPolicy, replicationRules } from '../lib/builders';
 import { S3_ORIGINS, type OriginName } from '../lib/catalog';
 import type { StackConfig } from '../lib/config';
 import { ImageFallbackOrigin } from './image-fallback-origin';
@@ -17,16 +17,19 @@ export interface OriginBucket {
   readonly versioning?: aws.s3.BucketVersioning;
 }
 
-/** The primary bucket of an S3 origin and its replica in the failover Region. */
+/** The primary bucket of an S3 origin, its replica in the failover Region and its copies in `originRegions`. */
 export interface S3OriginPair {
   readonly origin: OriginName;
   readonly primary: OriginBucket;
   readonly secondary: OriginBucket;
+  /** Copies serving viewers nearest other Regions, by Region (empty for a single-Region stack). */
+  readonly regional: ReadonlyMap<string, OriginBucket>;
 }
 
 /**
  * The S3 origins (video, images, static), each a private, versioned, encrypted bucket replicated to
- * a secondary bucket in the failover Region, plus the access-log bucket, the Origin Access Control
+ * a secondary bucket in the failover Region and to a bucket in each of `originRegions` (one
+ * replication configuration per source bucket, one rule per destination), plus the access-log bucket, the Origin Access Control
  * CloudFront signs its S3 requests with, and the images fallback origin. Bucket policies need the distribution's ARN and are added
  * by `OriginAccessPolicies`.
  */
@@ -45,6 +48,7 @@ export class MediaOrigins extends pulumi.ComponentResource {
       origin,
       primary: this.createBucket(`${name}-${origin}`, config.region, config, { versioned: true }),
       secondary: this.createBucket(`${name}-${origin}-replica`, config.failoverRegion, config, { versioned: true }),
+      regional: new Map(config.originRegions.map((r) => [r, this.createBucket(`${name}-${origin}-${r}`, r, config, { versioned: true })])),
     }));
     this.createReplication(name, config);
 
@@ -107,10 +111,13 @@ export class MediaOrigins extends pulumi.ComponentResource {
     const parent = { parent: this };
     const role = new aws.iam.Role(`${name}-replication`, {
       assumeRolePolicy: JSON.stringify(replicationAssumeRolePolicy()),
-      description: 'media-cdn: S3 replication of origin buckets to the failover Region',
+      description: config.originRegions.length > 0
+        ? 'media-cdn: S3 replication of origin buckets to the failover Region and the origin Regions'
+        : 'media-cdn: S3 replication of origin buckets to the failover Region',
     }, parent);
+    const destinationsOf = (p: S3OriginPair) => [p.secondary, ...p.regional.values()];
     const policy = pulumi
-      .all(this.s3.map((p) => pulumi.all([p.primary.bucket.arn, p.secondary.bucket.arn])))
+      .all(this.s3.flatMap((p) => destinationsOf(p).map((d) => pulumi.all([p.primary.bucket.arn, d.bucket.arn]))))
       .apply((pairs) => JSON.stringify(replicationPolicy(pairs.map(([source, destination]) => ({ source, destination })))));
     new aws.iam.RolePolicy(`${name}-replication`, { role: role.id, policy }, parent);
     for (const p of this.s3) {
@@ -118,14 +125,8 @@ export class MediaOrigins extends pulumi.ComponentResource {
         region: config.region,
         bucket: p.primary.bucket.id,
         role: role.arn,
-        rules: [{
-          id: 'replicate-all',
-          status: 'Enabled',
-          filter: {},
-          deleteMarkerReplication: { status: 'Enabled' },
-          destination: { bucket: p.secondary.bucket.arn, storageClass: 'STANDARD' },
-        }],
-      }, { parent: this, dependsOn: [p.primary.versioning, p.secondary.versioning].filter((v): v is aws.s3.BucketVersioning => v !== undefined) });
+        rules: replicationRules(p.secondary.bucket.arn, [...p.regional].map(([region, b]) => ({ region, bucketArn: b.bucket.arn }))),
+      }, { parent: this, dependsOn: [p.primary, ...destinationsOf(p)].map((b) => b.versioning).filter((v): v is aws.s3.BucketVersioning => v !== undefined) });
     }
   }
 }

@@ -12,7 +12,7 @@ export interface OriginAccessPoliciesArgs {
 }
 
 /**
- * Access control for the origins: each bucket (primary and replica) is readable only by this stack's
+ * Access control for the origins: each bucket (primary, replica and regional copies) is readable only by this stack's
  * distributions through Origin Access Control, the images fallback function URL is invocable only by
  * them, and the log bucket is writable only by log delivery. Separate from `MediaOrigins` because it needs the distributions' ARNs.
  */
@@ -27,6 +27,8 @@ export class OriginAccessPolicies extends pulumi.ComponentResource {
     const buckets = args.origins.s3.flatMap((p) => [
       { name: `${name}-${p.origin}`, b: p.primary, cloudFront: true },
       { name: `${name}-${p.origin}-replica`, b: p.secondary, cloudFront: secondaryMemberId(p.origin) === secondaryOriginId(p.origin) },
+      // Regional copies are origins of their own, selected by the viewer-request functions.
+      ...[...p.regional].map(([region, b]) => ({ name: `${name}-${p.origin}-${region}`, b, cloudFront: true })),
     ]);
     const policies = buckets.map(({ name: n, b, cloudFront }) => new aws.s3.BucketPolicy(n, {
       region: b.region,

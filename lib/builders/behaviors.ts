@@ -5,10 +5,12 @@
  * Builders are generic over `R`, the type of a reference to another resource (a Pulumi Output in the
  * components, a string in tests), so that this module stays free of Pulumi.
  */
-import { ALLOWED_METHOD_LISTS, type Catalog, type RouteSpec } from '../catalog';
+import { ALLOWED_METHOD_LISTS, type Catalog, type OriginName, type RouteSpec } from '../catalog';
+import type { OriginRouting } from '../routing/origin-routing';
 import { MANAGED_ORIGIN_REQUEST_POLICIES } from '../semantics/managed-policies';
 import { cachePolicyKey } from './cache-policies';
 import { behaviorTargetId, isS3Origin } from './origins';
+import { viewerFunctionKey } from './viewer-functions';
 
 /** How behaviors refer to resources created elsewhere. */
 export interface BehaviorRefs<R> {
@@ -20,6 +22,10 @@ export interface BehaviorRefs<R> {
   normalizeFunctionArn: R;
   /** ARN of the viewer-request function that normalizes and negotiates image variants (routes with `viewerFunction: 'image'`). */
   imageFunctionArn: R;
+  /** ARN of a regional route's viewer-request function, by key (viewer-functions.ts); needed when routing is given. */
+  regionalFunctionArn?(key: string): R;
+  /** Id of the custom origin request policy that extends a managed one with the viewer country (viewer-functions.ts). */
+  countryOriginRequestPolicyId?(managedName: string): R;
 }
 
 export interface BehaviorArgs<R> {
@@ -29,7 +35,7 @@ export interface BehaviorArgs<R> {
   readonly cachedMethods: string[];
   readonly compress: boolean;
   readonly cachePolicyId: R;
-  readonly originRequestPolicyId: string;
+  readonly originRequestPolicyId: R | string;
   readonly responseHeadersPolicyId: R;
   readonly trustedKeyGroups?: R[];
   readonly functionAssociations?: { eventType: 'viewer-request'; functionArn: R }[];
@@ -48,8 +54,18 @@ export function originRequestPolicyName(route: RouteSpec): 'CORS-S3Origin' | 'CO
   return isS3Origin(route.origin) ? 'CORS-S3Origin' : 'CORS-CustomOrigin';
 }
 
-export function buildBehavior<R>(route: RouteSpec, refs: BehaviorRefs<R>): BehaviorArgs<R> {
-  const orp = MANAGED_ORIGIN_REQUEST_POLICIES[originRequestPolicyName(route)];
+/**
+ * The behavior of a route. With `routing` (regional origins, lib/routing), a route whose origin has
+ * regional copies gets the function that selects them and an origin request policy that forwards the
+ * viewer country the function reads.
+ */
+export function buildBehavior<R>(route: RouteSpec, refs: BehaviorRefs<R>, routing: ReadonlyMap<OriginName, OriginRouting> = NO_ROUTING): BehaviorArgs<R> {
+  const orpName = originRequestPolicyName(route);
+  const regional = routing.has(route.origin);
+  if (regional && (!refs.regionalFunctionArn || !refs.countryOriginRequestPolicyId)) {
+    throw new Error(`route '${route.id}' is routed to regional origins but no regional function or origin request policy references were given`);
+  }
+  const fnKey = viewerFunctionKey(route, routing);
   return {
     targetOriginId: behaviorTargetId(route.origin),
     viewerProtocolPolicy: 'redirect-to-https',
@@ -57,26 +73,30 @@ export function buildBehavior<R>(route: RouteSpec, refs: BehaviorRefs<R>): Behav
     cachedMethods: ['GET', 'HEAD'],
     compress: route.compress,
     cachePolicyId: refs.cachePolicyId(cachePolicyKey(route)),
-    originRequestPolicyId: orp.id,
+    originRequestPolicyId: regional ? refs.countryOriginRequestPolicyId!(orpName) : MANAGED_ORIGIN_REQUEST_POLICIES[orpName].id,
     responseHeadersPolicyId: refs.responseHeadersPolicyId,
     ...(route.signed ? { trustedKeyGroups: [refs.trustedKeyGroupId] } : {}),
-    ...(route.normalizeUrl ? { functionAssociations: [{ eventType: 'viewer-request' as const, functionArn: viewerFunctionArn(route, refs) }] } : {}),
+    ...(fnKey !== undefined ? { functionAssociations: [{ eventType: 'viewer-request' as const, functionArn: viewerFunctionArn(fnKey, refs) }] } : {}),
   };
 }
 
-/** The one viewer-request function of a normalizing route: the image negotiation one or the plain normalization. */
-function viewerFunctionArn<R>(route: RouteSpec, refs: BehaviorRefs<R>): R {
-  return route.viewerFunction === 'image' ? refs.imageFunctionArn : refs.normalizeFunctionArn;
+const NO_ROUTING: ReadonlyMap<OriginName, OriginRouting> = new Map();
+
+/** The one viewer-request function of a route, by key: the shared normalization or image function, or a regional one. */
+function viewerFunctionArn<R>(key: string, refs: BehaviorRefs<R>): R {
+  if (key === 'image') return refs.imageFunctionArn;
+  if (key === 'normalize') return refs.normalizeFunctionArn;
+  return refs.regionalFunctionArn!(key);
 }
 
 /** Ordered cache behaviors, one per catalog path pattern, most specific first. */
-export function buildOrderedBehaviors<R>(catalog: Catalog, refs: BehaviorRefs<R>): OrderedBehaviorArgs<R>[] {
-  return catalog.behaviors.map((b) => ({ pathPattern: b.pathPattern, ...buildBehavior(b.route, refs) }));
+export function buildOrderedBehaviors<R>(catalog: Catalog, refs: BehaviorRefs<R>, routing?: ReadonlyMap<OriginName, OriginRouting>): OrderedBehaviorArgs<R>[] {
+  return catalog.behaviors.map((b) => ({ pathPattern: b.pathPattern, ...buildBehavior(b.route, refs, routing) }));
 }
 
 /** The default (`*`) behavior: the settings of the catalog's default route (the app shell). */
-export function buildDefaultBehavior<R>(catalog: Catalog, refs: BehaviorRefs<R>): BehaviorArgs<R> {
-  return buildBehavior(catalog.defaultRoute, refs);
+export function buildDefaultBehavior<R>(catalog: Catalog, refs: BehaviorRefs<R>, routing?: ReadonlyMap<OriginName, OriginRouting>): BehaviorArgs<R> {
+  return buildBehavior(catalog.defaultRoute, refs, routing);
 }
 
 export interface CustomErrorResponseArgs {

@@ -94,3 +94,25 @@ export function replicationPolicy(pairs: readonly { source: string; destination:
     ],
   };
 }
+
+/**
+ * Rules of an origin bucket's replication configuration: everything (with delete markers) to the
+ * failover Region's replica and, for regional origins, to each Region's copy. S3 needs distinct
+ * priorities once a configuration has several rules with filters; a single-Region stack keeps its one
+ * rule as it was.
+ */
+export function replicationRules<R>(replicaArn: R, regional: readonly { region: string; bucketArn: R }[]) {
+  const rule = (id: string, bucket: R, priority: number | undefined) => ({
+    id,
+    status: 'Enabled',
+    ...(priority !== undefined ? { priority } : {}),
+    filter: {},
+    deleteMarkerReplication: { status: 'Enabled' },
+    destination: { bucket, storageClass: 'STANDARD' },
+  });
+  const several = regional.length > 0;
+  return [
+    rule('replicate-all', replicaArn, several ? 0 : undefined),
+    ...regional.map((r, i) => rule(`replicate-to-${r.region}`, r.bucketArn, i + 1)),
+  ];
+}

@@ -9,3 +9,6 @@ export * from './bucket-policies';
 export * from './web-acl';
 export * from './image-fallback';
 export * from './domain';
+export * from './origin-assembly';
+export * from './origin-select-function';
+export * from './viewer-functions';

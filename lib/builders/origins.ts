@@ -15,6 +15,11 @@ export function secondaryOriginId(origin: OriginName): string {
   return `${origin}-secondary`;
 }
 
+/** Id of an origin's copy in another Region (`originRegions`, or the regional metadata/API domains). */
+export function regionalOriginId(origin: OriginName, region: string): string {
+  return `${origin}-${region}`;
+}
+
 /** Origin id of the images fallback origin (a Lambda function URL; lib/builders/image-fallback.ts). */
 export const IMAGE_FALLBACK_ORIGIN_ID = 'images-fallback';
 
@@ -91,6 +96,16 @@ export function shieldRegionNear(region: string): string | undefined {
  */
 export function secondaryOriginShield(config: StackConfig) {
   return { enabled: true, originShieldRegion: shieldRegionNear(config.failoverRegion) ?? config.originShieldRegion };
+}
+
+/**
+ * Origin Shield of a regional origin: in its own Region where shields exist, else AWS's published
+ * nearest (config validation rejects S3 origin Regions without one); `undefined` for a dynamic origin
+ * in a Region with no known shield (it then runs without one).
+ */
+export function regionalOriginShield(region: string): { enabled: true; originShieldRegion: string } | undefined {
+  const shieldRegion = shieldRegionNear(region);
+  return shieldRegion ? { enabled: true, originShieldRegion: shieldRegion } : undefined;
 }
 
 /** Connection settings shared by every origin (spec §9.1). */

@@ -3,8 +3,10 @@
  * Pulumi, the offline plan, the scripts) read the values and pass them in.
  */
 import { resolveCatalog, type Catalog, type CatalogOverrides } from '../catalog';
+import { shieldRegionNear } from '../builders/origins';
 import { InputError, show } from '../errors';
 import { isRemovableResponseHeader } from '../semantics/response-headers';
+import { isKnownAwsRegion } from '../routing/aws-regions';
 import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS, ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
 export const CONFIG_NAMESPACE = 'media-cdn';
@@ -37,8 +39,14 @@ export interface StackConfig {
   readonly geoRestrictionLocations: readonly string[];
   readonly originShieldRegion: (typeof ORIGIN_SHIELD_REGIONS)[number];
   readonly failoverRegion: string;
+  /** Extra Regions of the S3 origins, without aws:region; empty for a single-Region stack. */
+  readonly originRegions: readonly string[];
   readonly metadataOriginDomain: string;
   readonly apiOriginDomain: string;
+  /** Metadata origins in other Regions, by Region. */
+  readonly metadataOriginDomains: Readonly<Record<string, string>>;
+  /** API origins in other Regions, by Region. */
+  readonly apiOriginDomains: Readonly<Record<string, string>>;
   readonly originConnectionAttempts: number;
   readonly originConnectionTimeoutSeconds: number;
   readonly originReadTimeoutSeconds: number;
@@ -121,6 +129,8 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   }
   if (!REGION_RE.test(v.failoverRegion)) problems.push(`${k('failoverRegion')} must be an AWS Region such as 'us-west-2', got ${show(v.failoverRegion)}.`);
   else if (v.failoverRegion === region) problems.push(`${k('failoverRegion')} is ${show(v.failoverRegion)}, the same as aws:region; the secondary buckets must live in another Region to survive a regional outage.`);
+  const originRegions = checkOriginRegions(v, region, problems);
+  for (const key of ['metadataOriginDomains', 'apiOriginDomains'] as const) checkRegionalDomains(key, v[key], region, problems);
   for (const c of v.geoRestrictionLocations) {
     if (!COUNTRY_RE.test(c)) problems.push(`${k('geoRestrictionLocations')} contains ${show(c)}; use ISO 3166-1 alpha-2 codes in capitals such as 'US'.`);
   }
@@ -176,7 +186,43 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
     else throw e;
   }
   if (problems.length > 0 || !catalog) throw new InputError(problems);
-  return { ...v, stack, region: region!, catalog };
+  return { ...v, originRegions, stack, region: region!, catalog };
+}
+
+/**
+ * `originRegions` without aws:region (allowed only first): each an AWS Region, listed once, not the
+ * failover Region (which already holds a replica of every bucket), with an Origin Shield Region near it.
+ */
+function checkOriginRegions(v: { originRegions: readonly string[]; failoverRegion: string }, region: string | undefined, problems: string[]): readonly string[] {
+  const key = `${CONFIG_NAMESPACE}:originRegions`;
+  const list = v.originRegions[0] === region ? v.originRegions.slice(1) : v.originRegions;
+  const seen = new Set<string>();
+  for (const r of list) {
+    if (r === region) {
+      problems.push(`${key} lists aws:region ${show(r)} after other Regions; aws:region is the primary: list it first or leave it out.`);
+    } else if (!isKnownAwsRegion(r)) {
+      problems.push(`${key} contains ${show(r)}, which is not an AWS Region; use a Region code such as 'eu-central-1'.`);
+    } else if (seen.has(r)) {
+      problems.push(`${key} lists ${show(r)} twice; list each Region once.`);
+    } else if (r === v.failoverRegion) {
+      problems.push(`${key} contains ${show(r)}, the failoverRegion, whose buckets already replicate every origin; pick another Region, or move ${CONFIG_NAMESPACE}:failoverRegion elsewhere.`);
+    } else if (shieldRegionNear(r) === undefined) {
+      problems.push(`${key} contains ${show(r)}, which has no Origin Shield and no published nearest shield Region; use a Region that offers Origin Shield (${ORIGIN_SHIELD_REGIONS.join(', ')}).`);
+    }
+    seen.add(r);
+  }
+  return list;
+}
+
+/** A Region → domain map of regional dynamic origins: known Regions other than aws:region, domain names as values. */
+function checkRegionalDomains(name: 'metadataOriginDomains' | 'apiOriginDomains', map: Readonly<Record<string, unknown>>, region: string | undefined, problems: string[]): void {
+  const key = `${CONFIG_NAMESPACE}:${name}`;
+  const single = name === 'metadataOriginDomains' ? 'metadataOriginDomain' : 'apiOriginDomain';
+  for (const [r, domain] of Object.entries(map)) {
+    if (r === region) problems.push(`${key} has an entry for aws:region ${show(r)}; the primary Region's origin is ${CONFIG_NAMESPACE}:${single}, so remove the entry.`);
+    else if (!isKnownAwsRegion(r)) problems.push(`${key} has the key ${show(r)}, which is not an AWS Region; key each domain by a Region code such as 'eu-central-1'.`);
+    if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) problems.push(`${key}.${r} must be a domain name such as 'api.eu.example.com' (no scheme, no path), got ${show(domain)}.`);
+  }
 }
 
 /** The `domain` object: names and a hosted zone (id or name); undefined when empty. */

@@ -1,0 +1,3 @@
+export * from './aws-regions';
+export * from './viewer-countries';
+export * from './origin-routing';
