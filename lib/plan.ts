@@ -2,6 +2,7 @@
  * The offline plan: what `npm run plan` writes and what the policy check, the simulator and the
  * offline scripts read. Schema documented in docs/plan-format.md.
  */
+import { CLOUDFRONT_TYPES } from './distribution/resource-types';
 import { InputError, show } from './errors';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -34,7 +35,7 @@ export interface Plan {
   readonly outputs: Readonly<Record<string, unknown>>;
 }
 
-export const DISTRIBUTION_TYPE = 'aws:cloudfront/distribution:Distribution';
+export const DISTRIBUTION_TYPE = CLOUDFRONT_TYPES.distribution;
 
 /** Resources of one type, optionally filtered by name. */
 export function resourcesOfType(plan: Plan, type: string, name?: string): PlanResource[] {

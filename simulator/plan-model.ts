@@ -1,20 +1,18 @@
 /**
- * What the simulator needs from a plan: the primary distribution's cache behaviors in order, each
- * with its cache policy's TTLs and cache key (custom policies read from the plan's CachePolicy
- * resources, managed ones from lib/semantics/managed-policies), the origins with their Origin Shield,
- * the price class, and the content-type catalog (targets, update intervals, sizes) with the stack's
- * overrides. Everything is read from the plan, so a what-if or a second plan changes the simulation.
+ * What the simulator needs from a plan, in the flat shape its workload builder and engine read: the
+ * primary distribution's cache behaviors in order, each with its cache policy's TTLs and cache key,
+ * the origin requests reach with its Origin Shield, the price class, and the content-type catalog
+ * (targets, update intervals, sizes) with the stack's overrides. The distribution itself is read by
+ * lib/distribution (the one model of a planned distribution); this adapter only joins it with the
+ * catalog and the stack's Region. A what-if or a second plan changes the simulation.
  */
 import { resolveCatalog, type Catalog, type CatalogOverrides, type ContentTypeName, type RouteSpec } from '../lib/catalog';
-import { InputError } from '../lib/errors';
-import { primaryDistribution, type Plan } from '../lib/plan';
+import { distributionModelFromPlan, firstOriginOf, type ModelBehavior, type ModelOrigin } from '../lib/distribution';
+import type { Plan } from '../lib/plan';
 import { compileBehaviorSelector, DEFAULT_BEHAVIOR_PATTERN, normalizePattern } from '../lib/semantics/path-pattern';
-import { applyCachePolicyTtlDefaults, type TtlPolicy } from '../lib/semantics/ttl';
-import type { CacheKeyPolicy, KeyListBehavior } from '../lib/semantics/cache-key';
-import { managedCachePolicyById, MANAGED_CACHE_POLICIES } from '../lib/semantics/managed-policies';
+import type { TtlPolicy } from '../lib/semantics/ttl';
+import type { CacheKeyPolicy } from '../lib/semantics/cache-key';
 import type { Region } from './profile';
-
-export const CACHE_POLICY_TYPE = 'aws:cloudfront/cachePolicy:CachePolicy';
 
 export type OriginKind = 's3' | 'metadata' | 'api';
 
@@ -61,28 +59,6 @@ export interface SimModel {
   readonly awsRegion: string;
 }
 
-interface RawBehavior {
-  pathPattern?: string;
-  targetOriginId?: string;
-  cachePolicyId?: string;
-  compress?: boolean;
-  cachedMethods?: string[];
-  trustedKeyGroups?: unknown[];
-  functionAssociations?: unknown[];
-  lambdaFunctionAssociations?: unknown[];
-  minTtl?: number;
-  defaultTtl?: number;
-  maxTtl?: number;
-  forwardedValues?: { queryString?: boolean; queryStringCacheKeys?: string[]; headers?: string[]; cookies?: { forward?: string; whitelistedNames?: string[] } };
-}
-
-interface RawOrigin {
-  originId?: string;
-  domainName?: string;
-  originShield?: { enabled?: boolean; originShieldRegion?: string };
-  s3OriginConfig?: unknown;
-}
-
 /** Our viewer region of an AWS Region code (us-east-1 → NA). */
 export function regionOfAwsRegion(awsRegion: string): Region {
   if (/^(us|ca|mx)-/.test(awsRegion)) return 'NA';
@@ -92,128 +68,66 @@ export function regionOfAwsRegion(awsRegion: string): Region {
   return 'MEA';
 }
 
-function keyList(behavior: string | undefined, items: string[] | undefined): { behavior: KeyListBehavior; names?: readonly string[] } {
-  const b = (behavior ?? 'none') as KeyListBehavior;
-  return b === 'none' || b === 'all' ? { behavior: b } : { behavior: b, names: items ?? [] };
-}
-
-interface CachePolicyInputs {
-  name?: string; minTtl?: number; defaultTtl?: number; maxTtl?: number;
-  parametersInCacheKeyAndForwardedToOrigin?: {
-    enableAcceptEncodingGzip?: boolean; enableAcceptEncodingBrotli?: boolean;
-    headersConfig?: { headerBehavior?: string; headers?: { items?: string[] } };
-    cookiesConfig?: { cookieBehavior?: string; cookies?: { items?: string[] } };
-    queryStringsConfig?: { queryStringBehavior?: string; queryStrings?: { items?: string[] } };
-  };
-}
-
-/** TTLs and key of a cache policy id: managed (spec §5.6) or a CachePolicy resource of the plan. */
-function cachePolicy(plan: Plan, id: string, where: string): { name: string; ttl: TtlPolicy; key: CacheKeyPolicy; disabled: boolean } {
-  const managed = managedCachePolicyById(id);
-  if (managed) {
-    return { name: managed.name, ttl: managed, key: managed.key, disabled: managed.id === MANAGED_CACHE_POLICIES.CachingDisabled.id || managed.maxTtl === 0 };
-  }
-  const r = plan.resources.find((x) => x.type === CACHE_POLICY_TYPE && x.id === id);
-  if (!r) {
-    throw new InputError(`${where} uses cache policy '${id}', which is neither a managed policy nor a CachePolicy resource of the plan; rebuild the plan with 'npm run plan'.`);
-  }
-  const i = r.inputs as CachePolicyInputs;
-  const p = i.parametersInCacheKeyAndForwardedToOrigin ?? {};
-  const ttl = applyCachePolicyTtlDefaults({ minTtl: i.minTtl ?? 0, defaultTtl: i.defaultTtl, maxTtl: i.maxTtl });
-  const headers = p.headersConfig?.headerBehavior === 'whitelist' ? p.headersConfig.headers?.items ?? [] : [];
-  return {
-    name: i.name ?? r.name,
-    ttl,
-    key: {
-      headers,
-      cookies: keyList(p.cookiesConfig?.cookieBehavior, p.cookiesConfig?.cookies?.items),
-      queryStrings: keyList(p.queryStringsConfig?.queryStringBehavior, p.queryStringsConfig?.queryStrings?.items),
-      enableAcceptEncodingGzip: p.enableAcceptEncodingGzip ?? false,
-      enableAcceptEncodingBrotli: p.enableAcceptEncodingBrotli ?? false,
-    },
-    disabled: ttl.maxTtl === 0,
-  };
-}
-
-/** Legacy ForwardedValues behaviors (spec §5.5): TTLs on the behavior, key from what is forwarded. */
-function legacyPolicy(b: RawBehavior): { name: string; ttl: TtlPolicy; key: CacheKeyPolicy; disabled: boolean } {
-  const fv = b.forwardedValues ?? {};
-  const ttl = { minTtl: b.minTtl ?? 0, defaultTtl: b.defaultTtl ?? 86_400, maxTtl: b.maxTtl ?? 31_536_000 };
-  const allHeaders = (fv.headers ?? []).includes('*');
-  const cookies = fv.cookies?.forward === 'all' ? { behavior: 'all' as const } : fv.cookies?.forward === 'whitelist' ? { behavior: 'whitelist' as const, names: fv.cookies.whitelistedNames ?? [] } : { behavior: 'none' as const };
-  const qs = !fv.queryString ? { behavior: 'none' as const } : fv.queryStringCacheKeys?.length ? { behavior: 'whitelist' as const, names: fv.queryStringCacheKeys } : { behavior: 'all' as const };
-  return {
-    name: 'legacy ForwardedValues',
-    ttl,
-    key: { headers: allHeaders ? [] : fv.headers ?? [], cookies, queryStrings: qs, enableAcceptEncodingGzip: false, enableAcceptEncodingBrotli: false },
-    disabled: allHeaders || ttl.maxTtl === 0,
-  };
-}
-
 function routeOfPattern(catalog: Catalog, pattern: string): RouteSpec | undefined {
   if (pattern === DEFAULT_BEHAVIOR_PATTERN) return catalog.defaultRoute;
   const n = normalizePattern(pattern);
   return catalog.routes.find((r) => r.pathPatterns.some((p) => normalizePattern(p) === n));
 }
 
+/** The simulator's origin kind of a model origin: S3, else the API or the metadata service by its id. */
+function originKind(o: ModelOrigin): OriginKind {
+  return o.kind === 's3' ? 's3' : /api/i.test(o.id) ? 'api' : 'metadata';
+}
+
 /**
- * Builds the simulator's view of a plan.
+ * Builds the simulator's view of a plan: the distribution model (lib/distribution) joined with the
+ * catalog routes and the stack's Region.
  * @throws InputError when the plan has no distribution, a behavior names an unknown origin or cache policy.
  */
 export function simModelFromPlan(plan: Plan): SimModel {
-  const dist = primaryDistribution(plan);
-  const inputs = dist.inputs as { orderedCacheBehaviors?: RawBehavior[]; defaultCacheBehavior?: RawBehavior; origins?: RawOrigin[]; originGroups?: { originId?: string; members?: { originId?: string }[] }[]; priceClass?: string };
+  const model = distributionModelFromPlan(plan);
   const awsRegion = typeof plan.config['aws:region'] === 'string' ? (plan.config['aws:region'] as string) : 'us-east-1';
   const catalog = resolveCatalog((plan.config['media-cdn:contentTypes'] ?? {}) as CatalogOverrides);
 
   const origins = new Map<string, SimOrigin>();
-  for (const o of inputs.origins ?? []) {
-    if (!o.originId) continue;
-    const domain = o.domainName ?? '';
-    const s3 = /\.s3[.-]([a-z0-9-]+)\.amazonaws\.com$/.exec(domain);
-    const kind: OriginKind = s3 || o.s3OriginConfig !== undefined ? 's3' : /api/i.test(o.originId) ? 'api' : 'metadata';
-    origins.set(o.originId, {
-      id: o.originId,
-      kind,
-      awsRegion: s3?.[1] ?? awsRegion,
-      ...(o.originShield?.enabled ? { shieldAwsRegion: o.originShield.originShieldRegion ?? awsRegion } : {}),
+  for (const o of model.origins.values()) {
+    origins.set(o.id, {
+      id: o.id,
+      kind: originKind(o),
+      awsRegion: o.awsRegion ?? awsRegion,
+      ...(o.originShield ? { shieldAwsRegion: o.originShield.awsRegion ?? awsRegion } : {}),
     });
   }
-  const groups = new Map((inputs.originGroups ?? []).map((g) => [g.originId ?? '', g.members?.[0]?.originId ?? ''] as const));
 
-  const toBehavior = (b: RawBehavior, where: string): SimBehavior => {
-    const pattern = b.pathPattern ?? DEFAULT_BEHAVIOR_PATTERN;
-    const target = b.targetOriginId ?? '';
-    const origin = origins.get(groups.get(target) ?? target);
-    if (!origin) throw new InputError(`${where} targets origin '${target}', which the distribution does not define; rebuild the plan.`);
-    const pol = b.cachePolicyId ? cachePolicy(plan, b.cachePolicyId, where) : legacyPolicy(b);
-    const route = routeOfPattern(catalog, pattern);
+  const toBehavior = (b: ModelBehavior): SimBehavior => {
+    const origin = origins.get(firstOriginOf(model, b.targetOriginId)!.id)!;
+    const route = routeOfPattern(catalog, b.pathPattern);
+    const p = b.cachePolicy;
     return {
-      pathPattern: pattern,
-      targetOriginId: target,
+      pathPattern: b.pathPattern,
+      targetOriginId: b.targetOriginId,
       origin,
       ...(route ? { routeId: route.id } : {}),
       contentType: route?.contentType ?? catalog.defaultRoute.contentType,
-      cachePolicyName: pol.name,
-      ttl: pol.ttl,
-      key: pol.key,
-      cachingDisabled: pol.disabled,
-      compress: b.compress ?? false,
-      cachedMethods: b.cachedMethods ?? ['GET', 'HEAD'],
-      functionCount: (b.functionAssociations?.length ?? 0) + (b.lambdaFunctionAssociations?.length ?? 0),
-      signed: (b.trustedKeyGroups?.length ?? 0) > 0,
+      cachePolicyName: p.name,
+      ttl: { minTtl: p.minTtl, defaultTtl: p.defaultTtl, maxTtl: p.maxTtl },
+      key: p.key,
+      cachingDisabled: p.cachingDisabled,
+      compress: b.compress,
+      cachedMethods: b.cachedMethods,
+      functionCount: b.functions.length,
+      signed: b.trustedKeyGroupIds.length > 0,
     };
   };
-  if (!inputs.defaultCacheBehavior) throw new InputError(`the distribution of stack '${plan.stack}' has no default cache behavior; rebuild the plan.`);
-  const behaviors = (inputs.orderedCacheBehaviors ?? []).map((b, i) => toBehavior(b, `cache behavior ${i + 1} ('${b.pathPattern}')`));
-  const defaultBehavior = toBehavior(inputs.defaultCacheBehavior, 'the default cache behavior');
+  const behaviors = model.behaviors.map(toBehavior);
+  const defaultBehavior = toBehavior(model.defaultBehavior);
   const selector = compileBehaviorSelector(behaviors);
   return {
     stack: plan.stack,
     behaviors,
     defaultBehavior,
     select: (path) => selector(path) ?? defaultBehavior,
-    priceClass: inputs.priceClass ?? 'PriceClass_All',
+    priceClass: model.priceClass,
     catalog,
     awsRegion,
   };

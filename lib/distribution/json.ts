@@ -1,0 +1,21 @@
+/** Reading plain-JSON resource properties whose shape a program may have filled in any way. */
+
+export type Json = Readonly<Record<string, any>>;
+
+/** The elements of a list property, given as an array or as `{ items: [...] }`; [] otherwise. */
+export function items<T = unknown>(v: unknown): T[] {
+  if (Array.isArray(v)) return v as T[];
+  if (v !== null && typeof v === 'object' && Array.isArray((v as Json).items)) return (v as Json).items as T[];
+  return [];
+}
+
+/** A string property, or undefined when absent or empty. */
+export function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A number property (numeric strings accepted), or undefined when absent. */
+export function num(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return Number(v);
+}
