@@ -6,7 +6,7 @@ import { resolveCatalog, type Catalog, type CatalogOverrides } from '../catalog'
 import { shieldRegionNear } from '../builders/origins';
 import { InputError, show } from '../errors';
 import { isRemovableResponseHeader } from '../semantics/response-headers';
-import { isKnownAwsRegion } from '../routing/aws-regions';
+import { AWS_REGIONS, isKnownAwsRegion } from '../network';
 import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS, ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
 export const CONFIG_NAMESPACE = 'media-cdn';
@@ -201,7 +201,7 @@ function checkOriginRegions(v: { originRegions: readonly string[]; failoverRegio
     if (r === region) {
       problems.push(`${key} lists aws:region ${show(r)} after other Regions; aws:region is the primary: list it first or leave it out.`);
     } else if (!isKnownAwsRegion(r)) {
-      problems.push(`${key} contains ${show(r)}, which is not an AWS Region; use a Region code such as 'eu-central-1'.`);
+      problems.push(`${key} contains ${show(r)}, which is not an AWS Region the latency model knows; use one of ${AWS_REGIONS.join(', ')}.`);
     } else if (seen.has(r)) {
       problems.push(`${key} lists ${show(r)} twice; list each Region once.`);
     } else if (r === v.failoverRegion) {
@@ -220,7 +220,7 @@ function checkRegionalDomains(name: 'metadataOriginDomains' | 'apiOriginDomains'
   const single = name === 'metadataOriginDomains' ? 'metadataOriginDomain' : 'apiOriginDomain';
   for (const [r, domain] of Object.entries(map)) {
     if (r === region) problems.push(`${key} has an entry for aws:region ${show(r)}; the primary Region's origin is ${CONFIG_NAMESPACE}:${single}, so remove the entry.`);
-    else if (!isKnownAwsRegion(r)) problems.push(`${key} has the key ${show(r)}, which is not an AWS Region; key each domain by a Region code such as 'eu-central-1'.`);
+    else if (!isKnownAwsRegion(r)) problems.push(`${key} has the key ${show(r)}, which is not an AWS Region the latency model knows; key each domain by one of ${AWS_REGIONS.join(', ')}.`);
     if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) problems.push(`${key}.${r} must be a domain name such as 'api.eu.example.com' (no scheme, no path), got ${show(domain)}.`);
   }
 }

@@ -1,3 +1,2 @@
-export * from './aws-regions';
 export * from './viewer-countries';
 export * from './origin-routing';

@@ -4,11 +4,10 @@
  * (lib/builders/origin-select-function.ts) carry its answers as a generated table, the local edge runs
  * those functions, and the simulator calls it directly, so all three route the same viewer the same way.
  *
- * Rule: the Region nearest the viewer's area by great-circle distance (aws-regions.ts,
- * viewer-countries.ts); the primary Region (`aws:region`) for an unknown or missing country and on
- * ties. Great-circle distance stands in for the network round trip and misjudges where cables detour
- * (South Africa is nearer São Paulo than Frankfurt as the crow flies, but its cables run to Europe),
- * so the distance is a parameter: a measured round-trip table can replace it for all three users. Viewers nearest the primary keep the behavior's own target (the origin group with its
+ * Rule: the Region with the smallest backbone round trip (lib/network.ts, measured medians) from the
+ * viewer's home Region (the Region of the regional edge cache its edges use, viewer-countries.ts); the
+ * primary Region (`aws:region`) for an unknown or missing country and on ties. The distance is a
+ * parameter so tests can pin it; the three users all take the default. Viewers nearest the primary keep the behavior's own target (the origin group with its
  * failover Region); viewers nearest another Region go to that Region's origin, in an origin group the
  * function creates with the origin's fallback (the primary, or for images the fallback origin) as
  * secondary.
@@ -16,8 +15,8 @@
 import { S3_ORIGINS, type OriginName } from '../catalog';
 import type { StackConfig } from '../config';
 import { failoverStatusCodes, primaryOriginId, regionalOriginId, secondaryMemberId } from '../builders/origins';
-import { awsRegionInfo, distanceKm } from './aws-regions';
-import { VIEWER_COUNTRIES, viewerLocation } from './viewer-countries';
+import { isKnownAwsRegion, rttMs } from '../network';
+import { homeRegionOf, VIEWER_COUNTRIES } from './viewer-countries';
 
 /** An origin in one extra Region. */
 export interface RegionalOrigin {
@@ -53,26 +52,27 @@ export type OriginChoice =
  * The Region nearest a viewer country among `regions` (the first is the primary: the answer for an
  * unknown country and on equal distances).
  */
-/** How far a viewer point is from an AWS Region (smaller is nearer); great-circle km by default. */
-export type RegionDistance = (viewer: { lat: number; lon: number }, region: string) => number;
+/** How far a viewer's home Region is from an origin Region (smaller is nearer); the median round trip, ms, by default. */
+export type RegionDistance = (home: string, region: string) => number;
 
-export const GREAT_CIRCLE: RegionDistance = (viewer, region) => {
-  const info = awsRegionInfo(region);
-  return info ? distanceKm(viewer, info) : Number.POSITIVE_INFINITY;
-};
+export const BACKBONE_RTT: RegionDistance = (home, region) => (isKnownAwsRegion(home) && isKnownAwsRegion(region) ? rttMs(home, region) : Number.POSITIVE_INFINITY);
 
-export function nearestRegion(country: string | undefined, regions: readonly string[], distance: RegionDistance = GREAT_CIRCLE): string {
+/**
+ * The Region nearest a viewer country among `regions` (the first is the primary: the answer for an
+ * unknown country and on equal distances).
+ */
+export function nearestRegion(country: string | undefined, regions: readonly string[], distance: RegionDistance = BACKBONE_RTT): string {
   const primary = regions[0];
   if (primary === undefined) throw new Error('nearestRegion needs at least one Region');
-  const at = country === undefined ? undefined : viewerLocation(country.toUpperCase());
-  if (!at) return primary;
+  const home = country === undefined ? undefined : homeRegionOf(country.toUpperCase());
+  if (!home) return primary;
   let best = primary;
-  let bestKm = Number.POSITIVE_INFINITY;
+  let bestMs = Number.POSITIVE_INFINITY;
   for (const r of regions) {
-    const km = distance(at, r);
-    if (km < bestKm) {
+    const ms = distance(home, r);
+    if (ms < bestMs) {
       best = r;
-      bestKm = km;
+      bestMs = ms;
     }
   }
   return best;

@@ -39,7 +39,7 @@ describe('stack config: regional origins', () => {
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
-    ['an unknown Region', { originRegions: ['eu-middle-9'] }, /originRegions contains 'eu-middle-9', which is not an AWS Region; use a Region code such as 'eu-central-1'/],
+    ['an unknown Region', { originRegions: ['eu-middle-9'] }, /originRegions contains 'eu-middle-9', which is not an AWS Region the latency model knows; use one of us-east-1, /],
     ['a Region listed twice', { originRegions: ['eu-central-1', 'eu-central-1'] }, /originRegions lists 'eu-central-1' twice/],
     ['aws:region after other Regions', { originRegions: ['eu-central-1', 'us-east-1'] }, /originRegions lists aws:region 'us-east-1' after other Regions; .*list it first or leave it out/],
     ['the failover Region', { originRegions: ['us-west-2'] }, /originRegions contains 'us-west-2', the failoverRegion, .*pick another Region, or move media-cdn:failoverRegion/],

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { isKnownAwsRegion } from '../../lib/network';
 import {
-  AWS_REGIONS, countriesByRegionalOrigin, distanceKm, nearestRegion, planOriginRouting, selectOrigin, VIEWER_AREAS, VIEWER_COUNTRIES,
+  countriesByRegionalOrigin, homeRegionOf, nearestRegion, planOriginRouting, selectOrigin, VIEWER_AREAS, VIEWER_COUNTRIES,
 } from '../../lib/routing';
 
 const PRIMARY_ONLY = { region: 'us-east-1', originRegions: [], metadataOriginDomains: {}, apiOriginDomains: {} };
@@ -19,17 +20,17 @@ describe('regional origin routing (lib/routing)', () => {
     expect(VIEWER_COUNTRIES.length).to.be.greaterThan(230);
   });
 
-  it('measures great-circle distances (Frankfurt–Tokyo ≈ 9,350 km)', () => {
-    const fra = AWS_REGIONS.find((r) => r.code === 'eu-central-1')!;
-    const nrt = AWS_REGIONS.find((r) => r.code === 'ap-northeast-1')!;
-    expect(distanceKm(fra, nrt)).to.be.within(9250, 9450);
-    expect(distanceKm(fra, fra)).to.equal(0);
+  it('gives every area a home Region the round-trip matrix knows (African viewers home in Frankfurt, Gulf viewers in Mumbai)', () => {
+    for (const a of VIEWER_AREAS) expect(isKnownAwsRegion(a.home), a.name).to.equal(true);
+    expect(homeRegionOf('ZA')).to.equal('eu-central-1');
+    expect(homeRegionOf('AE')).to.equal('ap-south-1');
+    expect(homeRegionOf('ZZ')).to.equal(undefined);
   });
 
   const regions = ['us-east-1', 'eu-central-1', 'ap-northeast-1', 'sa-east-1', 'ap-southeast-2'];
   const cases: [string | undefined, string][] = [
     ['US', 'us-east-1'], ['CA', 'us-east-1'], ['MX', 'us-east-1'],
-    ['DE', 'eu-central-1'], ['GB', 'eu-central-1'], ['FR', 'eu-central-1'], ['EG', 'eu-central-1'],
+    ['DE', 'eu-central-1'], ['GB', 'eu-central-1'], ['FR', 'eu-central-1'], ['EG', 'eu-central-1'], ['ZA', 'eu-central-1'],
     ['JP', 'ap-northeast-1'], ['KR', 'ap-northeast-1'], ['CN', 'ap-northeast-1'],
     ['BR', 'sa-east-1'], ['AR', 'sa-east-1'],
     ['AU', 'ap-southeast-2'], ['NZ', 'ap-southeast-2'],
@@ -42,10 +43,14 @@ describe('regional origin routing (lib/routing)', () => {
     });
   }
 
-  it('measures with the given distance: great circle sends South Africa to São Paulo, a round-trip table to Frankfurt', () => {
-    expect(nearestRegion('ZA', regions)).to.equal('sa-east-1');
-    const rtt: Record<string, number> = { 'us-east-1': 230, 'eu-central-1': 160, 'ap-northeast-1': 330, 'sa-east-1': 330, 'ap-southeast-2': 280 };
-    expect(nearestRegion('ZA', regions, (_viewer, region) => rtt[region]!)).to.equal('eu-central-1');
+  it('measures with the given distance: a table that puts São Paulo nearest sends South Africa there', () => {
+    expect(nearestRegion('ZA', regions)).to.equal('eu-central-1');
+    const rtt: Record<string, number> = { 'us-east-1': 230, 'eu-central-1': 160, 'ap-northeast-1': 330, 'sa-east-1': 150, 'ap-southeast-2': 280 };
+    expect(nearestRegion('ZA', regions, (_home, region) => rtt[region]!)).to.equal('sa-east-1');
+  });
+
+  it('keeps the primary on equal round trips', () => {
+    expect(nearestRegion('DE', ['us-east-1', 'eu-central-1'], () => 100)).to.equal('us-east-1');
   });
 
   it('answers the primary when it is the only Region, and needs one', () => {
