@@ -7,19 +7,24 @@
  * failure: SQS retries them and, after `maxReceiveCount` receives, moves them to the dead-letter
  * queue (alarmed).
  *
- * With a cache-tag header in the settings, the handler reads the tags the changed objects carry
- * (HeadObject metadata), lists each candidate tag's folders and lets the planner send a video's
- * `#video:<id>` instead of its objects' paths when that is exact and cheaper (lib/tagging
- * `tagCandidates`). Objects created by a copy (`npm run tag` rewriting metadata) and removed
- * objects keep their paths: their cached copies may predate the tags.
+ * It plans with the account's month-to-date paths (ListInvalidations, read by `monthToDatePaths`)
+ * and publishes each batch's billed paths as the CLI counts them (lib/invalidation `billPaths`).
+ *
+ * With a cache-tag header in the settings, the handler plans tags as the CLI does (lib/tagging
+ * `planTags`): it reads the tags the changed objects carry (HeadObject metadata), lists each
+ * candidate tag's folders (up to `maxListedObjects`) and lets the planner send a video's
+ * `#video:<id>` instead of its objects' paths when that is exact and cheaper. Objects created by a
+ * copy (`npm run tag` rewriting metadata) and removed objects keep their paths: their cached copies
+ * may predate the tags.
  */
 import { createHash } from 'node:crypto';
 import { resolveCatalog } from '../../lib/catalog';
 import { cacheTagMetadataKey } from '../../lib/catalog/tags';
 import { DEFAULT_RATE_LIMITS, RatePacer } from '../../lib/invalidation/rate';
 import { loadOf } from '../../lib/invalidation/batching';
-import { objectsWorthReading, tagCandidates, tagScopeTargets, tagsFromMetadata } from '../../lib/tagging';
-import type { TagCandidate } from '../../lib/invalidation/planner';
+import { planTags, tagsFromMetadata, type TagPlan } from '../../lib/tagging';
+import { billedPathsPerBatch } from '../../lib/invalidation/cost';
+import { FREE_TIER } from '../../lib/semantics/pricing';
 import { batchSentMetrics, requestPlannedMetrics, type MetricInput } from '../../lib/invalidation/metrics';
 import { sendWithBackoff, type InvalidationApi } from '../../lib/invalidation/api';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../lib/invalidation/backoff';
@@ -50,6 +55,11 @@ export interface HandlerDeps {
   listFolder(bucket: string, prefix: string, max: number): Promise<{ entries: ObjectEntry[]; complete: boolean }>;
   /** An object's user metadata (HeadObject), undefined when it is gone; needed for cache tags. */
   headMetadata?(bucket: string, key: string): Promise<Readonly<Record<string, string>> | undefined>;
+  /**
+   * Paths the account submitted this month up to `at` (ListInvalidations, GetInvalidation for
+   * sizes): the planner's month-to-date usage and the base of the published billed paths.
+   */
+  monthToDatePaths(at: Date): Promise<number>;
   readonly publish?: (input: MetricInput) => Promise<void>;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -62,7 +72,9 @@ export interface HandlerDeps {
 export interface HandlerReport {
   readonly requestId: string;
   readonly requested: number;
-  readonly sent: { callerReference: string; invalidationId?: string; items: number; error?: string }[];
+  /** The month-to-date paths planned with (absent when there was nothing to plan). */
+  readonly monthToDatePaths?: number;
+  readonly sent: { callerReference: string; invalidationId?: string; items: number; billedPaths: number; error?: string }[];
   readonly ignored: string[];
   readonly rejected: string[];
 }
@@ -90,38 +102,47 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
   }
 
   /**
-   * Tag candidates of the changed paths: reads the tags of created objects that share a bounded
-   * tag, lists the tags' folders the inventory lacks, and adds those listings to the inventory.
+   * Tag planning (shared with the CLI): reads the tags of created objects, never of copied or
+   * removed ones (they keep their paths), and lists the tags' folders up to `maxListedObjects`.
    */
-  async function tagCandidatesOf(paths: readonly string[], inventory: { paths: string[]; completePrefixes: string[] }, sources: ReadonlyMap<string, { bucket: string; key: string; readTags: boolean }>): Promise<TagCandidate[] | undefined> {
-    if (!catalog || !metadataKey) return undefined;
-    const carried = new Map<string, readonly string[]>();
-    const toRead = objectsWorthReading(catalog, paths).filter((p) => sources.has(p));
-    for (const p of sources.keys()) if (!sources.get(p)!.readTags) carried.set(p, []);
-    const queue = toRead.filter((p) => sources.get(p)!.readTags);
-    const worker = async () => {
-      for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-        const src = sources.get(p)!;
-        try {
-          const md = await deps.headMetadata!(src.bucket, src.key);
-          carried.set(p, md ? tagsFromMetadata({ metadataKey: metadataKey! }, md) : []);
-        } catch (e) {
-          log(`could not read the cache tags of s3://${src.bucket}/${src.key} (${(e as Error).name}); it is invalidated by path.`);
-          carried.set(p, []);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
-    const tagsOf = (p: string) => carried.get(p);
-    for (const t of tagScopeTargets({ catalog, changed: paths, tagsOf, inventory }, routing)) {
-      const bucket = bucketOfOrigin.get(t.origin);
-      if (!bucket) continue;
-      const listed = await deps.listFolder(bucket, t.keyPrefix, s.maxListedObjects);
-      if (!listed.complete) continue;
-      for (const e of listed.entries) inventory.paths.push(keyToPath(e.key).path);
-      inventory.completePrefixes.push(`/${t.keyPrefix}`);
+  function tagPlan(paths: readonly string[], inventory: { paths: string[]; completePrefixes: string[] }, sources: ReadonlyMap<string, { bucket: string; key: string; readTags: boolean }>): Promise<TagPlan | undefined> {
+    return planTags({ catalog: catalog!, routing, items: paths, inventory }, {
+      knownTags: (p) => (sources.get(p)?.readTags === false ? [] : undefined),
+      readTags: async (toRead) => {
+        const carried = new Map<string, readonly string[]>();
+        const queue = toRead.filter((p) => sources.has(p));
+        const worker = async () => {
+          for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+            const src = sources.get(p)!;
+            try {
+              const md = await deps.headMetadata!(src.bucket, src.key);
+              carried.set(p, md ? tagsFromMetadata({ metadataKey: metadataKey! }, md) : []);
+            } catch (e) {
+              log(`could not read the cache tags of s3://${src.bucket}/${src.key} (${(e as Error).name}); it is invalidated by path.`);
+              carried.set(p, []);
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: 16 }, worker));
+        return carried;
+      },
+      listFolder: async (t) => {
+        const bucket = bucketOfOrigin.get(t.origin);
+        if (!bucket) return { keys: [], complete: false };
+        const listed = await deps.listFolder(bucket, t.keyPrefix, s.maxListedObjects);
+        return { keys: listed.entries.map((e) => e.key), complete: listed.complete };
+      },
+    });
+  }
+
+  /** The month-to-date paths; when they cannot be read, the free tier is taken as used up (billed paths are then an upper bound). */
+  async function monthToDate(at: Date): Promise<number> {
+    try {
+      return await deps.monthToDatePaths(at);
+    } catch (e) {
+      log(`could not read this month's invalidations (${(e as Error).name}: ${(e as Error).message}); planning as if the ${FREE_TIER.invalidationPaths} free paths were used.`);
+      return FREE_TIER.invalidationPaths;
     }
-    return tagCandidates({ catalog, changed: paths, tagsOf, inventory });
   }
 
   return async (event, remainingMs) => {
@@ -205,26 +226,35 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
       if (listed.complete) complete.push(...listingCompletePrefixes(routing, t.origin, t.keyPrefix));
     }
 
-    let tags: TagCandidate[] | undefined;
-    if (s.cacheTagHeader && deps.headMetadata && paths.length > 1) {
-      tags = await tagCandidatesOf(paths, { paths: inventory, completePrefixes: complete }, sources);
+    let tagged: TagPlan | undefined;
+    if (catalog && metadataKey && deps.headMetadata && paths.length > 1) {
+      tagged = await tagPlan(paths, { paths: inventory, completePrefixes: complete }, sources);
     }
 
     const ids = event.Records.map((r) => r.messageId).sort();
     const requestId = `sqs-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16)}`;
     const sent: HandlerReport['sent'] = [];
     const failures = new Set<string>(badMessages);
+    let monthToDatePaths: number | undefined;
     if (paths.length > 0) {
-      const plan = planInvalidation(paths, inventory.length > 0 ? { paths: inventory, completePrefixes: [...new Set(complete)] } : undefined, {
+      const known = tagged?.inventory ?? { paths: inventory, completePrefixes: complete };
+      const knownPaths = [...known.paths];
+      const planInventory = knownPaths.length > 0 ? { paths: knownPaths, completePrefixes: [...new Set(known.completePrefixes)] } : undefined;
+      monthToDatePaths = await monthToDate(new Date(now()));
+      const plan = planInvalidation(paths, planInventory, {
         maxOverInvalidation: s.maxOverInvalidation,
-        ...(tags && tags.length > 0 ? { tags } : {}),
+        monthToDatePaths,
+        ...(tagged && tagged.tags.length > 0 ? { tags: tagged.tags } : {}),
       });
       if (plan.tags.length > 0) log(`cache tags: ${plan.tags.map((t) => `#${t.tag} replaces ${t.replaces} paths`).join('; ')}`);
       const at = new Date(now());
       if (deps.publish) await deps.publish(requestPlannedMetrics(s.metricsNamespace, s.distributionId, plan.stats.requestedItems, at)).catch((e: Error) => log(`metrics: ${e.message}`));
       const deadline = remainingMs ? now() + Math.max(0, remainingMs() - 10_000) : undefined;
       let failed = false;
-      for (const batch of splitIntoBatches(plan.items, { paths: s.batchPaths, wildcards: s.batchWildcards })) {
+      const batches = splitIntoBatches(plan.items, { paths: s.batchPaths, wildcards: s.batchWildcards });
+      const billed = billedPathsPerBatch(batches, monthToDatePaths);
+      for (const [i, batch] of batches.entries()) {
+        const billedPaths = billed[i]!;
         const ref = callerReference(s.distributionId, batch, requestId);
         const wait = pacer.waitMs(loadOf(batch), now());
         if (wait > 0) await (deps.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))))(wait);
@@ -237,21 +267,21 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
           ...(deadline !== undefined ? { deadline } : {}),
           onRetry: (i) => log(`${ref}: ${i.error}; retrying in ${i.delayMs} ms`),
         });
-        if (r.ok) sent.push({ callerReference: ref, invalidationId: r.invalidation.id, items: batch.length });
+        if (r.ok) sent.push({ callerReference: ref, invalidationId: r.invalidation.id, items: batch.length, billedPaths });
         else {
           failed = true;
-          sent.push({ callerReference: ref, items: batch.length, error: r.error });
+          sent.push({ callerReference: ref, items: batch.length, billedPaths: 0, error: r.error });
         }
         if (deps.publish) {
-          await deps.publish(batchSentMetrics(s.metricsNamespace, s.distributionId, { paths: batch.length, billedPaths: 0, failed: !r.ok, at: new Date(now()) })).catch((e: Error) => log(`metrics: ${e.message}`));
+          await deps.publish(batchSentMetrics(s.metricsNamespace, s.distributionId, { paths: batch.length, billedPaths: r.ok ? billedPaths : 0, failed: !r.ok, at: new Date(now()) })).catch((e: Error) => log(`metrics: ${e.message}`));
         }
         if (!r.ok) break;
       }
       // Anything unsent: every message is retried (same ids, same CallerReferences for what went through).
       if (failed) for (const r of event.Records) failures.add(r.messageId);
     }
-    const report: HandlerReport = { requestId, requested: paths.length, sent, ignored, rejected };
-    log(JSON.stringify({ requestId, requested: paths.length, sent, ignored: ignored.length, rejected }));
+    const report: HandlerReport = { requestId, requested: paths.length, ...(monthToDatePaths !== undefined ? { monthToDatePaths } : {}), sent, ignored, rejected };
+    log(JSON.stringify({ ...report, ignored: ignored.length }));
     return { batchItemFailures: [...failures].sort().map((itemIdentifier) => ({ itemIdentifier })), report };
   };
 }

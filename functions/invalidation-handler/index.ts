@@ -4,10 +4,11 @@
  * `createHandler`: CloudFront (us-east-1), S3 (the function's Region) and CloudWatch (us-east-1,
  * beside the other custom metrics).
  */
-import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, type Invalidation } from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, paginateListInvalidations, type Invalidation } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { InvalidationApi, InvalidationDetail } from '../../lib/invalidation/api';
+import { pathsSinceInPages, type InvalidationApi, type InvalidationDetail, type InvalidationSummary } from '../../lib/invalidation/api';
+import { monthStartUtc } from '../../lib/invalidation/cost';
 import { METRICS_REGION } from '../../lib/invalidation/metrics';
 import { HANDLER_SETTINGS_VARIABLE, parseHandlerSettings } from '../../lib/invalidation/pipeline';
 import type { ObjectEntry } from '../../lib/invalidation/selection';
@@ -29,6 +30,26 @@ export function invalidationApi(cf: CloudFrontClient): InvalidationApi {
       return { items: (l?.Items ?? []).map((i) => ({ id: i.Id ?? '', status: i.Status ?? '', createTime: i.CreateTime ?? new Date(0) })), ...(l?.IsTruncated && l.NextMarker ? { nextMarker: l.NextMarker } : {}) };
     },
   };
+}
+
+/** The ListInvalidations pages of a distribution through the SDK's paginator, newest first. */
+async function* invalidationSummaries(cf: CloudFrontClient, distributionId: string, pageSize?: number): AsyncGenerator<InvalidationSummary[]> {
+  for await (const page of paginateListInvalidations({ client: cf, ...(pageSize !== undefined ? { pageSize } : {}) }, { DistributionId: distributionId })) {
+    yield (page.InvalidationList?.Items ?? []).map((i) => ({ id: i.Id ?? '', status: i.Status ?? '', createTime: i.CreateTime ?? new Date(0) }));
+  }
+}
+
+/**
+ * The paths submitted to a distribution this month (UTC) up to `at`: ListInvalidations pages until
+ * an older invalidation, GetInvalidation for the sizes not in `sizes` (kept across invocations of a
+ * warm function: an invalidation's size never changes).
+ */
+export function monthToDateReader(cf: CloudFrontClient, distributionId: string, o: { sizes?: Map<string, number>; pageSize?: number } = {}) {
+  const sizes = o.sizes ?? new Map<string, number>();
+  return (at: Date): Promise<number> => pathsSinceInPages(invalidationSummaries(cf, distributionId, o.pageSize), monthStartUtc(at), async (id) => {
+    const r = await cf.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }));
+    return r.Invalidation?.InvalidationBatch?.Paths?.Quantity ?? 0;
+  }, sizes);
 }
 
 /** Lists up to `max` objects under a prefix (ListObjectsV2 pages of up to 1,000); `complete` is false when there are more. */
@@ -67,9 +88,11 @@ function runtimeHandler(): ReturnType<typeof createHandler> {
   const settings = parseHandlerSettings(process.env[HANDLER_SETTINGS_VARIABLE]);
   const cw = new CloudWatchClient({ region: METRICS_REGION });
   const s3 = new S3Client({});
+  const cf = new CloudFrontClient({ region: 'us-east-1' });
   cached = createHandler({
     settings,
-    api: invalidationApi(new CloudFrontClient({ region: 'us-east-1' })),
+    api: invalidationApi(cf),
+    monthToDatePaths: monthToDateReader(cf, settings.distributionId),
     listFolder: folderLister(s3),
     headMetadata: metadataReader(s3),
     publish: async (input) => {

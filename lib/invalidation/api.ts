@@ -93,34 +93,53 @@ export async function inFlightLoad(api: InvalidationApi, distributionId: string,
   return { load, ids };
 }
 
+/** The ListInvalidations pages of one distribution through `api.list`, newest first, at most `maxPages`. */
+export async function* invalidationPages(api: InvalidationApi, distributionId: string, maxPages = 100): AsyncGenerator<readonly InvalidationSummary[]> {
+  let marker: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const res = await api.list(distributionId, marker);
+    yield res.items;
+    if (!res.nextMarker) return;
+    marker = res.nextMarker;
+  }
+}
+
 /**
- * Paths submitted since `since` to the given distributions (ListInvalidations pages back until an
- * older invalidation, GetInvalidation for sizes; `sizes` caches them by id). Every item counts as
- * one path, as billed (spec §8.5). The free allowance is per account: invalidations of other
- * distributions are not seen here.
+ * Paths submitted since `since`, from ListInvalidations pages (newest first: reading stops at the
+ * page holding an older invalidation) and `sizeOf` (GetInvalidation) for sizes not in `sizes`,
+ * which caches them by id (an invalidation's size never changes). Every item counts as one path, as
+ * billed (spec §8.5). The pages are the caller's: the CLI pages through its `InvalidationApi`, the
+ * Lambda through the SDK's `paginateListInvalidations`.
+ */
+export async function pathsSinceInPages(pages: AsyncIterable<readonly InvalidationSummary[]>, since: Date, sizeOf: (id: string) => Promise<number>, sizes: Map<string, number>): Promise<number> {
+  let total = 0;
+  for await (const items of pages) {
+    let older = false;
+    for (const s of items) {
+      if (s.createTime.getTime() < since.getTime()) {
+        older = true;
+        continue;
+      }
+      let n = sizes.get(s.id);
+      if (n === undefined) {
+        n = await sizeOf(s.id);
+        sizes.set(s.id, n);
+      }
+      total += n;
+    }
+    if (older) break;
+  }
+  return total;
+}
+
+/**
+ * Paths submitted since `since` to the given distributions (see {@link pathsSinceInPages}). The
+ * free allowance is per account: invalidations of other distributions are not seen here.
  */
 export async function pathsSince(api: InvalidationApi, distributionIds: readonly string[], since: Date, sizes: Map<string, number>, maxPages = 100): Promise<number> {
   let total = 0;
   for (const distributionId of distributionIds) {
-    let marker: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const res = await api.list(distributionId, marker);
-      let older = false;
-      for (const s of res.items) {
-        if (s.createTime.getTime() < since.getTime()) {
-          older = true;
-          continue;
-        }
-        let n = sizes.get(s.id);
-        if (n === undefined) {
-          n = (await api.get(distributionId, s.id)).items.length;
-          sizes.set(s.id, n);
-        }
-        total += n;
-      }
-      if (older || !res.nextMarker) break;
-      marker = res.nextMarker;
-    }
+    total += await pathsSinceInPages(invalidationPages(api, distributionId, maxPages), since, async (id) => (await api.get(distributionId, id)).items.length, sizes);
   }
   return total;
 }

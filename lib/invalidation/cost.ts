@@ -29,6 +29,19 @@ export function billPaths(paths: number, monthToDatePaths: number): PathBill {
   return { paths, freePaths, billedPaths: paths - freePaths, usd };
 }
 
+/**
+ * Billed paths of each batch, sent in order after `monthToDatePaths` this month: the free paths go
+ * to the first batches, the rest are billed.
+ */
+export function billedPathsPerBatch(batches: readonly (readonly string[])[], monthToDatePaths: number): number[] {
+  let used = monthToDatePaths;
+  return batches.map((b) => {
+    const billed = billPaths(b.length, used).billedPaths;
+    used += b.length;
+    return billed;
+  });
+}
+
 /** Start of the billing month (UTC) that contains `at`. */
 export function monthStartUtc(at: Date): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));

@@ -9,3 +9,4 @@ export * from './copy-in-place';
 export * from './checkpoint';
 export * from './audit';
 export * from './candidates';
+export * from './tag-planning';

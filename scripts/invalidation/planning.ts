@@ -8,13 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors';
 import { DEFAULT_CACHE_TAG_HEADER, isContentTypeName, resolveCatalog, type ContentTypeName } from '../../lib/catalog';
 import {
-  billPaths, compileKeyPattern, DEFAULT_BATCH_SIZES, foldersToList, listingCompletePrefixes, monthStartUtc, parseIsoTime, parseItemList,
+  billedPathsPerBatch, compileKeyPattern, DEFAULT_BATCH_SIZES, foldersToList, listingCompletePrefixes, monthStartUtc, parseIsoTime, parseItemList,
   parseManifest, pathsSince, planInvalidation, selectFromListing, selectionTargets, splitIntoBatches, validateBatchSizes, validateItems,
   keyToPath, pathToKey, isS3Origin, type BatchSizes, type InvalidationPlan, type ListingTarget, type ObjectEntry, type OriginInventory, type Selection,
   type SourcedItem, type TagCandidate,
 } from '../../lib/invalidation';
-import { isTagItem, isWildcardPath } from '../../lib/semantics';
-import { objectsWorthReading, tagCandidates, tagScopeTargets, tagsFromMetadata, tagSettings } from '../../lib/tagging';
+import { planTags, tagsFromMetadata, tagSettings } from '../../lib/tagging';
 import { headObject, mapConcurrent } from '../tagging/s3';
 import { startProgress } from '../lib/progress';
 import { listObjects } from './aws';
@@ -228,45 +227,44 @@ export async function monthToDate(ctx: Context): Promise<number> {
 export async function tagPlanning(items: readonly string[], inventory: OriginInventory | undefined, mode: PlanningSpec['tags'], ctx: Context): Promise<{ tags?: TagCandidate[]; inventory?: OriginInventory; notes: string[] }> {
   const header = mode === 'off' ? '' : mode === 'on' ? ctx.outputs.cacheTagHeader || DEFAULT_CACHE_TAG_HEADER : ctx.outputs.cacheTagHeader ?? '';
   const notes: string[] = [];
-  if (header === '') return { ...(inventory ? { inventory } : {}), notes };
+  const unchanged = { ...(inventory ? { inventory } : {}), notes };
+  if (header === '') return unchanged;
   const catalog = resolveCatalog();
-  const changed = items.filter((i) => !isTagItem(i) && !isWildcardPath(i));
-  const toRead = objectsWorthReading(catalog, changed);
-  if (toRead.length === 0) return { ...(inventory ? { inventory } : {}), notes };
   let metadataKey: string | undefined;
   try {
     metadataKey = tagSettings(catalog, header).metadataKey;
   } catch {
-    notes.push(`the cache-tag header '${header}' is not S3 user metadata: the tags of S3 objects are taken from the catalog, not read.`);
+    // Not S3 user metadata: the tags of S3 objects are taken from the catalog (noted below when it matters).
   }
-  const carried = new Map<string, readonly string[]>();
-  const progress = startProgress('reading cache tags', toRead.length, { quiet: ctx.quiet });
-  try {
-    await mapConcurrent(toRead, 16, async (path) => {
-      const origin = ctx.routing.originOf(path);
-      const bucket = isS3Origin(origin) ? ctx.outputs.buckets[origin as 'video' | 'images' | 'static']?.name : undefined;
-      if (bucket && metadataKey) {
-        const head = await headObject(ctx.s3(), bucket, pathToKey(path));
-        carried.set(path, head ? tagsFromMetadata({ metadataKey }, head.metadata) : []);
+  const bucketOf = (origin: string) => (isS3Origin(origin) ? ctx.outputs.buckets[origin as 'video' | 'images' | 'static']?.name : undefined);
+  const planned = await planTags({ catalog, routing: ctx.routing, items, inventory }, {
+    readTags: async (paths) => {
+      const carried = new Map<string, readonly string[] | undefined>();
+      const progress = startProgress('reading cache tags', paths.length, { quiet: ctx.quiet });
+      try {
+        await mapConcurrent(paths, 16, async (path) => {
+          const bucket = bucketOf(ctx.routing.originOf(path));
+          if (bucket && metadataKey) {
+            const head = await headObject(ctx.s3(), bucket, pathToKey(path));
+            carried.set(path, head ? tagsFromMetadata({ metadataKey }, head.metadata) : []);
+          }
+          progress.increment();
+        });
+      } finally {
+        progress.stop();
       }
-      progress.increment();
-    });
-  } finally {
-    progress.stop();
-  }
-  const untagged = [...carried.values()].filter((t) => t.length === 0).length;
-  if (untagged > 0) notes.push(`${untagged} changed objects carry no cache tags (metadata '${metadataKey}'); they are invalidated by path ('npm run tag' tags them).`);
-  const tagsOf = (p: string) => carried.get(p);
-  const paths = inventory ? [...inventory.paths] : [];
-  const complete = inventory ? [...inventory.completePrefixes] : [];
-  for (const t of tagScopeTargets({ catalog, changed, tagsOf, inventory: { paths, completePrefixes: complete } }, ctx.routing)) {
-    const bucket = ctx.outputs.buckets[t.origin as 'video' | 'images' | 'static']?.name;
-    if (!bucket) continue;
-    for (const e of await listObjects(ctx.s3(), bucket, t.keyPrefix)) paths.push(keyToPath(e.key).path);
-    complete.push(`/${t.keyPrefix}`);
-  }
-  const merged: OriginInventory = { paths, completePrefixes: [...new Set(complete)] };
-  return { tags: tagCandidates({ catalog, changed, tagsOf, inventory: merged }), inventory: merged, notes };
+      return carried;
+    },
+    // The CLI lists whole folders: its listings are always complete.
+    listFolder: async (t) => {
+      const bucket = bucketOf(t.origin);
+      return bucket ? { keys: (await listObjects(ctx.s3(), bucket, t.keyPrefix)).map((e) => e.key), complete: true } : { keys: [], complete: false };
+    },
+  });
+  if (!planned) return unchanged;
+  if (!metadataKey) notes.push(`the cache-tag header '${header}' is not S3 user metadata: the tags of S3 objects are taken from the catalog, not read.`);
+  if (planned.untagged > 0) notes.push(`${planned.untagged} changed objects carry no cache tags (metadata '${metadataKey}'); they are invalidated by path ('npm run tag' tags them).`);
+  return { tags: planned.tags, inventory: planned.inventory, notes };
 }
 
 /** Plans and batches a selection. */
@@ -283,13 +281,7 @@ export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Co
     ...(tagged.tags && tagged.tags.length > 0 ? { tags: tagged.tags } : {}),
   });
   const batches = splitIntoBatches(plan.items, sizes);
-  // Free paths go to the first batches; the rest are billed.
-  let used = mtd;
-  const billedPerBatch = batches.map((b) => {
-    const bill = billPaths(b.length, used);
-    used += b.length;
-    return bill.billedPaths;
-  });
+  const billedPerBatch = billedPathsPerBatch(batches, mtd);
   return { plan: { ...plan, notes: [...resolved.notes, ...tagged.notes, ...plan.notes] }, batches, billedPerBatch, warnings: resolved.warnings };
 }
 

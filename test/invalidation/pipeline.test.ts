@@ -4,7 +4,7 @@
  * invalidating through the local CloudFront endpoint with the real SDK clients.
  */
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { expect } from 'chai';
 import { runInNewContext } from 'node:vm';
 import { resolveCatalog } from '../../lib/catalog';
@@ -14,7 +14,7 @@ import { startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cl
 import { startCloudWatchServer } from '../../local/aws-json-server';
 import { bundleLambda } from '../../components/lambda-bundle';
 import { createHandler, type SqsEvent } from '../../functions/invalidation-handler/handler';
-import { folderLister, invalidationApi } from '../../functions/invalidation-handler/index';
+import { folderLister, invalidationApi, monthToDateReader } from '../../functions/invalidation-handler/index';
 import { findResource, findResources, inputsOf, planFor } from '../helpers/plan';
 import { S3RVER_CREDENTIALS, sleep, startS3rver, tempDir, type LocalS3 } from './helpers';
 
@@ -136,10 +136,10 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
     before(async () => {
       tmp = tempDir('inv-pipeline-');
       s3rver = await startS3rver(tmp.dir, ['origin-video', 'origin-static', 'not-an-origin']);
-      ep = await startCloudFrontEndpoint({ distributions: ['EPIPE1'], completionDelayMs: 20 });
+      ep = await startCloudFrontEndpoint({ distributions: ['EPIPE1', 'EBILL1'], completionDelayMs: 20 });
       s3 = new S3Client({ endpoint: s3rver.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
       cf = new CloudFrontClient({ endpoint: ep.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
-      handle = createHandler({ settings, api: invalidationApi(cf), listFolder: folderLister(s3), log: (l) => logs.push(l), sleep: () => sleep(1), backoff: { baseMs: 1, maxMs: 5, maxAttempts: 3 } });
+      handle = createHandler({ settings, api: invalidationApi(cf), monthToDatePaths: monthToDateReader(cf, 'EPIPE1'), listFolder: folderLister(s3), log: (l) => logs.push(l), sleep: () => sleep(1), backoff: { baseMs: 1, maxMs: 5, maxAttempts: 3 } });
     });
     after(async () => {
       s3.destroy();
@@ -193,7 +193,7 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
       await s3.send(new PutObjectCommand({ Bucket: 'origin-static', Key: 'static/a.js', Body: 'x' }));
       await s3.send(new PutObjectCommand({ Bucket: 'origin-static', Key: 'static/b.js', Body: 'x' }));
       const before = ep.model.invalidations('EPIPE1').length;
-      const small = createHandler({ settings: { ...settings, maxListedObjects: 1 }, api: invalidationApi(cf), listFolder: folderLister(s3), log: (l) => logs.push(l) });
+      const small = createHandler({ settings: { ...settings, maxListedObjects: 1 }, api: invalidationApi(cf), monthToDatePaths: monthToDateReader(cf, 'EPIPE1'), listFolder: folderLister(s3), log: (l) => logs.push(l) });
       const sweep = { kind: 'media-cdn:scheduled-invalidation', contentType: 'static', prefix: '/static/', changedWithinSeconds: 3600 };
       expect((await handle(sqs([sweep], 'window'))).batchItemFailures).to.deep.equal([]);
       expect((await small(sqs([sweep], 'capped'))).batchItemFailures).to.deep.equal([]);
@@ -210,6 +210,53 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
       } finally {
         ep.setFaults(undefined);
       }
+    });
+
+    describe('billed paths', () => {
+      const billing = { ...settings, distributionId: 'EBILL1' };
+      const published: { name: string; value: number }[] = [];
+      const publish = async (m: { MetricData: readonly { MetricName: string; Value: number }[] }) => {
+        for (const d of m.MetricData) published.push({ name: d.MetricName, value: d.Value });
+      };
+      const billedMetrics = () => published.filter((p) => p.name === 'InvalidationBilledPaths').map((p) => p.value);
+      const paths = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `/metadata/videos/${prefix}-${i}.json`);
+
+      before(async () => {
+        // 998 paths already this month, in five invalidations: three ListInvalidations pages of two.
+        for (const [i, n] of [200, 200, 200, 200, 198].entries()) {
+          await cf.send(new CreateInvalidationCommand({ DistributionId: 'EBILL1', InvalidationBatch: { CallerReference: `seed-${i}`, Paths: { Quantity: n, Items: paths(`seed${i}`, n) } } }));
+        }
+      });
+
+      it('plans with the month-to-date paths it reads (the SDK paginator over ListInvalidations) and publishes the real billed paths', async () => {
+        const sizes = new Map<string, number>();
+        const handleBilled = createHandler({ settings: billing, api: invalidationApi(cf), monthToDatePaths: monthToDateReader(cf, 'EBILL1', { sizes, pageSize: 2 }), listFolder: folderLister(s3), publish, log: () => {} });
+        const listsBefore = ep.calls.filter((c) => c.operation === 'ListInvalidations' && c.distributionId === 'EBILL1').length;
+        const first = await handleBilled(sqs([{ kind: 'media-cdn:invalidate', paths: paths('a', 5) }], 'bill'));
+        expect(ep.calls.filter((c) => c.operation === 'ListInvalidations' && c.distributionId === 'EBILL1').length - listsBefore).to.equal(3);
+        expect(first.report.monthToDatePaths).to.equal(998);
+        expect(first.report.sent.map((b) => [b.items, b.billedPaths])).to.deep.equal([[5, 3]]);
+        expect(sizes.size).to.equal(5);
+        // Once the free 1,000 are used, every path is billed.
+        const second = await handleBilled(sqs([{ kind: 'media-cdn:invalidate', paths: paths('b', 4) }], 'bill2'));
+        expect(second.report.monthToDatePaths).to.equal(1003);
+        expect(second.report.sent.map((b) => [b.items, b.billedPaths])).to.deep.equal([[4, 4]]);
+        expect(billedMetrics()).to.deep.equal([3, 4]);
+      });
+
+      it('bills every path when the month-to-date count cannot be read, and says so', async () => {
+        published.length = 0;
+        const lines: string[] = [];
+        const denied = createHandler({
+          settings: billing, api: invalidationApi(cf), listFolder: folderLister(s3), publish, log: (l) => lines.push(l),
+          monthToDatePaths: async () => { throw Object.assign(new Error('not authorized to perform cloudfront:ListInvalidations'), { name: 'AccessDenied' }); },
+        });
+        const r = await denied(sqs([{ kind: 'media-cdn:invalidate', paths: paths('c', 2) }], 'bill3'));
+        expect(r.batchItemFailures).to.deep.equal([]);
+        expect(r.report.monthToDatePaths).to.equal(1000);
+        expect(billedMetrics()).to.deep.equal([2]);
+        expect(lines[0]).to.equal("could not read this month's invalidations (AccessDenied: not authorized to perform cloudfront:ListInvalidations); planning as if the 1000 free paths were used.");
+      });
     });
 
     it('runs as bundled for Lambda: the esbuild bundle with the runtime’s SDK, configured from its environment', async () => {
@@ -232,6 +279,9 @@ describe('InvalidationPipeline (event-based invalidation)', function () {
         expect(r).to.deep.equal({ batchItemFailures: [] });
         expect(ep.model.invalidations('EPIPE1').slice(before).map((i) => i.items)).to.deep.equal([['/api/*']]);
         expect(metrics.flatMap((m) => m.MetricData.map((d: any) => d.MetricName))).to.deep.equal(['InvalidationPathsRequested', 'InvalidationPaths', 'InvalidationFailures', 'InvalidationBilledPaths']);
+        // It read this month's invalidations of EPIPE1 (its earlier tests' paths are all within the free tier).
+        expect(metrics.at(-1).MetricData.at(-1).Value).to.equal(0);
+        expect(ep.calls.filter((c) => c.operation === 'ListInvalidations' && c.distributionId === 'EPIPE1').length).to.be.greaterThan(0);
       } finally {
         for (const [k, val] of Object.entries(saved)) if (val === undefined) delete process.env[k]; else process.env[k] = val;
         await cw.close();

@@ -15,7 +15,7 @@ import { parsePipelineMessage } from '../../lib/invalidation';
 import { tagSettings } from '../../lib/tagging';
 import { startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
 import { createHandler, type SqsEvent } from '../../functions/invalidation-handler/handler';
-import { folderLister, invalidationApi, metadataReader } from '../../functions/invalidation-handler/index';
+import { folderLister, invalidationApi, metadataReader, monthToDateReader } from '../../functions/invalidation-handler/index';
 import { putTaggedObject } from '../../scripts/tagging/upload';
 import { S3RVER_CREDENTIALS, sleep, startS3rver, tempDir, type LocalS3 } from '../invalidation/helpers';
 
@@ -62,7 +62,7 @@ describe('the invalidation pipeline with cache tags (s3rver events â†’ handler â
     s3 = new S3Client({ endpoint: s3rver.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
     cf = new CloudFrontClient({ endpoint: ep.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
     handle = createHandler({
-      settings, api: invalidationApi(cf), listFolder: folderLister(s3), headMetadata: metadataReader(s3),
+      settings, api: invalidationApi(cf), monthToDatePaths: monthToDateReader(cf, 'ETAGS1'), listFolder: folderLister(s3), headMetadata: metadataReader(s3),
       log: (l) => logs.push(l), sleep: () => sleep(1), backoff: { baseMs: 1, maxMs: 5, maxAttempts: 3 },
     });
     // Two tagged videos already at the origin.
