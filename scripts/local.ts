@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path';
 import { InputError, show } from '../lib/errors';
 import { renderTable } from '../lib/format/table';
-import { distributionModelFromPlan } from '../lib/warming/distribution-model';
+import { distributionModelFromPlan } from '../lib/distribution';
 import { EXIT_OK, loadPlan, parseCommandLine, runMain, writeJsonFile, type CommandSpec } from './lib/cli';
 import { describeLocalStack, probeS3Endpoint, startEverything } from './local/start';
 

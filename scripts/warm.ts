@@ -17,7 +17,7 @@ import { resolveCatalog } from '../lib/catalog';
 import { InputError, show, collectProblems } from '../lib/errors';
 import { renderTable } from '../lib/format/table';
 import { GB } from '../lib/semantics';
-import { distributionModelFromCatalog, distributionModelFromPlan, type DistributionModel } from '../lib/warming/distribution-model';
+import { distributionModelFromCatalog, distributionModelFromPlan, type DistributionModel } from '../lib/distribution';
 import { parseDuration, parseReleaseManifest, type ReleaseEntry } from '../lib/warming/predict';
 import { orderWarmRequests, pacingFor, parsePacingOptions, PRIORITY_PROFILES } from '../lib/warming/schedule';
 import type { Signer } from '../lib/warming/signed-urls';

@@ -11,7 +11,7 @@
  * release schedule, same strategies and budget rule).
  */
 import { expandWarmRequests, type EncodingVariant, type WarmTarget } from './variants';
-import type { DistributionModel } from './distribution-model';
+import type { DistributionModel } from '../distribution';
 import { predictHotObjects, selectWithinBudget, topOfLastWindow, type AccessRecord, type PredictOptions, type ReleaseEntry } from './predict';
 
 export type ReplayResult = 'Hit' | 'RefreshHit' | 'Miss' | 'Error';

@@ -3,7 +3,6 @@
  * warmer see it, warm requests from cache policies, allowed targets, pacing, signed URLs, the
  * prediction model and its held-out evaluation. CloudFront's rules come from lib/semantics.
  */
-export * from './distribution-model';
 export * from './variants';
 export * from './targets';
 export * from './schedule';

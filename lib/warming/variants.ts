@@ -6,7 +6,7 @@
  * (never cached, signed without a signer, method not allowed) are reported, not sent.
  */
 import { compileBehaviorSelector, computeCacheKey, type CacheKeyPolicy, type NormalizedAcceptEncoding } from '../semantics';
-import type { DistributionModel, ModelBehavior } from './distribution-model';
+import type { DistributionModel, ModelBehavior } from '../distribution';
 
 /** The Accept-Encoding variants viewers produce: each is a distinct key when the policy enables compression. */
 export type EncodingVariant = NormalizedAcceptEncoding | 'none';

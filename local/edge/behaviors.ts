@@ -4,7 +4,7 @@
  * behavior implies further down the pipeline (cookie forwarding, an S3 target).
  */
 import { compileBehaviorSelector } from '../../lib/semantics';
-import type { DistributionModel, ModelBehavior } from '../../lib/warming/distribution-model';
+import { firstOriginOf, type DistributionModel, type ModelBehavior } from '../../lib/distribution';
 import { ViewerRequestFunction } from './viewer-function';
 
 /** Behavior selection on a path: the first matching behavior, else the default behavior (spec §1.2). */
@@ -31,11 +31,10 @@ export function viewerRequestFunctions(model: DistributionModel, keyValueStore: 
  * passed on (spec §3.6).
  */
 export function forwardsCookies(b: ModelBehavior): boolean {
-  return b.cachePolicy.key.cookies.behavior !== 'none' || (b.originRequest !== undefined && b.originRequest.cookies.behavior !== 'none');
+  return b.cachePolicy.key.cookies.behavior !== 'none' || (b.originRequestPolicy?.forwards?.cookies.behavior ?? 'none') !== 'none';
 }
 
 /** Is the behavior's target an S3 origin (the primary one of an origin group)? */
 export function isS3Target(model: DistributionModel, b: ModelBehavior): boolean {
-  const g = model.originGroups.get(b.targetOriginId);
-  return model.origins.get(g ? g.primaryOriginId : b.targetOriginId)?.kind === 's3';
+  return firstOriginOf(model, b.targetOriginId)?.kind === 's3';
 }

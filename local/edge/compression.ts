@@ -5,7 +5,7 @@
  */
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { compressionDecision, weakenEtag } from '../../lib/semantics';
-import type { ModelBehavior } from '../../lib/warming/distribution-model';
+import type { ModelBehavior } from '../../lib/distribution';
 import type { OriginResponse } from './origin-client';
 import type { RequestCtx } from './request-context';
 

@@ -4,7 +4,7 @@
  * policy, response-headers.ts), `Content-Length`; and `Age` of a stored copy.
  */
 import { createHash } from 'node:crypto';
-import type { DistributionModel } from '../../lib/warming/distribution-model';
+import type { DistributionModel } from '../../lib/distribution';
 import type { CacheEntry } from './cache';
 import type { LocalEdgeOptions } from './options';
 import type { Outcome } from './outcome';

@@ -20,7 +20,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isCacheableSuccessStatus, parseCookieHeader, parseQueryString, CLOUDFRONT_LIMITS } from '../../lib/semantics';
-import type { DistributionModel, ModelBehavior } from '../../lib/warming/distribution-model';
+import type { DistributionModel, ModelBehavior } from '../../lib/distribution';
 import { withoutSigningParams } from '../../lib/warming/signed-urls';
 import { AccessLogWriter } from './access-log';
 import { behaviorSelector, forwardsCookies, isS3Target, viewerRequestFunctions } from './behaviors';

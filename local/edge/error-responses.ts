@@ -4,7 +4,7 @@
  * (spec §3.3, lib/semantics `errorCachingDecision`). Pure; fetching a custom error page is the edge's.
  */
 import { errorCachingDecision } from '../../lib/semantics';
-import type { ModelBehavior, ModelErrorResponse } from '../../lib/warming/distribution-model';
+import type { ModelBehavior, ModelErrorResponse } from '../../lib/distribution';
 import { errorPage } from './http';
 import type { OriginRequest, OriginResponse } from './origin-client';
 import type { Outcome } from './outcome';

@@ -7,7 +7,7 @@
 import {
   mayServeStaleOnOriginError, parseCacheControl, resolveTtlFromParsed, staleWindows, DEFAULT_ERROR_CACHING_MIN_TTL,
 } from '../../lib/semantics';
-import type { DistributionModel, ModelCachePolicy } from '../../lib/warming/distribution-model';
+import type { DistributionModel, ModelCachePolicy } from '../../lib/distribution';
 import type { CacheEntry } from './cache';
 import type { OriginResponse } from './origin-client';
 

@@ -7,7 +7,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { resolveCatalog } from '../../lib/catalog';
 import type { Plan } from '../../lib/plan';
 import { tagSettings, type TagSettings } from '../../lib/tagging';
-import { distributionModelFromPlan, type DistributionModel } from '../../lib/warming/distribution-model';
+import { distributionModelFromPlan, type DistributionModel } from '../../lib/distribution';
 import { IMAGE_FALLBACK_ORIGIN_ID } from '../../lib/builders/origins';
 import { startApiOrigin, type ApiOrigin } from '../origins/api-origin';
 import type { FunctionUrlOrigin } from '../origins/function-url-origin';

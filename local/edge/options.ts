@@ -2,7 +2,7 @@
  * Options of the local edge (LocalEdge in ./edge.ts): the distribution model, where its origins live,
  * edge locations, cache capacities, access logs and the local-only switches.
  */
-import type { DistributionModel } from '../../lib/warming/distribution-model';
+import type { DistributionModel } from '../../lib/distribution';
 import type { LocalOrigins } from './origin-client';
 
 export interface LocalEdgeOptions {

@@ -4,7 +4,7 @@
  * origin), sends one request with a timeout and fails over inside origin groups (spec §9.2).
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { DistributionModel, ModelOrigin } from '../../lib/warming/distribution-model';
+import type { DistributionModel, ModelOrigin } from '../../lib/distribution';
 
 /** Where the plan's origins live locally. */
 export interface LocalOrigins {

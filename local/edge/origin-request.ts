@@ -16,7 +16,7 @@ import type { RequestCtx } from './request-context';
 export function buildOriginRequest(ctx: RequestCtx, method: string, body: Buffer | undefined, popHeader: string, via: string): OriginRequest {
   const b = ctx.behavior!;
   const key = b.cachePolicy.key;
-  const fwd = b.originRequest;
+  const fwd = b.originRequestPolicy?.forwards;
   const h = ctx.headers;
   const names = new Set(key.headers.map((x) => x.toLowerCase()));
   const fwdNames = new Set((fwd?.headers.names ?? []).map((x) => x.toLowerCase()));

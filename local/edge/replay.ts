@@ -7,7 +7,7 @@
  */
 import { compileBehaviorSelector, computeCacheKey, resolveTtl } from '../../lib/semantics';
 import type { AccessRecord } from '../../lib/warming/predict';
-import type { DistributionModel, ModelBehavior } from '../../lib/warming/distribution-model';
+import type { DistributionModel, ModelBehavior } from '../../lib/distribution';
 import type { ReplayResult, WindowReplay } from '../../lib/warming/evaluate';
 import { CacheTiers, type CacheEntry } from './cache';
 

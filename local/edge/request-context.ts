@@ -3,7 +3,7 @@
  * what the pipeline derives from it (the behavior, the request after the viewer-request function, the
  * cache key).
  */
-import type { ModelBehavior } from '../../lib/warming/distribution-model';
+import type { ModelBehavior } from '../../lib/distribution';
 
 export interface RequestCtx {
   readonly startMs: number;

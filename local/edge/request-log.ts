@@ -2,7 +2,7 @@
  * The standard access-log record of one request (spec §11), from its context and the edge's answer;
  * access-log.ts formats and writes it.
  */
-import type { DistributionModel } from '../../lib/warming/distribution-model';
+import type { DistributionModel } from '../../lib/distribution';
 import type { AccessLogRecord } from './access-log';
 import type { Outcome } from './outcome';
 import type { RequestCtx } from './request-context';

@@ -4,7 +4,7 @@
  * spec §3.6), its cache tags (spec §8.2) and the origin's validators (spec §4.1).
  */
 import { MAX_TAGS_PER_OBJECT } from '../../lib/semantics';
-import type { ModelBehavior } from '../../lib/warming/distribution-model';
+import type { ModelBehavior } from '../../lib/distribution';
 import { forwardsCookies } from './behaviors';
 import { NOT_STORED } from './http';
 import type { OriginResponse } from './origin-client';

@@ -3,7 +3,7 @@
  * restriction (spec §10.1) and signed URLs/cookies (spec §10.2). Pure: each reads the request and the
  * model and says what to answer; the edge sends it.
  */
-import type { DistributionModel, ModelBehavior } from '../../lib/warming/distribution-model';
+import type { DistributionModel, ModelBehavior } from '../../lib/distribution';
 import { checkSignedRequest, withoutSigningParams, type SignedCheckReason } from '../../lib/warming/signed-urls';
 import { joinQuery, SIGNED_MESSAGES } from './http';
 

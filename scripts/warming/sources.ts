@@ -9,7 +9,7 @@ import { CONTENT_TYPE_NAMES, isContentTypeName, type ContentTypeName } from '../
 import { InputError, show } from '../../lib/errors';
 import type { StackOutputs } from '../../lib/outputs';
 import { compileBehaviorSelector, matchPathPattern } from '../../lib/semantics';
-import type { DistributionModel } from '../../lib/warming/distribution-model';
+import type { DistributionModel } from '../../lib/distribution';
 import { predictHotObjects, selectWithinBudget, topOfLastWindow, type AccessRecord, type Prediction, type ReleaseEntry } from '../../lib/warming/predict';
 import { parsePathList } from '../../lib/warming/targets';
 import type { WarmTarget } from '../../lib/warming/variants';

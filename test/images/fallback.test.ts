@@ -18,7 +18,7 @@ import {
 import { resolveCatalog } from '../../lib/catalog';
 import type { StackOutputs } from '../../lib/outputs';
 import type { Plan } from '../../lib/plan';
-import { distributionModelFromCatalog, distributionModelFromPlan } from '../../lib/warming/distribution-model';
+import { distributionModelFromCatalog, distributionModelFromPlan } from '../../lib/distribution';
 import { startLocalStack, type LocalStack } from '../../local/edge/local-stack';
 import { localS3Client } from '../../local/origins/s3-origin';
 import { planFor } from '../helpers/plan';

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { InputError, problemsOf } from '../../lib/errors';
 import { compileBehaviorSelector } from '../../lib/semantics';
-import { distributionModelFromPlan, type DistributionModel } from '../../lib/warming/distribution-model';
+import { distributionModelFromPlan, type DistributionModel } from '../../lib/distribution';
 import { evaluateWarming } from '../../lib/warming/evaluate';
 import {
   parseDuration, parseReleaseManifest, predictHotObjects, selectWithinBudget, topOfLastWindow, type AccessRecord,
