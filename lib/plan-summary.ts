@@ -1,14 +1,15 @@
 /**
  * A readable summary of a plan: resources by type and the distribution's behaviors table
- * (pattern → origin → TTLs → policies), read from the planned resources themselves.
+ * (pattern → origin → TTLs → policies), read through the distribution model (lib/distribution).
  */
-import { managedCachePolicyById, MANAGED_ORIGIN_REQUEST_POLICIES } from './semantics/managed-policies';
+import { distributionModelFromPlan, type ModelBehavior } from './distribution';
 import { formatDuration, renderTable } from './format/table';
 import { primaryDistribution, type Plan, type PlanResource } from './plan';
 
 export interface BehaviorRow {
   readonly pathPattern: string;
   readonly target: string;
+  /** Min/default/max TTL, CloudFront's defaults applied to omitted ones. */
   readonly ttl: string;
   readonly cachePolicy: string;
   readonly originRequestPolicy: string;
@@ -17,41 +18,32 @@ export interface BehaviorRow {
   readonly functions: number;
 }
 
-interface BehaviorInputs {
-  pathPattern?: string; targetOriginId: string; cachePolicyId: string; originRequestPolicyId?: string;
-  compress?: boolean; trustedKeyGroups?: string[]; functionAssociations?: unknown[];
+function cachePolicyLabel(b: ModelBehavior): string {
+  const p = b.cachePolicy;
+  return p.kind === 'managed' ? `managed ${p.name}` : p.name;
 }
 
-function policyLabel(plan: Plan, id: string): { name: string; ttl: string } {
-  const managed = managedCachePolicyById(id);
-  if (managed) return { name: `managed ${managed.name}`, ttl: `${formatDuration(managed.minTtl)}/${formatDuration(managed.defaultTtl)}/${formatDuration(managed.maxTtl)}` };
-  const r = plan.resources.find((x) => x.id === id && x.type === 'aws:cloudfront/cachePolicy:CachePolicy');
-  if (!r) return { name: `unknown ${id}`, ttl: '?' };
-  const i = r.inputs as { name?: string; minTtl?: number; defaultTtl?: number; maxTtl?: number };
-  return { name: String(i.name ?? r.name), ttl: `${formatDuration(i.minTtl ?? 0)}/${formatDuration(i.defaultTtl ?? 0)}/${formatDuration(i.maxTtl ?? 0)}` };
+function row(b: ModelBehavior): BehaviorRow {
+  const p = b.cachePolicy;
+  return {
+    pathPattern: b.isDefault ? '* (default)' : b.pathPattern,
+    target: b.targetOriginId,
+    ttl: `${formatDuration(p.minTtl)}/${formatDuration(p.defaultTtl)}/${formatDuration(p.maxTtl)}`,
+    cachePolicy: cachePolicyLabel(b),
+    originRequestPolicy: b.originRequestPolicy?.name ?? '-',
+    compress: b.compress,
+    signed: b.trustedKeyGroupIds.length > 0,
+    functions: b.functions.length,
+  };
 }
 
-function orpLabel(id: string | undefined): string {
-  if (!id) return '-';
-  return Object.values(MANAGED_ORIGIN_REQUEST_POLICIES).find((p) => p.id === id)?.name ?? id;
-}
-
+/**
+ * The behaviors of a distribution of the plan (the primary one by default), in evaluation order.
+ * @throws InputError when a behavior refers to a policy, origin or function the plan lacks.
+ */
 export function behaviorRows(plan: Plan, distribution: PlanResource = primaryDistribution(plan)): BehaviorRow[] {
-  const inputs = distribution.inputs as { orderedCacheBehaviors?: BehaviorInputs[]; defaultCacheBehavior: BehaviorInputs };
-  const all = [...(inputs.orderedCacheBehaviors ?? []), { ...inputs.defaultCacheBehavior, pathPattern: '* (default)' }];
-  return all.map((b) => {
-    const p = policyLabel(plan, b.cachePolicyId);
-    return {
-      pathPattern: b.pathPattern ?? '*',
-      target: b.targetOriginId,
-      ttl: p.ttl,
-      cachePolicy: p.name,
-      originRequestPolicy: orpLabel(b.originRequestPolicyId),
-      compress: b.compress === true,
-      signed: (b.trustedKeyGroups ?? []).length > 0,
-      functions: (b.functionAssociations ?? []).length,
-    };
-  });
+  const model = distributionModelFromPlan(plan, distribution);
+  return [...model.behaviors, model.defaultBehavior].map(row);
 }
 
 export function resourceCounts(plan: Plan): [string, number][] {
