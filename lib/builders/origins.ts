@@ -20,6 +20,12 @@ export function regionalOriginId(origin: OriginName, region: string): string {
   return `${origin}-${region}`;
 }
 
+/** The origin and Region of a regional origin id (`video-eu-central-1`); `undefined` for any other id. */
+export function parseRegionalOriginId(id: string): { origin: OriginName; region: string } | undefined {
+  const m = /^(video|images|static|metadata|api)-([a-z]{2}(?:-gov)?-[a-z]+-\d)$/.exec(id);
+  return m ? { origin: m[1] as OriginName, region: m[2]! } : undefined;
+}
+
 /** Origin id of the images fallback origin (a Lambda function URL; lib/builders/image-fallback.ts). */
 export const IMAGE_FALLBACK_ORIGIN_ID = 'images-fallback';
 

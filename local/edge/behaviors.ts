@@ -19,7 +19,8 @@ export function viewerRequestFunctions(model: DistributionModel, keyValueStore: 
   for (const b of [...model.behaviors, model.defaultBehavior]) {
     const f = b.viewerRequestFunction;
     if (f && !functions.has(f.name)) {
-      functions.set(f.name, new ViewerRequestFunction(f.name, f.code, { distributionDomainName: model.domainName, distributionId: model.distributionId }, keyValueStore));
+      functions.set(f.name, new ViewerRequestFunction(f.name, f.code, { distributionDomainName: model.domainName, distributionId: model.distributionId }, keyValueStore,
+        [...model.origins.keys(), ...model.originGroups.keys()]));
     }
   }
   return functions;

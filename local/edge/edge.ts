@@ -54,7 +54,7 @@ export type { EdgeStats } from './outcome';
 export class LocalEdge {
   readonly model: DistributionModel;
   readonly caches: CacheTiers;
-  readonly stats: EdgeStats = { requests: 0, byResult: {}, originRequests: 0, originBytes: 0 };
+  readonly stats: EdgeStats = { requests: 0, byResult: {}, originRequests: 0, originBytes: 0, byOrigin: {} };
   private readonly opts: LocalEdgeOptions;
   private readonly clock: () => number;
   private readonly select: (path: string) => ModelBehavior;
@@ -231,11 +231,26 @@ export class LocalEdge {
     ctx.cookies = cookiePairs;
     if (b.viewerRequestFunction) {
       const fn = this.functions.get(b.viewerRequestFunction.name)!;
-      const ran = fn.run({ method: ctx.method, uri: rawPath, query: ctx.query, headers: viewerHeaders, cookies: cookiePairs, clientIp: ctx.clientIp }, ctx.requestId);
+      const ran = fn.run({ method: ctx.method, uri: rawPath, query: ctx.query, headers: this.functionHeaders(viewerHeaders), cookies: cookiePairs, clientIp: ctx.clientIp }, ctx.requestId);
       if (ran instanceof Promise) return ran.then((out) => this.afterFunction(ctx, req, res, out));
       return this.afterFunction(ctx, req, res, ran);
     }
     return this.afterFunction(ctx, req, res, undefined);
+  }
+
+  /**
+   * The headers a viewer-request function sees: the viewer's, plus `cloudfront-viewer-country` when the
+   * viewer's country is known locally (from the first of the country headers, e.g. `x-viewer-country`).
+   * CloudFront adds the header only for behaviors whose cache or origin request policy includes it —
+   * the regional routes' policies do (lib/builders/viewer-functions.ts).
+   */
+  private functionHeaders(viewerHeaders: Record<string, string>): Record<string, string> {
+    if (viewerHeaders['cloudfront-viewer-country'] !== undefined) return viewerHeaders;
+    for (const h of this.countryHeaders) {
+      const c = viewerHeaders[h];
+      if (c !== undefined) return { ...viewerHeaders, 'cloudfront-viewer-country': c.toUpperCase() };
+    }
+    return viewerHeaders;
   }
 
   /** Steps after the viewer-request function: cache bypass, key, lookup; misses go to {@link miss}. */
@@ -249,6 +264,7 @@ export class LocalEdge {
       }
       ctx.uri = out.uri;
       ctx.query = out.query;
+      if (out.origin) ctx.origin = out.origin;
       if (out.headers !== ctx.viewerHeaders || out.cookies !== ctx.cookies) {
         ctx.headers = out.headers === ctx.viewerHeaders ? { ...ctx.viewerHeaders } : out.headers;
         ctx.cookies = out.cookies;
@@ -332,7 +348,8 @@ export class LocalEdge {
   }
 
   private async callOrigin(ctx: RequestCtx, req: OriginRequest): Promise<OriginResponse> {
-    const r = await this.origin.fetchTarget(ctx.behavior!.targetOriginId, req);
+    const r = await this.origin.fetchTarget(ctx.behavior!.targetOriginId, req, ctx.origin);
+    for (const id of r.failedOverFrom === undefined ? [r.originId] : [r.failedOverFrom, r.originId]) this.stats.byOrigin[id] = (this.stats.byOrigin[id] ?? 0) + 1;
     this.stats.originRequests++;
     this.stats.originBytes += r.body.length;
     return r;

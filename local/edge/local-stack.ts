@@ -8,7 +8,7 @@ import { resolveCatalog } from '../../lib/catalog';
 import type { Plan } from '../../lib/plan';
 import { tagSettings, type TagSettings } from '../../lib/tagging';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/distribution';
-import { IMAGE_FALLBACK_ORIGIN_ID } from '../../lib/builders/origins';
+import { IMAGE_FALLBACK_ORIGIN_ID, parseRegionalOriginId } from '../../lib/builders/origins';
 import { startApiOrigin, type ApiOrigin } from '../origins/api-origin';
 import type { FunctionUrlOrigin } from '../origins/function-url-origin';
 import { startImageFallbackOrigin } from '../origins/image-fallback-origin';
@@ -69,6 +69,17 @@ export function planBuckets(plan: Plan): { primary: Record<SampleBucket, string>
   return { primary, replica, all };
 }
 
+/** The regional S3 origins of a model (`<origin>-<region>` ids, lib/builders/origins.ts) with their buckets. */
+export function regionalBuckets(model: DistributionModel): { role: SampleBucket; region: string; bucket: string }[] {
+  const out: { role: SampleBucket; region: string; bucket: string }[] = [];
+  for (const o of model.origins.values()) {
+    const r = parseRegionalOriginId(o.id);
+    if (!r || o.kind !== 's3' || !o.bucket || !(['video', 'images', 'static'] as string[]).includes(r.origin)) continue;
+    out.push({ role: r.origin as SampleBucket, region: r.region, bucket: o.bucket });
+  }
+  return out;
+}
+
 /** How seeded objects are tagged: for the distribution's header when S3 can send it, else not at all. */
 function sampleTagSettings(header: string | undefined): TagSettings | undefined {
   if (!header) return undefined;
@@ -81,7 +92,10 @@ function sampleTagSettings(header: string | undefined): TagSettings | undefined 
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const model = distributionModelFromPlan(opts.plan);
-  const { primary, replica, all } = planBuckets(opts.plan);
+  const { primary, replica, all: planned } = planBuckets(opts.plan);
+  // Regional copies of the S3 origins (originRegions): created and filled like the primaries, as S3 replication would.
+  const regional = regionalBuckets(model);
+  const all = [...planned, ...regional.map((r) => r.bucket).filter((b) => !planned.includes(b))];
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -106,7 +120,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         }
       }
       const objects = sampleContent(typeof opts.seed === 'object' ? opts.seed : {});
-      seeded = await seedSampleContent(client, primary, objects, sampleTagSettings(opts.edge?.cacheTagHeader ?? model.cacheTagHeader));
+      const tags = sampleTagSettings(opts.edge?.cacheTagHeader ?? model.cacheTagHeader);
+      seeded = await seedSampleContent(client, primary, objects, tags);
+      for (const region of new Set(regional.map((r) => r.region))) {
+        const copies = { ...primary };
+        for (const r of regional) if (r.region === region) copies[r.role] = r.bucket;
+        const inRegion = new Set(regional.filter((r) => r.region === region).map((r) => r.role));
+        await seedSampleContent(client, copies, objects.filter((o) => inRegion.has(o.bucket)), tags);
+      }
       client.destroy();
     }
     const api = await startApiOrigin({ ...(opts.apiPort !== undefined ? { port: opts.apiPort } : {}), cacheTagHeader: opts.edge?.cacheTagHeader ?? model.cacheTagHeader ?? '' });

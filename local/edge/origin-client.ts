@@ -4,7 +4,8 @@
  * origin), sends one request with a timeout and fails over inside origin groups (spec §9.2).
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { DistributionModel, ModelOrigin } from '../../lib/distribution';
+import type { OriginSelection } from '../../lib/images/edge-runtime';
+import type { DistributionModel, ModelOrigin, ModelOriginGroup } from '../../lib/distribution';
 
 /** Where the plan's origins live locally. */
 export interface LocalOrigins {
@@ -35,6 +36,8 @@ export interface OriginResponse {
   readonly body: Buffer;
   /** Set when no response came back: the edge answers 502 (connect) or 504 (timeout) (spec §3.5). */
   readonly failure?: 'connect' | 'timeout';
+  /** Set when this is an origin group's secondary answering: the primary that failed first (spec §9.2). */
+  readonly failedOverFrom?: string;
 }
 
 function s3Key(path: string): string {
@@ -114,18 +117,33 @@ export class OriginClient {
 
   constructor(private readonly model: DistributionModel, readonly locals: LocalOrigins, private readonly timeoutMs: number) {}
 
-  async fetchTarget(targetOriginId: string, req: OriginRequest): Promise<OriginResponse> {
-    const group = this.model.originGroups.get(targetOriginId);
-    const primaryId = group ? group.primaryOriginId : targetOriginId;
-    const primary = this.model.origins.get(primaryId);
-    if (!primary) return { originId: primaryId, status: 502, headers: {}, setCookies: [], body: Buffer.alloc(0), failure: 'connect' };
+  /**
+   * Fetches for a behavior's target, or for the origin the viewer-request function selected: an origin
+   * by id (or a configured group), or a group it created (spec §9.2 failover either way).
+   * `updateRequestOrigin` changes are not emulated: the behavior's target answers.
+   */
+  async fetchTarget(targetOriginId: string, req: OriginRequest, selection?: OriginSelection): Promise<OriginResponse> {
+    if (selection?.kind === 'group') {
+      return this.fetchGroup({ primaryOriginId: selection.originIds[0], secondaryOriginId: selection.originIds[1], statusCodes: selection.statusCodes }, req);
+    }
+    const id = selection?.kind === 'origin' ? selection.originId : targetOriginId;
+    const group = this.model.originGroups.get(id);
+    if (group) return this.fetchGroup(group, req);
+    const origin = this.model.origins.get(id);
+    if (!origin) return { originId: id, status: 502, headers: {}, setCookies: [], body: Buffer.alloc(0), failure: 'connect' };
+    return fetchOrigin(origin, this.locals, req, this.timeoutMs, this.agent);
+  }
+
+  private async fetchGroup(group: Pick<ModelOriginGroup, 'primaryOriginId' | 'secondaryOriginId' | 'statusCodes'>, req: OriginRequest): Promise<OriginResponse> {
+    const primary = this.model.origins.get(group.primaryOriginId);
+    if (!primary) return { originId: group.primaryOriginId, status: 502, headers: {}, setCookies: [], body: Buffer.alloc(0), failure: 'connect' };
     const first = await fetchOrigin(primary, this.locals, req, this.timeoutMs, this.agent);
     const failoverMethod = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
-    if (!group || !failoverMethod) return first;
+    if (!failoverMethod) return first;
     if (first.failure === undefined && !group.statusCodes.includes(first.status)) return first;
     const secondary = this.model.origins.get(group.secondaryOriginId);
     if (!secondary) return first;
-    return fetchOrigin(secondary, this.locals, req, this.timeoutMs, this.agent);
+    return { ...(await fetchOrigin(secondary, this.locals, req, this.timeoutMs, this.agent)), failedOverFrom: primary.id };
   }
 
   /** Closes the keep-alive sockets. */

@@ -29,4 +29,6 @@ export interface EdgeStats {
   byResult: Record<string, number>;
   originRequests: number;
   originBytes: number;
+  /** Origin requests by the origin that answered (the selected regional origin, a group's member…). */
+  byOrigin: Record<string, number>;
 }

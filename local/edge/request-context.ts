@@ -3,6 +3,7 @@
  * what the pipeline derives from it (the behavior, the request after the viewer-request function, the
  * cache key).
  */
+import type { OriginSelection } from '../../lib/images/edge-runtime';
 import type { ModelBehavior } from '../../lib/distribution';
 
 export interface RequestCtx {
@@ -25,4 +26,6 @@ export interface RequestCtx {
   cookies: [string, string][];
   key?: string;
   keyUri?: string;
+  /** The origin the viewer-request function selected (cf.selectRequestOriginById / createRequestOriginGroup), if any. */
+  origin?: OriginSelection;
 }

@@ -4,7 +4,7 @@
  * emulated over a map; handlers may be async). Behavior selection has already happened (spec §1.2):
  * the function may rewrite the URI, query string, headers and cookies, or answer with a response.
  */
-import { emulatedCloudFrontModule, loadViewerRequestHandler, type ViewerRequestHandler } from '../../lib/images/edge-runtime';
+import { loadOriginAwareHandler, type OriginSelection, type ViewerRequestRun } from '../../lib/images/edge-runtime';
 
 export interface FunctionRequest {
   readonly method: string;
@@ -25,6 +25,8 @@ export type FunctionOutcome =
       readonly query: [string, string][];
       readonly headers: Record<string, string>;
       readonly cookies: [string, string][];
+      /** The origin the function selected with the `cloudfront` module's helpers, if any. */
+      readonly origin?: OriginSelection;
     }
   | {
       readonly kind: 'response';
@@ -75,7 +77,7 @@ const IMPURE = /\b(headers|cookies|viewer|context|kvs|Date|random|crypto)\b/;
 const MEMO_LIMIT = 10_000;
 
 export class ViewerRequestFunction {
-  private readonly handler: ViewerRequestHandler;
+  private readonly handler: (event: unknown) => Promise<ViewerRequestRun>;
   /**
    * Set for functions whose code reads and writes only `request.method`, `uri` and `querystring`
    * (such as the URL normalization function): their rewrite depends on nothing else, so it is
@@ -88,9 +90,14 @@ export class ViewerRequestFunction {
    *   for a key that does not exist).
    * @throws Error when the code does not define `handler`.
    */
-  constructor(readonly name: string, code: string, private readonly context: { distributionDomainName: string; distributionId: string }, keyValueStore: ReadonlyMap<string, string> = new Map()) {
+  constructor(
+    readonly name: string, code: string, private readonly context: { distributionDomainName: string; distributionId: string },
+    keyValueStore: ReadonlyMap<string, string> = new Map(),
+    /** Ids of the distribution's origins and origin groups the function may select; omitted: any. */
+    originIds?: Iterable<string>,
+  ) {
     try {
-      this.handler = loadViewerRequestHandler(code, emulatedCloudFrontModule(keyValueStore));
+      this.handler = loadOriginAwareHandler(code, keyValueStore, originIds === undefined ? {} : { originIds });
     } catch (e) {
       throw new Error(`CloudFront Function '${name}': ${(e as Error).message}`);
     }
@@ -127,7 +134,8 @@ export class ViewerRequestFunction {
         cookies: toCfMap(req.cookies),
       },
     };
-    const out = (await this.handler(event)) as Record<string, any> | undefined;
+    const ran = await this.handler(event);
+    const out = ran.result as Record<string, any> | undefined;
     if (out && typeof out === 'object' && 'statusCode' in out) {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries((out.headers ?? {}) as Record<string, CfValue>)) headers[k.toLowerCase()] = String(v?.value ?? '');
@@ -138,6 +146,6 @@ export class ViewerRequestFunction {
     const headers: Record<string, string> = {};
     const rh = (r.headers ?? {}) as Record<string, CfValue>;
     for (const k in rh) headers[k.toLowerCase()] = String(rh[k]?.value ?? '');
-    return { kind: 'request', uri: String(r.uri ?? req.uri), query: fromCfMap(r.querystring), headers, cookies: fromCfMap(r.cookies) };
+    return { kind: 'request', uri: String(r.uri ?? req.uri), query: fromCfMap(r.querystring), headers, cookies: fromCfMap(r.cookies), ...(ran.origin ? { origin: ran.origin } : {}) };
   }
 }
