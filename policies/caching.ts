@@ -12,7 +12,7 @@ import * as aws from '@pulumi/aws';
 import type { PolicyResource } from '@pulumi/policy';
 import { buildCustomErrorResponses } from '../lib/builders/behaviors';
 import {
-  CONTENT_TYPE_NAMES, CONTENT_TYPES, MAX_TTL_INTERVALS, ONE_YEAR, type ContentTypeSpec,
+  CONTENT_TYPE_NAMES, CONTENT_TYPES, defaultTtlBound, MAX_TTL_INTERVALS, maxTtlBound, type ContentTypeSpec,
 } from '../lib/catalog';
 import { validateCacheKeyPolicy } from '../lib/semantics/cache-key';
 import {
@@ -35,15 +35,6 @@ function typeNamed(name: string): ContentTypeSpec | undefined {
   return CONTENT_TYPES.find((t) => t.name === name);
 }
 
-/** The catalog's bound on the default TTL: the update interval, or a year for immutable types. */
-export function defaultTtlBound(type: ContentTypeSpec): number {
-  return type.immutable ? ONE_YEAR : type.updateIntervalSeconds;
-}
-
-/** The catalog's bound on the max TTL: `MAX_TTL_INTERVALS` update intervals (a year at most; a year for immutable types). */
-export function maxTtlBound(type: ContentTypeSpec): number {
-  return type.immutable ? ONE_YEAR : Math.min(ONE_YEAR, type.updateIntervalSeconds * MAX_TTL_INTERVALS[type.name]);
-}
 
 /** A cached behavior (its route is cached per the catalog) with its resolved cache policy. */
 interface CachedBehavior {

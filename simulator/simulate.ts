@@ -34,7 +34,10 @@ export const DEFAULTS = {
   refreshHitIsHit: true,
 };
 
-/** Scale and warm-up of `npm start` (and of the sim-latency bench): about 3.5 M simulated requests per run. */
+/**
+ * Scale and warm-up of `npm start` (about 3 M simulated requests per run): also the sim-latency
+ * bench's and the default of `npm run tune`, so that the tuner's answer is judged on the same run as the main job's.
+ */
 export const START_SETTINGS = { scale: 0.005, warmupHours: 24 } as const;
 
 export interface SimulateOptions {

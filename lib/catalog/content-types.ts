@@ -230,6 +230,19 @@ export const MAX_TTL_INTERVALS: Readonly<Record<ContentTypeName, number>> = {
   video: 4, thumbnails: 4, metadata: 4, static: 4, api: 1,
 };
 
+/**
+ * The catalog's bound on a cached route's default TTL: the update interval, or a year for immutable
+ * types. The policy pack checks it (default-ttl-within-update-interval) and the tuner searches within it.
+ */
+export function defaultTtlBound(type: ContentTypeSpec): number {
+  return type.immutable ? ONE_YEAR : type.updateIntervalSeconds;
+}
+
+/** The catalog's bound on the max TTL: `MAX_TTL_INTERVALS` update intervals (a year at most; a year for immutable types). */
+export function maxTtlBound(type: ContentTypeSpec): number {
+  return type.immutable ? ONE_YEAR : Math.min(ONE_YEAR, type.updateIntervalSeconds * MAX_TTL_INTERVALS[type.name]);
+}
+
 /** The built-in catalog, in the order types are listed to people. */
 export const CONTENT_TYPES: readonly ContentTypeSpec[] = [video, thumbnails, metadata, staticAssets, api];
 
