@@ -4,7 +4,7 @@
  * lib/catalog overrides, the program under mocks). `static.defaultTtl=3600` sets
  * `media-cdn:contentTypes.static.defaultTtl`; `priceClass=PriceClass_100` sets `media-cdn:priceClass`.
  */
-import { CONTENT_TYPES } from '../lib/catalog';
+import { CONTENT_TYPES, OVERRIDE_FIELDS } from '../lib/catalog';
 import { CONFIG_SCHEMA } from '../lib/config/schema';
 import { InputError, show } from '../lib/errors';
 
@@ -17,7 +17,7 @@ export interface WhatIf {
   readonly labels: readonly string[];
 }
 
-const ROUTE_FIELDS = ['minTtl', 'defaultTtl', 'maxTtl', 'pathPatterns', 'compress'];
+const ROUTE_FIELDS: readonly string[] = OVERRIDE_FIELDS;
 
 function parseValue(v: string): unknown {
   try {

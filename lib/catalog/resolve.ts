@@ -19,7 +19,8 @@ export interface RouteOverride {
 
 export type CatalogOverrides = Readonly<Record<string, RouteOverride>>;
 
-const OVERRIDE_FIELDS = ['minTtl', 'defaultTtl', 'maxTtl', 'pathPatterns', 'compress'] as const;
+/** The settings a stack may override per route (`media-cdn:contentTypes.<route>.<field>`). */
+export const OVERRIDE_FIELDS = ['minTtl', 'defaultTtl', 'maxTtl', 'pathPatterns', 'compress'] as const;
 
 /** One ordered cache behavior: a single path pattern and the route that owns it. */
 export interface BehaviorEntry {

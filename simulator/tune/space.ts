@@ -1,0 +1,98 @@
+/**
+ * The search space of `npm run tune`, as data built from the catalog and the stack config:
+ * - per content type, the default TTLs of its cached routes on a ladder from the catalog's value up
+ *   to the catalog's bound (`defaultTtlBound`, the bound the policy pack checks);
+ * - the price class (lib/config schema);
+ * - the Origin Shield Region, among the shield Regions on the continent of the stack's Region.
+ * Edge, regional and shield cache sizes are not in the space: they are assumptions (simulate.ts).
+ * Each option is a set of what-if settings (`npm run sim -- --set` keys), so every point is simulated
+ * through the real config path (lib/config validation, catalog overrides, the program under mocks).
+ */
+import { CONTENT_TYPES, defaultTtlBound, type ContentTypeSpec, type RouteSpec } from '../../lib/catalog';
+import { CONFIG_SCHEMA, ORIGIN_SHIELD_REGIONS, PRICE_CLASSES } from '../../lib/config/schema';
+import { formatDuration } from '../../lib/format/table';
+import { regionOfAwsRegion } from '../plan-model';
+import type { TuneDimension, TuneOption, TuneSpace } from './types';
+
+const NS = 'media-cdn:';
+
+/** TTLs a ladder may stop at between the catalog's value and its bound (whole minutes and hours). */
+const NICE_SECONDS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800];
+
+function schemaDefault(key: string): unknown {
+  return CONFIG_SCHEMA.find((s) => s.key === key)?.default;
+}
+
+/** Current value of a stack setting: the stack file's, else the schema default. */
+function stackValue(config: Readonly<Record<string, unknown>>, key: string): unknown {
+  return config[`${NS}${key}`] ?? schemaDefault(key);
+}
+
+/** The geometric middle of (low, high) rounded to a nice TTL strictly inside, if any. */
+function middleTtl(low: number, high: number): number | undefined {
+  const mid = Math.sqrt(Math.max(1, low) * high);
+  const inside = NICE_SECONDS.filter((s) => s > low && s < high);
+  if (inside.length === 0) return undefined;
+  return inside.reduce((a, b) => (Math.abs(Math.log(b / mid)) < Math.abs(Math.log(a / mid)) ? b : a));
+}
+
+/** Default-TTL ladder of one route: catalog value, a middle step, the bound (sorted, distinct). */
+export function ttlLadder(catalogTtl: number, bound: number): number[] {
+  const top = Math.max(catalogTtl, bound);
+  const mid = middleTtl(catalogTtl, top);
+  return [...new Set([catalogTtl, ...(mid !== undefined ? [mid] : []), top])].sort((a, b) => a - b);
+}
+
+function routeOverrides(config: Readonly<Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  const v = config[`${NS}contentTypes`];
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Record<string, unknown>>) : {};
+}
+
+/** One dimension per content type: the default TTLs of its cached routes, level by level. */
+export function ttlDimension(type: ContentTypeSpec, config: Readonly<Record<string, unknown>>): TuneDimension | undefined {
+  const overrides = routeOverrides(config);
+  const routes = type.routes.filter((r) => r.caching === 'custom');
+  const bound = defaultTtlBound(type);
+  const ladders = routes.map((r) => ({ route: r, ladder: ttlLadder(r.ttl.defaultTtl, bound) }));
+  const levels = Math.max(0, ...ladders.map((l) => l.ladder.length));
+  if (levels <= 1) return undefined;
+  const currentOf = (r: RouteSpec) => (typeof overrides[r.id]?.defaultTtl === 'number' ? (overrides[r.id]!.defaultTtl as number) : r.ttl.defaultTtl);
+  const options: TuneOption[] = [];
+  for (let j = 0; j < levels; j++) {
+    const settings: Record<string, unknown> = {};
+    const parts: string[] = [];
+    for (const { route, ladder } of ladders) {
+      const ttl = ladder[Math.min(j, ladder.length - 1)]!;
+      settings[`${route.id}.defaultTtl`] = ttl;
+      if (ladder.length > 1) parts.push(`${route.id} ${formatDuration(ttl)}`);
+    }
+    options.push({ label: parts.join(', '), settings });
+  }
+  let current = options.findIndex((o) => ladders.every(({ route }) => o.settings[`${route.id}.defaultTtl`] === currentOf(route)));
+  if (current < 0) {
+    const settings = Object.fromEntries(ladders.map(({ route }) => [`${route.id}.defaultTtl`, currentOf(route)]));
+    options.push({ label: `as configured (${ladders.map(({ route }) => `${route.id} ${formatDuration(currentOf(route))}`).join(', ')})`, settings });
+    current = options.length - 1;
+  }
+  return { name: `${type.name} default TTLs`, options, current, separableBy: type.name };
+}
+
+function choiceDimension(key: string, values: readonly string[], config: Readonly<Record<string, unknown>>): TuneDimension {
+  const cur = String(stackValue(config, key));
+  const list = values.includes(cur) ? values : [...values, cur];
+  return { name: key, options: list.map((v) => ({ label: v, settings: { [key]: v } })), current: list.indexOf(cur) };
+}
+
+/** The tuner's default space for a stack config (namespaced keys, as in Pulumi.<stack>.yaml). */
+export function defaultTuneSpace(config: Readonly<Record<string, unknown>>): TuneSpace {
+  const dimensions: TuneDimension[] = [];
+  for (const t of CONTENT_TYPES) {
+    const d = ttlDimension(t, config);
+    if (d) dimensions.push(d);
+  }
+  dimensions.push(choiceDimension('priceClass', PRICE_CLASSES, config));
+  const region = typeof config['aws:region'] === 'string' ? (config['aws:region'] as string) : 'us-east-1';
+  const shields = ORIGIN_SHIELD_REGIONS.filter((r) => regionOfAwsRegion(r) === regionOfAwsRegion(region));
+  dimensions.push(choiceDimension('originShieldRegion', shields, config));
+  return { dimensions };
+}
