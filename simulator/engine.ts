@@ -24,6 +24,7 @@ import { Rng } from './rng';
 import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from './workload/arrivals';
 import type { KeySpace } from './workload/build';
 import { PRICE_GROUP_INDEX, type Topology } from './workload/topology';
+import { routeOrigins } from './origin-routing';
 
 /** What the engine needs besides the requests: the key space, where viewers are, the origins. */
 export interface EngineInput {
@@ -206,7 +207,9 @@ export function buildTiers(input: EngineInput, opts: EngineOptions, hops: HopTab
  * Runs the requests and events through the tiers. `onProgress(done)` is called every 2^20 requests.
  */
 export function runEngine(input: EngineInput, requests: RequestLog, events: EventLog, opts: EngineOptions, onProgress?: (done: number) => void): EngineStats {
-  const hops = hopTable(input.profile, input.origins, input.topology.edges);
+  // Regional copies of an origin serve the viewers nearest them (lib/routing, as the viewer-request functions do).
+  const routed = routeOrigins(input.origins, input.topology.viewers.map((v) => v.country));
+  const hops = hopTable(input.profile, routed.origins, input.topology.edges);
   const tiers = buildTiers(input, opts, hops);
   const bucketSeconds = opts.bucketSeconds ?? 300;
   const stats = new EngineStats(bucketSeconds, opts.measureTo - opts.measureFrom);
@@ -238,9 +241,11 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   const viewerMbps = Float64Array.from(viewers, (v) => v.throughputMbps);
   const viewerGroup = Uint8Array.from(viewers, (v) => PRICE_GROUP_INDEX[v.billedGroup]);
   const edgeRecIndex = hops.edgeRecIndex;
-  const shieldOfOrigin = Int32Array.from(input.origins, (o) => (o.shieldAwsRegion === undefined ? -1 : hops.shields.indexOf(o.shieldAwsRegion)));
+  const shieldOfOrigin = Int32Array.from(routed.origins, (o) => (o.shieldAwsRegion === undefined ? -1 : hops.shields.indexOf(o.shieldAwsRegion)));
+  const originRoute = routed.route;
+  const KO = routed.keyOrigins;
   const S = hops.shields.length;
-  const O = input.origins.length;
+  const O = routed.origins.length;
   const proc = hops.processing;
   const { edgeRec, recShield, shieldOrigin, recOrigin, originFirstByte, colocated } = hops;
   const { tcpTls13: HS_TCP, quic: HS_QUIC } = HANDSHAKE_RTTS;
@@ -303,7 +308,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const sz = kf[4 * kk]!;
     const ttlK = kf[4 * kk + 1]!;
     const flags = ki[2 * kk + 1]!;
-    const oi = (flags >>> 4) & 0xff;
+    const oi = originRoute[v * KO + ((flags >>> 4) & 0xff)]!;
     const sIdx = shieldOfOrigin[oi]!;
     const ver = assetVersion[ki[2 * kk]!]!;
     const u = rng.nextUint32();

@@ -13,6 +13,11 @@ import { compileBehaviorSelector, DEFAULT_BEHAVIOR_PATTERN, normalizePattern } f
 import type { TtlPolicy } from '../lib/semantics/ttl';
 import type { CacheKeyPolicy } from '../lib/semantics/cache-key';
 import type { Region } from './profile';
+import { primaryOriginId, regionalOriginId } from '../lib/builders/origins';
+import { AWS_REGIONS } from '../lib/network';
+import type { OriginName } from '../lib/catalog';
+
+const ORIGIN_NAMES: readonly OriginName[] = ['video', 'images', 'static', 'metadata', 'api'];
 
 export type OriginKind = 's3' | 'metadata' | 'api';
 
@@ -23,6 +28,11 @@ export interface SimOrigin {
   readonly awsRegion: string;
   /** AWS Region of its Origin Shield; undefined when Origin Shield is off. */
   readonly shieldAwsRegion?: string;
+  /**
+   * Copies of the origin in other Regions (`originRegions`, the regional metadata/API domains): the
+   * viewer-request function sends each viewer to the nearest (lib/routing), and so does the engine.
+   */
+  readonly regional?: readonly SimOrigin[];
 }
 
 export interface SimBehavior {
@@ -97,6 +107,17 @@ export function simModelFromPlan(plan: Plan): SimModel {
       awsRegion: o.awsRegion ?? awsRegion,
       ...(o.originShield ? { shieldAwsRegion: o.originShield.awsRegion ?? awsRegion } : {}),
     });
+  }
+
+  // An origin's regional copies are origins of the distribution named regionalOriginId(origin, Region).
+  for (const name of ORIGIN_NAMES) {
+    const base = origins.get(primaryOriginId(name));
+    if (!base) continue;
+    const regional = AWS_REGIONS.flatMap((region) => {
+      const o = origins.get(regionalOriginId(name, region));
+      return o ? [{ ...o, awsRegion: region }] : [];
+    });
+    if (regional.length > 0) origins.set(base.id, { ...base, regional });
   }
 
   const toBehavior = (b: ModelBehavior): SimBehavior => {

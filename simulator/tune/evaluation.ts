@@ -18,10 +18,11 @@ export function targetsOf(r: SimulationResult): TargetOutcome[] {
   const out: TargetOutcome[] = [];
   for (const name of CONTENT_TYPE_NAMES) {
     const t = r.types[name];
-    out.push({ name: `${name} hit ratio`, group: name, value: t.hitRatio, target: t.targetHitRatio, sense: 'atLeast', pass: t.hitRatioPass, unit: 'ratio' });
-    out.push({ name: `${name} p95 TTFB`, group: name, value: t.p95LatencyMs, target: t.targetLatencyMs, sense: 'atMost', pass: t.latencyPass, unit: 'ms' });
+    out.push({ name: `${name} hit ratio`, group: name, value: t.hitRatio, target: t.targetHitRatio, sense: 'atLeast', pass: t.hitRatioPass, unit: 'ratio', kind: 'efficiency' });
+    out.push({ name: `${name} p95 TTFB`, group: name, value: t.p95LatencyMs, target: t.targetLatencyMs, sense: 'atMost', pass: t.latencyPass, unit: 'ms', kind: 'latency' });
   }
-  for (const c of r.checks) out.push({ name: c.name, value: c.value, target: c.target, sense: 'atLeast', pass: c.pass, unit: 'ratio' });
+  // The overall checks: a share of requests within a TTFB is latency; the byte hit ratio is efficiency.
+  for (const c of r.checks) out.push({ name: c.name, value: c.value, target: c.target, sense: 'atLeast', pass: c.pass, unit: 'ratio', kind: /TTFB|latency|within/i.test(c.name) ? 'latency' : 'efficiency' });
   return out;
 }
 

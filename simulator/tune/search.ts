@@ -8,8 +8,10 @@
  *    group at once: slice i sets each such dimension to its i-th option, so k options cost k runs,
  *    not k^groups; a group takes the option that meets its targets with the smallest cost share
  *    (else the one closest to meeting them);
- * 3. global dimensions (price class, Regions): every combination when there are few enough, else
- *    descent over pairs of dimensions, at coarse fidelity;
+ * 3. global dimensions (price class, Regions), at coarse fidelity: with a monotone dimension (more
+ *    Regions: never slower, never cheaper), the lowest option that meets every target for each
+ *    combination of the others, by bisection; else every combination when there are few enough,
+ *    else descent over pairs of dimensions;
  * 4. the separable choice again at the cheapest feasible combination;
  * 5. verification: the cheapest coarse-feasible (or nearly feasible) points at full fidelity; the
  *    answer is the cheapest one that meets every target there, within the budget.
@@ -124,8 +126,14 @@ export async function tune(space: TuneSpace, evaluate: Evaluate, opts: TuneOptio
   const sliceRuns = rounds.reduce((s, r) => s + Math.max(...r.map((i) => dims[i]!.options.length)), 0);
   const combinations = global.reduce((p, i) => p * dims[i]!.options.length, 1);
   const exhaustive = combinations <= maxCombinations;
+  // The monotone global dimension with the most options is searched by bisection for each
+  // combination of the others.
+  const ladder = global.filter((i) => dims[i]!.monotoneFor !== undefined).sort((a, b) => dims[b]!.options.length - dims[a]!.options.length)[0];
+  const others = global.filter((i) => i !== ladder);
+  const ladderCombinations = others.reduce((p, i) => p * dims[i]!.options.length, 1);
+  const ladderRuns = ladder === undefined ? 0 : ladderCombinations * (2 + Math.ceil(Math.log2(Math.max(2, dims[ladder]!.options.length))));
   const pairGrid = global.reduce((sum, d, k) => sum + global.slice(k + 1).reduce((x, e) => x + dims[d]!.options.length * dims[e]!.options.length, 0), 0);
-  let planned = 1 + 2 * sliceRuns + (exhaustive ? combinations : Math.max(pairGrid, 1) * 2) + finalists;
+  let planned = 1 + 2 * sliceRuns + (ladder !== undefined && ladderCombinations <= maxCombinations ? ladderRuns : exhaustive ? combinations : Math.max(pairGrid, 1) * 2) + finalists;
 
   const cache = new Map<string, Promise<Evaluation>>();
   const log: TuneLogEntry[] = [];
@@ -189,17 +197,41 @@ export async function tune(space: TuneSpace, evaluate: Evaluate, opts: TuneOptio
 
   // 3. global dimensions.
   const coarse: Scored[] = [];
-  if (exhaustive) {
-    const idx = global.map(() => 0);
-    for (let n = 0; n < combinations; n++) {
-      const p = [...withSeparable];
-      global.forEach((d, k) => { p[d] = idx[k]!; });
-      coarse.push(await evalAt(p, 'coarse', 'global settings'));
-      for (let k = global.length - 1; k >= 0; k--) {
-        if (++idx[k]! < dims[global[k]!]!.options.length) break;
+  /** Every combination of `dimsToVary` (option indices, last dimension fastest) on top of `base`. */
+  const combinationsOf = (base: Point, dimsToVary: readonly number[]): number[][] => {
+    const out: number[][] = [];
+    const total = dimsToVary.reduce((p, i) => p * dims[i]!.options.length, 1);
+    const idx = dimsToVary.map(() => 0);
+    for (let n = 0; n < total; n++) {
+      const p = [...base];
+      dimsToVary.forEach((d, k) => { p[d] = idx[k]!; });
+      out.push(p);
+      for (let k = dimsToVary.length - 1; k >= 0; k--) {
+        if (++idx[k]! < dims[dimsToVary[k]!]!.options.length) break;
         idx[k] = 0;
       }
     }
+    return out;
+  };
+  if (ladder !== undefined && ladderCombinations <= maxCombinations) {
+    // For each combination of the other global settings, the lowest option of the ladder that meets
+    // the targets it is monotone for; the others can only get worse further up, so that option is
+    // the combination's candidate.
+    const kind = dims[ladder]!.monotoneFor!;
+    const meets = (s: Scored) => s.evaluation.targets.every((t) => t.kind !== kind || t.pass);
+    for (const p of combinationsOf(withSeparable, others)) {
+      const at = async (j: number) => { const q = [...p]; q[ladder] = j; const s = await evalAt(q, 'coarse', 'global settings'); coarse.push(s); return s; };
+      let hi = dims[ladder]!.options.length - 1;
+      if (!meets(await at(hi))) continue;
+      let lo = 0;
+      if (meets(await at(lo))) continue;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (meets(await at(mid))) hi = mid; else lo = mid;
+      }
+    }
+  } else if (exhaustive) {
+    for (const p of combinationsOf(withSeparable, global)) coarse.push(await evalAt(p, 'coarse', 'global settings'));
   } else {
     // Descent over pairs of global dimensions (each pair's full grid), so that two settings that only
     // pay off together (a cheaper price class with more Regions) are found; until nothing improves.
@@ -224,6 +256,8 @@ export async function tune(space: TuneSpace, evaluate: Evaluate, opts: TuneOptio
       if (!moved) break;
     }
   }
+
+  if (coarse.length === 0) coarse.push(await evalAt(withSeparable, 'coarse', 'global settings'));
 
   // 4. per-group choice again at the best global combination, if that moved the globals.
   const leader = coarse.reduce((a, b) => (better(b.evaluation, a.evaluation) ? b : a));

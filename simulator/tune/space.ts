@@ -3,7 +3,10 @@
  * - per content type, the default TTLs of its cached routes on a ladder from the catalog's value up
  *   to the catalog's bound (`defaultTtlBound`, the bound the policy pack checks);
  * - the price class (lib/config schema);
- * - the Origin Shield Region, among the shield Regions on the continent of the stack's Region.
+ * - the Origin Shield Region of the primary origins, the two shield Regions nearest them;
+ * - `originRegions`, a ladder of Regions for copies of the S3 origins (regionCandidates).
+ * Where the metadata and API services run (`metadataOriginDomains`, `apiOriginDomains`) is an input:
+ * the project does not deploy them, so the tuner cannot choose it.
  * Edge, regional and shield cache sizes are not in the space: they are assumptions (simulate.ts).
  * Each option is a set of what-if settings (`npm run sim -- --set` keys), so every point is simulated
  * through the real config path (lib/config validation, catalog overrides, the program under mocks).
@@ -11,7 +14,8 @@
 import { CONTENT_TYPES, defaultTtlBound, type ContentTypeSpec, type RouteSpec } from '../../lib/catalog';
 import { CONFIG_SCHEMA, ORIGIN_SHIELD_REGIONS, PRICE_CLASSES } from '../../lib/config/schema';
 import { formatDuration } from '../../lib/format/table';
-import { regionOfAwsRegion } from '../plan-model';
+import { recFor, REGIONAL_EDGE_CACHES, rttMs } from '../../lib/network';
+import { SEED_PROFILE, type WorkloadProfile } from '../profile';
 import type { TuneDimension, TuneOption, TuneSpace } from './types';
 
 const NS = 'media-cdn:';
@@ -83,6 +87,50 @@ function choiceDimension(key: string, values: readonly string[], config: Readonl
   return { name: key, options: list.map((v) => ({ label: v, settings: { [key]: v } })), current: list.indexOf(cur) };
 }
 
+/**
+ * Regions worth a copy of the S3 origins, best first: the Regions of CloudFront's regional edge caches
+ * (a copy there is that REC's Origin Shield: no hop between them, lib/network.ts), ranked by the
+ * round trip a copy saves: the share of viewers whose edge locations use that REC (the seed
+ * profile's countries) × the REC's round trip to the primary Region.
+ */
+export function regionCandidates(primary: string, profile: WorkloadProfile = SEED_PROFILE, limit = MAX_EXTRA_REGIONS): string[] {
+  const share = new Map<string, number>();
+  for (const c of profile.countries) {
+    for (const edge of c.edges) {
+      const rec = recFor(edge, c.region).rec;
+      share.set(rec, (share.get(rec) ?? 0) + c.viewerShare / c.edges.length);
+    }
+  }
+  const saved = (r: string) => (share.get(r) ?? 0) * rttMs(r, primary);
+  return REGIONAL_EDGE_CACHES.map((r) => r.awsRegion as string)
+    .filter((r) => r !== primary && saved(r) > 0)
+    .sort((a, b) => saved(b) - saved(a) || a.localeCompare(b))
+    .slice(0, limit);
+}
+
+/** Most extra Regions the Regions ladder goes up to. */
+export const MAX_EXTRA_REGIONS = 6;
+
+/**
+ * `originRegions` as a ladder: no copy, then the best candidate, the best two, ... Each step is
+ * faster for the viewers it moves and dearer (replication, storage, one more shield to fill), which
+ * is what lets the search bisect it.
+ */
+export function regionsDimension(config: Readonly<Record<string, unknown>>, primary: string): TuneDimension {
+  const raw = config[`${NS}originRegions`];
+  const current = (Array.isArray(raw) ? (raw as string[]) : []).filter((r) => r !== primary);
+  const candidates = regionCandidates(primary);
+  const ladders = candidates.map((_, i) => candidates.slice(0, i + 1));
+  const options: TuneOption[] = [{ label: 'none', settings: { originRegions: [] } }, ...ladders.map((l) => ({ label: l.join(', '), settings: { originRegions: l } }))];
+  let cur = options.findIndex((o) => JSON.stringify(o.settings.originRegions) === JSON.stringify(current));
+  if (cur < 0) {
+    options.push({ label: `as configured (${current.join(', ')})`, settings: { originRegions: current } });
+    cur = options.length - 1;
+    return { name: 'originRegions', options, current: cur };
+  }
+  return { name: 'originRegions', options, current: cur, monotoneFor: 'latency' };
+}
+
 /** The tuner's default space for a stack config (namespaced keys, as in Pulumi.<stack>.yaml). */
 export function defaultTuneSpace(config: Readonly<Record<string, unknown>>): TuneSpace {
   const dimensions: TuneDimension[] = [];
@@ -92,7 +140,9 @@ export function defaultTuneSpace(config: Readonly<Record<string, unknown>>): Tun
   }
   dimensions.push(choiceDimension('priceClass', PRICE_CLASSES, config));
   const region = typeof config['aws:region'] === 'string' ? (config['aws:region'] as string) : 'us-east-1';
-  const shields = ORIGIN_SHIELD_REGIONS.filter((r) => regionOfAwsRegion(r) === regionOfAwsRegion(region));
+  // The primary origins' shield: the two shield Regions nearest the origins' Region (spec §9.4).
+  const shields = [...ORIGIN_SHIELD_REGIONS].sort((a, b) => rttMs(region, a) - rttMs(region, b) || a.localeCompare(b)).slice(0, 2);
   dimensions.push(choiceDimension('originShieldRegion', shields, config));
+  dimensions.push(regionsDimension(config, region));
   return { dimensions };
 }

@@ -26,6 +26,13 @@ export interface TuneDimension {
    * cost share: the search then chooses it per group, evaluating all groups' options at once.
    */
   readonly separableBy?: string;
+  /**
+   * Options in order of capability and cost for the targets of this kind: a later option meets every
+   * such target an earlier one meets, costs at least as much, and does no better on the other
+   * targets (more Regions: faster, dearer, more caches to fill). The search then bisects for the
+   * lowest option that meets the targets of this kind instead of trying each.
+   */
+  readonly monotoneFor?: TargetKind;
 }
 
 export interface TuneSpace {
@@ -48,7 +55,11 @@ export interface TargetOutcome {
   readonly sense: 'atMost' | 'atLeast';
   readonly pass: boolean;
   readonly unit: 'ms' | 'ratio';
+  /** What the target measures: how fast ('latency') or how much the caches keep ('efficiency'). */
+  readonly kind: TargetKind;
 }
+
+export type TargetKind = 'latency' | 'efficiency';
 
 export interface CostItem {
   readonly item: string;

@@ -11,13 +11,13 @@ import type { Evaluate, Evaluation, Fidelity, Settings, TargetOutcome, TuneSpace
 const COST = { tier: [100, 150, 220], regions: [0, 30, 60, 90], ttl: [12, 8, 5] };
 const LAT = { tier: [40, 15, 0], regions: [60, 35, 15, 5], ttlA: [30, 10, 2], ttlB: [25, 20, 18] };
 
-function space(targets = { a: 50, b: 80 }): { space: TuneSpace; evaluate: Evaluate; calls: { settings: Settings; fidelity: Fidelity }[] } {
+function space(targets = { a: 50, b: 80 }, monotoneRegions = false): { space: TuneSpace; evaluate: Evaluate; calls: { settings: Settings; fidelity: Fidelity }[] } {
   const s: TuneSpace = {
     dimensions: [
       { name: 'a ttl', options: [0, 1, 2].map((i) => ({ label: `a${i}`, settings: { 'a.ttl': i } })), current: 0, separableBy: 'a' },
       { name: 'b ttl', options: [0, 1, 2].map((i) => ({ label: `b${i}`, settings: { 'b.ttl': i } })), current: 0, separableBy: 'b' },
       { name: 'tier', options: [0, 1, 2].map((i) => ({ label: `t${i}`, settings: { tier: i } })), current: 2 },
-      { name: 'regions', options: [0, 1, 2, 3].map((i) => ({ label: `r${i}`, settings: { regions: i } })), current: 0 },
+      { name: 'regions', options: [0, 1, 2, 3].map((i) => ({ label: `r${i}`, settings: { regions: i } })), current: 0, ...(monotoneRegions ? { monotoneFor: 'latency' as const } : {}) },
     ],
   };
   const calls: { settings: Settings; fidelity: Fidelity }[] = [];
@@ -26,7 +26,7 @@ function space(targets = { a: 50, b: 80 }): { space: TuneSpace; evaluate: Evalua
     const a = settings['a.ttl'] as number, b = settings['b.ttl'] as number, tier = settings.tier as number, regions = settings.regions as number;
     const latA = LAT.tier[tier]! + LAT.regions[regions]! + LAT.ttlA[a]!;
     const latB = LAT.tier[tier]! + LAT.regions[regions]! + LAT.ttlB[b]!;
-    const t = (name: string, group: string, value: number, target: number): TargetOutcome => ({ name, group, value, target, sense: 'atMost', pass: value <= target, unit: 'ms' });
+    const t = (name: string, group: string, value: number, target: number): TargetOutcome => ({ name, group, value, target, sense: 'atMost', pass: value <= target, unit: 'ms', kind: 'latency' });
     const targetsOut = [t('a p95', 'a', latA, targets.a), t('b p95', 'b', latB, targets.b)];
     const costUsd = COST.tier[tier]! + COST.regions[regions]! + COST.ttl[a]! + COST.ttl[b]!;
     const e: Evaluation = {
@@ -112,6 +112,17 @@ describe('tune (simulator/tune/search.ts) on a synthetic space with a known opti
     const { space: s, evaluate } = space();
     const r = await tune(s, evaluate, { maxCombinations: 4 });
     expect(r.best!.point).to.deep.equal([2, 2, 0, 3]);
+  });
+
+  it('bisects a monotone dimension (Regions) per combination of the others: the optimum with fewer runs', async () => {
+    const { space: s, evaluate } = space({ a: 50, b: 80 }, true);
+    const r = await tune(s, evaluate);
+    expect(r.best!.point).to.deep.equal([2, 2, 0, 3]);
+    expect(r.log.filter((l) => l.phase === 'global settings').length).to.be.below(12);
+    const hard = space({ a: 5, b: 80 }, true);
+    const h = await tune(hard.space, hard.evaluate);
+    expect(h.status).to.equal('infeasible');
+    expect(h.closest.evaluation.targets[0]!.value).to.equal(7);
   });
 
   it('rejects a space with an empty dimension or a current option out of range', () => {
