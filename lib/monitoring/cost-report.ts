@@ -36,10 +36,24 @@ export interface CostReport {
   readonly monthlyEstimate: { readonly totalUsd: number; readonly lines: readonly CostLine[] };
   readonly actual?: ActualBill;
   readonly invalidations?: { readonly totalPaths: number; readonly totalUsd: number; readonly months: readonly { month: string; invalidations: number; paths: number; billedPaths: number; usd: number }[] };
+  /** Offline, from the simulator: the month's invalidation paths as the planner bills them, and the naive count. */
+  readonly predictedInvalidations?: PredictedInvalidations;
   readonly forecast?: { readonly start: string; readonly end: string; readonly usd: number } | { readonly unavailable: string };
   readonly optimizations: readonly Lever[];
   /** Prices' date and source. */
   readonly prices: string;
+}
+
+/** How an offline month's invalidation paths were predicted (simulator/invalidation-plan.ts). */
+export interface PredictedInvalidations {
+  readonly method: string;
+  /** Paths a month the planner bills: what the month is priced with. */
+  readonly plannedPathsPerMonth: number;
+  /** Paths a month the changes asked for, before planning. */
+  readonly requestedPathsPerMonth: number;
+  /** The former prediction: one path per item of every change. */
+  readonly naivePathsPerMonth: number;
+  readonly byType: Readonly<Record<string, { readonly requestsPerDay: number; readonly requestedPathsPerDay: number; readonly plannedPathsPerDay: number }>>;
 }
 
 export const PRICES_NOTE = 'CloudFront pay-as-you-go list prices of spec §13 (2026, USD), lib/semantics/pricing.ts';
@@ -80,6 +94,11 @@ export function renderCostText(r: CostReport): string {
   if (r.invalidations) {
     parts.push('', `Invalidation paths: ${r.invalidations.totalPaths} (${usd(r.invalidations.totalUsd)} if no other distribution used the free 1,000 a month).`);
     if (r.invalidations.months.length) parts.push(renderTable(['month', 'invalidations', 'paths', 'billed paths', 'USD'], r.invalidations.months.map((m) => [m.month, String(m.invalidations), String(m.paths), String(m.billedPaths), usd(m.usd)])));
+  }
+  if (r.predictedInvalidations) {
+    const p = r.predictedInvalidations;
+    parts.push('', `Invalidation paths a month: ${qty(p.plannedPathsPerMonth)} as the planner bills them (${qty(p.requestedPathsPerMonth)} asked for; the former one-path-per-item count: ${qty(p.naivePathsPerMonth)}). ${p.method}.`);
+    parts.push(renderTable(['content type', 'requests a day', 'paths asked a day', 'paths planned a day'], Object.entries(p.byType).map(([t, b]) => [t, String(b.requestsPerDay), String(b.requestedPathsPerDay), String(b.plannedPathsPerDay)]), ['left', 'right', 'right', 'right']));
   }
   if (r.forecast) {
     const f = r.forecast;

@@ -10,7 +10,7 @@ import type { Plan } from '../../lib/plan';
 import {
   estimateMonth, optimizationLevers, rebillForPriceClass, usageFromCostExplorer, type MonthlyUsage, type UsageContext,
 } from '../../lib/monitoring/cost-analysis';
-import { PRICES_NOTE, type CostReport } from '../../lib/monitoring/cost-report';
+import { PRICES_NOTE, type CostReport, type PredictedInvalidations } from '../../lib/monitoring/cost-report';
 import { monthsIn, type TimeRange } from '../../lib/monitoring/time-range';
 import { OTHER_PRICES, type CostLine } from '../../lib/semantics/pricing';
 import type { StackSource } from '../lib/cli';
@@ -30,6 +30,8 @@ export interface PredictedMonth {
   readonly compressedShare?: number;
   /** True when the usage's groups are viewer locations, not yet billed under the price class. */
   readonly byViewerGroup?: boolean;
+  /** How the invalidation paths were predicted (the simulator: planned, with the naive count beside). */
+  readonly invalidationPlan?: PredictedInvalidations;
 }
 
 /** Where offline usage comes from (the simulator's `predictMonthlyUsage`, a file, a test). */
@@ -38,13 +40,13 @@ export interface UsageSource {
   predict(plan: Plan): Promise<PredictedMonth> | PredictedMonth;
 }
 
-function context(ctx: StackContext, extra: Omit<PredictedMonth, 'usage' | 'byViewerGroup'> = {}): UsageContext {
+function context(ctx: StackContext, extra: Omit<PredictedMonth, 'usage' | 'byViewerGroup' | 'invalidationPlan'> = {}): UsageContext {
   return { priceClass: ctx.priceClass, catalog: ctx.catalog, ...extra };
 }
 
 /** The month predicted for the stack, priced by the model. */
 export async function offlineCost(plan: Plan, ctx: StackContext, source: UsageSource): Promise<CostReport> {
-  const { usage: predicted, byViewerGroup, ...extra } = await source.predict(plan);
+  const { usage: predicted, byViewerGroup, invalidationPlan, ...extra } = await source.predict(plan);
   const usage = byViewerGroup === false ? predicted : rebillForPriceClass(predicted, ctx.priceClass);
   const estimate = estimateMonth(usage);
   return {
@@ -56,6 +58,7 @@ export async function offlineCost(plan: Plan, ctx: StackContext, source: UsageSo
     lines: estimate.lines,
     monthlyEstimate: estimate,
     optimizations: optimizationLevers(predicted, context(ctx, extra)),
+    ...(invalidationPlan ? { predictedInvalidations: invalidationPlan } : {}),
     prices: PRICES_NOTE,
   };
 }
