@@ -19,14 +19,14 @@ import {
   compressionDecision, describeCompressionReason, isCompressibleContentType, MAX_COMPRESSIBLE_BYTES, MIN_COMPRESSIBLE_BYTES,
 } from '../lib/semantics/compression';
 import { CLOUDFRONT_LIMITS } from '../lib/semantics/limits';
-import { MANAGED_CACHE_POLICIES, managedCachePolicyById } from '../lib/semantics/managed-policies';
+import { MANAGED_CACHE_POLICIES } from '../lib/semantics/managed-policies';
 import { findShadowedPatterns, normalizePattern } from '../lib/semantics/path-pattern';
 import { behaviorViews, catalog, servedPatterns, type BehaviorView } from './lib/behaviors';
 import { cachePolicyFromProps, resolveCachePolicy, resolveOriginRequestPolicy, type ResolvedCachePolicy } from './lib/cache-policies';
 import { resourceRule, stackRule, type MediaCdnPolicy } from './lib/define';
 import { targetOrigins } from './lib/origins';
 import type { CachePolicyShape, DistributionShape } from './lib/shapes';
-import { distributionsOf, findById, ofType, type StackDistribution } from './lib/stack';
+import { distributionsOf, ofType, type StackDistribution } from './lib/stack';
 import { quoteList, seconds } from './lib/text';
 
 const CATALOG_FILE = 'lib/catalog/content-types.ts';
@@ -558,7 +558,7 @@ export const behaviorsUseKnownCachePolicies = stackRule({
         const id = view.behavior.cachePolicyId;
         if (!id) {
           report(`${view.label} of ${d.label} uses legacy cache settings (forwardedValues, per-behavior TTLs) instead of a cache policy; set a cachePolicyId.`, d.resource.urn);
-        } else if (!managedCachePolicyById(id) && !findById(args.resources, aws.cloudfront.CachePolicy, id) && !config.allowedExternalPolicyIds.includes(id)) {
+        } else if (!resolveCachePolicy(view.behavior, args.resources) && !config.allowedExternalPolicyIds.includes(id)) {
           report(`${view.label} of ${d.label} uses cache policy '${id}', which is neither AWS-managed nor defined in this program, so its TTLs and key cannot be checked; define it here or use a managed one.`, d.resource.urn);
         } else if (view.behavior.forwardedValues) {
           report(`${view.label} of ${d.label} sets both a cache policy and legacy forwardedValues; remove forwardedValues.`, d.resource.urn);

@@ -1,18 +1,16 @@
 /**
- * What a cache behavior caches and forwards, whatever form the program gave it: an AWS managed cache
- * policy (from lib/semantics/managed-policies.ts), a cache policy defined in the stack, or the
- * legacy per-behavior settings (spec §5.5). The result is the semantics module's `CacheKeyPolicy`
- * and `TtlPolicy`, so rules reason about keys and TTLs the way the edge and the simulator do.
+ * What a cache behavior caches and forwards, as the rules name it: the distribution model's reading
+ * (lib/distribution: managed policies, cache policies of the stack, legacy settings, origin request
+ * policies) over the stack's resources, with the labels and URNs violation messages use.
  */
-import * as aws from '@pulumi/aws';
 import type { PolicyResource } from '@pulumi/policy';
-import type { CacheKeyPolicy, KeyListBehavior } from '../../lib/semantics/cache-key';
 import {
-  managedCachePolicyById, managedOriginRequestPolicyById, type OriginRequestForwarding,
-} from '../../lib/semantics/managed-policies';
-import { applyCachePolicyTtlDefaults, type TtlPolicy } from '../../lib/semantics/ttl';
-import type { BehaviorShape, CachePolicyShape, OriginRequestPolicyShape } from './shapes';
-import { findById } from './stack';
+  behaviorCachePolicy, behaviorOriginRequestPolicy, cachePolicyOfProps, indexResources, resourcesOfStack, type ResourceIndex,
+} from '../../lib/distribution';
+import type { CacheKeyPolicy } from '../../lib/semantics/cache-key';
+import type { OriginRequestForwarding } from '../../lib/semantics/managed-policies';
+import type { TtlPolicy } from '../../lib/semantics/ttl';
+import type { BehaviorShape, CachePolicyShape } from './shapes';
 
 export interface ResolvedCachePolicy {
   readonly kind: 'managed' | 'custom' | 'legacy';
@@ -24,46 +22,22 @@ export interface ResolvedCachePolicy {
   readonly key: CacheKeyPolicy;
 }
 
-function keyList(behavior: string | undefined, items: readonly string[] | undefined): { behavior: KeyListBehavior; names?: readonly string[] } {
-  const b = (behavior ?? 'none') as KeyListBehavior;
-  return items && items.length > 0 ? { behavior: b, names: items } : { behavior: b };
+const indexes = new WeakMap<readonly PolicyResource[], ResourceIndex>();
+
+/** The stack's resources indexed by type and id, once per resource list. */
+function indexOf(resources: readonly PolicyResource[]): ResourceIndex {
+  let index = indexes.get(resources);
+  if (!index) {
+    index = indexResources(resourcesOfStack(resources));
+    indexes.set(resources, index);
+  }
+  return index;
 }
 
-/** The semantics view of a cache policy resource's settings. */
+/** The semantics view of a cache policy resource's settings (TTL defaults applied, spec §2.1). */
 export function cachePolicyFromProps(p: CachePolicyShape): { ttl: TtlPolicy; key: CacheKeyPolicy } {
-  const params = p.parametersInCacheKeyAndForwardedToOrigin ?? {};
-  const headers = params.headersConfig?.headerBehavior === 'whitelist' ? [...(params.headersConfig.headers?.items ?? [])] : [];
-  return {
-    ttl: applyCachePolicyTtlDefaults({ minTtl: p.minTtl ?? 0, defaultTtl: p.defaultTtl, maxTtl: p.maxTtl }),
-    key: {
-      headers,
-      cookies: keyList(params.cookiesConfig?.cookieBehavior, params.cookiesConfig?.cookies?.items),
-      queryStrings: keyList(params.queryStringsConfig?.queryStringBehavior, params.queryStringsConfig?.queryStrings?.items),
-      enableAcceptEncodingGzip: params.enableAcceptEncodingGzip === true,
-      enableAcceptEncodingBrotli: params.enableAcceptEncodingBrotli === true,
-    },
-  };
-}
-
-/**
- * Legacy settings (spec §5.5): everything forwarded is in the key; all query strings unless
- * `queryStringCacheKeys` names some; gzip only (Brotli needs a cache policy). Headers `['*']` (all)
- * is kept as the single name '*'.
- */
-function legacyPolicy(b: BehaviorShape): { ttl: TtlPolicy; key: CacheKeyPolicy } {
-  const fv = b.forwardedValues ?? {};
-  const cookies = fv.cookies?.forward ?? 'none';
-  const keys = fv.queryStringCacheKeys ?? [];
-  return {
-    ttl: applyCachePolicyTtlDefaults({ minTtl: b.minTtl ?? 0, defaultTtl: b.defaultTtl, maxTtl: b.maxTtl }),
-    key: {
-      headers: [...(fv.headers ?? [])],
-      cookies: keyList(cookies, fv.cookies?.whitelistedNames),
-      queryStrings: fv.queryString === true ? (keys.length > 0 ? { behavior: 'whitelist', names: keys } : { behavior: 'all' }) : { behavior: 'none' },
-      enableAcceptEncodingGzip: b.compress === true,
-      enableAcceptEncodingBrotli: false,
-    },
-  };
+  const m = cachePolicyOfProps(p.id ?? '', p.name ?? '', p);
+  return { ttl: { minTtl: m.minTtl, defaultTtl: m.defaultTtl, maxTtl: m.maxTtl }, key: m.key };
 }
 
 /**
@@ -72,13 +46,10 @@ function legacyPolicy(b: BehaviorShape): { ttl: TtlPolicy; key: CacheKeyPolicy }
  * behaviors-use-known-cache-policies reports those).
  */
 export function resolveCachePolicy(b: BehaviorShape, resources: readonly PolicyResource[]): ResolvedCachePolicy | undefined {
-  if (!b.cachePolicyId) return { kind: 'legacy', label: 'the legacy cache settings of the behavior', ...legacyPolicy(b) };
-  const managed = managedCachePolicyById(b.cachePolicyId);
-  if (managed) return { kind: 'managed', label: `managed cache policy ${managed.name}`, ttl: managed, key: managed.key };
-  const r = findById(resources, aws.cloudfront.CachePolicy, b.cachePolicyId);
-  if (!r) return undefined;
-  const props = r.props as CachePolicyShape;
-  return { kind: 'custom', label: `cache policy '${props.name ?? r.name}'`, urn: r.urn, ...cachePolicyFromProps(props) };
+  const p = behaviorCachePolicy(b, indexOf(resources));
+  if (!p) return undefined;
+  const label = p.kind === 'managed' ? `managed cache policy ${p.name}` : p.kind === 'custom' ? `cache policy '${p.name}'` : 'the legacy cache settings of the behavior';
+  return { kind: p.kind, label, ...(p.urn !== undefined ? { urn: p.urn } : {}), ttl: { minTtl: p.minTtl, defaultTtl: p.defaultTtl, maxTtl: p.maxTtl }, key: p.key };
 }
 
 export interface ResolvedOriginRequestPolicy {
@@ -87,21 +58,10 @@ export interface ResolvedOriginRequestPolicy {
   readonly forwards: OriginRequestForwarding;
 }
 
-/** The origin request policy of a behavior (managed or in the stack); undefined when it has none or it is unknown. */
+/** The origin request policy of a behavior (managed or in the stack); undefined when it has none, it is unknown, or what it forwards is not modelled. */
 export function resolveOriginRequestPolicy(b: BehaviorShape, resources: readonly PolicyResource[]): ResolvedOriginRequestPolicy | undefined {
-  if (!b.originRequestPolicyId) return undefined;
-  const managed = managedOriginRequestPolicyById(b.originRequestPolicyId);
-  if (managed?.forwards) return { label: `managed origin request policy ${managed.name}`, forwards: managed.forwards };
-  const r = findById(resources, aws.cloudfront.OriginRequestPolicy, b.originRequestPolicyId);
-  if (!r) return undefined;
-  const p = r.props as OriginRequestPolicyShape;
-  return {
-    label: `origin request policy '${p.name ?? r.name}'`,
-    urn: r.urn,
-    forwards: {
-      headers: { behavior: (p.headersConfig?.headerBehavior ?? 'none') as OriginRequestForwarding['headers']['behavior'] },
-      cookies: { behavior: (p.cookiesConfig?.cookieBehavior ?? 'none') as OriginRequestForwarding['cookies']['behavior'] },
-      queryStrings: { behavior: (p.queryStringsConfig?.queryStringBehavior ?? 'none') as OriginRequestForwarding['queryStrings']['behavior'] },
-    },
-  };
+  const p = behaviorOriginRequestPolicy(b, indexOf(resources));
+  if (!p?.forwards) return undefined;
+  const label = p.kind === 'managed' ? `managed origin request policy ${p.name}` : `origin request policy '${p.name}'`;
+  return { label, ...(p.urn !== undefined ? { urn: p.urn } : {}), forwards: p.forwards };
 }

@@ -3,6 +3,9 @@ import { CLOUDFRONT_TYPES } from '../../lib/distribution';
 import type { Plan, PlanResource } from '../../lib/plan';
 import { behaviorRows } from '../../lib/plan-summary';
 import { MANAGED_CACHE_POLICIES } from '../../lib/semantics/managed-policies';
+import { resolveCachePolicy } from '../../policies/lib/cache-policies';
+import { planResources, stackArgs } from '../../policies/offline';
+import type { BehaviorShape, DistributionShape } from '../../policies/lib/shapes';
 import { simModelFromPlan } from '../../simulator/plan-model';
 
 function resource(type: string, name: string, id: string, inputs: Record<string, unknown>): PlanResource {
@@ -38,6 +41,17 @@ describe('lib/distribution consumers give one answer for the same plan', () => {
     expect([...m.behaviors, m.defaultBehavior].map((b) => [b.pathPattern, [b.ttl.minTtl, b.ttl.defaultTtl, b.ttl.maxTtl], b.key.enableAcceptEncodingGzip, b.key.enableAcceptEncodingBrotli]))
       .to.deep.equal(expected.map(([p, t, g, br]) => [p, t, g, br]));
     expect(m.behaviors[0]!.key.queryStrings).to.deep.equal({ behavior: 'whitelist', names: ['v'] });
+  });
+
+  it('the policies (resources as CrossGuard gives them)', () => {
+    const resources = stackArgs(planResources(PLAN).forStack).resources;
+    const d = resources.find((r) => r.type === CLOUDFRONT_TYPES.distribution)!.props as DistributionShape;
+    const behaviors: BehaviorShape[] = [...d.orderedCacheBehaviors!, d.defaultCacheBehavior!];
+    expect(behaviors.map((b) => {
+      const p = resolveCachePolicy(b, resources)!;
+      return [b.pathPattern ?? '*', [p.ttl.minTtl, p.ttl.defaultTtl, p.ttl.maxTtl], p.key.enableAcceptEncodingGzip, p.key.enableAcceptEncodingBrotli];
+    })).to.deep.equal(expected.map(([p, t, g, br]) => [p, t, g, br]));
+    expect(resolveCachePolicy({ cachePolicyId: 'not-in-the-stack' }, resources)).to.equal(undefined);
   });
 
   it('the plan summary', () => {
