@@ -5,7 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, MediaCdn, MediaOrigins } from './components';
+import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, MediaCdn, MediaOrigins, OriginVerification } from './components';
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, parseStackConfig } from './lib/config';
 import { InputError } from './lib/errors';
 import { contentTypeOutputs } from './lib/outputs';
@@ -31,7 +31,12 @@ const origins = new MediaOrigins('origins', { config });
 const accountId = aws.getCallerIdentityOutput().accountId;
 // With a domain in Route 53 and no certificate of its own, the program creates and validates one.
 const domain = config.domain && !config.acmCertificateArn ? new DomainCertificate('domain', { domain: config.domain, stack: config.stack }) : undefined;
-const cdn = new MediaCdn('cdn', { config, origins, accountId, ...(domain ? { certificateArn: domain.certificateArn } : {}) });
+const originVerification = new OriginVerification('origin-verify', { config });
+const cdn = new MediaCdn('cdn', {
+  config, origins, accountId,
+  ...(domain ? { certificateArn: domain.certificateArn } : {}),
+  originSecretHeader: { name: originVerification.headerName, value: originVerification.headerValue },
+});
 if (config.domain) {
   new DomainRecords('domain', {
     names: config.domain.names,
@@ -71,3 +76,6 @@ export const logGroupName = accessLogs.logGroupName;
 export const imageIndexStoreArn = cdn.imageVariantIndex.arn;
 export const invalidationQueueUrl = invalidation.queue.url;
 export const cacheTagHeader = config.cacheTagHeader;
+/** Where the origin secret lives (the value itself is never an output). */
+export const originSecretArn = originVerification.secret.arn;
+export const originSecretHeaderName = originVerification.headerName;

@@ -9,3 +9,4 @@ export * from './cdn-cost-alerts';
 export * from './invalidation-pipeline';
 export * from './image-fallback-origin';
 export * from './custom-domain';
+export * from './origin-verification';

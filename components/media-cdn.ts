@@ -24,6 +24,8 @@ export interface MediaCdnArgs {
    * @default config.acmCertificateArn, or the *.cloudfront.net certificate when that is empty
    */
   readonly certificateArn?: pulumi.Input<string>;
+  /** The secret header CloudFront adds to requests to the custom origins (OriginVerification). @default none */
+  readonly originSecretHeader?: { readonly name: string; readonly value: pulumi.Input<string> };
 }
 
 /**
@@ -55,7 +57,7 @@ export class MediaCdn extends pulumi.ComponentResource {
     const parent = { parent: this };
     const prefix = `${name}-${config.stack}`;
 
-    this.webAcl = new aws.wafv2.WebAcl(`${name}-waf`, { region: CLOUDFRONT_REGION, ...buildWebAclArgs(prefix, config.wafRateLimitPer5Minutes) }, parent);
+    this.webAcl = new aws.wafv2.WebAcl(`${name}-waf`, { region: CLOUDFRONT_REGION, ...buildWebAclArgs(prefix, config.wafRateLimitPer5Minutes, config.catalog) }, parent);
 
     // Autonamed: a new key replaces the old one create-before-delete, and a fixed name would collide.
     const publicKey = new aws.cloudfront.PublicKey(`${name}-signing-key`, {
@@ -133,6 +135,7 @@ export class MediaCdn extends pulumi.ComponentResource {
           }])),
           originAccessControlId: origins.originAccessControl.id,
           imageFallback: { domainName: origins.imageFallback.domainName, originAccessControlId: origins.imageFallback.originAccessControl.id },
+          ...(args.originSecretHeader ? { originSecretHeader: args.originSecretHeader } : {}),
         }),
         originGroups: buildOriginGroups(),
         orderedCacheBehaviors,

@@ -59,9 +59,10 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
     id: uuid(`anomaly::${name}`),
     state: { arn: `arn:aws:ce::${MOCK_ACCOUNT_ID}:anomalymonitor/${uuid(`anomaly::${name}`)}` },
   }),
-  'aws:wafv2/webAcl:WebAcl': (name, inputs) => {
+  'aws:wafv2/webAcl:WebAcl': (name, inputs, region) => {
     const id = uuid(name);
-    return { id, state: { arn: `arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/${String(inputs.name ?? name)}/${id}`, capacity: 1000 } };
+    const scope = inputs.scope === 'REGIONAL' ? `${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:regional` : `us-east-1:${MOCK_ACCOUNT_ID}:global`;
+    return { id, state: { arn: `arn:aws:wafv2:${scope}/webacl/${String(inputs.name ?? name)}/${id}`, capacity: 1000 } };
   },
   'aws:iam/role:Role': (name) => ({ id: name, state: { arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, name } }),
   'aws:sqs/queue:Queue': (name, inputs, region) => {
@@ -97,6 +98,15 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
       },
     };
   },
+  'aws:secretsmanager/secret:Secret': (name, inputs, region) => {
+    const r = String(inputs.region ?? region);
+    const arn = `arn:aws:secretsmanager:${r}:${MOCK_ACCOUNT_ID}:secret:${String(inputs.name ?? name)}-${hash(name, 6)}`;
+    return { id: arn, state: { arn } };
+  },
+  'aws:secretsmanager/secretVersion:SecretVersion': (name, inputs) => ({
+    id: `${String(inputs.secretId)}|${uuid(`version::${name}`)}`,
+    state: { arn: String(inputs.secretId), versionId: uuid(`version::${name}`), versionStages: ['AWSCURRENT'] },
+  }),
   'aws:acm/certificateValidation:CertificateValidation': (name, inputs) => ({ id: `${name}-id`, state: { certificateArn: inputs.certificateArn } }),
   'aws:route53/record:Record': (name, inputs) => ({ id: `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}`, state: { fqdn: String(inputs.name).replace(/\.$/, '') } }),
   'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': (name, inputs) => ({
@@ -124,6 +134,7 @@ const ECHO_TYPES = new Set([
   'aws:cloudfront/monitoringSubscription:MonitoringSubscription',
   'aws:cloudwatch/dashboard:Dashboard',
   'aws:cloudwatch/logDelivery:LogDelivery',
+  'aws:wafv2/webAclAssociation:WebAclAssociation',
   'aws:cloudwatch/logDeliverySource:LogDeliverySource',
   'aws:cloudwatch/logMetricFilter:LogMetricFilter',
   'aws:costexplorer/anomalySubscription:AnomalySubscription',
@@ -164,6 +175,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    if (args.token === 'aws:secretsmanager/getRandomPassword:getRandomPassword') {
+      // Deterministic, so the same config always gives the same plan; a real deploy draws a random one.
+      const length = Number(args.inputs.passwordLength ?? 32);
+      return { randomPassword: hash(`password::${JSON.stringify(args.inputs)}`, 64).slice(0, length), id: 'mock' };
+    }
     if (args.token === 'aws:route53/getZone:getZone') {
       const name = String(args.inputs.name ?? '');
       return { zoneId: `Z${hash(`zone::${name}`, 20).toUpperCase()}`, id: `Z${hash(`zone::${name}`, 20).toUpperCase()}`, name, privateZone: false, nameServers: [] };

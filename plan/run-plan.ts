@@ -59,8 +59,16 @@ interface RegisterRequest {
   getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): unknown;
 }
 
+/** Pulumi's wire form of a secret value: its signature key and the value. */
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG_VALUE = '1b47061264138c4ac30d75fd1eb44270';
+function isSecret(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_SIG_VALUE;
+}
+
 /**
- * Replaces Pulumi assets and archives in deserialized inputs by plain JSON: `{ "@asset": "string", sha256, bytes }`
+ * Unwraps secrets (the plan holds mock values only; a real deploy keeps them encrypted in state), and
+ * replaces Pulumi assets and archives in deserialized inputs by plain JSON: `{ "@asset": "string", sha256, bytes }`
  * for text (the content itself is left out), `{ "@asset": "file" | "remote", path | uri }`,
  * `{ "@archive": "assets", assets: {...} }` or `{ "@archive": "file" | "remote", path | uri }`.
  */
@@ -86,6 +94,7 @@ async function plainAssets(value: unknown): Promise<unknown> {
     return { '@archive': 'remote', uri: await a.uri };
   }
   if (Array.isArray(value)) return Promise.all((value as unknown[]).map(plainAssets));
+  if (isSecret(value)) return plainAssets((value as unknown as { value: unknown }).value);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = await plainAssets(v);

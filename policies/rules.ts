@@ -4,6 +4,7 @@
  */
 import { cacheRatioPolicies } from './cache-ratio';
 import { cachingPolicies } from './caching';
+import { deploymentPolicies } from './deployment';
 import type { MediaCdnPolicy } from './lib/define';
 import { originBucketPolicies } from './origin-buckets';
 import { securityPolicies } from './security';
@@ -16,6 +17,7 @@ export const POLICIES: readonly MediaCdnPolicy[] = [
   ...cacheRatioPolicies,
   ...securityPolicies,
   ...originBucketPolicies,
+  ...deploymentPolicies,
 ];
 
 /** The rule named `name`. @throws Error for an unknown name. */

@@ -192,7 +192,7 @@ export const wafEnabled = resourceRule({
 export const customCertificateInProd = resourceRule({
   name: 'custom-certificate-in-prod',
   description: 'In prod every distribution serves viewers with a custom (ACM) certificate, not the default *.cloudfront.net one.',
-  remediationSteps: 'Set media-cdn:acmCertificateArn to an ACM certificate in us-east-1 that covers media-cdn:domainAliases.',
+  remediationSteps: 'Set media-cdn:domain (names and the Route 53 hosted zone: the program creates and validates the certificate), or media-cdn:acmCertificateArn to an existing ACM certificate in us-east-1 that covers the names.',
   docs: {
     group: 'security',
     why: "The default certificate forces the TLSv1 security policy (spec §10.4) and only covers *.cloudfront.net, so viewers cannot use the platform's own domains securely.",

@@ -12,3 +12,4 @@ export * from './domain';
 export * from './origin-assembly';
 export * from './origin-select-function';
 export * from './viewer-functions';
+export * from './origin-verification';

@@ -13,6 +13,7 @@ import { CUSTOM_ORIGINS, S3_ORIGINS, type OriginName } from '../catalog';
 import type { StackConfig } from '../config';
 import { extraRegionsOf } from '../routing/origin-routing';
 import { imageFallbackOrigin } from './image-fallback';
+import { originSecretHeaders } from './origin-verification';
 import {
   connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
   primaryOriginId, regionalOriginId, regionalOriginShield, secondaryMemberId, secondaryOriginId, secondaryOriginShield,
@@ -24,6 +25,8 @@ export interface OriginResources<R> {
   readonly buckets: Readonly<Record<string, { readonly primary: R; readonly secondary: R; readonly regional: ReadonlyMap<string, R> }>>;
   readonly originAccessControlId: R;
   readonly imageFallback: { readonly domainName: R; readonly originAccessControlId: R };
+  /** The secret header the custom origins require (origin-verification.ts); none when undefined. */
+  readonly originSecretHeader?: { readonly name: string; readonly value: R };
 }
 
 /** One entry of the distribution's `origins` (the fields this project sets). */
@@ -32,6 +35,7 @@ export interface OriginArgs<R> {
   readonly domainName: R | string;
   readonly originAccessControlId?: R;
   readonly customOriginConfig?: ReturnType<typeof customOriginConfig>;
+  readonly customHeaders?: { name: string; value: R }[];
   readonly originShield?: { enabled: boolean; originShieldRegion: string };
   readonly connectionAttempts: number;
   readonly connectionTimeout: number;
@@ -73,14 +77,17 @@ export function buildOrigins<R>(config: StackConfig, res: OriginResources<R>): O
     ];
   });
   const fallback = imageFallbackOrigin(config, res.imageFallback.domainName, res.imageFallback.originAccessControlId);
+  // Every custom origin, regional copies included, gets the secret header that proves CloudFront sent the request.
+  const secret = res.originSecretHeader ? { customHeaders: originSecretHeaders(res.originSecretHeader.name, res.originSecretHeader.value) } : {};
   const custom = CUSTOM_ORIGINS.flatMap((origin): OriginArgs<R>[] => [
-    { originId: primaryOriginId(origin), domainName: customOriginDomain(config, origin), customOriginConfig: customOriginConfig(config), originShield: originShield(config), ...connection },
+    { originId: primaryOriginId(origin), domainName: customOriginDomain(config, origin), customOriginConfig: customOriginConfig(config), ...secret, originShield: originShield(config), ...connection },
     ...extraRegionsOf(config, origin).map((region) => {
       const shield = regionalOriginShield(region);
       return {
         originId: regionalOriginId(origin, region),
         domainName: dynamicOriginDomain(config, origin, region),
         customOriginConfig: customOriginConfig(config),
+        ...secret,
         ...(shield ? { originShield: shield } : {}),
         ...connection,
       };

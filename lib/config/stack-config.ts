@@ -47,6 +47,9 @@ export interface StackConfig {
   readonly metadataOriginDomains: Readonly<Record<string, string>>;
   /** API origins in other Regions, by Region. */
   readonly apiOriginDomains: Readonly<Record<string, string>>;
+  readonly originSecretHeaderName: string;
+  readonly originSecretRotation: number;
+  readonly originAlbArns: readonly string[];
   readonly originConnectionAttempts: number;
   readonly originConnectionTimeoutSeconds: number;
   readonly originReadTimeoutSeconds: number;
@@ -85,6 +88,7 @@ const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,
 const COUNTRY_RE = /^[A-Z]{2}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ANOMALY_MONITOR_ARN_RE = /^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/[0-9a-f-]{36}$/;
+const ALB_ARN_RE = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
 const ACM_ARN_RE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /**
@@ -151,6 +155,12 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   }
   if (v.cacheTagHeader !== '' && !/^[A-Za-z0-9-]{1,128}$/.test(v.cacheTagHeader)) {
     problems.push(`${k('cacheTagHeader')} must be an HTTP header name such as 'x-amz-meta-cache-tags' (letters, digits and '-'), got ${show(v.cacheTagHeader)}; or '' to turn cache tags off.`);
+  }
+  if (!/^[A-Za-z0-9-]{1,128}$/.test(v.originSecretHeaderName) || /^(x-amz-|x-edge-|x-amzn-)/i.test(v.originSecretHeaderName)) {
+    problems.push(`${k('originSecretHeaderName')} must be a header name of letters, digits and '-' that CloudFront lets an origin custom header use (not X-Amz-*, X-Amzn-* or X-Edge-*), got ${show(v.originSecretHeaderName)}; e.g. 'x-origin-verify'.`);
+  }
+  for (const a of v.originAlbArns) {
+    if (!ALB_ARN_RE.test(a)) problems.push(`${k('originAlbArns')} contains ${show(a)}, which is not an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>).`);
   }
   if (v.cacheTagHeader !== '' && !isRemovableResponseHeader(v.cacheTagHeader)) {
     problems.push(`${k('cacheTagHeader')} is ${show(v.cacheTagHeader)}, a header CloudFront cannot remove from viewer responses (response headers policies may not remove it); use a header such as 'x-amz-meta-cache-tags'.`);

@@ -15,10 +15,10 @@ import {
   type ResourceValidationArgs, type ResourceValidationPolicy, type StackValidationArgs, type StackValidationPolicy,
 } from '@pulumi/policy';
 
-/** The four groups of rules; one module each. */
-export type RuleGroup = 'caching' | 'cache-ratio' | 'security' | 'origin-buckets';
+/** The groups of rules; one module each. */
+export type RuleGroup = 'caching' | 'cache-ratio' | 'security' | 'origin-buckets' | 'deployment';
 
-export const RULE_GROUPS: readonly RuleGroup[] = ['caching', 'cache-ratio', 'security', 'origin-buckets'];
+export const RULE_GROUPS: readonly RuleGroup[] = ['caching', 'cache-ratio', 'security', 'origin-buckets', 'deployment'];
 
 export interface RuleDocs {
   readonly group: RuleGroup;

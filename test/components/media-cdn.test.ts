@@ -173,8 +173,18 @@ for (const stack of ['staging', 'prod'] as const) {
       const i = inputsOf(acl);
       expect(i.scope).to.equal('CLOUDFRONT');
       expect(i.region).to.equal('us-east-1');
-      expect(i.rules.map((r: any) => r.name)).to.deep.equal(['ip-reputation', 'common-rules', 'rate-limit']);
-      expect(i.rules[2].statement.rateBasedStatement.limit).to.equal(stack === 'prod' ? 5000 : 2000);
+      expect(i.rules.map((r: any) => r.name)).to.deep.equal(['ip-reputation', 'common-rules', 'body-size-outside-api', 'rate-limit']);
+      const rate = i.rules[3].statement.rateBasedStatement;
+      expect(rate.limit).to.equal(stack === 'prod' ? 5000 : 2000);
+      // Only the dynamic routes count towards the per-IP limit; video segments and thumbnails do not.
+      expect(rate.scopeDownStatement.orStatement.statements.map((s: any) => s.byteMatchStatement.searchString)).to.deep.equal(['/api/', '/metadata/']);
+      // API POST bodies and TV players without a User-Agent are counted, not blocked; large bodies are blocked outside /api/.
+      expect(i.rules[1].statement.managedRuleGroupStatement.ruleActionOverrides).to.deep.equal([
+        { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }, { name: 'NoUserAgent_HEADER', actionToUse: { count: {} } },
+      ]);
+      const bodyRule = i.rules[2].statement.andStatement.statements;
+      expect(bodyRule[0].labelMatchStatement).to.deep.equal({ scope: 'LABEL', key: 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body' });
+      expect(bodyRule[1].notStatement.statement.byteMatchStatement.searchString).to.equal('/api/');
       expect(dist.webAclId).to.match(/^arn:aws:wafv2:us-east-1:/);
     });
 

@@ -130,6 +130,21 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (p) => editPolicyDocument(p, 'cdn-access-video', (s) => [...s, { Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' }]),
   },
   { rule: 'bucket-policy-requires-tls', change: 'static bucket policy without the TLS deny', apply: (p) => editPolicyDocument(p, 'cdn-access-static', (s) => s.filter((x) => x.Sid !== 'DenyInsecureTransport')) },
+  // deployment
+  { rule: 'explicit-names-per-stack', change: "the dashboard named 'media-cdn' in every stack", apply: (p) => { inputs(p, aws.cloudwatch.Dashboard, 'cdn-dashboard').dashboardName = 'media-cdn'; } },
+  { rule: 'replaced-resources-autonamed', change: "the signing public key named 'cdn-prod-signing-key'", apply: (p) => { inputs(p, aws.cloudfront.PublicKey, 'cdn-signing-key').name = 'cdn-prod-signing-key'; } },
+  {
+    rule: 'no-dimensional-anomaly-monitor', change: 'the per-service dimensional monitor',
+    apply: (p) => { Object.assign(inputs(p, aws.costexplorer.AnomalyMonitor, 'cdn-anomaly-monitor'), { monitorType: 'DIMENSIONAL', monitorDimension: 'SERVICE', monitorSpecification: undefined }); },
+  },
+  {
+    rule: 'waf-rate-rules-scoped', change: 'the rate rule counts every request',
+    apply: (p) => { delete (inputs(p, aws.wafv2.WebAcl, 'cdn-waf').rules as Inputs[]).find((r) => r.name === 'rate-limit')!.statement.rateBasedStatement.scopeDownStatement; },
+  },
+  {
+    rule: 'list-headers-comma-separated', change: 'Timing-Allow-Origin joined with spaces',
+    apply: (p) => { inputs(p, aws.cloudfront.ResponseHeadersPolicy, 'cdn-prod-headers').customHeadersConfig.items[0].value = 'https://www.example-stream.com https://tv.example-stream.com'; },
+  },
 ];
 
 function alarmOf(plan: Plan, type: string): Inputs {
