@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderHtmlReport } from '../../lib/report/html';
 import type { PolicyName } from '../../simulator/caches';
+import { missCauses } from '../../simulator/miss-causes';
 import { simModelFromPlan } from '../../simulator/plan-model';
 import { renderResultTable, simulationReport } from '../../simulator/report';
 import { writeOracleGeneral } from '../../simulator/trace';
@@ -39,6 +40,8 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
   const label = `${opts.label ?? `stack ${plan.stack}`}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}`;
   console.log(`${label}: ${settingsLabel(s, prepared.requests.length)}\n`);
   console.log(renderResultTable(r));
+  const causes = missCauses(model, r);
+  if (causes.length > 0) console.log(`\nwhy targets are missed:\n${causes.map((c) => `  ${c}`).join('\n')}`);
   if (v.json) {
     writeJsonFile(v.json, jsonOf(r, {
       mode: 'seed-workload', whatIf: whatIf.labels,
