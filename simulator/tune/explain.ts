@@ -32,8 +32,11 @@ export function hintFor(t: TargetOutcome, space: TuneSpace, e: Evaluation): stri
     }
     const s3 = origins.filter((o) => !DYNAMIC_ORIGINS.has(o));
     if (s3.length > 0 && !regional) parts.push(`copies of the ${s3.join('/')} bucket in the viewers' Regions (regional S3 origins, not in this space)`);
-    if (parts.length === 0) parts.push('a regional edge cache or origin nearer the viewers in the slowest Region (see the per-Region table of docs/performance-analysis.md)');
+    if (parts.length === 0) parts.push('a regional edge cache or origin nearer the viewers in the slowest Region (the space already has every REC Region on its ladder), or more of the type served by the edge itself (larger edge caches, an assumption held fixed)');
     return `${t.name}: ${parts.join('; ')}.`;
+  }
+  if (t.kind === 'efficiency') {
+    return `${t.name}: fewer origins to fill (each regional copy has its own Origin Shield, which fetches its own copy) or larger caches (assumptions held fixed).`;
   }
   const slow = e.targets.filter((x) => x.unit === 'ms' && x.value > 100).map((x) => x.name.replace(' p95 TTFB', ''));
   return `${t.name}: the types whose p95 is above 100 ms (${slow.join(', ') || 'none'}) served nearer the viewers; see their lines.`;

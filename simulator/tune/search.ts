@@ -217,12 +217,15 @@ export async function tune(space: TuneSpace, evaluate: Evaluate, opts: TuneOptio
     // For each combination of the other global settings, the lowest option of the ladder that meets
     // the targets it is monotone for; the others can only get worse further up, so that option is
     // the combination's candidate.
+    // When even the top rung misses some of those targets (something outside the ladder limits them),
+    // the bisection looks for the lowest rung that meets every one the top rung meets.
     const kind = dims[ladder]!.monotoneFor!;
-    const meets = (s: Scored) => s.evaluation.targets.every((t) => t.kind !== kind || t.pass);
     for (const p of combinationsOf(withSeparable, others)) {
       const at = async (j: number) => { const q = [...p]; q[ladder] = j; const s = await evalAt(q, 'coarse', 'global settings'); coarse.push(s); return s; };
       let hi = dims[ladder]!.options.length - 1;
-      if (!meets(await at(hi))) continue;
+      const top = await at(hi);
+      const reachable = new Set(top.evaluation.targets.filter((t) => t.kind === kind && t.pass).map((t) => t.name));
+      const meets = (s: Scored) => s.evaluation.targets.every((t) => !reachable.has(t.name) || t.pass);
       let lo = 0;
       if (meets(await at(lo))) continue;
       while (hi - lo > 1) {
