@@ -12,7 +12,7 @@ import * as aws from '@pulumi/aws';
 import type { PolicyResource } from '@pulumi/policy';
 import { buildCustomErrorResponses } from '../lib/builders/behaviors';
 import {
-  CONTENT_TYPE_NAMES, CONTENT_TYPES, defaultTtlBound, MAX_TTL_INTERVALS, maxTtlBound, type ContentTypeSpec,
+  CONTENT_TYPE_NAMES, CONTENT_TYPES, defaultTtlBound, MAX_TTL_INTERVALS, maxStaleSeconds, maxTtlBound, staleWindowProblems, type ContentTypeSpec,
 } from '../lib/catalog';
 import { validateCacheKeyPolicy } from '../lib/semantics/cache-key';
 import {
@@ -21,12 +21,12 @@ import {
 import { CLOUDFRONT_LIMITS } from '../lib/semantics/limits';
 import { MANAGED_CACHE_POLICIES } from '../lib/semantics/managed-policies';
 import { findShadowedPatterns, normalizePattern } from '../lib/semantics/path-pattern';
-import { behaviorViews, catalog, servedPatterns, type BehaviorView } from './lib/behaviors';
+import { behaviorViews, catalog, servedPatterns, typeOf, type BehaviorView } from './lib/behaviors';
 import { cachePolicyFromProps, resolveCachePolicy, resolveOriginRequestPolicy, type ResolvedCachePolicy } from './lib/cache-policies';
 import { resourceRule, stackRule, type MediaCdnPolicy } from './lib/define';
 import { targetOrigins } from './lib/origins';
 import type { CachePolicyShape, DistributionShape } from './lib/shapes';
-import { distributionsOf, ofType, type StackDistribution } from './lib/stack';
+import { distributionsOf, ofType, primaryDistributionsOf, type StackDistribution } from './lib/stack';
 import { quoteList, seconds } from './lib/text';
 
 const CATALOG_FILE = 'lib/catalog/content-types.ts';
@@ -629,6 +629,58 @@ export const cacheTagConfigSet = resourceRule({
   },
 });
 
+/**
+ * The stale windows a stack declares, one `route:staleWhileRevalidate=N,staleIfError=M` entry per route
+ * of the catalog: the catalog's own values under the stack's raw `media-cdn:contentTypes` overrides.
+ * CloudFront reads these windows from the origins' Cache-Control only (spec §2.3) — no cache policy
+ * field carries them — so the plan carries them in the stack's config, which this turns into the
+ * rule's per-stack setting (policies/config/<stack>.json).
+ */
+export function declaredStaleWindows(contentTypes: unknown): string[] {
+  const raw = (contentTypes !== null && typeof contentTypes === 'object' ? contentTypes : {}) as Record<string, Record<string, unknown> | undefined>;
+  return catalog().routes.map((r) => {
+    const o = raw[r.id] ?? {};
+    return `${r.id}:staleWhileRevalidate=${String(o.staleWhileRevalidate ?? r.staleWhileRevalidate)},staleIfError=${String(o.staleIfError ?? r.staleIfError)}`;
+  });
+}
+
+const STALE_ENTRY = /^([a-z0-9-]+):staleWhileRevalidate=([^,]*),staleIfError=(.*)$/;
+
+export const staleWindowsWithinUpdateInterval = stackRule({
+  name: 'stale-windows-within-update-interval',
+  description: "The stale-while-revalidate and stale-if-error windows the origins send for a route are at most its content type's update interval, and 0 on never-cached routes.",
+  remediationSteps: "Lower the route's staleWhileRevalidate / staleIfError in media-cdn:contentTypes to the bound in the message (the type's update interval).",
+  docs: {
+    group: 'caching',
+    why:
+      'Within these windows CloudFront serves an expired copy (spec §2.3): longer than one update interval, a viewer may get content two updates old, ' +
+      'and stale-if-error would hide an origin outage for longer than a release cycle. The windows live in the Cache-Control the origins send ' +
+      '(lib/catalog cacheControlFor), so the rule checks the values the stack declares, carried in its policy config (staleWindows).',
+    references: [],
+  },
+  config: {
+    staleWindows: {
+      type: 'array', items: { type: 'string' }, default: declaredStaleWindows({}),
+      description: "One 'route:staleWhileRevalidate=N,staleIfError=M' entry per route: the stack's declared windows (written per stack from media-cdn:contentTypes).",
+    },
+  },
+  stackSettings: (stack) => ({ staleWindows: declaredStaleWindows(stack.contentTypes) }),
+  validate(args, report, config) {
+    const urn = primaryDistributionsOf(args.resources)[0]?.resource.urn;
+    for (const entry of config.staleWindows) {
+      const m = STALE_ENTRY.exec(entry);
+      const route = m ? catalog().routes.find((r) => r.id === m[1]) : undefined;
+      if (!m || !route) {
+        report(`policy config staleWindows entry '${entry}' is not 'route:staleWhileRevalidate=N,staleIfError=M' with a route of the catalog; regenerate it with 'npm run policy:check -- --sync'.`, urn);
+        continue;
+      }
+      const num = (v: string) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+      const declared = { id: route.id, caching: route.caching, staleWhileRevalidate: num(m[2]!) as number, staleIfError: num(m[3]!) as number };
+      for (const problem of staleWindowProblems(declared, maxStaleSeconds(typeOf(route)), `media-cdn:contentTypes.${route.id}`)) report(`${problem} (${CATALOG_FILE}, maxStaleSeconds)`, urn);
+    }
+  },
+});
+
 export const cachingPolicies: readonly MediaCdnPolicy[] = [
   defaultTtlWithinUpdateInterval,
   maxTtlBounded,
@@ -648,4 +700,5 @@ export const cachingPolicies: readonly MediaCdnPolicy[] = [
   behaviorsUseKnownCachePolicies,
   cachePolicyKeyValid,
   cacheTagConfigSet,
+  staleWindowsWithinUpdateInterval,
 ];

@@ -32,7 +32,8 @@ export function stackEnforcement(config: Readonly<Record<string, unknown>>): Sta
 }
 
 export function stackSettings(config: Readonly<Record<string, unknown>>): StackSettings {
-  return { environment: configValue(config, 'environment', ENVIRONMENTS) };
+  const contentTypes = config['media-cdn:contentTypes'];
+  return { environment: configValue(config, 'environment', ENVIRONMENTS), ...(contentTypes !== undefined ? { contentTypes } : {}) };
 }
 
 /** The level a rule runs at in a stack with this enforcement. */

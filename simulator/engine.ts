@@ -6,6 +6,12 @@
  * invalidations remove every variant of the matched keys from every tier (spec §8.1); never-cached
  * requests (CachingDisabled, POST) go straight to the origin, bypassing the REC (spec §9.3).
  *
+ * Stale windows (spec §2.3): an expired copy within its key's `stale-while-revalidate` window is served
+ * at once, at the latency of the tier that holds it, and revalidated in the background (the origin
+ * request happens and is counted, off the viewer's path). During an origin outage
+ * (`WorkloadProfile.originOutages`) a request that needs the origin gets a stale copy within its
+ * `stale-if-error` window after the failed attempt (synchronous attempt, then fall back, spec §2.3),
+ * else an error; background revalidations fail and leave the copies stale.
  * Fills are instantaneous, which is what request collapsing makes of concurrent misses (spec §4.3).
  * Warm (prefill) requests — `EngineOptions.warm` — go through the same lookup and fill as a viewer
  * request at their edge location and are counted apart (`EngineStats.warm`), so every viewer figure
@@ -19,7 +25,7 @@ import { PRICE_REGION_GROUPS } from '../lib/semantics/pricing';
 import { createCache, type Cache, type PolicyName } from './caches';
 import { histBucketCentiMs, HIST_BUCKETS, hopTable, jitterTable, type HopTable } from './latency';
 import type { SimOrigin } from './plan-model';
-import type { WorkloadProfile } from './profile';
+import type { OriginOutage, WorkloadProfile } from './profile';
 import { Rng } from './rng';
 import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from './workload/arrivals';
 import type { KeySpace } from './workload/build';
@@ -157,6 +163,12 @@ export class EngineStats {
   readonly originBytes = new Float64Array(T);
   /** Requests served a version older than the origin's current one. */
   readonly staleServed = new Float64Array(T);
+  /** Expired copies served within stale-while-revalidate (revalidated in the background). */
+  readonly staleWhileRevalidateHits = new Float64Array(T);
+  /** Stale copies served within stale-if-error because the origin failed. */
+  readonly staleIfErrorServed = new Float64Array(T);
+  /** Requests answered with an error: the origin failed and no stale copy could stand in. */
+  readonly originErrors = new Float64Array(T);
   readonly requestsByGroup = new Float64Array(G);
   readonly bytesByGroup = new Float64Array(G);
   /** TTFB and total-time histograms, type-major: [t * HIST_BUCKETS + bucket]. */
@@ -215,17 +227,22 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   const stats = new EngineStats(bucketSeconds, opts.measureTo - opts.measureFrom);
   const k = input.keys;
   const { originSize, ttl, asset, weight, functions } = k;
-  // Per-key facts packed so one request touches two cache lines: f64 [size, ttl, weight, originSize]
-  // and i32 [asset, flags] with flags = type | origin << 4 | cacheable method << 12 | revalidates << 13.
+  // Per-key facts packed so one request touches few cache lines: f64 [size, ttl, weight, originSize,
+  // stale-while-revalidate, stale-if-error] and i32 [asset, flags] with flags = type | origin << 4 |
+  // cacheable method << 12 | revalidates << 13.
   const nk = k.count;
-  const kf = new Float64Array(nk * 4);
+  const kf = new Float64Array(nk * KF);
   const ki = new Int32Array(nk * 2);
+  const swrOf = k.staleWhileRevalidate, sieOf = k.staleIfError;
   for (let j = 0; j < nk; j++) {
-    kf[4 * j] = k.size[j]!; kf[4 * j + 1] = ttl[j]!; kf[4 * j + 2] = weight[j]!; kf[4 * j + 3] = originSize[j]!;
+    kf[KF * j] = k.size[j]!; kf[KF * j + 1] = ttl[j]!; kf[KF * j + 2] = weight[j]!; kf[KF * j + 3] = originSize[j]!;
+    kf[KF * j + 4] = swrOf !== undefined ? swrOf[j]! : 0; kf[KF * j + 5] = sieOf !== undefined ? sieOf[j]! : 0;
     ki[2 * j] = asset[j]!;
     ki[2 * j + 1] = k.type[j]! | (k.origin[j]! << 4) | (k.cacheableMethod[j]! << 12) | (k.revalidates[j]! << 13) | (functions[j]! << 16);
   }
   const assetVersion = new Int32Array(input.assets);
+  const outages = outageTable(input.profile.originOutages ?? []);
+  const nOut = outages.length / 2;
   const rng = new Rng(opts.seed, 23);
   const net = input.profile.network;
   validateNetworkProfile(net);
@@ -262,6 +279,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     requests: sRequests, cacheable: sCacheable, hits: sHits, edgeHits: sEdgeHits, edgeRefreshHits: sEdgeRefresh, recHits: sRecHits,
     shieldHits: sShieldHits, origin304: sOrigin304, originFetches: sOriginFetches, bytes: sBytes, caching: sCaching, cachingBytes: sCachingBytes,
     hitBytes: sHitBytes, originBytes: sOriginBytes, staleServed: sStale, requestsByGroup: sReqGroup, bytesByGroup: sBytesGroup,
+    staleWhileRevalidateHits: sSwr, staleIfErrorServed: sSie, originErrors: sErrors,
     ttfb: sTtfb, total: sTotal, edgeBytesSeries, originBytesSeries, requestSeries,
   } = stats;
   let shieldIncremental = 0, fnInvocations = 0, simulated = 0, nUpdates = 0, nInvalidations = 0;
@@ -305,22 +323,28 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const v = reqViewer[i]!;
     const e = reqEdge[i]!;
     const r = edgeRecIndex[e]!;
-    const sz = kf[4 * kk]!;
-    const ttlK = kf[4 * kk + 1]!;
+    const sz = kf[KF * kk]!;
+    const ttlK = kf[KF * kk + 1]!;
     const flags = ki[2 * kk + 1]!;
     const oi = originRoute[v * KO + ((flags >>> 4) & 0xff)]!;
     const sIdx = shieldOfOrigin[oi]!;
     const ver = assetVersion[ki[2 * kk]!]!;
+    let down = false;
+    for (let q = 0; q < nOut; q++) if (t >= outages[2 * q]! && t < outages[2 * q + 1]!) { down = true; break; }
     const u = rng.nextUint32();
     let ttfb = viewerRtt[v]! * jitLast[rng.top12()]! * (u >= newConn ? 1 : u < newQuic ? 1 + HS_QUIC : 1 + HS_TCP) + proc;
 
-    // outcome: tier that had a fresh copy (0 edge, 1 REC, 2 shield, 3 origin)
+    // outcome: tier that answered (0 edge, 1 REC, 2 shield, 3 origin; in the background after a
+    // stale-while-revalidate hit) and the tier the viewer's body came from
     let found = 3;
+    let served = 3;
+    let res = 0;
     let stale = false;
     let edgeRefresh = false;
     let origin304 = false;
     let shieldBilled = false;
     if (ttlK < 0) {
+      if (down) res = R_FAILED | R_ERROR;
       // never cached: edge → (Origin Shield) → origin, bypassing the REC
       if (sIdx >= 0) {
         ttfb += (edgeRec[e]! + recShield[r * S + sIdx]! + shieldOrigin[sIdx * O + oi]!) * jit[rng.top12()]! + 2 * proc;
@@ -335,19 +359,22 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       const co = sIdx >= 0 && colocated[r * S + sIdx] === 1;
       const c1 = co ? shields[sIdx]! : recs[r]!;
       const c2 = sIdx >= 0 && !co ? shields[sIdx]! : null;
-      const res = fetchThroughTiers(edges[e]!, c1, c2, kk, t, ttlK, sz, (flags & (1 << 13)) !== 0, ver);
+      res = fetchThroughTiers(edges[e]!, c1, c2, kk, t, ttlK, kf[KF * kk + 4]!, kf[KF * kk + 5]!, sz, (flags & (1 << 13)) !== 0, ver, down);
       found = res & 3;
+      served = (res >>> 8) & 3;
       origin304 = (res & R_ORIGIN_304) !== 0;
       edgeRefresh = (res & R_EDGE_REFRESH) !== 0;
       stale = (res & R_STALE) !== 0;
-      // latency of the hops taken, drawn in their order
-      if (found > 0) {
+      if (found > 1 && c2 !== null) shieldBilled = true;
+      // latency of the hops on the viewer's path, drawn in their order: up to the tier that served,
+      // or to the origin when it was tried and failed (stale-if-error: synchronous attempt, then fall back)
+      const lat = (res & (R_SIE | R_ERROR)) !== 0 ? 3 : served;
+      if (lat > 0) {
         ttfb += edgeRec[e]! * jit[rng.top12()]! + proc;
-        if (found > 1) {
+        if (lat > 1) {
           if (c2 !== null) {
             ttfb += recShield[r * S + sIdx]! * jit[rng.top12()]! + proc;
-            shieldBilled = true;
-            if (found > 2) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
+            if (lat > 2) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
           } else {
             // no shield, or the REC is the shield: REC → origin
             ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
@@ -360,7 +387,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     if (t < measureFrom || t >= measureTo) continue;
 
     // statistics, weighted to full scale
-    const w = kf[4 * kk + 2]!;
+    const w = kf[KF * kk + 2]!;
     const ty = flags & 0xf;
     const wsz = w * sz;
     sRequests[ty] = sRequests[ty]! + w;
@@ -373,27 +400,30 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const bucket = Math.floor((t - measureFrom) / bucketSeconds);
     edgeBytesSeries[bucket] = edgeBytesSeries[bucket]! + wsz;
     requestSeries[bucket] = requestSeries[bucket]! + w;
-    if (found === 3 && !origin304) {
-      const ob = w * kf[4 * kk + 3]!;
+    if (found === 3 && !origin304 && (res & R_FAILED) === 0) {
+      const ob = w * kf[KF * kk + 3]!;
       sOriginFetches[ty] = sOriginFetches[ty]! + w;
       sOriginBytes[ty] = sOriginBytes[ty]! + ob;
       originBytesSeries[bucket] = originBytesSeries[bucket]! + ob;
     }
     if (origin304) sOrigin304[ty] = sOrigin304[ty]! + w;
-    if (found === 1) sRecHits[ty] = sRecHits[ty]! + w;
-    else if (found === 2) sShieldHits[ty] = sShieldHits[ty]! + w;
+    if (served === 1) sRecHits[ty] = sRecHits[ty]! + w;
+    else if (served === 2) sShieldHits[ty] = sShieldHits[ty]! + w;
     if (stale) sStale[ty] = sStale[ty]! + w;
+    if ((res & R_SWR) !== 0) sSwr[ty] = sSwr[ty]! + w;
+    if ((res & R_SIE) !== 0) sSie[ty] = sSie[ty]! + w;
+    if ((res & R_ERROR) !== 0) sErrors[ty] = sErrors[ty]! + w;
     if ((flags & (1 << 12)) !== 0) {
       sCacheable[ty] = sCacheable[ty]! + w;
       if (ttlK >= 0) {
         sCaching[ty] = sCaching[ty]! + w;
         sCachingBytes[ty] = sCachingBytes[ty]! + wsz;
       }
-      if (found === 0) sEdgeHits[ty] = sEdgeHits[ty]! + w;
+      if (served === 0) sEdgeHits[ty] = sEdgeHits[ty]! + w;
       if (edgeRefresh) sEdgeRefresh[ty] = sEdgeRefresh[ty]! + w;
       const hit = cloudfrontLevel
-        ? found < 3 || (origin304 && refreshIsHit)
-        : found === 0 || (edgeRefresh && refreshIsHit);
+        ? served < 3 || (origin304 && refreshIsHit)
+        : served === 0 || (edgeRefresh && refreshIsHit);
       if (hit) { sHits[ty] = sHits[ty]! + w; sHitBytes[ty] = sHitBytes[ty]! + wsz; }
     }
     { const hb = ty * HIST_BUCKETS + histBucketCentiMs((ttfb * 100) | 0); sTtfb[hb] = sTtfb[hb]! + w; }
@@ -418,8 +448,10 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const oi = (flags >>> 4) & 0xff;
     const sIdx = shieldOfOrigin[oi]!;
     const r = edgeRecIndex[e]!;
-    const w = kf[4 * kk + 2]!;
-    const ttlK = kf[4 * kk + 1]!;
+    const w = kf[KF * kk + 2]!;
+    const ttlK = kf[KF * kk + 1]!;
+    let down = false;
+    for (let q = 0; q < nOut; q++) if (t >= outages[2 * q]! && t < outages[2 * q + 1]!) { down = true; break; }
     let found = 3;
     let revalidated = false;
     if (ttlK < 0) {
@@ -427,7 +459,9 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     } else {
       const co = sIdx >= 0 && colocated[r * S + sIdx] === 1;
       const c2 = sIdx >= 0 && !co ? shields[sIdx]! : null;
-      const res = fetchThroughTiers(edges[e]!, co ? shields[sIdx]! : recs[r]!, c2, kk, t, ttlK, kf[4 * kk]!, (flags & (1 << 13)) !== 0, assetVersion[ki[2 * kk]!]!);
+      const res = fetchThroughTiers(edges[e]!, co ? shields[sIdx]! : recs[r]!, c2, kk, t, ttlK, kf[KF * kk + 4]!, kf[KF * kk + 5]!, kf[KF * kk]!, (flags & (1 << 13)) !== 0, assetVersion[ki[2 * kk]!]!, down);
+      // a warm request that found the origin failing pulled nothing: a request only
+      if ((res & R_FAILED) !== 0) { wc[W_REQUESTS] = wc[W_REQUESTS]! + w; return; }
       found = res & 3;
       revalidated = (res & R_ORIGIN_304) !== 0;
       if (found > 1 && c2 !== null) wc[W_SHIELD_REQUESTS] = wc[W_SHIELD_REQUESTS]! + w;
@@ -439,41 +473,83 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     else if (revalidated) wc[W_304] = wc[W_304]! + w;
     else {
       wc[W_FETCHES] = wc[W_FETCHES]! + w;
-      wc[W_BYTES] = wc[W_BYTES]! + w * kf[4 * kk + 3]!;
+      wc[W_BYTES] = wc[W_BYTES]! + w * kf[KF * kk + 3]!;
     }
   }
 }
 
+/** Float64 facts per key in the packed array: size, ttl, weight, originSize, stale-while-revalidate, stale-if-error. */
+const KF = 6;
+
+/** Origin outage windows as a flat [from, to, from, to, ...] array. @throws InputError on a bad window. */
+function outageTable(list: readonly OriginOutage[]): Float64Array {
+  const problems: string[] = [];
+  list.forEach((o, i) => {
+    if (!(Number.isFinite(o.fromSec) && Number.isFinite(o.toSec) && o.toSec > o.fromSec)) problems.push(`originOutages[${i}]: fromSec and toSec must be finite seconds with toSec > fromSec, got ${o.fromSec} and ${o.toSec}.`);
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return Float64Array.from(list.flatMap((o) => [o.fromSec, o.toSec]));
+}
+
 const W_REQUESTS = 0, W_EDGE = 1, W_REC = 2, W_SHIELD = 3, W_304 = 4, W_FETCHES = 5, W_BYTES = 6, W_SHIELD_REQUESTS = 7, WARM_COUNTERS = 8;
-/** Bits of fetchThroughTiers' result above the found tier (bits 0–1). */
-const R_ORIGIN_304 = 4, R_EDGE_REFRESH = 8, R_STALE = 16;
+/**
+ * Bits of fetchThroughTiers' result: the tier that answered in bits 0–1, the tier whose copy the viewer
+ * got in bits 8–9, and flags.
+ */
+const R_ORIGIN_304 = 4, R_EDGE_REFRESH = 8, R_STALE = 16, R_SWR = 32, R_SIE = 64, R_FAILED = 128, R_ERROR = 1024;
 
 /**
  * One cacheable request through edge `c0` → REC `c1` → Origin Shield `c2` (or none) → origin: finds the
  * first tier with a fresh copy, then fills or refreshes the tiers above it, deepest first. A tier with
- * an expired copy of the same version gets a 304 and keeps its copy (spec §4.1). Returns the tier that
- * answered (0 edge, 1 REC, 2 shield, 3 origin) | R_ORIGIN_304 when the origin answered a revalidation
- * with 304 | R_EDGE_REFRESH when the edge's own copy was refreshed | R_STALE when the copy served is
- * older than the origin's version. Small integers in and out: no allocation.
+ * an expired copy of the same version gets a 304 and keeps its copy (spec §4.1). Stale windows (spec
+ * §2.3), in seconds after expiry: the tier nearest the viewer holding an expired copy within `swr`
+ * serves it (the lookup and fills above still happen: the background revalidation); when the origin
+ * is needed and `down`, nothing is filled and the nearest copy within `sie` is served, else an error.
+ * Returns the tier that answered (bits 0–1: 0 edge, 1 REC, 2 shield, 3 origin) | the tier that served
+ * the viewer << 8 | R_ORIGIN_304 when the origin answered a revalidation with 304 | R_EDGE_REFRESH when
+ * the edge's own copy was refreshed | R_STALE when the copy served is older than the origin's version
+ * | R_SWR, R_SIE, R_FAILED, R_ERROR. Small integers in and out: no allocation.
  */
-function fetchThroughTiers(c0: Cache, c1: Cache, c2: Cache | null, kk: number, t: number, ttlK: number, sz: number, reval: boolean, ver: number): number {
+function fetchThroughTiers(c0: Cache, c1: Cache, c2: Cache | null, kk: number, t: number, ttlK: number, swr: number, sie: number, sz: number, reval: boolean, ver: number, down: boolean): number {
   let found = 3;
   let foundVer = ver;
   let stale0 = -1, stale1 = -1, stale2 = -1;
+  let swrTier = -1, swrVer = 0, sieTier = -1, sieVer = 0;
   const s0 = c0.find(kk);
   if (s0 >= 0 && c0.expires[s0]! > t) { found = 0; foundVer = c0.version[s0]!; c0.touch(s0); }
   else {
-    if (s0 >= 0 && reval) stale0 = s0;
+    if (s0 >= 0) {
+      if (reval) stale0 = s0;
+      const x = c0.expires[s0]!;
+      if (t < x + swr) { swrTier = 0; swrVer = c0.version[s0]!; }
+      if (t < x + sie) { sieTier = 0; sieVer = c0.version[s0]!; }
+    }
     const s1 = c1.find(kk);
     if (s1 >= 0 && c1.expires[s1]! > t) { found = 1; foundVer = c1.version[s1]!; c1.touch(s1); }
     else {
-      if (s1 >= 0 && reval) stale1 = s1;
+      if (s1 >= 0) {
+        if (reval) stale1 = s1;
+        const x = c1.expires[s1]!;
+        if (swrTier < 0 && t < x + swr) { swrTier = 1; swrVer = c1.version[s1]!; }
+        if (sieTier < 0 && t < x + sie) { sieTier = 1; sieVer = c1.version[s1]!; }
+      }
       if (c2 !== null) {
         const s2 = c2.find(kk);
         if (s2 >= 0 && c2.expires[s2]! > t) { found = 2; foundVer = c2.version[s2]!; c2.touch(s2); }
-        else if (s2 >= 0 && reval) stale2 = s2;
+        else if (s2 >= 0) {
+          if (reval) stale2 = s2;
+          const x = c2.expires[s2]!;
+          if (swrTier < 0 && t < x + swr) { swrTier = 2; swrVer = c2.version[s2]!; }
+          if (sieTier < 0 && t < x + sie) { sieTier = 2; sieVer = c2.version[s2]!; }
+        }
       }
     }
+  }
+  if (found === 3 && down) {
+    // the origin failed: nothing is filled; a stale copy stands in where a window allows
+    if (swrTier >= 0) return 3 | (swrTier << 8) | R_SWR | R_FAILED | (swrVer < ver ? R_STALE : 0);
+    if (sieTier >= 0) return 3 | (sieTier << 8) | R_SIE | R_FAILED | (sieVer < ver ? R_STALE : 0);
+    return 3 | (3 << 8) | R_FAILED | R_ERROR;
   }
   let out = found;
   if (found === 3) {
@@ -492,7 +568,14 @@ function fetchThroughTiers(c0: Cache, c1: Cache, c2: Cache | null, kk: number, t
     if (f >= 0) c0.expires[f >> 1] = expiresAt;
     if (f >= 0 && (f & 1) === 1) out |= R_EDGE_REFRESH;
   }
-  if (found < 3 && foundVer < ver) out |= R_STALE;
+  if (swrTier >= 0) {
+    // served stale at once; what happened above was the background revalidation
+    out |= (swrTier << 8) | R_SWR;
+    if (swrVer < ver) out |= R_STALE;
+  } else {
+    out |= found << 8;
+    if (found < 3 && foundVer < ver) out |= R_STALE;
+  }
   return out;
 }
 

@@ -115,6 +115,18 @@ export interface WorkloadProfile {
   readonly invalidationDelaySeconds: number;
   /** How the releases of a release manifest (new episodes) are watched. @default DEFAULT_RELEASE_PROFILE */
   readonly releases?: ReleaseProfile;
+  /**
+   * Windows (simulated seconds) in which every origin fails (5xx or unreachable): requests that need
+   * an origin get a stale copy within `stale-if-error`, else an error (simulator/engine.ts).
+   * @default none: origins never fail
+   */
+  readonly originOutages?: readonly OriginOutage[];
+}
+
+/** An origin outage: from `fromSec` (inclusive) to `toSec` (exclusive), simulated seconds. */
+export interface OriginOutage {
+  readonly fromSec: number;
+  readonly toSec: number;
 }
 
 /**

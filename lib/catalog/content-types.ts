@@ -36,7 +36,10 @@ export const IMAGE_QUERY_PARAMS = ['width', 'height', 'quality', 'format'] as co
 /** Query parameters of the public API (search, catalog listings) that select a different response. */
 export const PUBLIC_API_QUERY_PARAMS = ['q', 'page', 'limit', 'sort', 'genre', 'lang', 'cursor'] as const;
 
-/** Manifests are short-lived so that a re-encode shows up within five minutes even without an invalidation. */
+/**
+ * Manifests are short-lived so that a re-encode shows up within five minutes even without an
+ * invalidation (ten with their five-minute stale-while-revalidate window).
+ */
 export const MANIFEST_DEFAULT_TTL = 5 * MINUTE;
 
 /** Prefix of video that needs a signed URL or signed cookie. */
@@ -48,13 +51,29 @@ function errorTtls(notFound: number, forbidden: number | undefined, serverError:
   return ttls as ErrorCachingTtls;
 }
 
-interface RouteInput extends Omit<RouteSpec, 'contentType' | 'normalizeUrl' | 'signed'> {
-  readonly signed?: boolean;
-  readonly normalizeUrl?: boolean;
+/**
+ * The longest stale window (`stale-while-revalidate`, `stale-if-error`) a type may declare: one update
+ * interval, so that a stale copy is never more than one update behind the copy it replaces. The
+ * catalog, the stack-config overrides and the policy pack all check this one bound.
+ */
+export function maxStaleSeconds(type: Pick<ContentTypeSpec, 'updateIntervalSeconds'>): number {
+  return type.updateIntervalSeconds;
 }
 
-function routes(contentType: ContentTypeName, inputs: readonly RouteInput[]): RouteSpec[] {
-  return inputs.map((r) => ({ signed: false, normalizeUrl: false, ...r, contentType }));
+interface RouteInput extends Omit<RouteSpec, 'contentType' | 'normalizeUrl' | 'signed' | 'staleWhileRevalidate' | 'staleIfError'> {
+  readonly signed?: boolean;
+  readonly normalizeUrl?: boolean;
+  /** @default the update interval (the bound) on cached routes, 0 on never-cached ones */
+  readonly staleWhileRevalidate?: number;
+  /** @default the update interval on cached routes, 0 on never-cached ones */
+  readonly staleIfError?: number;
+}
+
+function routes(contentType: ContentTypeName, updateIntervalSeconds: number, inputs: readonly RouteInput[]): RouteSpec[] {
+  return inputs.map((r) => {
+    const window = r.caching === 'disabled' ? 0 : updateIntervalSeconds;
+    return { signed: false, normalizeUrl: false, staleWhileRevalidate: window, staleIfError: window, ...r, contentType };
+  });
 }
 
 const VIDEO_INTERVAL = 6 * HOUR;
@@ -78,12 +97,12 @@ const video: ContentTypeSpec = {
     { path: `${PROTECTED_VIDEO_PREFIX}{video}/*`, tags: ['video:{video}'] },
     { path: '/video/{video}/*', tags: ['video:{video}'] },
   ],
-  routes: routes('video', [
+  routes: routes('video', VIDEO_INTERVAL, [
     {
       id: 'video-protected-manifests',
       description: 'Manifests of premium titles; signed URL or cookie required.',
       pathPatterns: VIDEO_MANIFEST_PATTERNS.map((p) => `${PROTECTED_VIDEO_PREFIX}${p}`),
-      origin: 'video', caching: 'custom', ttl: MANIFEST_TTL, cacheKey: COMPRESSED_KEY, compress: true,
+      origin: 'video', caching: 'custom', ttl: MANIFEST_TTL, staleWhileRevalidate: MANIFEST_DEFAULT_TTL, cacheKey: COMPRESSED_KEY, compress: true,
       allowedMethods: 'GET_HEAD_OPTIONS', signed: true,
     },
     {
@@ -97,7 +116,7 @@ const video: ContentTypeSpec = {
       id: 'video-manifests',
       description: 'HLS (.m3u8) and DASH (.mpd) manifests: small text, short TTL, compressed.',
       pathPatterns: VIDEO_MANIFEST_PATTERNS.map((p) => `/video/${p}`),
-      origin: 'video', caching: 'custom', ttl: MANIFEST_TTL, cacheKey: COMPRESSED_KEY, compress: true,
+      origin: 'video', caching: 'custom', ttl: MANIFEST_TTL, staleWhileRevalidate: MANIFEST_DEFAULT_TTL, cacheKey: COMPRESSED_KEY, compress: true,
       allowedMethods: 'GET_HEAD_OPTIONS',
     },
     {
@@ -127,7 +146,7 @@ const thumbnails: ContentTypeSpec = {
     { path: '/thumbnails/{video}/*', tags: ['video:{video}'] },
     { path: '/previews/{video}/*', tags: ['video:{video}'] },
   ],
-  routes: routes('thumbnails', [
+  routes: routes('thumbnails', THUMBNAIL_INTERVAL, [
     {
       id: 'thumbnails',
       description: 'Thumbnails and previews; only the resize/format parameters are in the key.',
@@ -156,12 +175,14 @@ const metadata: ContentTypeSpec = {
     { path: '/metadata/videos/{video}.json', tags: ['video:{video}'] },
     { path: '/metadata/playlists/{playlist}.json', tags: ['playlist:{playlist}'] },
   ],
-  routes: routes('metadata', [
+  routes: routes('metadata', METADATA_INTERVAL, [
     {
       id: 'metadata',
       description: 'JSON metadata documents, compressed at the edge.',
       pathPatterns: ['/metadata/*'],
-      origin: 'metadata', caching: 'custom', ttl: deriveTtl(METADATA_INTERVAL, 4),
+      // a shorter stale-while-revalidate than stale-if-error: titles and summaries at most 5 minutes late
+      // in normal operation, while an outage is bridged for a whole update interval
+      origin: 'metadata', caching: 'custom', ttl: deriveTtl(METADATA_INTERVAL, 4), staleWhileRevalidate: 5 * MINUTE,
       cacheKey: COMPRESSED_KEY, compress: true, allowedMethods: 'GET_HEAD_OPTIONS',
     },
   ]),
@@ -180,7 +201,7 @@ const staticAssets: ContentTypeSpec = {
   mediaTypes: ['text/css', 'application/javascript', 'font/woff2', 'text/html', 'image/svg+xml'],
   errorCachingTtls: errorTtls(300, 30, 10),
   tagRules: [],
-  routes: routes('static', [
+  routes: routes('static', STATIC_INTERVAL, [
     {
       id: 'static',
       description: 'Static assets; also the settings of the default (*) behavior that serves the app shell.',
@@ -206,7 +227,7 @@ const api: ContentTypeSpec = {
   mediaTypes: ['application/json'],
   errorCachingTtls: errorTtls(10, undefined, 5),
   tagRules: [],
-  routes: routes('api', [
+  routes: routes('api', API_INTERVAL, [
     {
       id: 'api-private',
       description: 'Personalized and authenticated routes: managed CachingDisabled + AllViewerExceptHostHeader.',

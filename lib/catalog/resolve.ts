@@ -5,7 +5,7 @@
 import { InputError, show } from '../errors';
 import { findDuplicatePatterns, findShadowedPatterns, normalizePattern, orderMostSpecificFirst, validatePathPattern } from '../semantics/path-pattern';
 import { validateTtlTriple } from '../semantics/ttl';
-import { CONTENT_TYPES, DEFAULT_ROUTE_ID } from './content-types';
+import { CONTENT_TYPES, DEFAULT_ROUTE_ID, maxStaleSeconds } from './content-types';
 import type { ContentTypeName, ContentTypeSpec, RouteSpec } from './types';
 
 /** Per-route override from stack config (`media-cdn:contentTypes`), keyed by route id. */
@@ -15,12 +15,16 @@ export interface RouteOverride {
   readonly maxTtl?: number;
   readonly pathPatterns?: readonly string[];
   readonly compress?: boolean;
+  /** `stale-while-revalidate` seconds the origins send, at most the type's update interval. */
+  readonly staleWhileRevalidate?: number;
+  /** `stale-if-error` seconds the origins send, at most the type's update interval. */
+  readonly staleIfError?: number;
 }
 
 export type CatalogOverrides = Readonly<Record<string, RouteOverride>>;
 
 /** The settings a stack may override per route (`media-cdn:contentTypes.<route>.<field>`). */
-export const OVERRIDE_FIELDS = ['minTtl', 'defaultTtl', 'maxTtl', 'pathPatterns', 'compress'] as const;
+export const OVERRIDE_FIELDS = ['minTtl', 'defaultTtl', 'maxTtl', 'pathPatterns', 'compress', 'staleWhileRevalidate', 'staleIfError'] as const;
 
 /** One ordered cache behavior: a single path pattern and the route that owns it. */
 export interface BehaviorEntry {
@@ -61,7 +65,7 @@ export function resolveCatalog(overrides: CatalogOverrides = {}, configKey = 'me
 
   const types = CONTENT_TYPES.map((t): ContentTypeSpec => ({
     ...t,
-    routes: t.routes.map((r) => applyOverride(r, overrides[r.id], `${configKey}.${r.id}`, problems)),
+    routes: t.routes.map((r) => applyOverride(r, overrides[r.id], `${configKey}.${r.id}`, problems, maxStaleSeconds(t))),
   }));
   const routes = types.flatMap((t) => t.routes);
 
@@ -100,7 +104,22 @@ export function resolveCatalog(overrides: CatalogOverrides = {}, configKey = 'me
   };
 }
 
-function applyOverride(route: RouteSpec, override: RouteOverride | undefined, key: string, problems: string[]): RouteSpec {
+/**
+ * Problems of a route's stale windows against the bound (`maxStaleSeconds`): whole seconds, 0 to the
+ * bound, 0 on never-cached routes. Shared by the catalog overrides and the policy pack.
+ */
+export function staleWindowProblems(route: Pick<RouteSpec, 'id' | 'caching' | 'staleWhileRevalidate' | 'staleIfError'>, boundSeconds: number, key: string): string[] {
+  const problems: string[] = [];
+  for (const f of ['staleWhileRevalidate', 'staleIfError'] as const) {
+    const v = route[f];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) problems.push(`${key}.${f} must be a whole number of seconds ≥ 0, got ${show(v)}.`);
+    else if (route.caching === 'disabled' && v > 0) problems.push(`${key}.${f}: route '${route.id}' is never cached (managed CachingDisabled), so it has no stale copies; set ${f} to 0 or remove it.`);
+    else if (v > boundSeconds) problems.push(`${key}.${f} is ${v} s, more than the content type's update interval (${boundSeconds} s), which bounds every stale window; set it to at most ${boundSeconds}.`);
+  }
+  return problems;
+}
+
+function applyOverride(route: RouteSpec, override: RouteOverride | undefined, key: string, problems: string[], staleBound: number): RouteSpec {
   if (override === undefined) return route;
   if (override === null || typeof override !== 'object' || Array.isArray(override)) {
     problems.push(`${key} must be an object such as {"defaultTtl": 900}, got ${show(override)}.`);
@@ -148,6 +167,13 @@ function applyOverride(route: RouteSpec, override: RouteOverride | undefined, ke
     if (typeof override.compress !== 'boolean') problems.push(`${key}.compress must be true or false, got ${show(override.compress)}.`);
     else compress = override.compress;
   }
+  const stale = {
+    staleWhileRevalidate: override.staleWhileRevalidate ?? route.staleWhileRevalidate,
+    staleIfError: override.staleIfError ?? route.staleIfError,
+  };
+  if (override.staleWhileRevalidate !== undefined || override.staleIfError !== undefined) {
+    problems.push(...staleWindowProblems({ id: route.id, caching: route.caching, ...stale }, staleBound, key));
+  }
   if (problems.length > before) return route;
-  return { ...route, ttl, pathPatterns, compress, cacheKey: compress ? route.cacheKey : { ...route.cacheKey, acceptEncoding: false } };
+  return { ...route, ttl, pathPatterns, compress, ...stale, cacheKey: compress ? route.cacheKey : { ...route.cacheKey, acceptEncoding: false } };
 }

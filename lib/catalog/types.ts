@@ -80,6 +80,17 @@ export interface RouteSpec {
    * (lib/builders/image-function.ts). Ignored when `normalizeUrl` is false. @default 'normalize'
    */
   readonly viewerFunction?: 'normalize' | 'image';
+  /**
+   * `stale-while-revalidate` seconds the origins send for this route (spec §2.3): after expiry,
+   * CloudFront serves the stale copy at once and revalidates in the background. At most the type's
+   * update interval (`maxStaleSeconds`); 0 on never-cached routes.
+   */
+  readonly staleWhileRevalidate: number;
+  /**
+   * `stale-if-error` seconds the origins send (spec §2.3): when the origin fails (5xx, unreachable)
+   * a stale copy is served for up to this long after expiry. At most the type's update interval.
+   */
+  readonly staleIfError: number;
 }
 
 /**

@@ -109,7 +109,7 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
   { key: 'policyEnforcement', kind: 'string', oneOf: ENFORCEMENT_LEVELS, default: 'advisory',
     description: 'How the policy pack treats violations for this stack: advisory warns, mandatory fails the preview.' },
   { key: 'contentTypes', kind: 'object', default: {},
-    description: 'Per-route overrides of the content-type catalog, keyed by route id: {"metadata": {"defaultTtl": 900, "maxTtl": 3600, "pathPatterns": ["/metadata/*"], "compress": true}}.' },
+    description: 'Per-route overrides of the content-type catalog, keyed by route id: {"metadata": {"defaultTtl": 900, "maxTtl": 3600, "pathPatterns": ["/metadata/*"], "compress": true, "staleWhileRevalidate": 300, "staleIfError": 900}}. staleWhileRevalidate and staleIfError are the seconds the origins send in Cache-Control (spec §2.3), at most the type\'s update interval.' },
   { key: 'alarmSeverity', kind: 'string', oneOf: ALARM_SEVERITIES, default: 'warning',
     description: 'Severity of the CDN alarms (docs/monitoring.md): critical alarms fire on 15 minutes of breach with tight error thresholds (prod); warning alarms need 30 minutes and tolerate more errors (staging).' },
   { key: 'alarmEmails', kind: 'array', default: [],

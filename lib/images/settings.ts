@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { IMAGE_SIZE_LADDER } from '../builders/normalize-function';
-import { resolveCatalog } from '../catalog';
+import { cacheControlFor, resolveCatalog } from '../catalog';
 import { InputError, show } from '../errors';
 import { MAX_VARIANT_DIMENSION, MODERN_FORMAT_PREFERENCE, isModernFormat, type ModernFormat } from './formats';
 import { DEFAULT_SSIM_THRESHOLD, QUALITY_SEARCH_RANGE } from './quality-search';
@@ -138,11 +138,12 @@ export function settingsHash(s: OptimizeSettings): string {
 }
 
 /**
- * Cache-Control written on variants: the thumbnails route's default TTL from the catalog, so CloudFront
- * and browsers keep a variant as long as the route would keep an object without one (spec §2.2).
+ * Cache-Control written on variants: the thumbnails route's, from the catalog (lib/catalog
+ * cacheControlFor: its default TTL and stale windows), so CloudFront and browsers keep a variant as
+ * the route keeps its originals (spec §2.2, §2.3).
  */
 export function variantCacheControl(): string {
-  cacheControl ??= `public, max-age=${resolveCatalog().route('thumbnails').ttl.defaultTtl}`;
+  cacheControl ??= cacheControlFor(resolveCatalog().route('thumbnails'));
   return cacheControl;
 }
 let cacheControl: string | undefined;

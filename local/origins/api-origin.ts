@@ -8,7 +8,7 @@
  * (spec §8.2).
  */
 import { createHash } from 'node:crypto';
-import { deriveObjectTags, DEFAULT_CACHE_TAG_HEADER, formatTagHeader, resolveCatalog } from '../../lib/catalog';
+import { deriveObjectTags, DEFAULT_CACHE_TAG_HEADER, formatTagHeader, resolveCatalog, routeForPath, staleDirectives } from '../../lib/catalog';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_TITLES } from './sample-content';
@@ -32,14 +32,18 @@ export interface ApiOrigin {
   close(): Promise<void>;
 }
 
-/** Cache-Control of each kind of response; exported so docs and tests quote the same values. */
+/**
+ * Freshness part of the Cache-Control of each kind of response; exported so docs and tests quote the
+ * same values. Cacheable 200s get the stale windows of their route from the catalog on top
+ * (lib/catalog `staleDirectives`), as the real metadata and API services are told to send them.
+ */
 export const API_CACHE_CONTROL = Object.freeze({
-  video: 'public, max-age=60, s-maxage=900, stale-while-revalidate=60, stale-if-error=86400',
-  playlist: 'public, max-age=60, s-maxage=900, stale-while-revalidate=60',
+  video: 'public, max-age=60, s-maxage=900',
+  playlist: 'public, max-age=60, s-maxage=900',
   profile: 'public, max-age=60, s-maxage=300',
   search: 'public, max-age=30, s-maxage=120',
   catalog: 'public, max-age=60, s-maxage=300',
-  trending: 'public, max-age=30, s-maxage=60, stale-while-revalidate=30',
+  trending: 'public, max-age=30, s-maxage=60',
   personal: 'private, no-store',
   notFound: 'public, max-age=10, s-maxage=30',
 });
@@ -75,7 +79,8 @@ function send(res: ServerResponse, req: IncomingMessage, status: number, cacheCo
 function route(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams, titles: readonly string[], tagHeader: string): void {
   const json = (r: ServerResponse, q: IncomingMessage, status: number, cacheControl: string, data: unknown, extra: Record<string, string | string[]> = {}) => {
     const tags = tagHeader !== '' && status === 200 && !cacheControl.includes('no-store') ? { [tagHeader]: formatTagHeader(deriveObjectTags(CATALOG, path)) } : {};
-    send(r, q, status, cacheControl, data, { ...tags, ...extra });
+    const stale = status === 200 && !cacheControl.includes('no-store') ? staleDirectives(routeForPath(CATALOG, path)) : '';
+    send(r, q, status, stale === '' ? cacheControl : `${cacheControl}, ${stale}`, data, { ...tags, ...extra });
   };
   let m: RegExpExecArray | null;
   if ((m = /^\/metadata\/videos\/([a-z0-9-]+)\.json$/.exec(path))) {

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { deriveObjectTags, PROTECTED_VIDEO_PREFIX, resolveCatalog } from '../../lib/catalog';
+import { cacheControlForPath, deriveObjectTags, PROTECTED_VIDEO_PREFIX, resolveCatalog } from '../../lib/catalog';
 import { taggedMetadata, type TagSettings } from '../../lib/tagging';
 
 export type SampleBucket = 'video' | 'images' | 'static';
@@ -53,11 +53,14 @@ function words(seed: string, count: number): string {
   return Array.from(bytes, (b) => vocab[b % vocab.length]).join(' ');
 }
 
-const MANIFEST_CC = 'public, max-age=60, s-maxage=300';
-const SEGMENT_CC = 'public, max-age=86400';
-const IMAGE_CC = 'public, max-age=7200';
-const STATIC_CC = 'public, max-age=86400';
-const SHELL_CC = 'public, max-age=60, s-maxage=3600';
+// Cache-Control of each kind of object: its route's, from the catalog (lib/catalog cacheControlFor:
+// default TTL and stale windows), as the upload and image scripts set it on real objects.
+const SAMPLE_CATALOG = resolveCatalog();
+const MANIFEST_CC = cacheControlForPath(SAMPLE_CATALOG, '/video/x/master.m3u8');
+const SEGMENT_CC = cacheControlForPath(SAMPLE_CATALOG, '/video/x/seg.ts');
+const IMAGE_CC = cacheControlForPath(SAMPLE_CATALOG, '/thumbnails/x.jpg');
+const STATIC_CC = cacheControlForPath(SAMPLE_CATALOG, '/static/x.js');
+const SHELL_CC = cacheControlForPath(SAMPLE_CATALOG, '/index.html');
 
 function text(s: string): Buffer {
   return Buffer.from(s, 'utf8');

@@ -38,6 +38,8 @@ type ConfigValue = string | number | boolean | string[] | number[];
 /** What a stack's config says that changes how a rule is configured (see enforcement.ts). */
 export interface StackSettings {
   readonly environment: 'staging' | 'prod';
+  /** The stack's raw `media-cdn:contentTypes` overrides (unvalidated: judging them is a rule's job). */
+  readonly contentTypes?: unknown;
 }
 
 /** A policy of this pack: a CrossGuard policy with its documentation. */

@@ -4,6 +4,7 @@
  * metadata itself is lib/tagging `taggedMetadata`; this only sends PutObject.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { cacheControlForPath } from '../../lib/catalog';
 import { taggedMetadata, type TagSettings } from '../../lib/tagging';
 
 export interface TaggedUpload {
@@ -11,6 +12,7 @@ export interface TaggedUpload {
   readonly key: string;
   readonly body: Buffer | Uint8Array | string;
   readonly contentType: string;
+  /** @default the catalog's Cache-Control for the key's route (lib/catalog cacheControlForPath: TTL and stale windows) */
   readonly cacheControl?: string;
   readonly contentEncoding?: string;
   /** Other user metadata (e.g. `release`), kept; the cache-tag key is set from the catalog. */
@@ -27,7 +29,7 @@ export async function putTaggedObject(s3: S3Client, settings: TagSettings, o: Ta
   const { PutObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   await s3.send(new PutObjectCommand({
     Bucket: o.bucket, Key: o.key, Body: o.body, ContentType: o.contentType, Metadata: metadata,
-    ...(o.cacheControl !== undefined ? { CacheControl: o.cacheControl } : {}),
+    CacheControl: o.cacheControl ?? cacheControlForPath(settings.catalog, o.key),
     ...(o.contentEncoding !== undefined ? { ContentEncoding: o.contentEncoding } : {}),
   }));
   return tags;

@@ -21,7 +21,8 @@ import { InputError } from '../../lib/errors';
 import { computeCacheKey, selectedQueryParams } from '../../lib/semantics/cache-key';
 import { compressionDecision } from '../../lib/semantics/compression';
 import { invalidationMatches } from '../../lib/semantics/invalidation';
-import { resolveTtl } from '../../lib/semantics/ttl';
+import { parseCacheControl, resolveTtl, staleWindows } from '../../lib/semantics/ttl';
+import { cacheControlFor } from '../../lib/catalog/cache-control';
 import type { SimBehavior, SimModel, SimOrigin } from '../plan-model';
 import type { WorkloadProfile } from '../profile';
 import { Rng } from '../rng';
@@ -57,6 +58,13 @@ export interface KeySpace {
   /** Viewer-request function invocations per request. */
   readonly functions: Uint8Array;
   readonly compressed: Uint8Array;
+  /**
+   * Seconds after expiry during which a stale copy is served at once and revalidated in the
+   * background (`stale-while-revalidate`, capped by MaxTTL, spec §2.3). @default 0 for every key
+   */
+  readonly staleWhileRevalidate?: Float64Array;
+  /** Seconds after expiry during which a stale copy is served when the origin fails (`stale-if-error`). @default 0 */
+  readonly staleIfError?: Float64Array;
 }
 
 export interface FamilySummary {
@@ -193,6 +201,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     size: new Float64Array(cap), originSize: new Float64Array(cap), ttl: new Float64Array(cap), revalidates: new Uint8Array(cap),
     asset: new Int32Array(cap), type: new Uint8Array(cap), behavior: new Uint8Array(cap), origin: new Uint8Array(cap),
     weight: new Float64Array(cap), cacheableMethod: new Uint8Array(cap), functions: new Uint8Array(cap), compressed: new Uint8Array(cap),
+    staleWhileRevalidate: new Float64Array(cap), staleIfError: new Float64Array(cap),
   };
   const keyPath: string[] = [];
   const assetIds = new Map<string, number>();
@@ -220,9 +229,14 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     assetObjects[a]!.push(o);
     const cacheableMethod = spec.method === 'GET' || spec.method === 'HEAD';
     const cached = cacheableMethod && !beh.cachingDisabled && beh.cachedMethods.includes(spec.method);
-    const cc = opts.originCacheControl?.[fam.type];
+    // the origins send the catalog's Cache-Control for the route (lib/catalog cacheControlFor), unless overridden
+    const route = beh.routeId !== undefined ? model.catalog.route(beh.routeId) : undefined;
+    const cc = opts.originCacheControl?.[fam.type] ?? (route ? cacheControlFor(route) : undefined);
     const ttlDecision = cached ? resolveTtl(beh.ttl, cc === undefined ? {} : { cacheControl: cc }, 0) : undefined;
     const ttl = ttlDecision?.cacheable ? ttlDecision.ttl : -1;
+    const stale = ttl >= 0 ? staleWindows(beh.ttl, parseCacheControl(cc), { storedAtSec: 0, expiresAtSec: ttl }) : {};
+    const swr = (stale.staleWhileRevalidateUntil ?? ttl) - ttl;
+    const sie = (stale.staleIfErrorUntil ?? ttl) - ttl;
     // Never-cached requests carry no cache state: simulate a thinned share of them.
     const thin = ttl < 0 ? Math.min(1, s.blockSize * scale) : 1;
     objectRange[o] = spec.rangeIndex;
@@ -252,6 +266,8 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
         k.originSize[key] = spec.size;
         k.compressed[key] = comp.compress ? 1 : 0;
         k.ttl[key] = ttl;
+        k.staleWhileRevalidate[key] = swr;
+        k.staleIfError[key] = sie;
         k.revalidates[key] = beh.key.cookies.behavior === 'none' ? 1 : 0;
         k.asset[key] = a;
         k.type[key] = typeIdx;
@@ -290,6 +306,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     count: nKeys, size: trim(k.size), originSize: trim(k.originSize), ttl: trim(k.ttl), revalidates: trim(k.revalidates),
     asset: trim(k.asset), type: trim(k.type), behavior: trim(k.behavior), origin: trim(k.origin), weight: trim(k.weight),
     cacheableMethod: trim(k.cacheableMethod), functions: trim(k.functions), compressed: trim(k.compressed),
+    staleWhileRevalidate: trim(k.staleWhileRevalidate), staleIfError: trim(k.staleIfError),
   };
   // release families: rates at their peak
   const familySummaries: FamilySummary[] = families.map((fam: Family, f) => {

@@ -176,7 +176,7 @@ describe('images optimize against s3rver, end to end through the edge function',
     const m: ImageManifest = parseManifest(JSON.parse((await getObject(manifestKey('thumbnails/show-1/poster.jpg'))).body.toString('utf8')), 'manifest');
     for (const v of m.variants) {
       const o = await getObject(v.key);
-      expect([o.contentType, o.cacheControl, o.body.length], v.key).to.deep.equal([v.contentType, 'public, max-age=7200', v.bytes]);
+      expect([o.contentType, o.cacheControl, o.body.length], v.key).to.deep.equal([v.contentType, 'public, max-age=7200, stale-while-revalidate=7200, stale-if-error=7200', v.bytes]);
     }
     const manifest = await getObject(manifestKey('thumbnails/show-1/poster.jpg'));
     expect([manifest.contentType, manifest.cacheControl]).to.deep.equal(['application/json', 'no-cache']);

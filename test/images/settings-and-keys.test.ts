@@ -59,7 +59,7 @@ describe('optimize settings', () => {
   });
 
   it('caches variants for the thumbnails route default TTL', () => {
-    expect(variantCacheControl()).to.equal('public, max-age=7200');
+    expect(variantCacheControl()).to.equal('public, max-age=7200, stale-while-revalidate=7200, stale-if-error=7200');
   });
 });
 

@@ -97,9 +97,9 @@ describe('local edge (staging plan, two edge locations, fake clock)', function (
 
   it('expires objects by their TTL and revalidates with the stored validators (RefreshHit)', () =>
     run([
-      { name: 'manifest miss (s-maxage=300)', path: '/video/kitchen-wars/s01e01/master.m3u8', headers: BR, expect: { status: 200, xCache: 'Miss from cloudfront', encoding: 'br' } },
+      { name: 'manifest miss (max-age=300, stale-while-revalidate=300)', path: '/video/kitchen-wars/s01e01/master.m3u8', headers: BR, expect: { status: 200, xCache: 'Miss from cloudfront', encoding: 'br' } },
       { name: 'fresh at 299 s', path: '/video/kitchen-wars/s01e01/master.m3u8', headers: BR, advance: 299, expect: { xCache: 'Hit from cloudfront', age: '299', originRequests: 0 } },
-      { name: 'expired at 301 s: conditional request, 304, RefreshHit', path: '/video/kitchen-wars/s01e01/master.m3u8', headers: BR, advance: 2, expect: { status: 200, xCache: 'RefreshHit from cloudfront', age: '0', encoding: 'br', originRequests: 1 } },
+      { name: 'expired, past its 300 s stale-while-revalidate window at 601 s: conditional request, 304, RefreshHit', path: '/video/kitchen-wars/s01e01/master.m3u8', headers: BR, advance: 302, expect: { status: 200, xCache: 'RefreshHit from cloudfront', age: '0', encoding: 'br', originRequests: 1 } },
       { name: 'fresh again', path: '/video/kitchen-wars/s01e01/master.m3u8', headers: BR, advance: 1, expect: { xCache: 'Hit from cloudfront', age: '1', originRequests: 0 } },
     ]));
 
@@ -120,10 +120,10 @@ describe('local edge (staging plan, two edge locations, fake clock)', function (
       { name: 'missing object: 404 from S3', path: '/static/missing.js', expect: { status: 404, xCache: 'Error from cloudfront', originRequests: 1 } },
       { name: '404 cached for 10 s', path: '/static/missing.js', advance: 5, expect: { status: 404, xCache: 'Error from cloudfront', age: '5', originRequests: 0 } },
       { name: '404 refetched after 10 s', path: '/static/missing.js', advance: 6, expect: { status: 404, originRequests: 1 } },
-      { name: 'metadata miss (s-maxage=900, stale-if-error)', path: '/metadata/videos/orbital-station-s01e01.json', headers: BR, expect: { status: 200, xCache: 'Miss from cloudfront', encoding: 'br' } },
+      { name: 'metadata miss (s-maxage=900, stale-while-revalidate=300, stale-if-error=900 from the catalog)', path: '/metadata/videos/orbital-station-s01e01.json', headers: BR, expect: { status: 200, xCache: 'Miss from cloudfront', encoding: 'br' } },
       {
-        name: 'past the stale-while-revalidate window, the origin answers 503: stale-if-error copy', path: '/metadata/videos/orbital-station-s01e01.json', headers: BR, advance: 1000,
-        before: () => api().setFault('/metadata/', { status: 503 }), expect: { status: 200, xCache: 'Hit from cloudfront', age: '1000', originRequests: 1 },
+        name: 'past the stale-while-revalidate window, the origin answers 503: stale-if-error copy', path: '/metadata/videos/orbital-station-s01e01.json', headers: BR, advance: 1250,
+        before: () => api().setFault('/metadata/', { status: 503 }), expect: { status: 200, xCache: 'Hit from cloudfront', age: '1250', originRequests: 1 },
       },
       {
         name: 'origin back: revalidated', path: '/metadata/videos/orbital-station-s01e01.json', headers: BR, advance: 1,
@@ -149,7 +149,7 @@ describe('local edge (staging plan, two edge locations, fake clock)', function (
     stack.api.setFault('/api/trending', undefined);
     now += 10_000;
     await run([
-      { name: 'miss (s-maxage=60, stale-while-revalidate=30)', path: '/api/trending', expect: { status: 200, xCache: 'Miss from cloudfront' } },
+      { name: 'miss (s-maxage=60, stale-while-revalidate=300 from the catalog)', path: '/api/trending', expect: { status: 200, xCache: 'Miss from cloudfront' } },
       { name: 'expired, inside the window: stale hit, refresh started', path: '/api/trending', advance: 61, expect: { xCache: 'Hit from cloudfront', age: '61' } },
     ]);
     await stack.edge.settle();

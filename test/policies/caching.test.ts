@@ -5,7 +5,7 @@ import {
   apiPublicGetTtl, behaviorsUseKnownCachePolicies, cachePolicyKeyValid, cacheTagConfigSet, customCachePoliciesWithinQuota, defaultTtlWithinUpdateInterval,
   errorCachingTtlsFor5xx, everyContentTypeHasBehavior, maxTtlBounded, minTtlHonorsNoStore, monitoringSubscriptionEnabled,
   noAllViewerForwardingOnCachedBehaviors, noShadowedBehaviors, originShieldOnVideoOrigin, personalizedRoutesUncached,
-  queryStringsAllowListed, staticCacheKeyExcludesCookiesAndAuthorization, textTypesCompressed,
+  queryStringsAllowListed, staticCacheKeyExcludesCookiesAndAuthorization, textTypesCompressed, declaredStaleWindows, staleWindowsWithinUpdateInterval,
 } from '../../policies/caching';
 import { prodFixture, type Fixture } from './fixtures';
 import { messagesOf, resourceOf, violationsOf } from './helpers';
@@ -414,5 +414,25 @@ describe('caching rules', function () {
         expect(await messagesOf(cacheTagConfigSet, distributionOf(d), config)).to.deep.equal([message]);
       });
     }
+  });
+});
+
+describe('caching rules: stale-windows-within-update-interval', function () {
+  this.timeout(60_000);
+  it('passes the catalog’s own windows and a stack override within the bound', async () => {
+    const f = await prodFixture();
+    expect(await messagesOf(staleWindowsWithinUpdateInterval, f.stack)).to.deep.equal([]);
+    const within = declaredStaleWindows({ metadata: { staleWhileRevalidate: 900, staleIfError: 60 } });
+    expect(within).to.include('metadata:staleWhileRevalidate=900,staleIfError=60');
+    expect(await messagesOf(staleWindowsWithinUpdateInterval, f.stack, { staleWindows: within })).to.deep.equal([]);
+  });
+
+  it('reports a window beyond the update interval and one on a never-cached route, naming the fix', async () => {
+    const f = await prodFixture();
+    const windows = declaredStaleWindows({ metadata: { staleIfError: 86400 }, 'api-private': { staleWhileRevalidate: 30 } });
+    expect(await messagesOf(staleWindowsWithinUpdateInterval, f.stack, { staleWindows: windows })).to.deep.equal([
+      'media-cdn:contentTypes.metadata.staleIfError is 86400 s, more than the content type\'s update interval (900 s), which bounds every stale window; set it to at most 900. (lib/catalog/content-types.ts, maxStaleSeconds)',
+      "media-cdn:contentTypes.api-private.staleWhileRevalidate: route 'api-private' is never cached (managed CachingDisabled), so it has no stale copies; set staleWhileRevalidate to 0 or remove it. (lib/catalog/content-types.ts, maxStaleSeconds)",
+    ]);
   });
 });

@@ -50,6 +50,7 @@ interface Mutation {
 const MUTATIONS: readonly Mutation[] = [
   // caching
   { rule: 'default-ttl-within-update-interval', change: 'metadata cache policy default TTL 1800 s', apply: (p) => { inputs(p, aws.cloudfront.CachePolicy, 'cdn-prod-metadata').defaultTtl = 1800; } },
+  { rule: 'stale-windows-within-update-interval', change: 'metadata stale-if-error of a day in the stack config', apply: (p) => ({ ...p, config: { ...p.config, 'media-cdn:contentTypes': { ...(p.config['media-cdn:contentTypes'] as object | undefined), metadata: { staleIfError: 86400 } } } }) },
   { rule: 'max-ttl-bounded', change: 'metadata cache policy max TTL 7200 s', apply: (p) => { inputs(p, aws.cloudfront.CachePolicy, 'cdn-prod-metadata').maxTtl = 7200; } },
   { rule: 'api-public-get-ttl', change: 'api cache policy max TTL 600 s', apply: (p) => { inputs(p, aws.cloudfront.CachePolicy, 'cdn-prod-api').maxTtl = 600; } },
   { rule: 'personalized-routes-uncached', change: '/api/me/* uses the api cache policy', apply: (p) => { behavior(p, '/api/me/*').cachePolicyId = policyId(p, 'cdn-prod-api'); } },

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import { InputError } from '../../lib/errors';
 import { runEngine, type EngineInput, type EngineOptions, type EngineStats, type WarmLog } from '../../simulator/engine';
+import { NETWORK_PROFILE } from '../../lib/network';
+import { percentileMs } from '../../simulator/latency';
 import { SEED_PROFILE, type Region } from '../../simulator/profile';
 import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from '../../simulator/workload/arrivals';
 import type { KeySpace } from '../../simulator/workload/build';
 
-interface KeyDef { ttl: number; size?: number; asset?: number; getHead?: 0 | 1; revalidates?: 0 | 1 }
+interface KeyDef { ttl: number; size?: number; asset?: number; getHead?: 0 | 1; revalidates?: 0 | 1; swr?: number; sie?: number }
 
 /** A tiny world: edges in the given regions, one viewer per edge, one S3 origin in us-east-1. */
 function world(keyDefs: KeyDef[], edgeRegions: Region[], shield = true): EngineInput {
@@ -24,6 +26,8 @@ function world(keyDefs: KeyDef[], edgeRegions: Region[], shield = true): EngineI
     cacheableMethod: Uint8Array.from(keyDefs, (k) => k.getHead ?? 1),
     functions: new Uint8Array(n),
     compressed: new Uint8Array(n),
+    staleWhileRevalidate: Float64Array.from(keyDefs, (k) => k.swr ?? 0),
+    staleIfError: Float64Array.from(keyDefs, (k) => k.sie ?? 0),
   };
   const assets = Math.max(...keyDefs.map((k, i) => k.asset ?? i)) + 1;
   const invalidStart = new Int32Array(assets + 1);
@@ -220,4 +224,72 @@ describe('simulator/engine: warm (prefill) requests', () => {
       expect((caught as InputError).problems).to.deep.equal(problems);
     });
   }
+});
+
+/** The world without noise or handshakes, with origin outages: latency figures are exact sums. */
+function quietWorld(keyDefs: KeyDef[], outages: { fromSec: number; toSec: number }[] = []): EngineInput {
+  const w = world(keyDefs, ['NA']);
+  return { ...w, profile: { ...SEED_PROFILE, network: { ...NETWORK_PROFILE, lastMileSigma: 0, backboneSigma: 0, originSigma: 0, requestsPerConnection: 1e12 }, originOutages: outages } };
+}
+
+/** Median TTFB of the requests measured in [from, to). */
+function ttfbIn(input: EngineInput, req: RequestLog, from: number, to: number): number {
+  return percentileMs(run(input, req, events(), { measureFrom: from, measureTo: to }).ttfb, 0, 0.5);
+}
+
+// E0 is an unknown NA edge: REC us-east-1 at 15 ms (lib/network DEFAULT_EDGE_REC), which is the origin's shield.
+// hit at the edge: viewer 10 + 1 = 11 ms; through the origin: 11 + 15 + 1 + 2 (shield ↔ origin) + 25 (S3 first byte) = 54 ms
+const EDGE_HIT_MS = 11, ORIGIN_MS = 54;
+
+describe('simulator/engine: stale-while-revalidate and stale-if-error on hand-computed traces', () => {
+  it('inside the stale-while-revalidate window: a hit at hit latency, one background origin request', () => {
+    const input = quietWorld([{ ttl: 10, swr: 20 }]);
+    const req = requests([[0, 0, 0], [15, 0, 0], [16, 0, 0]]);
+    const s = run(input, req);
+    // t=15: expired 5 s ago, within 20 s: served from the edge, revalidated (304) in the background; t=16: fresh again
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 3, hits: 2, edgeHits: 2, edgeRefreshHits: 1, originFetches: 1, origin304: 1 });
+    expect([s.staleWhileRevalidateHits[0], s.originErrors[0]]).to.deep.equal([1, 0]);
+    expect(ttfbIn(input, req, 14, 15.5)).to.be.closeTo(EDGE_HIT_MS, EDGE_HIT_MS * 0.015);
+  });
+
+  it('outside the window the viewer waits for the revalidation', () => {
+    const input = quietWorld([{ ttl: 10, swr: 20 }]);
+    const req = requests([[0, 0, 0], [35, 0, 0]]);
+    const s = run(input, req);
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 2, hits: 1, edgeRefreshHits: 1, originFetches: 1, origin304: 1 });
+    expect(s.staleWhileRevalidateHits[0]).to.equal(0);
+    expect(ttfbIn(input, req, 30, 40)).to.be.closeTo(ORIGIN_MS, ORIGIN_MS * 0.015);
+  });
+
+  it('a change inside the window is served stale once, and the background fetch brings the new body', () => {
+    const s = run(quietWorld([{ ttl: 10, swr: 20 }]), requests([[0, 0, 0], [15, 0, 0], [16, 0, 0]]), events([[12, 0, 'update']]));
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 3, hits: 2, edgeHits: 2, originFetches: 2, staleServed: 1 });
+  });
+
+  it('stale-if-error serves within its window after the failed attempt, and errors after it', () => {
+    const input = quietWorld([{ ttl: 10, sie: 50 }], [{ fromSec: 12, toSec: 1000 }]);
+    const req = requests([[0, 0, 0], [20, 0, 0], [70, 0, 0]]);
+    const s = run(input, req);
+    // t=20: expired, origin down, within 10 + 50 s: the stale copy; t=70: past it: an error. No origin request succeeds.
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 3, hits: 1, edgeHits: 1, originFetches: 1 });
+    expect([s.staleIfErrorServed[0], s.originErrors[0], s.staleWhileRevalidateHits[0]]).to.deep.equal([1, 1, 0]);
+    // the stale copy comes after the attempt: origin latency, not hit latency
+    expect(ttfbIn(input, req, 19, 21)).to.be.closeTo(ORIGIN_MS, ORIGIN_MS * 0.015);
+  });
+
+  it('an outage within stale-while-revalidate still serves at once; the copy stays stale until the origin is back', () => {
+    const s = run(quietWorld([{ ttl: 10, swr: 100 }], [{ fromSec: 12, toSec: 30 }]), requests([[0, 0, 0], [15, 0, 0], [20, 0, 0], [40, 0, 0], [41, 0, 0]]));
+    // t=15, 20: stale, background fails; t=40: stale, background 304 succeeds; t=41: fresh
+    expect(counts(s)).to.deep.equal({ ...zero, requests: 5, hits: 4, edgeHits: 4, edgeRefreshHits: 1, originFetches: 1, origin304: 1 });
+    expect([s.staleWhileRevalidateHits[0], s.originErrors[0]]).to.deep.equal([3, 0]);
+  });
+
+  it('without a stale-if-error window an outage is an error, for cached and never-cached routes alike', () => {
+    const s = run(quietWorld([{ ttl: 10 }, { ttl: -1 }], [{ fromSec: 12, toSec: 1000 }]), requests([[0, 0, 0], [20, 0, 0], [21, 1, 0]]));
+    expect([s.originErrors[0], s.hits[0], s.originFetches[0]]).to.deep.equal([2, 0, 1]);
+  });
+
+  it('rejects an outage window that ends before it starts', () => {
+    expect(() => run(quietWorld([{ ttl: 10 }], [{ fromSec: 50, toSec: 10 }]), requests([[0, 0, 0]]))).to.throw(InputError, /originOutages\[0\]/);
+  });
 });

@@ -66,6 +66,8 @@ describe('npm run tag: tagging objects at the origin (s3rver)', function () {
     const tags = await putTaggedObject(s3, tagSettings(resolveCatalog(), 'x-amz-meta-cache-tags'), { bucket: TEST_BUCKETS.images, key: 'thumbnails/123/p.jpg', body: 'jpg', contentType: 'image/jpeg' });
     expect(tags).to.deep.equal(['type:thumbnails', 'video:123']);
     expect((await head(TEST_BUCKETS.images, 'thumbnails/123/p.jpg')).metadata).to.deep.equal({ 'cache-tags': 'type:thumbnails,video:123' });
+    // without --cache-control the object gets its route's Cache-Control from the catalog (TTL and stale windows)
+    expect((await head(TEST_BUCKETS.images, 'thumbnails/123/p.jpg')).cacheControl).to.equal('public, max-age=7200, stale-while-revalidate=7200, stale-if-error=7200');
   });
 
   it('tags existing objects in place, page by page, keeping headers and bodies; a dry run first changes nothing', async () => {
