@@ -109,7 +109,7 @@ describe('npm run warm and npm run local (command line)', function () {
         "error: --scale must be a number in (0, 1], got '2'; e.g. 0.005 simulates 0.5 % of the objects.",
       ]],
       good: 0,
-      last: 'hit-ratio uplift of prediction: +0.076 percentage points vs no warming, +0.076 vs the top-N',
+      last: 'hit-ratio uplift of prediction: +0.100 percentage points vs no warming, +0.100 vs the top-N',
       window: '2025-11-24T20:00:00.000Z', releaseObjects: 22, noWarmRequests: 0,
     });
   });
