@@ -6,8 +6,8 @@ import * as aws from '@pulumi/aws';
 import { FALLBACK_SETTINGS_VARIABLE } from '../lib/images/fallback';
 import type { PolicyResource } from '@pulumi/policy';
 import { stackRule, type MediaCdnPolicy } from './lib/define';
-import { bucketOfDomain } from './lib/origins';
-import { bucketName, distributionsOf, forBucket, ofType, policyDocument } from './lib/stack';
+import { bucketOfDomain, isS3Origin } from './lib/origins';
+import { arnIsDistribution, bucketName, distributionsOf, forBucket, ofType, policyDocument } from './lib/stack';
 import { quoteList } from './lib/text';
 
 interface Bucket {
@@ -207,10 +207,64 @@ export const bucketPolicyRequiresTls = stackRule({
   },
 });
 
+/** Bucket names that some replication rule of the stack writes to (`arn:aws:s3:::<name>` destinations). */
+function replicationDestinations(resources: readonly PolicyResource[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of ofType(resources, aws.s3.BucketReplicationConfig)) {
+    for (const r of (c.props.rules ?? []) as { status?: string; destination?: { bucket?: unknown } }[]) {
+      const arn = r.destination?.bucket;
+      if (r.status === 'Enabled' && typeof arn === 'string') out.add(arn.replace(/^arn:aws[a-z-]*:s3:::/, ''));
+    }
+  }
+  return out;
+}
+
+/** Whether a policy statement lets the CloudFront service read, conditioned on this distribution's ARN. */
+function grantsDistribution(s: Statement, d: ReturnType<typeof distributionsOf>[number]): boolean {
+  const p = s.Principal as { Service?: unknown } | undefined;
+  const services = p && typeof p === 'object' ? [p.Service].flat() : [];
+  if (s.Effect !== 'Allow' || !services.includes('cloudfront.amazonaws.com')) return false;
+  const arns = [s.Condition?.StringEquals?.['AWS:SourceArn'], s.Condition?.ArnLike?.['AWS:SourceArn']].flat();
+  return arns.some((a) => arnIsDistribution(a, d));
+}
+
+export const regionalOriginComplete = stackRule({
+  name: 'regional-origin-complete',
+  description: "Every S3 origin outside the origin groups (a regional copy the viewer-request functions select) is filled by S3 replication, signed by an origin access control, and readable by this stack's distributions through its bucket policy.",
+  remediationSteps: "Add a replication rule from the primary bucket to it, set originAccessControlId on its origin, and give its bucket the CloudFront read policy with AWS:SourceArn (MediaOrigins and OriginAccessPolicies do all three for media-cdn:originRegions).",
+  docs: {
+    group: 'origin-buckets',
+    why: 'A regional copy answers viewers directly: without replication it serves missing or outdated objects, without the origin access control and the bucket policy CloudFront cannot read it (every request fails over) or others can.',
+    references: ['docs/architecture.md, Regional origins'],
+  },
+  config: {
+    exemptOrigins: { type: 'array', items: { type: 'string' }, default: [] as string[], description: 'Origin ids outside the origin groups that this rule does not check.' },
+  },
+  validate(args, report, config) {
+    const replicated = replicationDestinations(args.resources);
+    for (const d of distributionsOf(args.resources)) {
+      const grouped = new Set((d.props.originGroups ?? []).flatMap((g) => (g.members ?? []).map((m) => m.originId)));
+      for (const o of d.props.origins ?? []) {
+        if (!isS3Origin(o) || grouped.has(o.originId) || config.exemptOrigins.includes(o.originId ?? '')) continue;
+        const bucket = bucketOfDomain(o.domainName);
+        const what = `regional origin '${o.originId}' of ${d.label}`;
+        if (!o.originAccessControlId) report(`${what} has no origin access control; set originAccessControlId so CloudFront signs its requests.`, d.resource.urn);
+        if (bucket === undefined) continue;
+        if (!replicated.has(bucket)) report(`${what} reads bucket '${bucket}', which no replication rule fills; add a rule replicating the primary bucket to it.`, d.resource.urn);
+        const policies = forBucket(args.resources, aws.s3.BucketPolicy, bucket);
+        if (!policies.some((p) => statements(p).some((st) => grantsDistribution(st, d)))) {
+          report(`${what} reads bucket '${bucket}', whose bucket policy does not let the CloudFront service read it for this distribution (AWS:SourceArn); add the origin bucket policy.`, policies[0]?.urn ?? d.resource.urn);
+        }
+      }
+    }
+  },
+});
+
 export const originBucketPolicies: readonly MediaCdnPolicy[] = [
   bucketPublicAccessBlocked,
   bucketEncrypted,
   originBucketVersioned,
   bucketPolicyNotPublic,
   bucketPolicyRequiresTls,
+  regionalOriginComplete,
 ];

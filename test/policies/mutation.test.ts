@@ -130,6 +130,14 @@ const MUTATIONS: readonly Mutation[] = [
     rule: 'bucket-policy-not-public', change: 'video bucket readable by anyone',
     apply: (p) => editPolicyDocument(p, 'cdn-access-video', (s) => [...s, { Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' }]),
   },
+  {
+    rule: 'regional-origin-complete',
+    change: 'a regional origin reading the images replica, whose policy admits no distribution',
+    apply: (p) => {
+      const replica = resource(p, aws.s3.Bucket, 'origins-images-replica').id;
+      (dist(p).origins as Inputs[]).push({ ...origin(p, 'video-primary'), originId: 'images-eu-central-1', domainName: `${replica}.s3.us-west-2.amazonaws.com` });
+    },
+  },
   { rule: 'bucket-policy-requires-tls', change: 'static bucket policy without the TLS deny', apply: (p) => editPolicyDocument(p, 'cdn-access-static', (s) => s.filter((x) => x.Sid !== 'DenyInsecureTransport')) },
   // deployment
   { rule: 'explicit-names-per-stack', change: "the dashboard named 'media-cdn' in every stack", apply: (p) => { inputs(p, aws.cloudwatch.Dashboard, 'cdn-dashboard').dashboardName = 'media-cdn'; } },
