@@ -4,7 +4,7 @@
  * `OTHER_PRICES.invalidationPerPath`, `invalidationCostUsd`); this module only adds the month
  * boundaries and the split of a plan's paths into free and billed ones.
  */
-import { FREE_TIER, invalidationCostUsd } from '../semantics/pricing';
+import { freeInvalidationPathsLeft, invalidationCostUsd } from '../semantics/pricing';
 
 /** How a number of paths is billed given the paths already submitted this month. */
 export interface PathBill {
@@ -24,8 +24,7 @@ export interface PathBill {
  */
 export function billPaths(paths: number, monthToDatePaths: number): PathBill {
   const usd = invalidationCostUsd(paths, monthToDatePaths);
-  const freeLeft = Math.max(0, FREE_TIER.invalidationPaths - monthToDatePaths);
-  const freePaths = Math.min(paths, freeLeft);
+  const freePaths = Math.min(paths, freeInvalidationPathsLeft(monthToDatePaths));
   return { paths, freePaths, billedPaths: paths - freePaths, usd };
 }
 

@@ -125,6 +125,11 @@ export const FREE_TIER = Object.freeze({
   invalidationPaths: 1_000,
 });
 
+/** Free invalidation paths left in the month after `alreadyUsedThisMonth` (spec §8.5). */
+export function freeInvalidationPathsLeft(alreadyUsedThisMonth: number): number {
+  return Math.max(0, FREE_TIER.invalidationPaths - alreadyUsedThisMonth);
+}
+
 /**
  * Cost in USD of `paths` invalidation paths (wildcards and `#tag` items count as one each) when
  * `alreadyUsedThisMonth` paths were already submitted this month by the account (spec §8.5): the
@@ -141,8 +146,7 @@ export function invalidationCostUsd(paths: number, alreadyUsedThisMonth: number)
       throw new RangeError(`invalidationCostUsd: ${name} must be a non-negative integer, got ${showValue(v)}.`);
     }
   }
-  const freeLeft = Math.max(0, FREE_TIER.invalidationPaths - alreadyUsedThisMonth);
-  const billable = Math.max(0, paths - freeLeft);
+  const billable = Math.max(0, paths - freeInvalidationPathsLeft(alreadyUsedThisMonth));
   return (billable * Math.round(OTHER_PRICES.invalidationPerPath * 1000)) / 1000;
 }
 
