@@ -108,8 +108,8 @@ export function regionCandidates(primary: string, profile: WorkloadProfile = SEE
     .slice(0, limit);
 }
 
-/** Most extra Regions the Regions ladder goes up to. */
-export const MAX_EXTRA_REGIONS = 6;
+/** Most extra Regions the Regions ladder goes up to: every other REC Region. */
+export const MAX_EXTRA_REGIONS = REGIONAL_EDGE_CACHES.length - 1;
 
 /**
  * `originRegions` as a ladder: no copy, then the best candidate, the best two, ... Each step is
