@@ -2,6 +2,8 @@
  * The search space of `npm run tune`, as data built from the catalog and the stack config:
  * - per content type, the default TTLs of its cached routes on a ladder from the catalog's value up
  *   to the catalog's bound (`defaultTtlBound`, the bound the policy pack checks);
+ * - per content type, the stale-while-revalidate / stale-if-error windows of its cached routes, from
+ *   none to the catalog's bound (`maxStaleSeconds`);
  * - the price class (lib/config schema);
  * - the Origin Shield Region of the primary origins, the two shield Regions nearest them;
  * - `originRegions`, a ladder of Regions for copies of the S3 origins (regionCandidates).
@@ -11,7 +13,7 @@
  * Each option is a set of what-if settings (`npm run sim -- --set` keys), so every point is simulated
  * through the real config path (lib/config validation, catalog overrides, the program under mocks).
  */
-import { CONTENT_TYPES, defaultTtlBound, type ContentTypeSpec, type RouteSpec } from '../../lib/catalog';
+import { CONTENT_TYPES, defaultTtlBound, maxStaleSeconds, type ContentTypeSpec, type RouteSpec } from '../../lib/catalog';
 import { CONFIG_SCHEMA, ORIGIN_SHIELD_REGIONS, PRICE_CLASSES } from '../../lib/config/schema';
 import { formatDuration } from '../../lib/format/table';
 import { recFor, REGIONAL_EDGE_CACHES, rttMs } from '../../lib/network';
@@ -81,6 +83,30 @@ export function ttlDimension(type: ContentTypeSpec, config: Readonly<Record<stri
   return { name: `${type.name} default TTLs`, options, current, separableBy: type.name };
 }
 
+/**
+ * One dimension per content type: the stale-while-revalidate and stale-if-error windows of its cached
+ * routes, level by level: none, a middle step, the catalog's bound (`maxStaleSeconds`, the one the
+ * policy pack checks).
+ */
+export function staleDimension(type: ContentTypeSpec, config: Readonly<Record<string, unknown>>): TuneDimension | undefined {
+  const overrides = routeOverrides(config);
+  const routes = type.routes.filter((r) => r.caching === 'custom');
+  const bound = maxStaleSeconds(type);
+  if (routes.length === 0 || bound <= 0) return undefined;
+  const mid = middleTtl(60, bound);
+  const ladder = [...new Set([0, ...(mid !== undefined ? [mid] : []), bound])];
+  const currentOf = (r: RouteSpec, f: 'staleWhileRevalidate' | 'staleIfError') => (typeof overrides[r.id]?.[f] === 'number' ? (overrides[r.id]![f] as number) : r[f]);
+  const settingsAt = (w: number) => Object.fromEntries(routes.flatMap((r) => [[`${r.id}.staleWhileRevalidate`, w], [`${r.id}.staleIfError`, w]]));
+  const options: TuneOption[] = ladder.map((w) => ({ label: w === 0 ? 'none' : formatDuration(w), settings: settingsAt(w) }));
+  let current = ladder.findIndex((w) => routes.every((r) => currentOf(r, 'staleWhileRevalidate') === w && currentOf(r, 'staleIfError') === w));
+  if (current < 0) {
+    const settings = Object.fromEntries(routes.flatMap((r) => [[`${r.id}.staleWhileRevalidate`, currentOf(r, 'staleWhileRevalidate')], [`${r.id}.staleIfError`, currentOf(r, 'staleIfError')]]));
+    options.push({ label: 'as configured', settings });
+    current = options.length - 1;
+  }
+  return { name: `${type.name} stale windows`, options, current, separableBy: type.name };
+}
+
 function choiceDimension(key: string, values: readonly string[], config: Readonly<Record<string, unknown>>): TuneDimension {
   const cur = String(stackValue(config, key));
   const list = values.includes(cur) ? values : [...values, cur];
@@ -136,6 +162,10 @@ export function defaultTuneSpace(config: Readonly<Record<string, unknown>>): Tun
   const dimensions: TuneDimension[] = [];
   for (const t of CONTENT_TYPES) {
     const d = ttlDimension(t, config);
+    if (d) dimensions.push(d);
+  }
+  for (const t of CONTENT_TYPES) {
+    const d = staleDimension(t, config);
     if (d) dimensions.push(d);
   }
   dimensions.push(choiceDimension('priceClass', PRICE_CLASSES, config));

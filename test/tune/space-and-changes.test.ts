@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { CONTENT_TYPES, defaultTtlBound } from '../../lib/catalog';
+import { CONTENT_TYPES, defaultTtlBound, maxStaleSeconds } from '../../lib/catalog';
 import { editStackFileText } from '../../lib/config/stack-file-edit';
 import { lineDiff } from '../../lib/format/diff';
 import { readStackConfig } from '../../plan/stack-files';
@@ -20,12 +20,15 @@ describe('the tuner space (simulator/tune/space.ts)', () => {
     expect(ttlLadder(3600, 7200)).to.deep.equal([3600, 7200]);
   });
 
-  it('keeps every default TTL option within the bound the policy pack checks', () => {
+  it('keeps every default TTL and stale-window option within the bounds the policy pack checks', () => {
     const space = defaultTuneSpace(readStackConfig('prod'));
     for (const d of space.dimensions.filter((x) => x.separableBy)) {
       const type = CONTENT_TYPES.find((t) => t.name === d.separableBy)!;
       for (const o of d.options) {
-        for (const [k, v] of Object.entries(o.settings)) if (k.endsWith('.defaultTtl')) expect(v as number).to.be.at.most(defaultTtlBound(type));
+        for (const [k, v] of Object.entries(o.settings)) {
+          if (k.endsWith('.defaultTtl')) expect(v as number).to.be.at.most(defaultTtlBound(type));
+          if (/\.stale(WhileRevalidate|IfError)$/.test(k)) expect(v as number).to.be.within(0, maxStaleSeconds(type));
+        }
       }
     }
   });
