@@ -145,7 +145,9 @@ export const MAX_EXTRA_REGIONS = REGIONAL_EDGE_CACHES.length - 1;
 export function regionsDimension(config: Readonly<Record<string, unknown>>, primary: string): TuneDimension {
   const raw = config[`${NS}originRegions`];
   const current = (Array.isArray(raw) ? (raw as string[]) : []).filter((r) => r !== primary);
-  const candidates = regionCandidates(primary);
+  // The failover Region's buckets already replicate every origin; the config rejects it as a copy.
+  const failover = String(stackValue(config, 'failoverRegion'));
+  const candidates = regionCandidates(primary, SEED_PROFILE, MAX_EXTRA_REGIONS + 1).filter((r) => r !== failover).slice(0, MAX_EXTRA_REGIONS);
   const ladders = candidates.map((_, i) => candidates.slice(0, i + 1));
   const options: TuneOption[] = [{ label: 'none', settings: { originRegions: [] } }, ...ladders.map((l) => ({ label: l.join(', '), settings: { originRegions: l } }))];
   let cur = options.findIndex((o) => JSON.stringify(o.settings.originRegions) === JSON.stringify(current));

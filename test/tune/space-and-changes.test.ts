@@ -33,6 +33,15 @@ describe('the tuner space (simulator/tune/space.ts)', () => {
     }
   });
 
+  it('leaves the primary and the failover Region out of the Regions ladder', () => {
+    const config = readStackConfig('prod');
+    const regions = defaultTuneSpace(config).dimensions.find((d) => d.name === 'originRegions')!;
+    const all = regions.options.flatMap((o) => o.settings.originRegions as string[]);
+    expect(all).to.not.include(config['media-cdn:failoverRegion']).and.not.include(config['aws:region']);
+    expect(all).to.include('eu-central-1');
+    expect(regions.monotoneFor).to.equal('latency');
+  });
+
   it("has the prod stack's own settings as the current point", () => {
     const config = readStackConfig('prod');
     const space = defaultTuneSpace(config);
