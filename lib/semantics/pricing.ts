@@ -114,6 +114,47 @@ export const OTHER_PRICES = Object.freeze({
 });
 
 /**
+ * S3 prices of the regional origins (`media-cdn:originRegions`), US East (N. Virginia) list prices,
+ * https://aws.amazon.com/s3/pricing/ [doc]: S3 Standard storage (first 50 TB a month) per GB-month; data
+ * transfer out of S3 to another AWS Region per GB, which cross-Region replication pays for each
+ * replicated byte (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html, "Replication
+ * costs"); PUT requests per 1,000 (a replica write is one PUT). Other source Regions and storage in
+ * other Regions cost somewhat more [unverified]: one figure per item.
+ */
+export const S3_REPLICA_PRICES = Object.freeze({
+  storagePerGbMonth: 0.023,
+  interRegionTransferPerGb: 0.02,
+  putPer1000: 0.005,
+});
+
+/** What the regional copies of the S3 origins hold and receive in a month. */
+export interface RegionalOriginUsage {
+  /** Regions with a copy, besides aws:region (and the failover replica, which is billed the same way but exists without them). */
+  readonly regions: number;
+  /** GB stored in each copy (the primary buckets' size). */
+  readonly storedGb: number;
+  /** GB of new object versions a month, replicated to each copy. */
+  readonly replicatedGb: number;
+  /** New object versions a month (one replication PUT per copy each). */
+  readonly replicatedObjects: number;
+}
+
+/** The month's cost lines of the regional copies: storage, inter-Region transfer and replication PUTs, per all copies. */
+export function regionalOriginCostLines(u: RegionalOriginUsage): CostLine[] {
+  const fn = 'regionalOriginCostLines';
+  for (const [k, v] of Object.entries(u)) assertNonNegative(fn, k, v as number);
+  if (u.regions === 0) return [];
+  const lines: CostLine[] = [];
+  const stored = u.regions * u.storedGb;
+  if (stored > 0) lines.push({ item: 'Regional origin storage (S3 Standard)', quantity: stored, unit: 'GB-month', usd: stored * S3_REPLICA_PRICES.storagePerGbMonth });
+  const moved = u.regions * u.replicatedGb;
+  if (moved > 0) lines.push({ item: 'Replication transfer (inter-Region)', quantity: moved, unit: 'GB', usd: moved * S3_REPLICA_PRICES.interRegionTransferPerGb });
+  const puts = u.regions * u.replicatedObjects;
+  if (puts > 0) lines.push({ item: 'Replication PUT requests', quantity: puts, unit: 'requests', usd: (puts / 1000) * S3_REPLICA_PRICES.putPer1000 });
+  return lines;
+}
+
+/**
  * The always-free monthly tier per account (spec §13.1): 1 TB transfer out (taken as 1,024 GB
  * [unverified]), 10,000,000 HTTP/HTTPS requests, 2,000,000 CloudFront Functions invocations,
  * 1,000 invalidation paths (spec §8.5).
@@ -210,6 +251,8 @@ export interface MonthlyUsage {
   readonly functionInvocations?: number;
   /** GB sent to the origin (POST/PUT bodies), per price group (spec §13.4). @default {} */
   readonly originTransferGbByGroup?: Partial<Record<PriceRegionGroup, number>>;
+  /** The regional copies of the S3 origins (storage, replication transfer and PUTs). @default none */
+  readonly regionalOrigins?: RegionalOriginUsage;
   /** Apply the always-free tier (spec §13.1). @default true */
   readonly applyFreeTier?: boolean;
   /**
@@ -228,7 +271,7 @@ export interface CostLine {
   group?: string;
   /** Billed quantity in `unit`. */
   quantity: number;
-  /** Unit of `quantity`: 'GB', 'requests', 'paths', 'invocations'. */
+  /** Unit of `quantity`: 'GB', 'GB-month', 'requests', 'paths', 'invocations'. */
   unit: string;
   /** Cost in USD (0 for free-tier lines). */
   usd: number;
@@ -319,6 +362,8 @@ export function monthlyCostUsd(usage: MonthlyUsage): { totalUsd: number; lines: 
       });
     }
   }
+
+  if (usage.regionalOrigins) lines.push(...regionalOriginCostLines(usage.regionalOrigins));
 
   const totalUsd = lines.reduce((s, l) => s + l.usd, 0);
   return { totalUsd, lines };
