@@ -59,6 +59,10 @@ export const distributionId = cdn.distribution.id;
 export const distributionArn = cdn.distribution.arn;
 export const domainName = cdn.distribution.domainName;
 export const stagingDistributionId = cdn.stagingDistribution?.id ?? pulumi.output('');
+/** The continuous-deployment policy ('' without a staging distribution); `npm run rollout` drives it. */
+export const continuousDeploymentPolicyId = cdn.continuousDeploymentPolicy?.id ?? pulumi.output('');
+/** `create` (policy not attached yet: run `pulumi up` again), `attach` (staged rollout ready) or `off`. */
+export const continuousDeploymentPhase = cdn.continuousDeploymentPhase;
 export const buckets = Object.fromEntries(origins.s3.map((p) => [p.origin, {
   name: p.primary.bucket.bucket,
   arn: p.primary.bucket.arn,

@@ -31,6 +31,10 @@ export interface StackOutputs {
   readonly domainName: string;
   /** Empty when the stack has no staging distribution. */
   readonly stagingDistributionId: string;
+  /** The continuous-deployment policy; empty without a staging distribution (or before it was deployed). */
+  readonly continuousDeploymentPolicyId?: string;
+  /** `create` (the policy is not attached yet), `attach` or `off`; absent before staged rollouts. */
+  readonly continuousDeploymentPhase?: string;
   readonly buckets: Readonly<Record<'video' | 'images' | 'static', BucketOutputs>>;
   readonly logBucket: string;
   readonly contentTypes: Readonly<Record<ContentTypeName, ContentTypeOutputs>>;

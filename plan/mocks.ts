@@ -155,11 +155,22 @@ const ECHO_TYPES = new Set([
   'aws:sqs/queuePolicy:QueuePolicy',
 ]);
 
+/** The type token of a stack reference (the program reads its own previous outputs through one). */
+export const STACK_REFERENCE_TYPE = 'pulumi:pulumi:StackReference';
+
 export class PlanMocks implements pulumi.runtime.Mocks {
-  constructor(private readonly region: string) {}
+  /**
+   * @param previousOutputs the outputs of the stack's previous deployment, which a StackReference to
+   *   the stack reads; `{}` plans a fresh stack (the first `pulumi up`).
+   */
+  constructor(private readonly region: string, private readonly previousOutputs: Readonly<Record<string, unknown>> = {}) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
     if (!args.custom) return { id: undefined, state: {} };
+    if (args.type === STACK_REFERENCE_TYPE) {
+      const name = String((args.inputs as State).name ?? args.name);
+      return { id: name, state: { name, outputs: { ...this.previousOutputs }, secretOutputNames: [] } };
+    }
     const inputs = args.inputs as State;
     const computed = COMPUTED[args.type];
     if (computed) {

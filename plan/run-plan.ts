@@ -18,12 +18,20 @@ const rpc = require('@pulumi/pulumi/runtime/rpc') as { deserializeProperties(s: 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
 
+/** The organization the plan runs in (the DIY backend's default; the program's StackReference to itself names it). */
+export const PLAN_ORGANIZATION = 'organization';
+
 export interface BuildPlanOptions {
   readonly stack: string;
   /** Folder holding Pulumi.<stack>.yaml; defaults to the repository root. */
   readonly dir?: string;
   /** Use this config map (namespaced keys) instead of reading the stack file. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * The stack's outputs from its previous deployment (what `pulumi stack output --json` printed), so the
+   * plan is that of the next `pulumi up`. @default none: the first `pulumi up` of a fresh stack
+   */
+  readonly previousOutputs?: Readonly<Record<string, unknown>>;
 }
 
 /** Splits a stack file's config into the program's typed config (validated), so bad config fails before Pulumi runs. */
@@ -55,6 +63,8 @@ function settle<T>(value: pulumi.Input<T>): Promise<T> {
 }
 
 type RegisterCallback = (err: Error | null, resp?: { getUrn(): string; getId(): string }) => void;
+type ReadCallback = (err: Error | null, resp?: { getUrn(): string; getProperties(): unknown }) => void;
+interface ReadRequest { getType(): string; getName(): string; getParent(): string; getId(): string }
 interface RegisterRequest {
   getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): unknown;
 }
@@ -111,11 +121,25 @@ export async function buildPlan(opts: BuildPlanOptions): Promise<Plan> {
   const project = projectName();
 
   pulumi.runtime.setAllConfig(toConfigStrings(config));
-  await pulumi.runtime.setMocks(new PlanMocks(typed.region), project, opts.stack, false);
+  await pulumi.runtime.setMocks(new PlanMocks(typed.region, opts.previousOutputs), project, opts.stack, false, PLAN_ORGANIZATION);
 
   const resources: PlanResource[] = [];
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: RegisterCallback): void };
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: RegisterCallback): void;
+    readResource(req: ReadRequest, cb: ReadCallback): void;
+  };
   const register = monitor.registerResource.bind(monitor);
+  const read = monitor.readResource.bind(monitor);
+  // Reads (the program's StackReference to itself) are recorded with the state they returned.
+  monitor.readResource = (req, cb) => read(req, (err, resp) => {
+    if (!err && resp) {
+      resources.push({
+        urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), custom: true,
+        inputs: rpc.deserializeProperties(resp.getProperties()), id: req.getId(),
+      });
+    }
+    cb(err, resp);
+  });
   monitor.registerResource = (req, cb) => register(req, (err, resp) => {
     if (!err && resp) {
       resources.push({

@@ -7,16 +7,17 @@ import { InputError } from '../lib/errors';
 import { renderPlanSummary } from '../lib/plan-summary';
 import { buildPlan } from '../plan/run-plan';
 import { listStacks } from '../plan/stack-files';
-import { parseCommandLine, runMain, writeJsonFile, type CommandSpec } from './lib/cli';
+import { parseCommandLine, readJsonFile, runMain, writeJsonFile, type CommandSpec } from './lib/cli';
 
 const spec = {
   usage: 'npm run plan --',
   summary: 'Builds the offline plan of a stack: every resource `pulumi up` would create, with its inputs.',
-  options: { stack: { type: 'string' }, json: { type: 'string' }, dir: { type: 'string' }, quiet: { type: 'boolean' } },
+  options: { stack: { type: 'string' }, json: { type: 'string' }, dir: { type: 'string' }, 'previous-outputs': { type: 'string' }, quiet: { type: 'boolean' } },
   help: {
     stack: `stack to plan (${listStacks().join(', ')})`,
     json: 'write the plan as JSON to this file',
     dir: 'folder holding Pulumi.<stack>.yaml (default: the repository root)',
+    'previous-outputs': "plan the next 'pulumi up' of a deployed stack: its outputs ('pulumi stack output --json > f'); default: a fresh stack",
     quiet: 'print nothing but errors',
   },
   examples: ['npm run plan -- --stack prod', 'npm run plan -- --stack staging --json plan.json'],
@@ -25,7 +26,16 @@ const spec = {
 runMain(async () => {
   const { values } = parseCommandLine(spec);
   if (!values.stack) throw new InputError(`--stack is required (one of ${listStacks().join(', ')}); see 'npm run plan -- --help'.`);
-  const plan = await buildPlan({ stack: values.stack as string, ...(values.dir ? { dir: values.dir as string } : {}) });
+  const previous = values['previous-outputs'] as string | undefined;
+  const previousOutputs = previous === undefined ? undefined : readJsonFile(previous, 'previous outputs');
+  if (previousOutputs !== undefined && (previousOutputs === null || typeof previousOutputs !== 'object' || Array.isArray(previousOutputs))) {
+    throw new InputError(`--previous-outputs file '${previous}' must hold a JSON object of stack outputs; write it with 'pulumi stack output --json > f'.`);
+  }
+  const plan = await buildPlan({
+    stack: values.stack as string,
+    ...(values.dir ? { dir: values.dir as string } : {}),
+    ...(previousOutputs ? { previousOutputs: previousOutputs as Record<string, unknown> } : {}),
+  });
   if (!values.quiet) console.log(renderPlanSummary(plan));
   if (values.json) {
     writeJsonFile(values.json as string, plan);

@@ -13,3 +13,4 @@ export * from './origin-assembly';
 export * from './origin-select-function';
 export * from './viewer-functions';
 export * from './origin-verification';
+export * from './continuous-deployment';

@@ -1,2 +1,3 @@
 export * from './schema';
 export * from './stack-config';
+export * from './candidate';

@@ -104,6 +104,8 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     description: 'Request header (must start with aws-cf-cd-) that routes a request to the staging distribution.' },
   { key: 'stagingHeaderValue', kind: 'string', default: 'true',
     description: 'Value of stagingHeaderName that routes a request to the staging distribution.' },
+  { key: 'candidate', kind: 'object', default: {},
+    description: 'Candidate settings for a staged rollout: a subset of these keys (priceClass, httpVersion, ipv6, geoRestrictionType, geoRestrictionLocations, the origin timeouts and attempts, corsAllowedOrigins, contentTypes) that apply to the staging distribution only; npm run rollout -- promote moves them into the stack config. Needs stagingDistribution. See docs/deployment.md (Staged rollout).' },
   { key: 'cacheTagHeader', kind: 'string', default: 'x-amz-meta-cache-tags',
     description: 'Response header CloudFront reads cache tags from (spec §8.2); S3 returns user metadata cache-tags as x-amz-meta-cache-tags and the API/metadata origins send the same header. Empty turns tag invalidation off. Changing it does not re-tag objects already cached.' },
   { key: 'policyEnforcement', kind: 'string', oneOf: ENFORCEMENT_LEVELS, default: 'advisory',

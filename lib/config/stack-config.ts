@@ -7,6 +7,7 @@ import { shieldRegionNear } from '../builders/origins';
 import { InputError, show } from '../errors';
 import { isRemovableResponseHeader } from '../semantics/response-headers';
 import { AWS_REGIONS, isKnownAwsRegion } from '../network';
+import { candidateShapeProblems, relabelCandidateProblems, type CandidateValues } from './candidate';
 import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS, ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
 export const CONFIG_NAMESPACE = 'media-cdn';
@@ -63,6 +64,13 @@ export interface StackConfig {
   readonly stagingTrafficWeight: number;
   readonly stagingHeaderName: string;
   readonly stagingHeaderValue: string;
+  /** The candidate block as written (only candidate keys); `{}` when there is none. */
+  readonly candidate: CandidateValues;
+  /**
+   * The config the staging distribution is built from: this config with the candidate applied, or
+   * undefined when there is no candidate (the staging distribution then mirrors the primary).
+   */
+  readonly candidateConfig?: StackConfig;
   readonly cacheTagHeader: string;
   readonly policyEnforcement: (typeof ENFORCEMENT_LEVELS)[number];
   readonly contentTypes: CatalogOverrides;
@@ -195,8 +203,10 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
     if (e instanceof InputError) problems.push(...e.problems);
     else throw e;
   }
+  problems.push(...candidateShapeProblems(raw.candidate, v.stagingDistribution));
   if (problems.length > 0 || !catalog) throw new InputError(problems);
-  return { ...v, originRegions, stack, region: region!, catalog };
+  const base: StackConfig = { ...v, originRegions, stack, region: region!, catalog };
+  return Object.keys(v.candidate).length === 0 ? base : { ...base, candidateConfig: parseCandidate(base, raw) };
 }
 
 /**
@@ -233,6 +243,25 @@ function checkRegionalDomains(name: 'metadataOriginDomains' | 'apiOriginDomains'
     else if (!isKnownAwsRegion(r)) problems.push(`${key} has the key ${show(r)}, which is not an AWS Region the latency model knows; key each domain by one of ${AWS_REGIONS.join(', ')}.`);
     if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) problems.push(`${key}.${r} must be a domain name such as 'api.eu.example.com' (no scheme, no path), got ${show(domain)}.`);
   }
+}
+
+/** The config with the candidate applied, validated like any stack config; problems name `candidate.<key>`. */
+function parseCandidate(base: StackConfig, raw: Readonly<Record<string, unknown>>): StackConfig {
+  const keys = Object.keys(base.candidate);
+  const merged: Record<string, unknown> = { ...raw, ...base.candidate };
+  delete merged.candidate;
+  let config: StackConfig;
+  try {
+    config = parseStackConfig(base.stack, base.region, merged);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(relabelCandidateProblems(e.problems, keys));
+    throw e;
+  }
+  const same = keys.filter((k) => JSON.stringify(config[k as keyof StackConfig]) === JSON.stringify(base[k as keyof StackConfig]));
+  if (same.length > 0) {
+    throw new InputError(same.map((k) => `${CONFIG_NAMESPACE}:candidate.${k} is ${show(base.candidate[k as keyof CandidateValues])}, the same as the stack's ${CONFIG_NAMESPACE}:${k}; a candidate lists only what differs, so drop it.`));
+  }
+  return config;
 }
 
 /** The `domain` object: names and a hosted zone (id or name); undefined when empty. */

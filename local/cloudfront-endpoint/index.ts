@@ -7,3 +7,5 @@ export * from './server';
 export * from './model';
 export * from './faults';
 export { parseXml, buildXml, escapeXml, type XmlElement, type XmlNode } from './xml';
+export * from './distributions';
+export { distributionOperation, type DistributionOperation } from './distribution-api';

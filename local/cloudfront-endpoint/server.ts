@@ -1,6 +1,7 @@
 /**
  * A local CloudFront endpoint on 127.0.0.1 that speaks the REST-XML invalidation API (API version
- * 2020-05-31, spec §8.3, §15.2): CreateInvalidation, GetInvalidation and ListInvalidations. The real
+ * 2020-05-31, spec §8.3, §15.2): CreateInvalidation, GetInvalidation and ListInvalidations; and the
+ * distribution and continuous-deployment-policy calls of a staged rollout (distribution-api.ts). The real
  * `@aws-sdk/client-cloudfront` talks to it with `endpoint: server.endpoint` and fake credentials
  * (signatures are not checked). State and semantics are `InvalidationModel`; faults are
  * `FaultInjector`. A local edge registers its caches with `registerCache` (or listens with
@@ -14,10 +15,12 @@ import { FAULT_ERRORS, FaultInjector, type FaultKind, type FaultPlan, type Opera
 import { CloudFrontApiError, InvalidationModel, type DistributionSettings, type EndpointInvalidation, type InvalidationEvent, type InvalidationModelOptions, type InvalidationTarget } from './model';
 import { buildXml, child, childrenNamed, parseXml, XmlError } from './xml';
 import { listenOnLoopback, readBody } from '../http';
+import { distributionOperation, handleDistributionCall, type DistributionOperation } from './distribution-api';
+import { DistributionModel, type DistributionModelOptions } from './distributions';
 
 export const API_VERSION = '2020-05-31';
 
-export interface CloudFrontEndpointOptions extends InvalidationModelOptions {
+export interface CloudFrontEndpointOptions extends InvalidationModelOptions, DistributionModelOptions {
   /** Distributions that exist (others get NoSuchDistribution). */
   readonly distributions?: readonly string[] | Readonly<Record<string, DistributionSettings>>;
   /** Create a distribution on first use instead of answering NoSuchDistribution. @default false */
@@ -31,7 +34,7 @@ export interface CloudFrontEndpointOptions extends InvalidationModelOptions {
 }
 
 export interface EndpointCall {
-  readonly operation: Operation | 'Unknown';
+  readonly operation: Operation | DistributionOperation | 'Unknown';
   readonly distributionId?: string;
   readonly status: number;
   readonly error?: string;
@@ -42,6 +45,8 @@ export interface CloudFrontEndpoint {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
   readonly model: InvalidationModel;
+  /** Distributions and continuous-deployment policies (the calls a staged rollout makes). */
+  readonly distributions: DistributionModel;
   /** Every call, in order of arrival. */
   readonly calls: EndpointCall[];
   readonly faults: FaultInjector;
@@ -91,6 +96,7 @@ function parseBatch(body: string): { callerReference: string; items: string[] } 
 /** Starts the endpoint on 127.0.0.1. */
 export async function startCloudFrontEndpoint(opts: CloudFrontEndpointOptions = {}): Promise<CloudFrontEndpoint> {
   const model = new InvalidationModel(opts);
+  const distributions = new DistributionModel(opts);
   const faults = new FaultInjector();
   faults.setPlan(opts.faults);
   const dists = opts.distributions ?? [];
@@ -111,6 +117,22 @@ export async function startCloudFrontEndpoint(opts: CloudFrontEndpointOptions = 
 
   const handle = async (req: IncomingMessage, res: ServerResponse, record: (c: Omit<EndpointCall, 'status'> & { status?: number }) => void) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const segments = url.pathname.split('/').slice(2).map(decodeURIComponent);
+    const distributionOp = url.pathname.startsWith(`/${API_VERSION}/`) ? distributionOperation(req.method ?? 'GET', segments) : undefined;
+    if (distributionOp) {
+      const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req, opts.maxBodyBytes ?? 10 << 20, () => new CloudFrontApiError('EntitySizeLimitExceeded', `The request body is over ${opts.maxBodyBytes ?? 10 << 20} bytes.`, 413), false) : '';
+      const ifMatch = req.headers['if-match'];
+      const call = { operation: distributionOp, ...(segments[0] === 'distribution' && segments[1] ? { distributionId: segments[1] } : {}) };
+      try {
+        const r = handleDistributionCall(distributionOp, { method: req.method ?? 'GET', segments, query: url.searchParams, ifMatch: Array.isArray(ifMatch) ? ifMatch.join(',') : ifMatch, body }, distributions, (d) => model.addDistribution(d.id));
+        record({ ...call, status: r.status });
+        return send(res, r.status, r.xml, r.headers);
+      } catch (e) {
+        const err = e instanceof CloudFrontApiError ? e : new CloudFrontApiError('InternalError', (e as Error).message, 500);
+        record({ ...call, status: err.status, error: err.code });
+        return sendError(res, err.code, err.status, err.message);
+      }
+    }
     if (!url.pathname.startsWith(prefix)) {
       record({ operation: 'Unknown', status: 404, error: 'UnknownOperation' });
       return sendError(res, 'InvalidArgument', 404, `No such operation: ${req.method} ${url.pathname}; this endpoint serves the ${API_VERSION} invalidation API only.`);
@@ -204,6 +226,7 @@ export async function startCloudFrontEndpoint(opts: CloudFrontEndpointOptions = 
   return {
     endpoint,
     model,
+    distributions,
     calls,
     faults,
     addDistribution: (id, settings) => model.addDistribution(id, settings),

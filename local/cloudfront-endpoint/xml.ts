@@ -139,3 +139,33 @@ function renderChildren(node: XmlNode): string {
 export function buildXml(root: string, body: XmlNode, xmlns = 'http://cloudfront.amazonaws.com/doc/2020-05-31/'): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${xmlns}">${renderChildren(body)}</${root}>`;
 }
+
+/** Serialises a parsed element back to XML (namespace attributes dropped; text escaped). */
+export function renderElement(el: XmlElement, name = localName(el)): string {
+  const inner = el.children.length > 0 ? el.children.map((c) => renderElement(c)).join('') : escapeXml(el.text);
+  return `<${name}>${inner}</${name}>`;
+}
+
+/** A response document whose root holds `innerXml` as is. */
+export function xmlDocument(root: string, innerXml: string, xmlns = 'http://cloudfront.amazonaws.com/doc/2020-05-31/'): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${xmlns}">${innerXml}</${root}>`;
+}
+
+/** A new element with text, or with children. */
+export function element(name: string, content: string | XmlElement[] = ''): XmlElement {
+  return typeof content === 'string' ? { name, attributes: {}, children: [], text: content } : { name, attributes: {}, children: content, text: '' };
+}
+
+/** Sets (or adds) the text child `name` of `el`. */
+export function setChildText(el: XmlElement, name: string, text: string): void {
+  const c = child(el, name);
+  if (c) {
+    c.text = text;
+    c.children.length = 0;
+  } else el.children.push(element(name, text));
+}
+
+/** A deep copy of an element. */
+export function cloneElement(el: XmlElement): XmlElement {
+  return { name: el.name, attributes: { ...el.attributes }, children: el.children.map(cloneElement), text: el.text };
+}
