@@ -7,7 +7,10 @@ import {
   CloudFrontClient, CreateContinuousDeploymentPolicyCommand, CreateDistributionCommand, GetDistributionConfigCommand, UpdateDistributionCommand,
   type DistributionConfig,
 } from '@aws-sdk/client-cloudfront';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import type { CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
+import { REPO } from '../helpers/run-cli';
 
 export const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/cdn-prod-waf/0f1e2d3c';
 
@@ -57,4 +60,16 @@ export async function seedContinuousDeployment(cf: CloudFrontClient, opts: { ena
     }));
   }
   return { primaryId, stagingId: staging.Distribution!.Id!, policyId: policy.ContinuousDeploymentPolicy!.Id! };
+}
+
+/** Runs a repository script without blocking this process's event loop (the local endpoint must keep answering). */
+export function runScriptAsync(script: string, args: readonly string[], timeoutMs = 120_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-r', 'tsx/cjs', join(REPO, script), ...args], {
+      cwd: REPO, env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' }, timeout: timeoutMs, maxBuffer: 16 << 20,
+    }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
+      resolve({ status: code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
 }

@@ -1,0 +1,3 @@
+export * from './diff';
+export * from './operations';
+export * from './stack-file';
