@@ -5,6 +5,7 @@
 import { cacheRatioPolicies } from './cache-ratio';
 import { cachingPolicies } from './caching';
 import { deploymentPolicies } from './deployment';
+import { continuousDeploymentPolicies } from './continuous-deployment';
 import type { MediaCdnPolicy } from './lib/define';
 import { originBucketPolicies } from './origin-buckets';
 import { securityPolicies } from './security';
@@ -18,6 +19,7 @@ export const POLICIES: readonly MediaCdnPolicy[] = [
   ...securityPolicies,
   ...originBucketPolicies,
   ...deploymentPolicies,
+  ...continuousDeploymentPolicies,
 ];
 
 /** The rule named `name`. @throws Error for an unknown name. */
