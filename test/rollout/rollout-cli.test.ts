@@ -44,7 +44,8 @@ describe('npm run rollout: stage, promote, abort and detach against the local Cl
     await cf.send(new UpdateDistributionCommand({ Id: seeded.stagingId, IfMatch: staging.ETag, DistributionConfig: { ...staging.DistributionConfig!, PriceClass: 'PriceClass_200' } }));
     dir = mkdtempSync(join(tmpdir(), 'media-cdn-rollout-'));
     stackFile = join(dir, 'Pulumi.prod.yaml');
-    writeFileSync(stackFile, `${readFileSync(join(REPO, 'Pulumi.prod.yaml'), 'utf8').trimEnd()}\n${CANDIDATE}`);
+    const committed = readFileSync(join(REPO, 'Pulumi.prod.yaml'), 'utf8').replace('  media-cdn:priceClass:', '  # where viewers are served from\n  media-cdn:priceClass:');
+    writeFileSync(stackFile, `${committed.trimEnd()}\n${CANDIDATE}`);
     outputsFile = join(dir, 'outputs.json');
     writeFileSync(outputsFile, JSON.stringify({ ...planOutputs, distributionId: seeded.primaryId, stagingDistributionId: seeded.stagingId, continuousDeploymentPolicyId: seeded.policyId }));
   });
@@ -93,8 +94,8 @@ describe('npm run rollout: stage, promote, abort and detach against the local Cl
     expect([after.priceClass, after.originReadTimeoutSeconds]).to.deep.equal(['PriceClass_200', 20]);
     expect(after.candidate).to.deep.equal({});
     const text = readFileSync(stackFile, 'utf8');
-    expect(text).to.include('  media-cdn:priceClass: PriceClass_200\n');
-    expect(text).to.include('  # tried on the staging distribution first\n');
+    expect(text).to.include('  # where viewers are served from\n  media-cdn:priceClass: PriceClass_200\n');
+    expect(text).to.not.include('candidate');
     expect(text.indexOf('media-cdn:priceClass')).to.be.lessThan(text.indexOf('media-cdn:httpVersion'));
     expect(JSON.parse(readFileSync(json, 'utf8'))).to.deep.include({ command: 'promote', stack: 'prod', dryRun: false });
   });
