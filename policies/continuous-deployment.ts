@@ -32,11 +32,16 @@ export const continuousDeploymentOnCreate = stackRule({
     why: "CloudFront refuses 'a continuous deployment policy cannot be associated to distribution on creation', and refuses to associate a web ACL for the first time while a policy is attached, so the first `pulumi up` of a fresh stack fails.",
     references: [],
   },
-  config: {},
-  validate(args, report) {
+  config: {
+    exemptDistributions: {
+      type: 'array', items: { type: 'string' }, default: [] as string[],
+      description: 'Logical names of distributions that exist already although the stack has no previous outputs (e.g. imported ones).',
+    },
+  },
+  validate(args, report, config) {
     const deployed = previouslyDeployed(args.resources);
     for (const r of args.resources) {
-      if (r.type !== DISTRIBUTION || r.props.staging === true) continue;
+      if (r.type !== DISTRIBUTION || r.props.staging === true || config.exemptDistributions.includes(r.name)) continue;
       const policyId = r.props.continuousDeploymentPolicyId;
       if (typeof policyId !== 'string' || policyId === '') continue;
       if (deployed.size === 0) {

@@ -154,6 +154,10 @@ const MUTATIONS: readonly Mutation[] = [
     rule: 'list-headers-comma-separated', change: 'Timing-Allow-Origin joined with spaces',
     apply: (p) => { inputs(p, aws.cloudfront.ResponseHeadersPolicy, 'cdn-prod-headers').customHeadersConfig.items[0].value = 'https://www.example-stream.com https://tv.example-stream.com'; },
   },
+  {
+    rule: 'continuous-deployment-on-create', change: 'the primary is created with the continuous-deployment policy attached',
+    apply: (p) => { dist(p).continuousDeploymentPolicyId = resource(p, aws.cloudfront.ContinuousDeploymentPolicy, 'cdn-continuous-deployment').id; },
+  },
 ];
 
 function alarmOf(plan: Plan, type: string): Inputs {
