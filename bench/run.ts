@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTable } from '../lib/format/table';
 import { parseCommandLine, runMain, writeJsonFile } from '../scripts/lib/cli';
+import { BENCH_CASES } from './cases';
 import type { BenchCase, Figures } from './types';
 
 const spec = {
@@ -16,14 +17,12 @@ const spec = {
   help: { json: 'write the figures as JSON to this file', only: 'comma-separated case names to run', list: 'list the cases and exit' },
 } as const;
 
-export function loadCases(): BenchCase[] {
-  const dir = join(__dirname, 'cases');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .sort()
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    .map((f) => (require(join(dir, f)) as { benchCase: BenchCase }).benchCase)
-    .filter((c): c is BenchCase => c !== undefined);
+/** The cases of bench/cases/index.ts; a case file missing from that list is an error, not a silent skip. */
+export function loadCases(): readonly BenchCase[] {
+  const listed = new Set(BENCH_CASES.map((c) => c.name));
+  const unlisted = readdirSync(join(__dirname, 'cases')).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !listed.has(f.replace(/\.ts$/, '')));
+  if (unlisted.length > 0) throw new Error(`bench/cases/${unlisted.join(', bench/cases/')} not listed in bench/cases/index.ts; add it to BENCH_CASES.`);
+  return BENCH_CASES;
 }
 
 runMain(async () => {

@@ -9,7 +9,7 @@ import { boundedName, NAME_LIMITS } from '../lib/aws-names';
 import { candidateNeedsOwnPolicies, type StackConfig } from '../lib/config';
 import { planOriginRouting } from '../lib/routing';
 import { ContentBehavior, SharedPolicies } from './content-behavior';
-import { MediaOrigins } from './media-origins';
+import { type MediaOrigins } from './media-origins';
 import { OriginAccessPolicies } from './origin-access-policies';
 
 /** CloudFront's control plane, WAF for CloudFront and CloudFront log delivery live in us-east-1. */

@@ -3,20 +3,18 @@
  * every resource it registers: the offline plan. No engine, no network, no credentials.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { deserializeProperties } from '@pulumi/pulumi/runtime/rpc';
+import * as runtimeSettings from '@pulumi/pulumi/runtime/settings';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { parseStackConfig, CONFIG_NAMESPACE } from '../lib/config';
-import type { StackConfig } from '../lib/config';
+import { CONFIG_NAMESPACE } from '../lib/config';
 import { InputError } from '../lib/errors';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanResource } from '../lib/plan';
 import { PlanMocks } from './mocks';
-import { PROJECT_DIR, projectName, readStackConfig } from './stack-files';
+import { PROJECT_DIR, projectName, readStackConfig, validateStackFileConfig } from './stack-files';
 
-// Internal modules of @pulumi/pulumi: the RPC (de)serializer and the wait for outstanding RPCs.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const rpc = require('@pulumi/pulumi/runtime/rpc') as { deserializeProperties(s: unknown): Record<string, unknown> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
+// Internal modules of @pulumi/pulumi: the RPC (de)serializer and the wait for outstanding RPCs (which
+// its declarations leave out).
+const { waitForRPCs } = runtimeSettings as unknown as { waitForRPCs(): Promise<void> };
 
 /** The organization the plan runs in (the DIY backend's default; the program's StackReference to itself names it). */
 export const PLAN_ORGANIZATION = 'organization';
@@ -32,16 +30,6 @@ export interface BuildPlanOptions {
    * plan is that of the next `pulumi up`. @default none: the first `pulumi up` of a fresh stack
    */
   readonly previousOutputs?: Readonly<Record<string, unknown>>;
-}
-
-/** Splits a stack file's config into the program's typed config (validated), so bad config fails before Pulumi runs. */
-export function validateStackFileConfig(stack: string, config: Readonly<Record<string, unknown>>): StackConfig {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    const [ns, name] = key.includes(':') ? key.split(/:(.*)/s) as [string, string] : [CONFIG_NAMESPACE, key];
-    if (ns === CONFIG_NAMESPACE) raw[name] = value;
-  }
-  return parseStackConfig(stack, config['aws:region'] as string | undefined, raw);
 }
 
 function toConfigStrings(config: Readonly<Record<string, unknown>>): Record<string, string> {
@@ -144,25 +132,24 @@ export async function buildPlan(opts: BuildPlanOptions): Promise<Plan> {
     if (!err && resp) {
       resources.push({
         urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), custom: req.getCustom(),
-        inputs: rpc.deserializeProperties(req.getObject()), id: resp.getId(),
+        inputs: deserializeProperties(req.getObject() as Parameters<typeof deserializeProperties>[0]), id: resp.getId(),
       });
     }
     cb(err, resp);
   });
 
-  const programPath = require.resolve(join(PROJECT_DIR, 'index.ts'));
-  delete require.cache[programPath];
+  delete require.cache[require.resolve('../index')];
   let program: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    program = require(programPath) as Record<string, unknown>;
+    // Loaded here, after the mocks are set, and afresh for every plan (its module cache entry was dropped).
+    program = require('../index') as Record<string, unknown>;
   } catch (e) {
     if (e instanceof pulumi.RunError || e instanceof InputError) throw new InputError(e.message);
     throw e;
   }
   const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(program)) outputs[k] = await settle(v as pulumi.Input<unknown>);
-  await settings.waitForRPCs();
+  for (const [k, v] of Object.entries(program)) outputs[k] = await settle(v);
+  await waitForRPCs();
 
   // Assets and archives (e.g. Lambda code) hold Promises; the plan keeps plain descriptions of them.
   for (let i = 0; i < resources.length; i++) resources[i] = { ...resources[i]!, inputs: (await plainAssets(resources[i]!.inputs)) as PlanResource['inputs'] };

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
+import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from '../lib/config';
 import { InputError } from '../lib/errors';
 
 /** The repository root (where Pulumi.yaml and the stack files live). */
@@ -44,9 +45,19 @@ export function readStackConfig(stack: string, dir = PROJECT_DIR): Record<string
   const config = (doc as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== 'object' || Array.isArray(config)) throw new InputError(`${file}: 'config' must be a map of key: value.`);
   for (const [k, v] of Object.entries(config as Record<string, unknown>)) {
-    if (v && typeof v === 'object' && 'secure' in (v as object)) {
+    if (v && typeof v === 'object' && 'secure' in v) {
       throw new InputError(`${file}: ${k} is an encrypted secret, which the offline plan cannot read; keep secrets out of the keys the plan needs.`);
     }
   }
   return config as Record<string, unknown>;
+}
+
+/** Splits a stack file's config into the program's typed config (validated), so bad config fails before Pulumi runs. */
+export function validateStackFileConfig(stack: string, config: Readonly<Record<string, unknown>>): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const [ns, name] = key.includes(':') ? key.split(/:(.*)/s) as [string, string] : [CONFIG_NAMESPACE, key];
+    if (ns === CONFIG_NAMESPACE) raw[name] = value;
+  }
+  return parseStackConfig(stack, config['aws:region'] as string | undefined, raw);
 }

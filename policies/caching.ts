@@ -217,7 +217,7 @@ export const everyContentTypeHasBehavior = resourceRule({
     contentTypes: { type: 'array', items: { type: 'string' }, default: [...CONTENT_TYPE_NAMES], description: 'Content types that must each have behaviors of their own.' },
   },
   validate(props, _args, report, config) {
-    for (const s of servedPatterns(props as DistributionShape)) {
+    for (const s of servedPatterns(props)) {
       if (!config.contentTypes.includes(s.route.contentType)) continue;
       if (!s.servedBy) {
         report(`paths like '${s.witness}' of content type '${s.route.contentType}' (pattern '${s.pattern}') have no cache behavior at all; add one for '${s.pattern}'.`);

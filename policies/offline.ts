@@ -19,7 +19,8 @@ export interface CheckedResource {
   readonly type: string;
   readonly urn: string;
   readonly name: string;
-  readonly props: Record<string, any>;
+  /** As the engine passes them (its own type). */
+  readonly props: ResourceValidationArgs['props'];
   /** URN of the parent, if any. */
   readonly parent?: string;
 }

@@ -50,13 +50,13 @@ interface Statement {
 function statements(policy: PolicyResource): Statement[] {
   const doc = policyDocument(policy.props.policy);
   const s = doc?.Statement;
-  return Array.isArray(s) ? (s as Statement[]) : s && typeof s === 'object' ? [s as Statement] : [];
+  return Array.isArray(s) ? (s as Statement[]) : s && typeof s === 'object' ? [s] : [];
 }
 
 function isWildcardPrincipal(p: unknown): boolean {
   if (p === '*') return true;
   if (p && typeof p === 'object' && 'AWS' in p) {
-    const aws_ = (p as { AWS: unknown }).AWS;
+    const aws_ = p.AWS;
     return aws_ === '*' || (Array.isArray(aws_) && aws_.includes('*'));
   }
   return false;

@@ -90,7 +90,7 @@ export const viewerHttpsRequired = resourceRule({
     allowed: { type: 'array', items: { type: 'string' }, default: ['redirect-to-https', 'https-only'], description: 'Allowed viewer protocol policies.' },
   },
   validate(props, _args, report, config) {
-    for (const view of behaviorViews(props as DistributionShape)) {
+    for (const view of behaviorViews(props)) {
       const policy = view.behavior.viewerProtocolPolicy ?? '(unset)';
       if (config.allowed.includes(policy)) continue;
       report(`${view.label} has viewerProtocolPolicy '${policy}', which serves viewers over plain HTTP; use ${quoteList(config.allowed, 'or')}.`);
@@ -204,7 +204,7 @@ export const customCertificateInProd = resourceRule({
   },
   stackSettings: (stack) => ({ requireCustomCertificate: stack.environment === 'prod' }),
   validate(props, _args, report, config) {
-    if (!config.requireCustomCertificate || hasCustomCertificate(props as DistributionShape)) return;
+    if (!config.requireCustomCertificate || hasCustomCertificate(props)) return;
     report('the distribution uses the default *.cloudfront.net certificate, which forces the TLSv1 security policy; set viewerCertificate.acmCertificateArn (media-cdn:acmCertificateArn) to an ACM certificate in us-east-1.');
   },
 });

@@ -13,6 +13,7 @@ import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE
 import { startProgress } from './lib/progress';
 import { analyzeStaticObjects, checkProblems, type CompressionReport } from './images/compression-run';
 import { openSource } from './images/source';
+import { predictStaticVolume } from '../simulator/usage';
 
 const USAGE = 'npm run compression --';
 
@@ -109,25 +110,22 @@ runMain(async () => {
   const { values } = parseCommandLine(spec);
   let volume = parseVolume(values);
   if (values['dry-run'] && !values.precompress) throw new InputError(`--dry-run only applies to --precompress (the analysis itself writes nothing); see '${USAGE} --help'.`);
-  const { store, catalog, plan } = await openSource(values as Record<string, string | undefined>, 'static', USAGE);
+  const { store, catalog, plan } = await openSource(values, 'static', USAGE);
   // The simulator's static volume when there is a plan and no --requests-per-month.
   let volumeSource = values['requests-per-month'] !== undefined ? '--requests-per-month' : 'assumed (give --stack or --plan for the simulator\'s figure)';
   if (plan && values['requests-per-month'] === undefined) {
     if (values.quiet !== true) process.stderr.write(`simulating the seed workload of '${plan.stack}' for its static volume…\n`);
-    // Loaded lazily (the simulator is only needed here), with `require` as in scripts/images/source.ts.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { predictStaticVolume } = require('../simulator/usage') as typeof import('../simulator/usage');
     const v = predictStaticVolume(plan);
     volume = { ...volume, requestsPerMonth: v.requestsPerMonth, monthlyTransferGb: v.monthlyTransferGb };
     volumeSource = `the simulator (seed workload of '${plan.stack}')`;
   }
   const report = await analyzeStaticObjects({
-    store, catalog, prefix: (values.prefix as string | undefined) ?? 'static/', volume,
+    store, catalog, prefix: values.prefix ?? 'static/', volume,
     precompress: values.precompress === true, dryRun: values['dry-run'] === true,
     progress: startProgress('compression', 0, { quiet: values.quiet === true }),
   });
   printReport(report, volumeSource);
-  if (values.json) writeJsonFile(values.json as string, { ...report, volumeSource });
+  if (values.json) writeJsonFile(values.json, { ...report, volumeSource });
   if (values.check) {
     const problems = checkProblems(report);
     if (problems.length > 0) throw new CheckFailed(problems.map((p) => `check failed: ${p}`).join('\n'));

@@ -58,16 +58,16 @@ runMain(async () => {
   const { values } = parseCommandLine(spec);
   const offline = values.offline === true;
   const quiet = values.quiet === true;
-  const over = values['price-class'] ? { priceClass: values['price-class'] as string } : {};
+  const over = values['price-class'] ? { priceClass: values['price-class'] } : {};
   const { range, endpoint } = validateAll({
     range: () => {
       if (offline) {
         if (values.from !== undefined || values.to !== undefined) throw new InputError('--from/--to do not apply to --offline, which prices one predicted month; drop them.');
         return undefined;
       }
-      return parseTimeRange(values.from as string | undefined, values.to as string | undefined);
+      return parseTimeRange(values.from, values.to);
     },
-    endpoint: () => validateEndpoint(values.endpoint as string | undefined),
+    endpoint: () => validateEndpoint(values.endpoint),
     usage: () => {
       if (values.usage !== undefined && !offline) throw new InputError('--usage applies to --offline only.');
     },
@@ -77,16 +77,16 @@ runMain(async () => {
   });
 
   let report;
-  let budget = 0;
+  let budget: number;
   if (offline) {
-    const plan = await loadPlan(values as { stack?: string; plan?: string }, spec.usage);
+    const plan = await loadPlan(values, spec.usage);
     const context = await stackContext({ plan, label: `stack ${plan.stack}` }, over);
     budget = context.config?.monthlyBudgetUsd ?? 0;
-    const usage = values.usage ? fileUsageSource(values.usage as string) : simulatorUsageSource();
+    const usage = values.usage ? fileUsageSource(values.usage) : simulatorUsageSource();
     if (!quiet) process.stderr.write(`predicting a month of usage for stack ${plan.stack} from ${usage.label}...\n`);
     report = await offlineCost(plan, context, usage);
   } else {
-    const source = await loadStackSource(values as { stack?: string; plan?: string; outputs?: string }, spec.usage);
+    const source = await loadStackSource(values, spec.usage);
     const context = await stackContext(source, over);
     budget = context.config?.monthlyBudgetUsd ?? 0;
     const clients = createMonitoringClients(endpoint);
@@ -96,7 +96,7 @@ runMain(async () => {
     });
   }
   console.log(renderCostText(report));
-  if (values.json) writeJsonFile(values.json as string, report);
+  if (values.json) writeJsonFile(values.json, report);
   if (values['check-budget'] && budget > 0) {
     const month = report.mode === 'offline' ? report.totalUsd : report.forecast && 'usd' in report.forecast ? report.forecast.usd : report.monthlyEstimate.totalUsd;
     if (month > budget) throw new CheckFailed(`the month's ${month.toFixed(2)} USD exceeds the budget of ${budget} USD (monthlyBudgetUsd).`);

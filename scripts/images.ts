@@ -130,7 +130,7 @@ async function openIndexWriter(values: Record<string, string | boolean | undefin
 async function prune(values: Record<string, string | boolean | undefined>): Promise<void> {
   const wrong = OPTIMIZE_ONLY.filter((k) => values[k] !== undefined);
   if (wrong.length > 0) throw new InputError(`${wrong.map((k) => `--${k}`).join(', ')} ${wrong.length === 1 ? 'applies' : 'apply'} to optimize only; drop ${wrong.length === 1 ? 'it' : 'them'} for prune.`);
-  const { store, stack } = await openSource(values as Record<string, string | undefined>, 'images', USAGE);
+  const { store, stack } = await openSource(values, 'images', USAGE);
   const dryRun = values['dry-run'] === true;
   const index = await openIndexWriter(values, stack, dryRun);
   const progress = startProgress('prune', 0, { quiet: values.quiet === true });
@@ -179,47 +179,47 @@ runMain(async () => {
   if (positionals.length !== 1 || !(SUBCOMMANDS as readonly string[]).includes(positionals[0]!)) {
     throw new InputError(`give one subcommand, ${SUBCOMMANDS.join(' or ')}, got ${positionals.length === 0 ? 'none' : positionals.map((p) => `'${p}'`).join(' ')}; see '${USAGE} --help'.`);
   }
-  if (positionals[0] === 'prune') return prune(values as Record<string, string | boolean | undefined>);
+  if (positionals[0] === 'prune') return prune(values);
   const problems: string[] = [];
   let settings: OptimizeSettings | undefined;
   let concurrency = 1;
   try {
     settings = parseOptimizeSettings({
-      formats: values.formats as string | undefined, sizes: values.sizes as string | undefined, quality: values.quality as string | undefined,
-      ssim: values.ssim as string | undefined, aspect: values.aspect as string | undefined, crop: values.crop as string | undefined,
-      maxPixels: values['max-pixels'] as string | undefined,
+      formats: values.formats, sizes: values.sizes, quality: values.quality,
+      ssim: values.ssim, aspect: values.aspect, crop: values.crop,
+      maxPixels: values['max-pixels'],
     });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     problems.push(...e.problems);
   }
   try {
-    concurrency = parseConcurrency(values.concurrency as string | undefined);
+    concurrency = parseConcurrency(values.concurrency);
   } catch (e) {
     problems.push(...(e as InputError).problems);
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  const { store, stack } = await openSource(values as Record<string, string | undefined>, 'images', USAGE);
+  const { store, stack } = await openSource(values, 'images', USAGE);
   const dryRun = values['dry-run'] === true;
   // Opened before any image is processed: a wrong ARN, permission or endpoint stops the run here.
-  const indexWriter = await openIndexWriter(values as Record<string, string | boolean | undefined>, stack, dryRun);
+  const indexWriter = await openIndexWriter(values, stack, dryRun);
   const progress = startProgress('optimize', 0, { quiet: values.quiet === true });
   const report = await optimizeImages({
-    store, prefix: (values.prefix as string | undefined) ?? 'thumbnails/', settings: settings!, concurrency,
+    store, prefix: values.prefix ?? 'thumbnails/', settings: settings!, concurrency,
     dryRun, force: values.force === true, progress, ...(indexWriter ? { indexSink: indexWriter } : {}),
   });
   const indexStore = indexWriter?.summary();
   printReport(report);
   if (indexStore) printIndexStore(indexStore);
-  if (values.json) writeJsonFile(values.json as string, { ...report, ...(indexStore ? { indexStore } : {}) });
+  if (values.json) writeJsonFile(values.json, { ...report, ...(indexStore ? { indexStore } : {}) });
   if (values.html) {
     if (report.dryRun) console.log(`dry run: ${values.html} not written (no variants yet).`);
-    else writeTextFile(values.html as string, renderHtmlReport(await reportPage(store, report)));
+    else writeTextFile(values.html, renderHtmlReport(await reportPage(store, report)));
   }
   if (values['kvs-index']) {
     if (report.dryRun) console.log(`dry run: ${values['kvs-index']} not written.`);
-    else writeJsonFile(values['kvs-index'] as string, { data: report.index });
+    else writeJsonFile(values['kvs-index'], { data: report.index });
   }
   const failures = [
     ...(report.counts.failed > 0 ? [`${report.counts.failed} of ${report.counts.listed} originals failed; the others were processed.`] : []),

@@ -29,13 +29,13 @@ const readStdin = (): Promise<string> =>
   });
 
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  submit: { spec: SUBMIT_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx, d) => submitCommand(v, p, ctx, d.readStdin ?? readStdin) },
-  worker: { spec: WORKER_SPEC as unknown as CommandSpec<Options>, run: (v, _p, ctx) => workerCommand(v, ctx) },
-  status: { spec: STATUS_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => statusCommand(v, p, ctx) },
-  schedule: { spec: SCHEDULE_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => scheduleCommand(v, p, ctx) },
-  rollback: { spec: ROLLBACK_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => rollbackCommand(v, p, ctx) },
-  retry: { spec: RETRY_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => retryCommand(v, p, ctx) },
-  tag: { spec: TAG_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx, d) => tagCommand(v, p, ctx, d.readStdin ?? readStdin) },
+  submit: { spec: SUBMIT_SPEC, run: (v, p, ctx, d) => submitCommand(v, p, ctx, d.readStdin ?? readStdin) },
+  worker: { spec: WORKER_SPEC, run: (v, _p, ctx) => workerCommand(v, ctx) },
+  status: { spec: STATUS_SPEC, run: (v, p, ctx) => statusCommand(v, p, ctx) },
+  schedule: { spec: SCHEDULE_SPEC, run: (v, p, ctx) => scheduleCommand(v, p, ctx) },
+  rollback: { spec: ROLLBACK_SPEC, run: (v, p, ctx) => rollbackCommand(v, p, ctx) },
+  retry: { spec: RETRY_SPEC, run: (v, p, ctx) => retryCommand(v, p, ctx) },
+  tag: { spec: TAG_SPEC, run: (v, p, ctx, d) => tagCommand(v, p, ctx, d.readStdin ?? readStdin) },
 };
 
 const OVERVIEW = `Usage: ${USAGE} [--stack X | --plan f | --outputs f] <subcommand> [options]
@@ -88,9 +88,9 @@ export async function main(argv: readonly string[], deps: CommandDeps = {}): Pro
   if (!sub) throw new InputError(`unknown subcommand '${name}'; use one of ${Object.keys(SUBCOMMANDS).join(', ')} (see '${USAGE} --help').`);
   const { values, positionals } = parseCommandLine(sub.spec, rest);
   if (!sub.spec.allowPositionals && positionals.length > 0) throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; see '${USAGE} ${name} --help'.`);
-  const ctx = await createContext(values as Values, deps);
+  const ctx = await createContext(values, deps);
   try {
-    return await sub.run(values as Values, positionals, ctx, deps);
+    return await sub.run(values, positionals, ctx, deps);
   } finally {
     ctx.close();
   }

@@ -26,19 +26,19 @@ const spec = {
 runMain(async () => {
   const { values } = parseCommandLine(spec);
   if (!values.stack) throw new InputError(`--stack is required (one of ${listStacks().join(', ')}); see 'npm run plan -- --help'.`);
-  const previous = values['previous-outputs'] as string | undefined;
+  const previous = values['previous-outputs'];
   const previousOutputs = previous === undefined ? undefined : readJsonFile(previous, 'previous outputs');
   if (previousOutputs !== undefined && (previousOutputs === null || typeof previousOutputs !== 'object' || Array.isArray(previousOutputs))) {
     throw new InputError(`--previous-outputs file '${previous}' must hold a JSON object of stack outputs; write it with 'pulumi stack output --json > f'.`);
   }
   const plan = await buildPlan({
-    stack: values.stack as string,
-    ...(values.dir ? { dir: values.dir as string } : {}),
+    stack: values.stack,
+    ...(values.dir ? { dir: values.dir } : {}),
     ...(previousOutputs ? { previousOutputs: previousOutputs as Record<string, unknown> } : {}),
   });
   if (!values.quiet) console.log(renderPlanSummary(plan));
   if (values.json) {
-    writeJsonFile(values.json as string, plan);
+    writeJsonFile(values.json, plan);
     if (!values.quiet) console.log(`\nwrote ${values.json}`);
   }
 });

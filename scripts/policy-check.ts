@@ -103,7 +103,7 @@ function printReport(report: PlanReport, source: string): void {
 
 runMain(async () => {
   const { values } = parseCommandLine(spec);
-  const v = values as { stack?: string; plan?: string; dir?: string; json?: string; list?: boolean; sync?: boolean };
+  const v = values;
   const dir = v.dir ?? PROJECT_DIR;
   if (v.sync) {
     syncGenerated(dir);

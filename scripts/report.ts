@@ -50,11 +50,11 @@ const spec = {
 runMain(async () => {
   const { values } = parseCommandLine(spec);
   const { range, endpoint } = validateAll({
-    range: () => parseTimeRange(values.from as string | undefined, values.to as string | undefined),
-    endpoint: () => validateEndpoint(values.endpoint as string | undefined),
+    range: () => parseTimeRange(values.from, values.to),
+    endpoint: () => validateEndpoint(values.endpoint),
   });
-  const source = await loadStackSource(values as { stack?: string; plan?: string; outputs?: string }, spec.usage);
-  const context = await stackContext(source, { ...(values.severity ? { severity: values.severity as string } : {}) });
+  const source = await loadStackSource(values, spec.usage);
+  const context = await stackContext(source, { ...(values.severity ? { severity: values.severity } : {}) });
   const quiet = values.quiet === true;
   const data = await collectReport(createMonitoringClients(endpoint), {
     source, context, range, queryLogs: values['no-logs'] !== true,
@@ -62,7 +62,7 @@ runMain(async () => {
   });
   const report = evaluateReport(data, context.catalog, context.severity);
   console.log(renderReportText(report));
-  if (values.json) writeJsonFile(values.json as string, reportJson(report));
-  if (values.html) writeTextFile(values.html as string, renderHtmlReport(reportHtml(report, context.catalog)));
+  if (values.json) writeJsonFile(values.json, reportJson(report));
+  if (values.html) writeTextFile(values.html, renderHtmlReport(reportHtml(report, context.catalog)));
   if (report.failed > 0) throw new CheckFailed(`${report.failed} target(s) missed.`);
 });

@@ -20,9 +20,9 @@ interface Subcommand {
 }
 
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  apply: { spec: APPLY_SPEC as unknown as CommandSpec<Options>, run: (v, _p, ctx) => applyCommand(v, ctx) },
-  audit: { spec: AUDIT_SPEC as unknown as CommandSpec<Options>, run: (v, _p, ctx) => auditCommand(v, ctx) },
-  upload: { spec: UPLOAD_SPEC as unknown as CommandSpec<Options>, run: (v, p, ctx) => uploadCommand(v, p, ctx) },
+  apply: { spec: APPLY_SPEC, run: (v, _p, ctx) => applyCommand(v, ctx) },
+  audit: { spec: AUDIT_SPEC, run: (v, _p, ctx) => auditCommand(v, ctx) },
+  upload: { spec: UPLOAD_SPEC, run: (v, p, ctx) => uploadCommand(v, p, ctx) },
 };
 
 const OVERVIEW = `Usage: ${USAGE} [--stack X | --plan f | --outputs f] [apply | audit | upload] [options]
@@ -67,10 +67,10 @@ export async function main(argv: readonly string[], deps: TagDeps = {}): Promise
   if (name !== 'upload' && positionals.length > 0) {
     throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; give prefixes with --prefix (see '${USAGE} ${name} --help').`);
   }
-  const source = await loadStackSource(values as { stack?: string; plan?: string; outputs?: string }, USAGE);
-  const ctx = createTagContext(source, values as Values, deps);
+  const source = await loadStackSource(values, USAGE);
+  const ctx = createTagContext(source, values, deps);
   try {
-    return await sub.run(values as Values, positionals, ctx);
+    return await sub.run(values, positionals, ctx);
   } finally {
     ctx.close();
   }

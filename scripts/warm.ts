@@ -166,7 +166,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (v['signing-key'] === undefined && v['key-pair-id'] !== undefined) problems.push('--key-pair-id needs --signing-key <private key PEM file>.');
   if (problems.length > 0) throw new InputError(problems);
 
-  const source = await loadStackSource(v as { stack?: string; plan?: string; outputs?: string }, USAGE);
+  const source = await loadStackSource(v, USAGE);
   const model: DistributionModel = source.plan ? distributionModelFromPlan(source.plan) : distributionModelFromCatalog(resolveCatalog(), source.outputs);
   const edges = parseWarmEdges(v.edges as string | undefined, model.domainName, model.aliases);
 
@@ -286,7 +286,7 @@ async function evaluate(v: Values): Promise<number> {
   collect(() => { sim = parseSimulationOptions(v.scale, v.seed); });
   collect(() => { if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(String(v.releases), 'release manifest'), String(v.releases)); });
   if (problems.length > 0) throw new InputError(problems);
-  const source = await loadStackSource(v as { stack?: string; plan?: string }, USAGE);
+  const source = await loadStackSource(v, USAGE);
   if (!source.plan) throw new InputError('--evaluate needs a plan: give --stack <name> or --plan <file>.');
   const ev = runEvaluation({ plan: source.plan, releases, budgetBytes: budgetGb! * GB, windowSec, ...(nowSec !== undefined ? { nowSec } : {}), ...sim });
   console.log(renderEvaluation(ev, `${source.label}, seed workload at scale ${sim.scale ?? 0.005}, seed ${sim.seed ?? 1}, ${releases.length} release(s)`));

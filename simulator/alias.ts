@@ -40,7 +40,7 @@ export class AliasTable {
       this.prob[s] = scaled[s]!;
       this.alias[s] = l;
       scaled[l] = scaled[l]! + scaled[s]! - 1;
-      if (scaled[l]! < 1) small[ns++] = l;
+      if (scaled[l] < 1) small[ns++] = l;
       else large[nl++] = l;
     }
     while (nl > 0) this.prob[large[--nl]!] = 1;

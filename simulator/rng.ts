@@ -71,7 +71,7 @@ export class Rng {
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
     let n2 = s2 ^ s0;
-    let n3 = s3 ^ s1;
+    const n3 = s3 ^ s1;
     st[1] = s1 ^ n2;
     st[0] = s0 ^ n3;
     n2 ^= t;

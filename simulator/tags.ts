@@ -99,7 +99,7 @@ export function keysOfTag(index: TagIndex, item: string): Int32Array {
   const tag = item.startsWith('#') ? item.slice(1) : item;
   const id = index.idOf.get(tag.toLowerCase());
   if (id === undefined) return new Int32Array(0);
-  return index.tagKeys.subarray(index.tagKeyStart[id]!, index.tagKeyStart[id + 1]!);
+  return index.tagKeys.subarray(index.tagKeyStart[id], index.tagKeyStart[id + 1]);
 }
 
 /** The engine's invalidation targets (`EngineInput` / `Workload` fields). */

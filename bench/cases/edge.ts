@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import autocannon from 'autocannon';
 import { startLocalStack } from '../../local/edge/local-stack';
 import { localS3Client } from '../../local/origins/s3-origin';
 import { buildPlan } from '../../plan/run-plan';
@@ -25,8 +26,6 @@ const DURATION_SEC = 2;
 const ROUNDS = 5;
 const CONNECTIONS = 16;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { average: number; total: number }; non2xx: number; errors: number }>;
 
 /**
  * The baseline answers with the very bytes the edge sends for the object — the same headers (captured
@@ -72,7 +71,7 @@ function startChild(kind: 'edge' | 'baseline', env: Record<string, string> = {})
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`bench ${kind} server did not start within 60 s`)); }, 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /^URL (\S+)$/m.exec(out);
       if (m) {

@@ -41,8 +41,13 @@ export function generateRelease(seed = 42): GeneratedRelease {
   let total = folders.reduce((s, f) => s + f.size, 0);
   for (let i = 0; total !== OBJECTS; i = (i + 1) % folders.length) {
     const f = folders[i]!;
-    if (total < OBJECTS && f.size < 350) (f.size++, total++);
-    else if (total > OBJECTS && f.size > 150) (f.size--, total--);
+    if (total < OBJECTS && f.size < 350) {
+      f.size++;
+      total++;
+    } else if (total > OBJECTS && f.size > 150) {
+      f.size--;
+      total--;
+    }
   }
   const keysOf = (f: { dir: string; size: number }) => [`${f.dir}init.mp4`, `${f.dir}playlist.m3u8`, ...Array.from({ length: f.size - 2 }, (_, i) => `${f.dir}seg-${String(i).padStart(5, '0')}.m4s`)];
   const keys = folders.flatMap(keysOf);
@@ -100,8 +105,13 @@ export function generateVideoRelease(seed = 42): GeneratedRelease & { readonly v
   const total = (v: number) => 1 + RENDITIONS.length * (segs[v]! + 2) + 4 + previews[v]! + 1;
   let sum = ids.reduce((s, _, v) => s + total(v), 0);
   for (let v = 0; sum !== OBJECTS; v = (v + 1) % VIDEOS) {
-    if (sum < OBJECTS && previews[v]! < 20) (previews[v]!++, sum++);
-    else if (sum > OBJECTS && previews[v]! > 1) (previews[v]!--, sum--);
+    if (sum < OBJECTS && previews[v]! < 20) {
+      previews[v]!++;
+      sum++;
+    } else if (sum > OBJECTS && previews[v]! > 1) {
+      previews[v]!--;
+      sum--;
+    }
   }
   const keysOf = (v: number): string[] => {
     const id = ids[v]!;

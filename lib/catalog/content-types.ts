@@ -48,7 +48,7 @@ export const PROTECTED_VIDEO_PREFIX = '/video/premium/';
 function errorTtls(notFound: number, forbidden: number | undefined, serverError: number): ErrorCachingTtls {
   const ttls: Record<number, number> = { 404: notFound, 500: serverError, 502: serverError, 503: serverError, 504: serverError };
   if (forbidden !== undefined) ttls[403] = forbidden;
-  return ttls as ErrorCachingTtls;
+  return ttls;
 }
 
 /**

@@ -120,7 +120,7 @@ export function parseFallbackSettings(raw: string | undefined): FallbackSettings
   }
   const str = (k: string) => {
     if (typeof v[k] !== 'string' || v[k] === '') throw new Error(`${FALLBACK_SETTINGS_VARIABLE}.${k} must be a non-empty string`);
-    return v[k] as string;
+    return v[k];
   };
   const num = (k: keyof typeof FALLBACK_DEFAULTS, max: number) => {
     const n = v[k] ?? FALLBACK_DEFAULTS[k];

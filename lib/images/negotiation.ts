@@ -115,7 +115,6 @@ interface EdgeRules {
   variantPath(originalPath: string, width: number, format: VariantFormat): string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const rules = new Function(`${NEGOTIATION_JS}\nreturn { parseVariantIndex: parseVariantIndex, acceptsToken: acceptsToken, chooseVariant: chooseVariant, variantPath: variantPath };`)() as EdgeRules;
 
 /** Parses an index value (`w=320,640;f=avif,webp;b=jpeg`); null when it has no width or no baseline. */

@@ -134,7 +134,7 @@ function toRgba(img: RawImage): { data: Uint8ClampedArray; width: number; height
 
 async function toRaw(pipeline: Sharp): Promise<RawImage> {
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+  return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
 function encoder(format: VariantFormat, quality: number | null): (s: Sharp) => Sharp {

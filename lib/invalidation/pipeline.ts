@@ -6,6 +6,7 @@
  */
 import type { Catalog, ContentTypeName } from '../catalog';
 import { isS3Origin } from './routing';
+import { asObject, valueAt } from '../json';
 
 // ---------------------------------------------------------------- messages
 
@@ -61,7 +62,7 @@ export function parsePipelineMessage(body: string): PipelineMessage {
   } catch {
     return { kind: 'ignored', reason: 'body is not JSON' };
   }
-  const o = (raw ?? {}) as Record<string, any>;
+  const o = asObject(raw) ?? {};
   if (o.kind === 'media-cdn:scheduled-invalidation' && typeof o.contentType === 'string') {
     return {
       kind: o.kind,
@@ -70,16 +71,16 @@ export function parsePipelineMessage(body: string): PipelineMessage {
       ...(typeof o.changedWithinSeconds === 'number' ? { changedWithinSeconds: o.changedWithinSeconds } : {}),
     };
   }
-  if (o.kind === 'media-cdn:invalidate' && Array.isArray(o.paths) && o.paths.every((p: unknown) => typeof p === 'string')) {
-    return { kind: o.kind, paths: o.paths as string[] };
+  if (o.kind === 'media-cdn:invalidate' && Array.isArray(o.paths) && o.paths.every((p): p is string => typeof p === 'string')) {
+    return { kind: o.kind, paths: o.paths };
   }
   if (o.Event === 's3:TestEvent') return { kind: 'ignored', reason: 's3:TestEvent' };
   if (Array.isArray(o.Records)) {
     const changes: ObjectChange[] = [];
-    for (const r of o.Records as any[]) {
-      const name = String(r?.eventName ?? '');
-      const bucket = r?.s3?.bucket?.name;
-      const key = r?.s3?.object?.key;
+    for (const r of o.Records as unknown[]) {
+      const name = String(valueAt(r, 'eventName') ?? '');
+      const bucket = valueAt(r, 's3', 'bucket', 'name');
+      const key = valueAt(r, 's3', 'object', 'key');
       if (typeof bucket !== 'string' || typeof key !== 'string') continue;
       if (!name.startsWith('ObjectCreated:') && !name.startsWith('ObjectRemoved:')) continue;
       changes.push({ bucket, key: decodeS3EventKey(key), removed: name.startsWith('ObjectRemoved:'), ...(name === 'ObjectCreated:Copy' ? { copy: true as const } : {}) });
@@ -87,10 +88,10 @@ export function parsePipelineMessage(body: string): PipelineMessage {
     return { kind: 'object-changes', changes };
   }
   if (o.source === 'aws.s3' && (o['detail-type'] === 'Object Created' || o['detail-type'] === 'Object Deleted')) {
-    const bucket = o.detail?.bucket?.name;
-    const key = o.detail?.object?.key;
+    const bucket = valueAt(o.detail, 'bucket', 'name');
+    const key = valueAt(o.detail, 'object', 'key');
     if (typeof bucket === 'string' && typeof key === 'string') {
-      return { kind: 'object-changes', changes: [{ bucket, key, removed: o['detail-type'] === 'Object Deleted', ...(o.detail?.reason === 'CopyObject' ? { copy: true as const } : {}) }] };
+      return { kind: 'object-changes', changes: [{ bucket, key, removed: o['detail-type'] === 'Object Deleted', ...(valueAt(o.detail, 'reason') === 'CopyObject' ? { copy: true as const } : {}) }] };
     }
   }
   return { kind: 'ignored', reason: 'not an S3 event, a scheduled sweep or an invalidation request' };

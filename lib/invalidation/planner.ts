@@ -311,7 +311,7 @@ function greedyFill(tree: DirectoryTree, start: Cover, budget: number): Cover {
     const left = budget - cover.over;
     inside.fill(0);
     for (let i = 0; i < n; i++) {
-      if ((cover.chosen[i] || inside[i]) && end[i]! > i + 1) inside.fill(1, i + 1, end[i]!);
+      if ((cover.chosen[i] || inside[i]) && end[i]! > i + 1) inside.fill(1, i + 1, end[i]);
     }
     let best = -1;
     let bestSave = 0;
@@ -344,7 +344,7 @@ function greedyFill(tree: DirectoryTree, start: Cover, budget: number): Cover {
     }
     if (best < 0) return cover;
     const chosen = cover.chosen.slice();
-    chosen.fill(0, best + 1, end[best]!);
+    chosen.fill(0, best + 1, end[best]);
     chosen[best] = 1;
     cover = measure(tree, chosen);
   }

@@ -18,6 +18,7 @@
  * warming) is spent.
  */
 import { InputError, show } from '../errors';
+import { asObject } from '../json';
 
 /** One request from the access logs, as prediction needs it. */
 export interface AccessRecord {
@@ -259,19 +260,20 @@ export function parseReleaseManifest(raw: unknown, source: string): ReleaseEntry
   if (!list) throw new InputError(`${source} must be a JSON list of releases such as [{"title": "show", "releaseAt": "2025-11-26T20:00:00Z", "paths": ["/video/show/s01e05/master.m3u8"]}], got ${show(raw)}.`);
   const problems: string[] = [];
   const out: ReleaseEntry[] = [];
-  list.forEach((e: any, i: number) => {
+  list.forEach((entry: unknown, i: number) => {
+    const e = asObject(entry) ?? {};
     const where = `${source} entry ${i + 1}`;
-    const at = typeof e?.releaseAt === 'number' ? e.releaseAt : typeof e?.releaseAt === 'string' ? Date.parse(e.releaseAt) / 1000 : NaN;
-    if (!Number.isFinite(at)) problems.push(`${where}: releaseAt must be an ISO date or epoch seconds, got ${show(e?.releaseAt)}.`);
-    const paths = e?.paths;
+    const at = typeof e.releaseAt === 'number' ? e.releaseAt : typeof e.releaseAt === 'string' ? Date.parse(e.releaseAt) / 1000 : NaN;
+    if (!Number.isFinite(at)) problems.push(`${where}: releaseAt must be an ISO date or epoch seconds, got ${show(e.releaseAt)}.`);
+    const paths = e.paths;
     if (!Array.isArray(paths) || paths.length === 0 || paths.some((p: unknown) => typeof p !== 'string' || !p.startsWith('/'))) {
       problems.push(`${where}: paths must be a non-empty list of paths starting with '/', got ${show(paths)}.`);
     }
-    if (e?.expectedRequests !== undefined && !(Number(e.expectedRequests) >= 0)) problems.push(`${where}: expectedRequests must be a non-negative number, got ${show(e.expectedRequests)}.`);
+    if (e.expectedRequests !== undefined && !(Number(e.expectedRequests) >= 0)) problems.push(`${where}: expectedRequests must be a non-negative number, got ${show(e.expectedRequests)}.`);
     if (problems.length === 0) {
       out.push({
         ...(typeof e.title === 'string' ? { title: e.title } : {}),
-        releaseAtSec: at, paths,
+        releaseAtSec: at, paths: paths as string[],
         ...(e.expectedRequests !== undefined ? { expectedRequests: Number(e.expectedRequests) } : {}),
         ...(e.bytes !== undefined ? { bytes: Number(e.bytes) } : {}),
       });

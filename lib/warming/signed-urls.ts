@@ -218,7 +218,7 @@ export function checkSignedRequest(req: SignedRequest): SignedCheck {
   }
   const exp = Number(expires);
   if (!Number.isInteger(exp)) return { ok: false, reason: 'malformed', via };
-  const signedUrl = req.resourceUrls.find((u) => verify(cannedPolicy(u, exp), signature!, key.pem, hash));
+  const signedUrl = req.resourceUrls.find((u) => verify(cannedPolicy(u, exp), signature, key.pem, hash));
   if (signedUrl === undefined) return { ok: false, reason: via === 'url' ? 'bad-signature' : 'resource-mismatch', via };
   if (req.nowSec >= exp) return { ok: false, reason: 'expired', via };
   return { ok: true, via, keyPairId };

@@ -25,7 +25,11 @@ export interface HandlerContext {
   readonly call: number;
 }
 
-export type Handler = (input: any, ctx: HandlerContext) => unknown | Promise<unknown>;
+/**
+ * One operation. A handler declares the input shape it reads (`(input: { queryId: string }) => ...`):
+ * the server passes it the parsed JSON body the SDK client sent, which it trusts to have that shape.
+ */
+export type Handler = (input: never, ctx: HandlerContext) => unknown;
 
 /** One JSON service served at the endpoint. */
 export interface AwsJsonService {
@@ -50,7 +54,7 @@ export interface AwsJsonServerOptions {
 
 export interface RecordedCall {
   readonly operation: string;
-  readonly input: any;
+  readonly input: unknown;
   /** The error code answered, if any. */
   readonly error?: string;
 }
@@ -113,7 +117,7 @@ export async function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<Aw
           throw new AwsServiceError('UnknownOperationException', `operation ${operation} is not served here`);
         }
         try {
-          const out = await handler(input, { operation, call });
+          const out = await handler(input as never, { operation, call });
           calls.push({ operation, input });
           send(res, service, 200, out);
         } catch (e) {

@@ -37,13 +37,13 @@ runMain(async () => {
     if (!Number.isFinite(n) || n < 0 || n > max) problems.push(`--${name} must be a number from 0 to ${max}, got '${v}'.`);
     return n;
   };
-  const port = num('port', values.port as string | undefined, 0, 65535);
-  const completion = num('completion-ms', values['completion-ms'] as string | undefined, 2000, 86_400_000);
-  const rate = num('fault-rate', values['fault-rate'] as string | undefined, 0, 1);
-  const kinds = ((values['fault-kinds'] as string | undefined)?.split(',') ?? [...ALL_FAULT_KINDS]) as FaultKind[];
+  const port = num('port', values.port, 0, 65535);
+  const completion = num('completion-ms', values['completion-ms'], 2000, 86_400_000);
+  const rate = num('fault-rate', values['fault-rate'], 0, 1);
+  const kinds = (values['fault-kinds']?.split(',') ?? [...ALL_FAULT_KINDS]) as FaultKind[];
   for (const k of kinds) if (!ALL_FAULT_KINDS.includes(k)) problems.push(`--fault-kinds: unknown fault '${k}'; use ${ALL_FAULT_KINDS.join(', ')}.`);
   if (problems.length > 0) throw new InputError(problems);
-  const distributions = values.distribution as string[] | undefined;
+  const distributions = values.distribution;
   const ep = await startCloudFrontEndpoint({
     port,
     completionDelayMs: completion,

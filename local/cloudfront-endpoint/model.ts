@@ -163,7 +163,7 @@ export class InvalidationModel {
     let set = this.caches.get(distributionId);
     if (!set) this.caches.set(distributionId, (set = new Set()));
     set.add(target);
-    return () => set!.delete(target);
+    return () => set.delete(target);
   }
 
   private dist(id: string): DistributionState {

@@ -11,9 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { FAULT_ERRORS, FaultInjector, type FaultKind, type FaultPlan, type Operation } from './faults';
 import { CloudFrontApiError, InvalidationModel, type DistributionSettings, type EndpointInvalidation, type InvalidationEvent, type InvalidationModelOptions, type InvalidationTarget } from './model';
-import { buildXml, child, childrenNamed, parseXml, XmlError } from './xml';
+import { buildXml, child, childrenNamed, parseXml, type XmlError } from './xml';
 import { listenOnLoopback, readBody } from '../http';
 import { distributionOperation, handleDistributionCall, type DistributionOperation } from './distribution-api';
 import { DistributionModel, type DistributionModelOptions } from './distributions';
@@ -204,13 +205,13 @@ export async function startCloudFrontEndpoint(opts: CloudFrontEndpointOptions = 
     send(res, status, xml, headers);
   };
 
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     let recorded = false;
     const record = (c: Omit<EndpointCall, 'status'> & { status?: number }) => {
       if (recorded) return;
       recorded = true;
-      calls.push({ ...c, status: c.status ?? 0 } as EndpointCall);
+      calls.push({ ...c, status: c.status ?? 0 });
     };
     handle(req, res, record).catch((e: unknown) => {
       const err = e instanceof CloudFrontApiError ? e : new CloudFrontApiError('InternalError', String(e), 500);

@@ -59,7 +59,7 @@ export class EdgeHeaders {
 
   private headersPolicy(id: string): CompiledHeadersPolicy | undefined {
     if (!this.compiledPolicies.has(id)) {
-      const p = this.model.responseHeadersPolicies.get(id) as Record<string, any> | undefined;
+      const p = this.model.responseHeadersPolicies.get(id);
       this.compiledPolicies.set(id, p ? compileResponseHeadersPolicy(p) : undefined);
     }
     return this.compiledPolicies.get(id);

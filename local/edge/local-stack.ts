@@ -48,7 +48,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 /** Primary and replica bucket names from the plan outputs (`buckets.<origin>.name`, `.replicaName`). */
 export function planBuckets(plan: Plan): { primary: Record<SampleBucket, string>; replica: Partial<Record<SampleBucket, string>>; all: string[] } {

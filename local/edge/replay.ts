@@ -58,7 +58,7 @@ export class EdgeReplay implements WindowReplay {
       this.originRequests.count++;
       return answer ? 'Miss' : 'Error';
     }
-    const key = computeCacheKey(this.model.domainName, policy.key, { method: 'GET', path, query, headers: headers as Record<string, string> });
+    const key = computeCacheKey(this.model.domainName, policy.key, { method: 'GET', path, query, headers: headers });
     const nowMs = tSec * 1000;
     const popCache = this.tiers.pop(pop);
     const found = popCache.get(key) ?? this.tiers.regional.get(key);

@@ -4,7 +4,9 @@
  * `aws.cloudfront.ResponseHeadersPolicyArgs` in the plan.
  */
 
-type Json = Record<string, any>;
+import { asObject, type JsonObject } from '../../lib/json';
+
+type Json = JsonObject;
 
 function items(v: unknown): string[] {
   return v && typeof v === 'object' && Array.isArray((v as Json).items) ? ((v as Json).items as unknown[]).map(String) : [];
@@ -24,9 +26,12 @@ export function applyResponseHeadersPolicy(policy: Json | undefined, headers: Re
       const v = [`max-age=${Number(hsts.accessControlMaxAgeSec ?? 0)}`, hsts.includeSubdomains ? 'includeSubDomains' : '', hsts.preload ? 'preload' : ''].filter(Boolean).join('; ');
       put(headers, 'strict-transport-security', v, hsts.override === true);
     }
-    if (sec.contentTypeOptions) put(headers, 'x-content-type-options', 'nosniff', sec.contentTypeOptions.override === true);
-    if (sec.frameOptions) put(headers, 'x-frame-options', String(sec.frameOptions.frameOption), sec.frameOptions.override === true);
-    if (sec.referrerPolicy) put(headers, 'referrer-policy', String(sec.referrerPolicy.referrerPolicy), sec.referrerPolicy.override === true);
+    const contentTypeOptions = asObject(sec.contentTypeOptions);
+    if (contentTypeOptions) put(headers, 'x-content-type-options', 'nosniff', contentTypeOptions.override === true);
+    const frameOptions = asObject(sec.frameOptions);
+    if (frameOptions) put(headers, 'x-frame-options', String(frameOptions.frameOption), frameOptions.override === true);
+    const referrerPolicy = asObject(sec.referrerPolicy);
+    if (referrerPolicy) put(headers, 'referrer-policy', String(referrerPolicy.referrerPolicy), referrerPolicy.override === true);
     const xss = sec.xssProtection as Json | undefined;
     if (xss) put(headers, 'x-xss-protection', xss.protection ? `1${xss.modeBlock ? '; mode=block' : ''}` : '0', xss.override === true);
   }

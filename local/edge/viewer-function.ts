@@ -5,6 +5,7 @@
  * the function may rewrite the URI, query string, headers and cookies, or answer with a response.
  */
 import { loadOriginAwareHandler, type OriginSelection, type ViewerRequestRun } from '../../lib/images/edge-runtime';
+import { asObject, valueAt, type JsonObject } from '../../lib/json';
 
 export interface FunctionRequest {
   readonly method: string;
@@ -99,7 +100,7 @@ export class ViewerRequestFunction {
     try {
       this.handler = loadOriginAwareHandler(code, keyValueStore, originIds === undefined ? {} : { originIds });
     } catch (e) {
-      throw new Error(`CloudFront Function '${name}': ${(e as Error).message}`);
+      throw new Error(`CloudFront Function '${name}': ${(e as Error).message}`, { cause: e });
     }
     if (!IMPURE.test(code.replace(/\/\/[^\n]*/g, ''))) this.memo = new Map();
   }
@@ -110,12 +111,12 @@ export class ViewerRequestFunction {
     let k = `${req.method} ${req.uri}`;
     for (const [n, v] of req.query) k += `\u0000${n}=${v}`;
     const hit = this.memo.get(k);
-    if (hit) return { kind: 'request', uri: hit.uri, query: hit.query, headers: req.headers as Record<string, string>, cookies: req.cookies as [string, string][] };
+    if (hit) return { kind: 'request', uri: hit.uri, query: hit.query, headers: req.headers, cookies: req.cookies as [string, string][] };
     return this.invoke(req, requestId).then((out) => {
       if (out.kind === 'request') {
         if (this.memo!.size >= MEMO_LIMIT) this.memo!.clear();
         this.memo!.set(k, { uri: out.uri, query: out.query });
-        return { ...out, headers: req.headers as Record<string, string>, cookies: req.cookies as [string, string][] };
+        return { ...out, headers: req.headers, cookies: req.cookies as [string, string][] };
       }
       return out;
     });
@@ -135,14 +136,15 @@ export class ViewerRequestFunction {
       },
     };
     const ran = await this.handler(event);
-    const out = ran.result as Record<string, any> | undefined;
-    if (out && typeof out === 'object' && 'statusCode' in out) {
+    const out = asObject(ran.result);
+    if (out && 'statusCode' in out) {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries((out.headers ?? {}) as Record<string, CfValue>)) headers[k.toLowerCase()] = String(v?.value ?? '');
-      const body = typeof out.body === 'string' ? out.body : typeof out.body?.data === 'string' ? out.body.data : '';
+      const data = valueAt(out.body, 'data');
+      const body = typeof out.body === 'string' ? out.body : typeof data === 'string' ? data : '';
       return { kind: 'response', status: Number(out.statusCode), headers, body };
     }
-    const r = (out ?? event.request) as Record<string, any>;
+    const r: JsonObject = out ?? event.request;
     const headers: Record<string, string> = {};
     const rh = (r.headers ?? {}) as Record<string, CfValue>;
     for (const k in rh) headers[k.toLowerCase()] = String(rh[k]?.value ?? '');

@@ -23,10 +23,10 @@ const spec = {
 
 runMain(async () => {
   const { values } = parseCommandLine(spec);
-  const raw = values.port as string | undefined;
+  const raw = values.port;
   const port = raw === undefined ? 0 : Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port must be a whole number from 0 to 65535, got '${raw}'.`);
-  const stores = values.store as string[] | undefined;
+  const stores = values.store;
   const ep = await startKvsEndpoint({ port, ...(stores ? { stores } : { autoCreate: true }) });
   console.log(ep.endpoint);
   ep.onCall((c) => console.error(`${c.operation} ${c.arn ?? ''} ${c.status}${c.error ? ` ${c.error}` : ''}${c.keys ? ` ${c.keys.length} keys` : ''}`));

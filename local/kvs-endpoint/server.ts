@@ -96,7 +96,7 @@ export function routeOf(method: string, rawPath: string): { operation: KvsOperat
   if (segments.length !== 4 || !segments[3]) return undefined;
   const key = segments[3];
   const byMethod: Record<string, KvsOperation> = { GET: 'GetKey', PUT: 'PutKey', DELETE: 'DeleteKey' };
-  return byMethod[method] ? { operation: byMethod[method]!, arn, key } : undefined;
+  return byMethod[method] ? { operation: byMethod[method], arn, key } : undefined;
 }
 
 const epochSeconds = (d: Date) => d.getTime() / 1000;
@@ -121,7 +121,7 @@ export async function startKvsEndpoint(opts: KvsEndpointOptions = {}): Promise<K
       fault.remaining--;
       throw fault.error();
     }
-    const ifMatch = req.headers['if-match'] as string | undefined;
+    const ifMatch = req.headers['if-match'];
     const { arn, key } = route;
     switch (route.operation) {
       case 'DescribeKeyValueStore': {

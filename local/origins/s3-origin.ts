@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+import S3rver from 's3rver';
+import { DUMMY_ACCOUNT } from 's3rver/lib/models/account';
 
 /** s3rver's built-in credentials. */
 export const S3RVER_CREDENTIALS = Object.freeze({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
@@ -17,9 +17,7 @@ export const S3RVER_CREDENTIALS = Object.freeze({ accessKeyId: 'S3RVER', secretA
 export const LOCALSTACK_CREDENTIALS = Object.freeze({ accessKeyId: 'test', secretAccessKey: 'test' });
 
 // s3rver knows one access key; accept LocalStack's too, so every script works against either unchanged.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-(require('s3rver/lib/models/account') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } }).DUMMY_ACCOUNT
-  .createKeyPair(LOCALSTACK_CREDENTIALS.accessKeyId, LOCALSTACK_CREDENTIALS.secretAccessKey);
+DUMMY_ACCOUNT.createKeyPair(LOCALSTACK_CREDENTIALS.accessKeyId, LOCALSTACK_CREDENTIALS.secretAccessKey);
 
 export interface S3OriginServer {
   /** `http://127.0.0.1:<port>`: path-style bucket URLs. */

@@ -87,7 +87,7 @@ function common<P extends ConfigProperties>(spec: RuleSpec<P>): MediaCdnPolicy {
     name: spec.name,
     description: spec.description,
     remediationSteps: spec.remediationSteps,
-    configSchema: { properties: spec.config as Record<string, PolicyConfigJSONSchema> },
+    configSchema: { properties: spec.config },
     docs: spec.docs,
     ...(spec.stackSettings ? { stackSettings: spec.stackSettings as MediaCdnPolicy['stackSettings'] } : {}),
   };

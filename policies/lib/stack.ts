@@ -68,5 +68,5 @@ export function policyDocument(value: unknown): { Statement?: unknown } | undefi
       return undefined;
     }
   }
-  return value !== null && typeof value === 'object' ? (value as { Statement?: unknown }) : undefined;
+  return value !== null && typeof value === 'object' ? value : undefined;
 }

@@ -7,6 +7,7 @@ import { resolveCatalog, type Catalog } from '../../lib/catalog';
 import { InputError } from '../../lib/errors';
 import type { StackOutputs } from '../../lib/outputs';
 import type { Plan } from '../../lib/plan';
+import { validateStackFileConfig } from '../../plan/stack-files';
 import { loadStackSource } from '../lib/cli';
 import { createS3Client, DirObjectStore, S3ObjectStore, validateEndpoint, type ObjectStore } from './object-store';
 
@@ -43,14 +44,7 @@ export async function openSource(flags: SourceFlags, bucket: 'images' | 'static'
   const source = await loadStackSource(flags, usage);
   const b = source.outputs.buckets?.[bucket];
   if (!b?.name) throw new InputError(`${source.label} has no buckets.${bucket}.name output; regenerate it from this project's stack.`);
-  let catalog = resolveCatalog();
-  if (source.plan) {
-    // Loaded lazily like the plan builder: it pulls in the Pulumi runtime. `require`, not `import()`,
-    // so that it also resolves when the script runs under `node -r tsx/cjs` (CommonJS hooks only).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { validateStackFileConfig } = require('../../plan/run-plan') as typeof import('../../plan/run-plan');
-    catalog = validateStackFileConfig(source.plan.stack, source.plan.config).catalog;
-  }
+  const catalog = source.plan ? validateStackFileConfig(source.plan.stack, source.plan.config).catalog : resolveCatalog();
   return {
     store: new S3ObjectStore(createS3Client(b.region || source.outputs.region, endpoint), b.name), catalog,
     stack: { outputs: source.outputs, label: source.label }, ...(source.plan ? { plan: source.plan } : {}),

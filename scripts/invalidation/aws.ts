@@ -2,12 +2,12 @@
  * AWS clients of the invalidation CLI and their adapters to lib/invalidation's interfaces.
  * `--endpoint` (or the SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>) points every client at
  * LocalStack or a local endpoint; with a custom endpoint and no credentials in the environment,
- * LocalStack-style fake credentials are used. S3 and CloudWatch are loaded only when needed, so the
- * worker starts fast.
+ * LocalStack-style fake credentials are used.
  */
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, type Invalidation } from '@aws-sdk/client-cloudfront';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { InvalidationApi, InvalidationDetail, MetricInput, ObjectEntry } from '../../lib/invalidation';
 
 /** CloudFront's control plane signs in us-east-1 (spec §15.2). */
@@ -38,9 +38,8 @@ export function clientConfig(o: AwsOptions, service: string, region: string): Re
   };
   if (o.endpoint !== undefined) cfg.endpoint = o.endpoint;
   if (o.sdkRetryDelayMs !== undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ConfiguredRetryStrategy } = require('@smithy/core/retry') as { ConfiguredRetryStrategy: new (attempts: number, delay: (attempt: number) => number) => unknown };
-    cfg.retryStrategy = new ConfiguredRetryStrategy(o.sdkMaxAttempts ?? 3, () => o.sdkRetryDelayMs!);
+    const delayMs = o.sdkRetryDelayMs;
+    cfg.retryStrategy = new ConfiguredRetryStrategy(o.sdkMaxAttempts ?? 3, () => delayMs);
   }
   if (endpointConfigured(o, service) && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) {
     cfg.credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -53,17 +52,13 @@ export function cloudFrontClient(o: AwsOptions): CloudFrontClient {
 }
 
 export function s3Client(o: AwsOptions, region: string): S3Client {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { S3Client: Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const cfg = clientConfig(o, 'S3', region);
   if (endpointConfigured(o, 'S3')) cfg.forcePathStyle = true;
-  return new Client(cfg);
+  return new S3Client(cfg);
 }
 
 export function cloudWatchClient(o: AwsOptions, region: string): CloudWatchClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CloudWatchClient: Client } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
-  return new Client(clientConfig(o, 'CLOUDWATCH', region));
+  return new CloudWatchClient(clientConfig(o, 'CLOUDWATCH', region));
 }
 
 function detail(inv: Invalidation | undefined): InvalidationDetail {
@@ -103,8 +98,6 @@ export function cloudFrontApi(client: CloudFrontClient): InvalidationApi {
 
 /** Every object under a key prefix (ListObjectsV2, paginated); `onPage` sees each page's size. */
 export async function listObjects(s3: S3Client, bucket: string, prefix: string, onPage?: (n: number) => void, pageSize = 1000): Promise<ObjectEntry[]> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { paginateListObjectsV2 } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const out: ObjectEntry[] = [];
   for await (const page of paginateListObjectsV2({ client: s3, pageSize }, { Bucket: bucket, Prefix: prefix })) {
     for (const o of page.Contents ?? []) if (o.Key !== undefined) out.push(o.LastModified ? { key: o.Key, lastModified: o.LastModified } : { key: o.Key });
@@ -115,8 +108,6 @@ export async function listObjects(s3: S3Client, bucket: string, prefix: string, 
 
 /** PutMetricData (at most 1,000 data points a call). */
 export async function putMetrics(cw: CloudWatchClient, input: MetricInput): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PutMetricDataCommand } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
   for (let i = 0; i < input.MetricData.length; i += 1000) {
     await cw.send(new PutMetricDataCommand({ Namespace: input.Namespace, MetricData: input.MetricData.slice(i, i + 1000).map((d) => ({ ...d, Dimensions: [...d.Dimensions] })) }));
   }

@@ -3,7 +3,7 @@
  * CopyObject of the old version, or DeleteObject when the object did not exist at that time) and
  * invalidates the restored paths. `--dry-run` shows what it would restore and changes nothing.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { InputError } from '../../lib/errors';
 import { renderTable } from '../../lib/format/table';
@@ -92,8 +92,6 @@ export function decideRollback(versions: readonly KeyVersion[], to: { time?: Dat
 }
 
 async function keyVersions(s3: S3Client, bucket: string, key: string): Promise<KeyVersion[]> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ListObjectVersionsCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const out: KeyVersion[] = [];
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
@@ -193,8 +191,6 @@ export async function rollbackCommand(v: Values, positionals: readonly string[],
     store.enqueue(enqueueInput(requestId, ctx.outputs.distributionId, 'rollback', PARKED, planned), ctx.now());
     if (!ctx.quiet) ctx.out(renderPlan(planned.plan, planned.batches, { maxItems: 20 }));
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CopyObjectCommand, DeleteObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   const apply = startProgress('restoring', changing.length, { quiet: ctx.quiet });
   for (const s of changing) {
     if (s.action === 'restore') {

@@ -138,7 +138,7 @@ export function selectionFromValues(v: Values, positionals: readonly string[]): 
     ...(v.prefix !== undefined ? { prefix: v.prefix as string } : {}),
     ...(v['changed-since'] !== undefined ? { changedSince: v['changed-since'] as string } : {}),
     ...(v.manifest !== undefined ? { manifest: v.manifest as string } : {}),
-    ...(list !== undefined ? { listOrigin: list as 'folders' | 'none' } : {}),
+    ...(list !== undefined ? { listOrigin: list } : {}),
   };
 }
 

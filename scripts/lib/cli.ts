@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../../lib/errors';
 import { parsePlan, type Plan } from '../../lib/plan';
 import { parseStackOutputs, type StackOutputs } from '../../lib/outputs';
+import type * as RunPlan from '../../plan/run-plan';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -59,7 +60,7 @@ export function parseCommandLine<O extends Options>(spec: CommandSpec<O>, argv =
   }
   try {
     const { values, positionals } = parseArgs({ args: argv, options: spec.options, allowPositionals: spec.allowPositionals ?? false, strict: true });
-    return { values: values as Parsed<O>['values'], positionals };
+    return { values: values, positionals };
   } catch (e) {
     throw new InputError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}; see '${spec.usage} --help'.`);
   }
@@ -142,7 +143,7 @@ export async function loadStackSource(v: { stack?: string; plan?: string; output
   if (v.outputs !== undefined) {
     return { outputs: parseStackOutputs(readJsonFile(v.outputs, 'outputs'), v.outputs), label: v.outputs };
   }
-  const plan = v.plan !== undefined ? parsePlan(readJsonFile(v.plan, 'plan'), v.plan) : await buildPlanLazily(v.stack!);
+  const plan = v.plan !== undefined ? parsePlan(readJsonFile(v.plan, 'plan'), v.plan) : await buildPlanLazily({ stack: v.stack! });
   return { outputs: parseStackOutputs(plan.outputs, `the plan of stack '${plan.stack}'`), plan, label: v.plan ?? `stack ${plan.stack}` };
 }
 
@@ -151,12 +152,13 @@ export async function loadPlan(v: { stack?: string; plan?: string }, usage: stri
   if ((v.stack === undefined) === (v.plan === undefined)) {
     throw new InputError(`give exactly one of --stack <name> or --plan <file>; see '${usage} --help'.`);
   }
-  return v.plan !== undefined ? parsePlan(readJsonFile(v.plan, 'plan'), v.plan) : buildPlanLazily(v.stack!);
+  return v.plan !== undefined ? parsePlan(readJsonFile(v.plan, 'plan'), v.plan) : buildPlanLazily({ stack: v.stack! });
 }
 
-async function buildPlanLazily(stack: string): Promise<Plan> {
-  // require, not import(): the loader hooks of `node -r tsx/cjs` handle require only.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildPlan } = require('../../plan/run-plan') as typeof import('../../plan/run-plan');
-  return buildPlan({ stack });
+/** The offline plan of a stack (plan/run-plan.ts's buildPlan), loading the Pulumi runtime only now. */
+export async function buildPlanLazily(opts: RunPlan.BuildPlanOptions): Promise<Plan> {
+  // Loaded on first use: the Pulumi runtime takes over a second to load, and most commands never need it.
+  // require, not import(): the loader hooks of `node -r tsx/cjs` (mocha) handle require only.
+  const { buildPlan } = require('../../plan/run-plan') as typeof RunPlan;
+  return buildPlan(opts);
 }

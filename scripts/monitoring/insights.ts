@@ -41,7 +41,7 @@ async function runOne(logs: CloudWatchLogsClient, logGroupName: string, range: T
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   for (;;) {
     const r = await call('logs:GetQueryResults', resource, () => logs.send(new GetQueryResultsCommand({ queryId })));
-    if (r.status === 'Complete') return { rows: (r.results ?? []) as InsightsRow[], bytesScanned: r.statistics?.bytesScanned ?? 0 };
+    if (r.status === 'Complete') return { rows: (r.results ?? []), bytesScanned: r.statistics?.bytesScanned ?? 0 };
     if (r.status === 'Failed' || r.status === 'Cancelled' || r.status === 'Timeout') {
       throw new Error(`Logs Insights query '${q.key}' (${queryId}) ended ${r.status}; query:\n${q.query}`);
     }

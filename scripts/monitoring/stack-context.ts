@@ -3,13 +3,14 @@
  * path patterns), alarm severity and price class — from the plan's config when there is a plan,
  * otherwise the built-in catalog checked against the outputs, and the command-line choices.
  */
-import { resolveCatalog, type Catalog, type ContentTypeName } from '../../lib/catalog';
+import { resolveCatalog, type Catalog } from '../../lib/catalog';
 import type { StackConfig } from '../../lib/config';
 import { ALARM_SEVERITIES, PRICE_CLASSES } from '../../lib/config/schema';
 import { InputError } from '../../lib/errors';
 import type { Severity } from '../../lib/monitoring/alarms';
 import type { StackOutputs } from '../../lib/outputs';
 import type { Plan } from '../../lib/plan';
+import { validateStackFileConfig } from '../../plan/stack-files';
 
 export interface StackContext {
   readonly stack: string;
@@ -43,15 +44,12 @@ export async function stackContext(source: ContextSource, over: ContextOverrides
   const severity = pick('severity', over.severity, ALARM_SEVERITIES);
   const priceClass = pick('price-class', over.priceClass, PRICE_CLASSES);
   if (source.plan) {
-    // Loaded on demand (it brings the Pulumi runtime); require, not import(), so it also loads under `node -r tsx/cjs`.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { validateStackFileConfig } = require('../../plan/run-plan') as typeof import('../../plan/run-plan');
     const config = validateStackFileConfig(source.plan.stack, source.plan.config);
     return { stack: config.stack, catalog: config.catalog, severity: severity ?? config.alarmSeverity, priceClass: priceClass ?? config.priceClass, config };
   }
   const catalog = resolveCatalog();
   const mismatched = catalog.types.filter((t) => {
-    const out = source.outputs?.contentTypes?.[t.name as ContentTypeName];
+    const out = source.outputs?.contentTypes?.[t.name];
     const patterns = t.routes.flatMap((r) => r.pathPatterns);
     return !out || JSON.stringify([...out.pathPatterns].sort()) !== JSON.stringify([...patterns].sort());
   });

@@ -3,14 +3,12 @@
  * `predictMonthlyUsage(plan, opts?)` (simulator/usage.ts), or a JSON file in the shape of
  * `MonthlyUsage` (lib/semantics/pricing.ts).
  */
-import { join } from 'node:path';
 import { InputError, show } from '../../lib/errors';
 import type { Plan } from '../../lib/plan';
 import { PRICE_REGION_GROUPS, type MonthlyUsage } from '../../lib/semantics/pricing';
+import { predictMonthlyUsage, type UsageOptions } from '../../simulator/usage';
 import { readJsonFile } from '../lib/cli';
 import type { PredictedMonth, UsageSource } from './run-cost';
-
-const SIMULATOR_USAGE = join(__dirname, '..', '..', 'simulator', 'usage');
 
 /** Checks a parsed usage object; problems name the field and the value. */
 export function parseMonthlyUsage(raw: unknown, source: string): MonthlyUsage {
@@ -46,27 +44,10 @@ export function fileUsageSource(file: string): UsageSource {
   return { label: file, predict: () => toPredicted(readJsonFile(file, 'usage'), file) };
 }
 
-type Predict = (plan: Plan, opts?: Record<string, unknown>) => unknown;
-
-/**
- * The simulator's prediction for the plan.
- * @throws InputError when this checkout has no simulator/usage.ts.
- */
-export function simulatorUsageSource(opts?: Record<string, unknown>): UsageSource {
-  let mod: { predictMonthlyUsage?: Predict };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(SIMULATOR_USAGE) as { predictMonthlyUsage?: Predict };
-  } catch (e) {
-    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes('simulator')) {
-      throw new InputError('--offline needs the simulator\'s usage model (simulator/usage.ts, predictMonthlyUsage), which this checkout lacks; pass --usage <file> with a month of usage instead.');
-    }
-    throw e;
-  }
-  const predict = mod.predictMonthlyUsage;
-  if (typeof predict !== 'function') throw new InputError('simulator/usage.ts does not export predictMonthlyUsage(plan, opts?); --offline cannot predict usage.');
+/** The simulator's prediction for the plan (simulator/usage.ts). */
+export function simulatorUsageSource(opts: UsageOptions = {}): UsageSource {
   return {
     label: 'the simulator (predictMonthlyUsage)',
-    predict: async (plan) => toPredicted(await predict(plan, opts), 'predictMonthlyUsage'),
+    predict: (plan: Plan) => toPredicted(predictMonthlyUsage(plan, opts), 'predictMonthlyUsage'),
   };
 }

@@ -6,7 +6,8 @@ import { InputError } from '../../lib/errors';
 import type { Plan } from '../../lib/plan';
 import { planFromJson } from '../../simulator/stack-export';
 import { applyWhatIf, isEmptyWhatIf, type WhatIf } from '../../simulator/what-if';
-import { readJsonFile } from '../lib/cli';
+import { readStackConfig } from '../../plan/stack-files';
+import { buildPlanLazily, readJsonFile } from '../lib/cli';
 import { spec } from './options';
 
 /** Reads a plan or stack export file. */
@@ -14,9 +15,8 @@ export function readPlanFile(file: string): Plan {
   return planFromJson(readJsonFile(file, 'plan'), file);
 }
 
-async function buildPlanFor(stack: string, config?: Readonly<Record<string, unknown>>): Promise<Plan> {
-  const { buildPlan } = await import('../../plan/run-plan');
-  return buildPlan(config ? { stack, config } : { stack });
+function buildPlanFor(stack: string, config?: Readonly<Record<string, unknown>>): Promise<Plan> {
+  return buildPlanLazily(config ? { stack, config } : { stack });
 }
 
 /**
@@ -35,6 +35,5 @@ export async function loadPlanWithWhatIf(v: { stack?: string; plan?: string }, w
   }
   const stack = v.stack ?? 'prod';
   if (isEmptyWhatIf(whatIf)) return buildPlanFor(stack);
-  const { readStackConfig } = await import('../../plan/stack-files');
   return buildPlanFor(stack, applyWhatIf(readStackConfig(stack), whatIf));
 }

@@ -14,7 +14,7 @@ export function singleCacheMode(v: SimValues, format: TraceFormat): number {
   const problems: string[] = [];
   const policy = v.policy ?? 'lru';
   if (!isPolicyName(policy)) problems.push(`--policy ${show(policy)} is not a policy; use one of: ${POLICY_NAMES.join(', ')}.`);
-  let size;
+  let size: ReturnType<typeof parseCacheSize> | undefined;
   try { size = parseCacheSize(v['cache-size']!); } catch (e) { if (e instanceof InputError) problems.push(...e.problems); else throw e; }
   throwIfProblems(problems);
   const trace = readTrace(v.trace!, format);

@@ -2,13 +2,12 @@
  * The S3 calls of tagging: list a prefix page by page, read an object's headers and metadata, and
  * rewrite its metadata in place (CopyObject onto itself, or part by part above 5 GB). The request
  * shapes are lib/tagging's (`copyInPlaceRequest`, `copyPartRanges`); this module only sends them.
- * The SDK is loaded on first use, so commands that never touch S3 start fast.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand,
+  ListObjectsV2Command, UploadPartCopyCommand, type CopyObjectCommandInput, type S3Client,
+} from '@aws-sdk/client-s3';
 import { copyPartRanges, MAX_SINGLE_COPY_BYTES, preservedHeaders, copySourceOf, copyInPlaceRequest, type ObjectHead } from '../../lib/tagging';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sdk = (): typeof import('@aws-sdk/client-s3') => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /** One ListObjectsV2 page: keys in order, and the token of the next page. */
 export interface KeyPage {
@@ -18,7 +17,7 @@ export interface KeyPage {
 
 /** A page of keys under `prefix`, after `startAfter` (resuming) or from a continuation token. */
 export async function listPage(s3: S3Client, bucket: string, prefix: string, o: { startAfter?: string; token?: string; pageSize?: number } = {}): Promise<KeyPage> {
-  const r = await s3.send(new (sdk().ListObjectsV2Command)({
+  const r = await s3.send(new ListObjectsV2Command({
     Bucket: bucket, Prefix: prefix, MaxKeys: o.pageSize ?? 1000,
     ...(o.token ? { ContinuationToken: o.token } : o.startAfter ? { StartAfter: o.startAfter } : {}),
   }));
@@ -29,7 +28,7 @@ export async function listPage(s3: S3Client, bucket: string, prefix: string, o: 
 /** HeadObject as lib/tagging's `ObjectHead`; undefined when the object does not exist (any more). */
 export async function headObject(s3: S3Client, bucket: string, key: string): Promise<ObjectHead | undefined> {
   try {
-    const r = await s3.send(new (sdk().HeadObjectCommand)({ Bucket: bucket, Key: key }));
+    const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return {
       metadata: r.Metadata ?? {},
       ...(r.ContentType !== undefined ? { contentType: r.ContentType } : {}),
@@ -56,26 +55,25 @@ export async function headObject(s3: S3Client, bucket: string, key: string): Pro
  * (conditional on the ETag read); above, a multipart copy of the object onto itself.
  */
 export async function copyInPlace(s3: S3Client, bucket: string, key: string, head: ObjectHead, metadata: Readonly<Record<string, string>>, partBytes?: number): Promise<void> {
-  const c = sdk();
   if ((head.size ?? 0) <= MAX_SINGLE_COPY_BYTES) {
-    await s3.send(new c.CopyObjectCommand(copyInPlaceRequest(bucket, key, head, metadata) as unknown as ConstructorParameters<typeof c.CopyObjectCommand>[0]));
+    await s3.send(new CopyObjectCommand(copyInPlaceRequest(bucket, key, head, metadata) as unknown as CopyObjectCommandInput));
     return;
   }
-  const created = await s3.send(new c.CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: { ...metadata }, ...preservedHeaders(head) } as ConstructorParameters<typeof c.CreateMultipartUploadCommand>[0]));
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: { ...metadata }, ...preservedHeaders(head) }));
   const uploadId = created.UploadId!;
   try {
     const parts: { ETag: string; PartNumber: number }[] = [];
     const ranges = copyPartRanges(head.size!, partBytes);
     for (let i = 0; i < ranges.length; i++) {
-      const r = await s3.send(new c.UploadPartCopyCommand({
+      const r = await s3.send(new UploadPartCopyCommand({
         Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: i + 1, CopySource: copySourceOf(bucket, key), CopySourceRange: ranges[i],
         ...(head.etag !== undefined ? { CopySourceIfMatch: head.etag } : {}),
       }));
       parts.push({ ETag: r.CopyPartResult!.ETag!, PartNumber: i + 1 });
     }
-    await s3.send(new c.CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
   } catch (e) {
-    await s3.send(new c.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
     throw e;
   }
 }

@@ -3,7 +3,7 @@
  * (and its `release`), so it is tagged from its first fetch and never needs `npm run tag`. The
  * metadata itself is lib/tagging `taggedMetadata`; this only sends PutObject.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { cacheControlForPath } from '../../lib/catalog';
 import { taggedMetadata, type TagSettings } from '../../lib/tagging';
 
@@ -25,8 +25,6 @@ export interface TaggedUpload {
  */
 export async function putTaggedObject(s3: S3Client, settings: TagSettings, o: TaggedUpload): Promise<string[]> {
   const { metadata, tags } = taggedMetadata(settings, o.key, o.metadata ?? {});
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PutObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   await s3.send(new PutObjectCommand({
     Bucket: o.bucket, Key: o.key, Body: o.body, ContentType: o.contentType, Metadata: metadata,
     CacheControl: o.cacheControl ?? cacheControlForPath(settings.catalog, o.key),

@@ -255,7 +255,7 @@ export function generateEvents(w: Workload, fromSec: number, toSec: number, seed
     const upd = w.profile.updates[typeName];
     if (upd.changedShare <= 0) continue;
     const interval = w.model.catalog.type(typeName).updateIntervalSeconds;
-    const offset = hashUnit(seed, 601, w.assetType[a]!) * interval;
+    const offset = hashUnit(seed, 601, w.assetType[a]) * interval;
     const hasTargets = w.invalidStart[a + 1]! > w.invalidStart[a]!;
     for (let k = Math.ceil((fromSec - offset) / interval); k * interval + offset < toSec; k++) {
       if (hashUnit(seed ^ 0x5bd1e995, a, k) >= upd.changedShare) continue;

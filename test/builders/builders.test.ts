@@ -5,8 +5,7 @@ import {
   planCachePolicies, toCacheKeyPolicy, failoverStatusCodes, behaviorTargetId, secondaryOriginShield, shieldRegionNear, type BehaviorRefs,
 } from '../../lib/builders';
 import { resolveCatalog } from '../../lib/catalog';
-import { validateStackFileConfig } from '../../plan/run-plan';
-import { readStackConfig } from '../../plan/stack-files';
+import { readStackConfig, validateStackFileConfig } from '../../plan/stack-files';
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from '../../lib/semantics/managed-policies';
 import { CLOUDFRONT_LIMITS } from '../../lib/semantics/limits';
 

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { CONFIG_SCHEMA, parseStackConfig } from '../../lib/config';
 import { InputError } from '../../lib/errors';
-import { validateStackFileConfig } from '../../plan/run-plan';
-import { PROJECT_DIR, listStacks, readStackConfig } from '../../plan/stack-files';
-import { projectConfigBlock } from '../../scripts/sync-config';
+import { PROJECT_DIR, listStacks, readStackConfig, validateStackFileConfig } from '../../plan/stack-files';
+import { CONFIG_DOC, configDocWithTable, projectConfigBlock } from '../../scripts/sync-config';
 
 const PEM = readStackConfig('prod')['media-cdn:signingPublicKeyPem'] as string;
 
@@ -128,7 +127,6 @@ describe('stack config', () => {
 
 describe('docs/configuration.md', () => {
   it('has the key table generated from the schema and the stack files', () => {
-    const { CONFIG_DOC, configDocWithTable } = require('../../scripts/sync-config') as typeof import('../../scripts/sync-config');
     const doc = readFileSync(CONFIG_DOC, 'utf8');
     expect(doc, 'run npm run config:sync').to.equal(configDocWithTable(doc));
   });

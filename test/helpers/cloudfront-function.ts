@@ -24,7 +24,7 @@ export function viewerRequestEvent(uri: string, query: Record<string, string> = 
       querystring: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, { value: v }])),
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), { value: v }])),
       cookies: {},
-    } as CfRequest,
+    },
   };
 }
 

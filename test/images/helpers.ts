@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import S3rver from 's3rver';
 import { REPO } from '../helpers/run-cli';
 
 /** A small photo-like scene: gradient sky, hills, a sun, film grain; `alpha` cuts a transparent corner. */
@@ -44,7 +45,7 @@ export async function sampleImage(opts: { width: number; height: number; format:
 export async function animatedGif(): Promise<Buffer> {
   const frame = (color: string) => sharp({ create: { width: 16, height: 16, channels: 3, background: color } }).raw().toBuffer();
   const frames = Buffer.concat([await frame('#ff0000'), await frame('#0000ff')]);
-  return sharp(frames, { raw: { width: 16, height: 32, channels: 3, pageHeight: 16 } as { width: number; height: number; channels: 3; pageHeight: number } }).gif().toBuffer();
+  return sharp(frames, { raw: { width: 16, height: 32, channels: 3, pageHeight: 16 } }).gif().toBuffer();
 }
 
 export function tempDir(label: string): { dir: string; remove(): void } {
@@ -61,10 +62,6 @@ export function s3rverClient(endpoint: string): S3Client {
   });
 }
 
-interface S3rverInstance { run(): Promise<{ address: string; port: number }>; close(): Promise<void> }
-// s3rver ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
 
 export interface LocalS3 {
   readonly endpoint: string;

@@ -5,6 +5,11 @@ import {
   splitIntoBatches, validateBatchSizes, type InvalidationApi,
 } from '../../lib/invalidation';
 
+/** An error shaped as the SDK throws them: its name is the AWS error code, HTTP status in $metadata. */
+function sdkError(name: string, message = name, httpStatusCode?: number): Error {
+  return Object.assign(new Error(message), { name, ...(httpStatusCode !== undefined ? { $metadata: { httpStatusCode } } : {}) });
+}
+
 describe('invalidation/batching, caller references, backoff, cost', () => {
   describe('splitIntoBatches', () => {
     it('fills each batch up to the path and wildcard sizes, sorted and deterministic', () => {
@@ -117,7 +122,7 @@ describe('invalidation/batching, caller references, backoff, cost', () => {
 
     it('sendWithBackoff retries with the same CallerReference until it succeeds', async () => {
       const calls: string[] = [];
-      const errors = [{ name: 'Throttling' }, { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }];
+      const errors = [sdkError('Throttling'), sdkError('ServiceUnavailable', 'ServiceUnavailable', 503)];
       const api: InvalidationApi = {
         async create(d, ref, items) {
           calls.push(ref);
@@ -136,12 +141,12 @@ describe('invalidation/batching, caller references, backoff, cost', () => {
     });
 
     it('sendWithBackoff stops at a fatal error and before a deadline', async () => {
-      const api = (e: object): InvalidationApi => ({ create: () => Promise.reject(e), get: () => Promise.reject(e), list: () => Promise.reject(e) });
+      const api = (e: Error): InvalidationApi => ({ create: () => Promise.reject(e), get: () => Promise.reject(e), list: () => Promise.reject(e) });
       const o = { policy: { baseMs: 1000, maxMs: 1000, maxAttempts: 5 }, sleep: async () => {}, random: () => 0.5, now: () => 0 };
-      expect(await sendWithBackoff(api({ name: 'InvalidArgument', message: 'bad', $metadata: { httpStatusCode: 400 } }), 'E1', 'r', ['/a'], o)).to.deep.equal({
+      expect(await sendWithBackoff(api(sdkError('InvalidArgument', 'bad', 400)), 'E1', 'r', ['/a'], o)).to.deep.equal({
         ok: false, error: 'InvalidArgument (HTTP 400): bad', retryable: false, attempts: 1,
       });
-      expect(await sendWithBackoff(api({ name: 'Throttling', message: 'Rate exceeded' }), 'E1', 'r', ['/a'], { ...o, deadline: 100 })).to.deep.equal({
+      expect(await sendWithBackoff(api(sdkError('Throttling', 'Rate exceeded')), 'E1', 'r', ['/a'], { ...o, deadline: 100 })).to.deep.equal({
         ok: false, error: 'Throttling: Rate exceeded', retryable: true, attempts: 1,
       });
     });

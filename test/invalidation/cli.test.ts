@@ -47,9 +47,9 @@ describe('npm run invalidate (the command line, child processes)', function () {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin!.end(o.input ?? '');
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(o.input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     return new Promise((resolve) => child.once('close', (code) => {
       clearTimeout(timer);

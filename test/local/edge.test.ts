@@ -5,6 +5,7 @@
  * Content-Encoding with what CloudFront does (spec §1–§11).
  */
 import { expect } from 'chai';
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,7 +179,7 @@ describe('local edge (staging plan, two edge locations, fake clock)', function (
     const origin = `https://${stack.model.domainName}`;
     const rel = (u: string) => u.slice(origin.length);
     const later = Math.floor(now / 1000) + 600;
-    const other = { ...signer, privateKeyPem: require('node:crypto').generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey as string };
+    const other = { ...signer, privateKeyPem: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey };
     const cookie = (c: Record<string, string>) => ({ cookie: Object.entries(c).map(([k, v]) => `${k}=${v}`).join('; ') });
     return run([
       { name: 'no signature', path, expect: { status: 403, xCache: 'Error from cloudfront' } },

@@ -68,7 +68,7 @@ export function summary(a: Answer): { status: number; xCache: string | undefined
   return {
     status: a.status,
     xCache: a.headers['x-cache'] as string | undefined,
-    age: a.headers.age as string | undefined,
-    encoding: a.headers['content-encoding'] as string | undefined,
+    age: a.headers.age,
+    encoding: a.headers['content-encoding'],
   };
 }

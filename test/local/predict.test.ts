@@ -5,7 +5,7 @@
  * top-N of the last window.
  */
 import { expect } from 'chai';
-import { InputError, problemsOf } from '../../lib/errors';
+import { problemsOf } from '../../lib/errors';
 import { compileBehaviorSelector } from '../../lib/semantics';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/distribution';
 import { evaluateWarming } from '../../lib/warming/evaluate';

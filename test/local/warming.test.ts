@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError, problemsOf } from '../../lib/errors';
+import { problemsOf } from '../../lib/errors';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/distribution';
 import { orderWarmRequests, pacingFor, parsePacingOptions, TokenBucket } from '../../lib/warming/schedule';
 import { checkSignedRequest, ipInCidr, signCannedUrl, signCustomPolicyUrl, type Signer } from '../../lib/warming/signed-urls';

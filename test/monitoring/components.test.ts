@@ -3,8 +3,7 @@ import { resolveCatalog } from '../../lib/catalog';
 import type { Plan } from '../../lib/plan';
 import { CLOUDWATCH_RECORD_FIELDS } from '../../lib/monitoring';
 import { buildPlanSerially, findResource, findResources, inputsOf, planFor } from '../helpers/plan';
-import { validateStackFileConfig } from '../../plan/run-plan';
-import { readStackConfig } from '../../plan/stack-files';
+import { readStackConfig, validateStackFileConfig } from '../../plan/stack-files';
 
 const T = {
   dashboard: 'aws:cloudwatch/dashboard:Dashboard',

@@ -69,7 +69,7 @@ describe('npm run cost against local Cost Explorer and CloudFront servers', func
       ['EU-Requests-Tier2-HTTPS', 60], ['USE1-Requests-OriginShield', 4.5], ['Invalidations', 2.5], ['Executions-CloudFrontFunctions', 1],
     ]);
     expect(r.actual!.byRegion).to.deep.equal([{ region: 'global', usd: 1658.5 }, { region: 'us-east-1', usd: 4.5 }]);
-    const pages = server.calls.filter((c) => c.operation === 'GetCostAndUsage');
+    const pages = server.calls.filter((c) => c.operation === 'GetCostAndUsage').map((c) => ({ input: c.input as { NextPageToken?: string } }));
     expect(pages.map((c) => c.input.NextPageToken ?? null)).to.deep.equal([null, '3', '6']);
     expect(pages[0]!.input).to.deep.include({
       TimePeriod: { Start: '2026-02-01', End: '2026-03-01' }, Granularity: 'MONTHLY', Metrics: ['UnblendedCost', 'UsageQuantity'],

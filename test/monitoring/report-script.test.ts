@@ -9,8 +9,15 @@ import {
   type AwsJsonServer, type Handler,
 } from '../../local/aws-json-server';
 import { collectReport, type CollectOptions } from '../../scripts/monitoring/run-report';
-import { datapoints, insightsAnswers, TOTALS } from './fixtures';
+import { CLASS_ROWS, datapoints, insightsAnswers, TOTALS } from './fixtures';
 import { DISTRIBUTION_ID, fixtureContext, fixtureOutputs, fixtureSource, LOCAL_ENV, LOG_GROUP, localClients, runTsx } from './helpers';
+
+/** The JSON body of a GetMetricData call as the local server recorded it. */
+interface GetMetricDataBody {
+  readonly MetricDataQueries: readonly { Id: string }[];
+  readonly StartTime: number;
+  readonly NextToken?: string;
+}
 
 const RANGE = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-01T06:00:00Z') };
 const NOW = new Date('2026-03-02T00:00:00Z');
@@ -72,19 +79,19 @@ describe('npm run report against local CloudWatch and Logs servers', function ()
     expect(data.logs!.bytesScanned).to.equal(10 * 1_000_000);
     const report = evaluateReport(data, fixtureContext().catalog, 'critical');
     expect(report.failed).to.equal(0);
-    const get = server.calls.filter((c) => c.operation === 'GetMetricData')[0]!.input;
+    const get = server.calls.filter((c) => c.operation === 'GetMetricData')[0]!.input as GetMetricDataBody;
     expect(get.MetricDataQueries).to.have.length(21);
     expect(get.StartTime).to.equal(RANGE.from.getTime() / 1000);
-    expect(server.calls.filter((c) => c.operation === 'StartQuery').map((c) => c.input.logGroupName)).to.deep.equal(Array(10).fill(LOG_GROUP));
+    expect(server.calls.filter((c) => c.operation === 'StartQuery').map((c) => (c.input as { logGroupName?: string }).logGroupName)).to.deep.equal(Array(10).fill(LOG_GROUP));
   });
 
   it('sends at most batchSize queries per call and follows NextToken through every page', async () => {
     server = await serve({ pageSize: 50 });
     const data = await collectReport(localClients(server.endpoint), options({ batchSize: 8, queryLogs: false }));
-    const calls = server.calls.filter((c) => c.operation === 'GetMetricData');
+    const calls = server.calls.filter((c) => c.operation === 'GetMetricData').map((c) => ({ input: c.input as GetMetricDataBody }));
     expect(calls.map((c) => c.input.MetricDataQueries.length)).to.satisfy((sizes: number[]) => sizes.every((n) => n <= 8));
     // Batches of 8, 8 and 5 queries; the last batch holds the 6 series of 360 points = 2,165 points in pages of 50.
-    const batches = [...new Set(calls.map((c) => c.input.MetricDataQueries.map((q: { Id: string }) => q.Id).join(',')))];
+    const batches = [...new Set(calls.map((c) => c.input.MetricDataQueries.map((q) => q.Id).join(',')))];
     expect(batches.map((b) => b.split(',').length)).to.deep.equal([8, 8, 5]);
     expect(calls.filter((c) => c.input.NextToken !== undefined).length).to.be.greaterThan(40);
     for (const key of ['requests', 'bytesDownloaded', 'cacheHitRate', 'originLatencyP95'] as const) {
@@ -187,7 +194,6 @@ describe('npm run report against local CloudWatch and Logs servers', function ()
 });
 
 function fixtureRowsWithMetadataAt(ratio: number) {
-  const { CLASS_ROWS } = require('./fixtures') as typeof import('./fixtures');
   const m = CLASS_ROWS['metadata:cached']!;
   return { ...CLASS_ROWS, 'metadata:cached': { ...m, hits: Math.round((m.hits + m.misses) * ratio), misses: Math.round((m.hits + m.misses) * (1 - ratio)) } };
 }

@@ -22,8 +22,8 @@ function resource(plan: Plan, cls: Cls, name: string): PlanResource {
   if (!r) throw new Error(`no ${typeOf(cls)} '${name}' in the plan`);
   return r;
 }
-const inputs = (plan: Plan, cls: Cls, name: string): Inputs => resource(plan, cls, name).inputs as Inputs;
-const dist = (plan: Plan): Inputs => primaryDistribution(plan).inputs as Inputs;
+const inputs = (plan: Plan, cls: Cls, name: string): Inputs => resource(plan, cls, name).inputs;
+const dist = (plan: Plan): Inputs => primaryDistribution(plan).inputs;
 function behavior(plan: Plan, pattern: string): Inputs {
   const b = (dist(plan).orderedCacheBehaviors as Inputs[]).find((x) => x.pathPattern === pattern);
   if (!b) throw new Error(`no behavior '${pattern}'`);
@@ -163,7 +163,7 @@ const MUTATIONS: readonly Mutation[] = [
 function alarmOf(plan: Plan, type: string): Inputs {
   const r = plan.resources.find((x) => x.type === typeOf(aws.cloudwatch.MetricAlarm) && (x.inputs.tags as Inputs | undefined)?.['media-cdn:content-type'] === type);
   if (!r) throw new Error(`no hit-ratio alarm of '${type}'`);
-  return r.inputs as Inputs;
+  return r.inputs;
 }
 
 describe('policy pack mutation suite (prod plan)', function () {

@@ -6,6 +6,10 @@
  */
 import * as aws from '@pulumi/aws';
 import * as grpc from '@grpc/grpc-js';
+import * as analyzer from '@pulumi/pulumi/proto/analyzer_pb';
+import { AnalyzerClient } from '@pulumi/pulumi/proto/analyzer_grpc_pb';
+import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
+import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,14 +21,9 @@ import { REPO } from '../helpers/run-cli';
 import { compliantProdPlan } from './fixtures';
 import { clone, typeOf } from './helpers';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const analyzer = require('@pulumi/pulumi/proto/analyzer_pb') as typeof import('@pulumi/pulumi/proto/analyzer_pb');
-const services = require('@pulumi/pulumi/proto/analyzer_grpc_pb') as { AnalyzerClient: new (address: string, creds: grpc.ChannelCredentials) => any };
-const { Struct } = require('google-protobuf/google/protobuf/struct_pb') as { Struct: { fromJavaScript(v: Record<string, unknown>): unknown } };
-const { Empty } = require('google-protobuf/google/protobuf/empty_pb') as { Empty: new () => unknown };
-
-function call<T>(client: any, method: string, request: unknown): Promise<T> {
-  return new Promise((resolve, reject) => client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+/** One unary call as a promise: `call((done) => client.analyze(request, done))`. */
+function call<T>(start: (done: (err: grpc.ServiceError | null, res: T) => void) => unknown): Promise<T> {
+  return new Promise((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res))));
 }
 
 /** Starts the pack in policies/ and resolves with the port it prints. */
@@ -34,7 +33,7 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
     let out = '';
     let err = '';
     const timer = setTimeout(() => { child.kill(); reject(new Error(`the pack printed no port in 60 s; stderr: ${err}`)); }, 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^(\d+)\s*$/m.exec(out);
       if (m) {
@@ -42,7 +41,7 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
         resolve({ child, port: Number(m[1]) });
       }
     });
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the pack exited with ${code}: ${err}`)); });
   });
 }
@@ -52,21 +51,22 @@ const LEVEL = ['advisory', 'mandatory', 'disabled', 'remediate'];
 describe('the policy pack served to the Pulumi engine (gRPC on 127.0.0.1)', function () {
   this.timeout(120_000);
   let child: ChildProcess | undefined;
-  let client: any;
+  let client: AnalyzerClient | undefined;
 
   before(async () => {
     const started = await startPack();
     child = started.child;
-    client = new services.AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+    const c = new AnalyzerClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+    client = c;
     const configure = new analyzer.ConfigureAnalyzerRequest();
     for (const [name, c] of Object.entries(packConfigFor(readStackConfig('prod')))) {
       const { enforcementLevel, ...settings } = c as { enforcementLevel: string };
       const pc = new analyzer.PolicyConfig();
       pc.setEnforcementlevel(LEVEL.indexOf(enforcementLevel));
-      pc.setProperties(Struct.fromJavaScript(settings) as never);
+      pc.setProperties(Struct.fromJavaScript(settings));
       configure.getPolicyconfigMap().set(name, pc);
     }
-    await call(client, 'configure', configure);
+    await call((done) => c.configure(configure, done));
   });
 
   after(() => {
@@ -75,9 +75,9 @@ describe('the policy pack served to the Pulumi engine (gRPC on 127.0.0.1)', func
   });
 
   it('announces every rule with its description and config schema', async () => {
-    const info = await call<any>(client, 'getAnalyzerInfo', new Empty());
+    const info = await call<analyzer.AnalyzerInfo>((done) => client!.getAnalyzerInfo(new Empty(), done));
     expect(info.getName()).to.equal('media-cdn');
-    const policies = info.getPoliciesList() as any[];
+    const policies = info.getPoliciesList();
     expect(policies.map((p) => p.getName())).to.deep.equal(POLICIES.map((p) => p.name));
     expect(policies.map((p) => p.getDescription())).to.deep.equal(POLICIES.map((p) => p.description));
     expect(policies.every((p) => p.hasConfigschema())).to.equal(true);
@@ -91,9 +91,9 @@ describe('the policy pack served to the Pulumi engine (gRPC on 127.0.0.1)', func
     req.setUrn(d.urn);
     req.setName(d.name);
     req.setOptions(new analyzer.AnalyzerResourceOptions());
-    req.setProperties(Struct.fromJavaScript(clone({ ...d.props, webAclId: '' })) as never);
-    const res = await call<any>(client, 'analyze', req);
-    const diags = (res.getDiagnosticsList() as any[]).map((x) => [x.getPolicyname(), LEVEL[x.getEnforcementlevel()], x.getUrn()]);
+    req.setProperties(Struct.fromJavaScript(clone({ ...d.props, webAclId: '' })));
+    const res = await call<analyzer.AnalyzeResponse>((done) => client!.analyze(req, done));
+    const diags = res.getDiagnosticsList().map((x) => [x.getPolicyname(), LEVEL[x.getEnforcementlevel()], x.getUrn()]);
     // Resource diagnostics carry no URN: the engine attaches the resource it asked about.
     expect(diags).to.deep.equal([['waf-enabled', 'mandatory', '']]);
   });
@@ -110,17 +110,17 @@ describe('the policy pack served to the Pulumi engine (gRPC on 127.0.0.1)', func
       res.setName(r.name);
       res.setOptions(new analyzer.AnalyzerResourceOptions());
       if (r.parent) res.setParent(r.parent);
-      res.setProperties(Struct.fromJavaScript(r.props) as never);
+      res.setProperties(Struct.fromJavaScript(r.props));
       return res;
     }));
-    const response = await call<any>(client, 'analyzeStack', req);
-    const diags = (response.getDiagnosticsList() as any[]).map((x) => [x.getPolicyname(), LEVEL[x.getEnforcementlevel()], x.getUrn()]);
+    const response = await call<analyzer.AnalyzeResponse>((done) => client!.analyzeStack(req, done));
+    const diags = response.getDiagnosticsList().map((x) => [x.getPolicyname(), LEVEL[x.getEnforcementlevel()], x.getUrn()]);
     expect(diags).to.deep.equal([
       ['default-ttl-within-update-interval', 'mandatory', metadata.urn],
       ['default-ttl-within-update-interval', 'mandatory', metadata.urn],
       ['max-ttl-bounded', 'mandatory', metadata.urn],
       ['max-ttl-bounded', 'mandatory', metadata.urn],
     ]);
-    expect((response.getDiagnosticsList() as any[])[0].getMessage()).to.include('the bound for metadata is its update interval, 900 s (15m)');
+    expect(response.getDiagnosticsList()[0]!.getMessage()).to.include('the bound for metadata is its update interval, 900 s (15m)');
   });
 });

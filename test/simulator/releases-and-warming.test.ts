@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, problemsOf } from '../../lib/errors';
+import { problemsOf } from '../../lib/errors';
 import { parseReleaseManifest } from '../../lib/warming/predict';
 import { harmonic } from '../../simulator/alias';
 import { simModelFromPlan, type SimModel } from '../../simulator/plan-model';

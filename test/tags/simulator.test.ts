@@ -99,6 +99,6 @@ describe('cache tags in the simulator', function () {
     expect(Array.from(t.invalidStart.subarray(0, w.assets + 1))).to.deep.equal(Array.from(w.invalidStart));
     expect(Array.from(t.invalidKeys.subarray(0, w.invalidKeys.length))).to.deep.equal(Array.from(w.invalidKeys));
     const a = tagAsset(w.assets, index, '#type:video');
-    expect(Array.from(t.invalidKeys.subarray(t.invalidStart[a]!, t.invalidStart[a + 1]!))).to.deep.equal([...keysOfTag(index, '#type:video')]);
+    expect(Array.from(t.invalidKeys.subarray(t.invalidStart[a], t.invalidStart[a + 1]))).to.deep.equal([...keysOfTag(index, '#type:video')]);
   });
 });

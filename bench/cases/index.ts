@@ -1,0 +1,10 @@
+/** Every benchmark case, in the order `npm run bench` runs them (bench/run.ts checks none is missing here). */
+import { benchCase as edge } from './edge';
+import { benchCase as images } from './images';
+import { benchCase as invalidation } from './invalidation';
+import { benchCase as plan } from './plan';
+import { benchCase as sim } from './sim';
+import { benchCase as warm } from './warm';
+import type { BenchCase } from '../types';
+
+export const BENCH_CASES: readonly BenchCase[] = [edge, images, invalidation, plan, sim, warm];
