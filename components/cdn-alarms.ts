@@ -53,10 +53,8 @@ export class CdnAlarms extends pulumi.ComponentResource {
   constructor(name: string, args: CdnAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:CdnAlarms', name, {}, opts);
     const { config } = args;
-    const parent = { parent: this };
     const region = MONITORING_REGION;
     const prefix = `${name}-${config.stack}`;
-    const names = alarmNames(prefix);
 
     this.topic = this.createTopic(name, '', region, config, args.accountId);
     const regional = new Map<string, aws.sns.Topic>([[region, this.topic]]);

@@ -5,7 +5,7 @@ import {
   type BehaviorArgs, type BehaviorRefs, type CachePolicyPlan,
 } from '../lib/builders';
 import type { Catalog, ContentTypeSpec, OriginName } from '../lib/catalog';
-import { MANAGED_ORIGIN_REQUEST_POLICIES } from '../lib/semantics/managed-policies';
+import { type MANAGED_ORIGIN_REQUEST_POLICIES } from '../lib/semantics/managed-policies';
 import type { OriginRouting } from '../lib/routing';
 
 /**

@@ -96,7 +96,7 @@ function originKind(o: ModelOrigin): OriginKind {
  */
 export function simModelFromPlan(plan: Plan): SimModel {
   const model = distributionModelFromPlan(plan);
-  const awsRegion = typeof plan.config['aws:region'] === 'string' ? (plan.config['aws:region'] as string) : 'us-east-1';
+  const awsRegion = typeof plan.config['aws:region'] === 'string' ? (plan.config['aws:region']) : 'us-east-1';
   const catalog = resolveCatalog((plan.config['media-cdn:contentTypes'] ?? {}) as CatalogOverrides);
 
   const origins = new Map<string, SimOrigin>();

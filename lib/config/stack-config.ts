@@ -8,7 +8,7 @@ import { InputError, show } from '../errors';
 import { isRemovableResponseHeader } from '../semantics/response-headers';
 import { AWS_REGIONS, isKnownAwsRegion } from '../network';
 import { candidateShapeProblems, relabelCandidateProblems, type CandidateValues } from './candidate';
-import { CONFIG_SCHEMA, type ConfigKeySpec, ENVIRONMENTS, GEO_RESTRICTION_TYPES, HTTP_VERSIONS, MODERN_TLS_POLICIES, PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, ENFORCEMENT_LEVELS, ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
+import { CONFIG_SCHEMA, type ConfigKeySpec, type ENVIRONMENTS, type GEO_RESTRICTION_TYPES, type HTTP_VERSIONS, type MODERN_TLS_POLICIES, type PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, type ENFORCEMENT_LEVELS, type ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
 export const CONFIG_NAMESPACE = 'media-cdn';
 

@@ -7,7 +7,7 @@
 import { InputError, show } from '../errors';
 import { DEFAULT_BEHAVIOR_PATTERN } from '../semantics/path-pattern';
 import { behaviorCachePolicy } from './cache-policy';
-import { items, num, text, type Json } from './json';
+import { asObject, items, num, text, valueAt, type Json } from './json';
 import type {
   DistributionModel, ModelBehavior, ModelErrorResponse, ModelFunctionAssociation, ModelOrigin, ModelOriginGroup, ModelPublicKey,
 } from './model';
@@ -40,7 +40,8 @@ function originOf(o: Json): ModelOrigin {
   const bucket = o.customOriginConfig ? undefined : bucketOfS3Domain(domainName);
   const s3 = !o.customOriginConfig && (bucket !== undefined || o.s3OriginConfig !== undefined);
   const region = s3 ? awsRegionOfS3Domain(domainName) : undefined;
-  const shield = o.originShield?.enabled === true ? { ...(text(o.originShield.originShieldRegion) ? { awsRegion: String(o.originShield.originShieldRegion) } : {}) } : undefined;
+  const originShield = asObject(o.originShield);
+  const shield = originShield?.enabled === true ? { ...(text(originShield.originShieldRegion) ? { awsRegion: String(originShield.originShieldRegion) } : {}) } : undefined;
   return {
     id,
     domainName,
@@ -115,7 +116,7 @@ export function buildDistributionModel(resources: readonly ModelResource[], dist
       id: String(g.originId),
       primaryOriginId: members[0] ?? '',
       secondaryOriginId: members[1] ?? members[0] ?? '',
-      statusCodes: items<number>(g.failoverCriteria?.statusCodes).map(Number),
+      statusCodes: items<number>(valueAt(g.failoverCriteria, 'statusCodes')).map(Number),
     });
   }
   const checkTarget = (b: ModelBehavior, where: string): ModelBehavior => {
@@ -147,8 +148,8 @@ export function buildDistributionModel(resources: readonly ModelResource[], dist
     keyGroups.set(g.id, items<string>(g.props.items).map((id) => ({ id, pem: publicKeys.get(id) ?? '' })).filter((k) => k.pem !== ''));
   }
   const responseHeadersPolicies = new Map(index.ofType(CLOUDFRONT_TYPES.responseHeadersPolicy).flatMap((r) => (r.id === undefined ? [] : [[r.id, r.props] as const])));
-  const geo = i.restrictions?.geoRestriction as Json | undefined;
-  const tagHeader = text(i.cacheTagConfig?.headerName);
+  const geo = asObject(valueAt(i.restrictions, 'geoRestriction'));
+  const tagHeader = text(valueAt(i.cacheTagConfig, 'headerName'));
   const id = options.distributionId ?? distribution.id ?? distribution.name;
   return {
     distributionId: id,

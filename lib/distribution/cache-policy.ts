@@ -8,7 +8,7 @@
 import type { CacheKeyPolicy, KeyListBehavior } from '../semantics/cache-key';
 import { AMPLIFY_HOSTING_CACHE_POLICIES, managedCachePolicyById } from '../semantics/managed-policies';
 import { applyCachePolicyTtlDefaults, type TtlPolicy } from '../semantics/ttl';
-import { items, num, text, type Json } from './json';
+import { asObject, items, num, text, valueAt, type Json } from './json';
 import { CLOUDFRONT_TYPES } from './resource-types';
 import type { ResourceIndex } from './resources';
 
@@ -33,7 +33,7 @@ export interface ModelCachePolicy extends TtlPolicy {
 export const LEGACY_POLICY_NAME = 'legacy ForwardedValues';
 
 const NOTHING: CacheKeyPolicy = Object.freeze({
-  headers: Object.freeze([]) as readonly string[], cookies: Object.freeze({ behavior: 'none' as const }), queryStrings: Object.freeze({ behavior: 'none' as const }),
+  headers: Object.freeze([]), cookies: Object.freeze({ behavior: 'none' as const }), queryStrings: Object.freeze({ behavior: 'none' as const }),
   enableAcceptEncodingGzip: false, enableAcceptEncodingBrotli: false,
 });
 
@@ -43,12 +43,12 @@ function keyList(behavior: unknown, names: readonly string[]): { behavior: KeyLi
 }
 
 /** The key part of a planned CachePolicy (its `parametersInCacheKeyAndForwardedToOrigin`, spec §5.2). */
-export function cacheKeyOfPolicyProps(params: Json | undefined): CacheKeyPolicy {
-  const p = params ?? {};
+export function cacheKeyOfPolicyProps(params: unknown): CacheKeyPolicy {
+  const p: Json = asObject(params) ?? {};
   return {
-    headers: text(p.headersConfig?.headerBehavior) === 'whitelist' ? items<string>(p.headersConfig?.headers) : [],
-    cookies: keyList(p.cookiesConfig?.cookieBehavior, items<string>(p.cookiesConfig?.cookies)),
-    queryStrings: keyList(p.queryStringsConfig?.queryStringBehavior, items<string>(p.queryStringsConfig?.queryStrings)),
+    headers: text(valueAt(p.headersConfig, 'headerBehavior')) === 'whitelist' ? items<string>(valueAt(p.headersConfig, 'headers')) : [],
+    cookies: keyList(valueAt(p.cookiesConfig, 'cookieBehavior'), items<string>(valueAt(p.cookiesConfig, 'cookies'))),
+    queryStrings: keyList(valueAt(p.queryStringsConfig, 'queryStringBehavior'), items<string>(valueAt(p.queryStringsConfig, 'queryStrings'))),
     enableAcceptEncodingGzip: p.enableAcceptEncodingGzip === true,
     enableAcceptEncodingBrotli: p.enableAcceptEncodingBrotli === true,
   };
@@ -90,7 +90,7 @@ export function managedCachePolicy(id: string): ModelCachePolicy | undefined {
  * name '*' and disables caching); gzip when the behavior compresses (Brotli needs a cache policy).
  */
 export function legacyCachePolicy(behavior: Json): ModelCachePolicy {
-  const fv: Json = behavior.forwardedValues ?? {};
+  const fv: Json = asObject(behavior.forwardedValues) ?? {};
   const headers = items<string>(fv.headers);
   const keys = items<string>(fv.queryStringCacheKeys);
   const ttl = ttlsOf(behavior);
@@ -101,7 +101,7 @@ export function legacyCachePolicy(behavior: Json): ModelCachePolicy {
     ...ttl,
     key: {
       headers,
-      cookies: keyList(fv.cookies?.forward, items<string>(fv.cookies?.whitelistedNames)),
+      cookies: keyList(valueAt(fv.cookies, 'forward'), items<string>(valueAt(fv.cookies, 'whitelistedNames'))),
       queryStrings: fv.queryString === true ? (keys.length > 0 ? { behavior: 'whitelist', names: keys } : { behavior: 'all' }) : { behavior: 'none' },
       enableAcceptEncodingGzip: behavior.compress === true,
       enableAcceptEncodingBrotli: false,

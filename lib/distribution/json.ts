@@ -1,6 +1,9 @@
 /** Reading plain-JSON resource properties whose shape a program may have filled in any way. */
+import type { JsonObject } from '../json';
 
-export type Json = Readonly<Record<string, any>>;
+export { asObject, valueAt } from '../json';
+
+export type Json = Readonly<JsonObject>;
 
 /** The elements of a list property, given as an array or as `{ items: [...] }`; [] otherwise. */
 export function items<T = unknown>(v: unknown): T[] {

@@ -3,7 +3,7 @@
  * policy by id, or an OriginRequestPolicy resource of the stack.
  */
 import { managedOriginRequestPolicyById, type OriginRequestForwarding } from '../semantics/managed-policies';
-import { items, text, type Json } from './json';
+import { asObject, items, text, type Json } from './json';
 import { CLOUDFRONT_TYPES } from './resource-types';
 import type { ResourceIndex } from './resources';
 
@@ -26,9 +26,9 @@ function list<B extends string>(cfg: Json | undefined, behaviorKey: string, name
 /** An OriginRequestPolicy resource's forwarding (spec §5.4). */
 export function originRequestForwardingOfProps(p: Json): OriginRequestForwarding {
   return {
-    headers: list(p.headersConfig, 'headerBehavior', 'headers'),
-    cookies: list(p.cookiesConfig, 'cookieBehavior', 'cookies'),
-    queryStrings: list(p.queryStringsConfig, 'queryStringBehavior', 'queryStrings'),
+    headers: list(asObject(p.headersConfig), 'headerBehavior', 'headers'),
+    cookies: list(asObject(p.cookiesConfig), 'cookieBehavior', 'cookies'),
+    queryStrings: list(asObject(p.queryStringsConfig), 'queryStringBehavior', 'queryStrings'),
   };
 }
 

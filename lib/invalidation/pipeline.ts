@@ -4,8 +4,7 @@
  * documents, the default EventBridge Scheduler schedules and the alarms. `InvalidationPipeline`
  * (components/) registers them; the Lambda (functions/invalidation-handler/) reads the messages.
  */
-import type { Catalog, ContentTypeName } from '../catalog';
-import { isS3Origin } from './routing';
+import type { ContentTypeName } from '../catalog';
 import { asObject, valueAt } from '../json';
 
 // ---------------------------------------------------------------- messages

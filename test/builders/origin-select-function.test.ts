@@ -68,7 +68,7 @@ describe('origin selection function (CloudFront Functions runtime emulation)', (
   });
 
   it('fails images over to the fallback origin, on its failover statuses', async () => {
-    const code = buildImageFunctionCode(ROUTING.get('images')!);
+    const code = buildImageFunctionCode(ROUTING.get('images'));
     const out = await run(code, event('/thumbnails/a.jpg', 'JP'));
     expect(out.origin).to.deep.equal({
       kind: 'group', originIds: ['images-ap-northeast-1', 'images-fallback'], statusCodes: [403, 404, 500, 502, 503, 504], selectionCriteria: 'default',
@@ -83,7 +83,7 @@ describe('origin selection function (CloudFront Functions runtime emulation)', (
   });
 
   it('still normalizes when composed with the URL normalization function', async () => {
-    const code = buildNormalizeFunctionCode({}, ROUTING.get('static')!);
+    const code = buildNormalizeFunctionCode({}, ROUTING.get('static'));
     const e = event('/static//js/./app.js', 'DE');
     const out = await run(code, e);
     expect((out.result as { uri: string }).uri).to.equal('/static/js/app.js');
@@ -91,7 +91,7 @@ describe('origin selection function (CloudFront Functions runtime emulation)', (
   });
 
   it('still negotiates the image variant when composed with the image function', async () => {
-    const code = buildImageFunctionCode(ROUTING.get('images')!);
+    const code = buildImageFunctionCode(ROUTING.get('images'));
     const index = new Map([['thumbnails/show-1/poster.jpg', 'w=320,640,1000;f=avif,webp;b=jpeg']]);
     const e = viewerRequestEvent('/thumbnails/show-1/poster.jpg', { width: '300' }, { accept: 'image/avif,image/webp,*/*', 'CloudFront-Viewer-Country': 'BR' });
     const out = await loadOriginAwareHandler(code, index, { originIds: ORIGIN_IDS })(e);
