@@ -12,6 +12,9 @@ import { PLAN_FORMAT_VERSION, type Plan, type PlanResource } from '../lib/plan';
 import { PlanMocks } from './mocks';
 import { PROJECT_DIR, projectName, readStackConfig, validateStackFileConfig } from './stack-files';
 
+/** Also here for callers that already load the Pulumi runtime; scripts import it from plan/stack-files. */
+export { validateStackFileConfig } from './stack-files';
+
 // Internal modules of @pulumi/pulumi: the RPC (de)serializer and the wait for outstanding RPCs (which
 // its declarations leave out).
 const { waitForRPCs } = runtimeSettings as unknown as { waitForRPCs(): Promise<void> };

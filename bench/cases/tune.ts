@@ -25,15 +25,19 @@ export const HAND_MADE_PROD_SETTINGS: readonly string[] = [
   'originShieldRegion="us-east-1"',
 ];
 
-function run(script: string, args: readonly string[]): { seconds: number; json: Record<string, any>; status: number | null; stderr: string } {
+/** The parts of `npm run tune -- --json` and `npm run sim -- --json` this case reads. */
+interface TuneJson { readonly after?: { readonly costUsd: number }; readonly evaluations: { readonly coarse: number; readonly full: number }; readonly pass: boolean }
+interface SimJson { readonly costUsdPerMonth: number; readonly pass: boolean }
+
+function run<T extends object>(script: string, args: readonly string[]): { seconds: number; json: Partial<T>; status: number | null; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'media-cdn-bench-tune-'));
   const out = join(dir, 'out.json');
   try {
     const started = process.hrtime.bigint();
     const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', join(ROOT, script), ...args, '--quiet', '--json', out], { cwd: ROOT, encoding: 'utf8', timeout: 30 * 60_000 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    let json: Record<string, any> = {};
-    try { json = JSON.parse(readFileSync(out, 'utf8')); } catch { /* reported through status */ }
+    let json: Partial<T> = {};
+    try { json = JSON.parse(readFileSync(out, 'utf8')) as Partial<T>; } catch { /* reported through status */ }
     return { seconds, json, status: r.status, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -44,14 +48,15 @@ export const benchCase: BenchCase = {
   name: 'tune',
   description: 'npm run tune on prod at the default scale (wall time), and its answer against the hand-made config',
   async run() {
-    const tuned = run('scripts/tune.ts', ['--stack', 'prod']);
-    if (tuned.json.after === undefined) throw new Error(`npm run tune failed (exit ${tuned.status}): ${tuned.stderr.slice(-500)}`);
-    const hand = run('scripts/sim.ts', ['--stack', 'prod', '--scale', String(START_SETTINGS.scale), '--warmup-hours', String(START_SETTINGS.warmupHours), ...HAND_MADE_PROD_SETTINGS.flatMap((s) => ['--set', s])]);
+    const tuned = run<TuneJson>('scripts/tune.ts', ['--stack', 'prod']);
+    const { after, evaluations } = tuned.json;
+    if (after === undefined || evaluations === undefined) throw new Error(`npm run tune failed (exit ${tuned.status}): ${tuned.stderr.slice(-500)}`);
+    const hand = run<SimJson>('scripts/sim.ts', ['--stack', 'prod', '--scale', String(START_SETTINGS.scale), '--warmup-hours', String(START_SETTINGS.warmupHours), ...HAND_MADE_PROD_SETTINGS.flatMap((s) => ['--set', s])]);
     const handCost = Number(hand.json.costUsdPerMonth);
-    const tunedCost = Number(tuned.json.after.costUsd);
+    const tunedCost = Number(after.costUsd);
     return {
       'tune.seconds': { value: Number(tuned.seconds.toFixed(1)), unit: 's' },
-      'tune.simulations': { value: tuned.json.evaluations.coarse + tuned.json.evaluations.full, unit: 'runs' },
+      'tune.simulations': { value: evaluations.coarse + evaluations.full, unit: 'runs' },
       'tune.pass': { value: tuned.json.pass ? 1 : 0, unit: 'bool' },
       'tune.costUsd': { value: tunedCost, unit: 'USD/month' },
       'tune.handMadePass': { value: hand.json.pass ? 1 : 0, unit: 'bool' },

@@ -72,7 +72,7 @@ export function rateLimitedPathPrefixes(catalog: Catalog): string[] {
 
 /** Path prefixes of the API routes (where POST bodies are large). */
 export function apiPathPrefixes(catalog: Catalog): string[] {
-  return rateLimitedPathPrefixes({ ...catalog, routes: catalog.routes.filter((r) => r.origin === 'api') } as Catalog);
+  return rateLimitedPathPrefixes({ ...catalog, routes: catalog.routes.filter((r) => r.origin === 'api') });
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { CacheKeyPolicy, KeyListBehavior } from '../semantics/cache-key';
 import { AMPLIFY_HOSTING_CACHE_POLICIES, managedCachePolicyById } from '../semantics/managed-policies';
 import { applyCachePolicyTtlDefaults, type TtlPolicy } from '../semantics/ttl';
-import { asObject, items, num, text, valueAt, type Json } from './json';
+import { asObject, fieldsOf, items, num, text, valueAt, type Json } from './json';
 import { CLOUDFRONT_TYPES } from './resource-types';
 import type { ResourceIndex } from './resources';
 
@@ -66,7 +66,8 @@ function ttlsOf(p: Json): TtlPolicy {
 }
 
 /** A CachePolicy resource's settings: TTLs (defaults applied) and key (spec §5.2). */
-export function cachePolicyOfProps(id: string, name: string, props: Json, urn?: string): ModelCachePolicy {
+export function cachePolicyOfProps(id: string, name: string, propsProps: object, urn?: string): ModelCachePolicy {
+  const props = fieldsOf(propsProps);
   const ttl = ttlsOf(props);
   return { kind: 'custom', id, name, ...(urn !== undefined ? { urn } : {}), ...ttl, key: cacheKeyOfPolicyProps(props.parametersInCacheKeyAndForwardedToOrigin), cachingDisabled: ttl.maxTtl === 0 };
 }
@@ -89,7 +90,8 @@ export function managedCachePolicy(id: string): ModelCachePolicy | undefined {
  * names some; the forwarded cookies; the forwarded headers (`*`, all headers, is kept as the single
  * name '*' and disables caching); gzip when the behavior compresses (Brotli needs a cache policy).
  */
-export function legacyCachePolicy(behavior: Json): ModelCachePolicy {
+export function legacyCachePolicy(behaviorProps: object): ModelCachePolicy {
+  const behavior = fieldsOf(behaviorProps);
   const fv: Json = asObject(behavior.forwardedValues) ?? {};
   const headers = items<string>(fv.headers);
   const keys = items<string>(fv.queryStringCacheKeys);
@@ -114,7 +116,8 @@ export function legacyCachePolicy(behavior: Json): ModelCachePolicy {
  * The cache policy of a behavior: managed, a CachePolicy of the stack, or legacy settings when the
  * behavior names none. Undefined when it names an id that is neither managed nor in `resources`.
  */
-export function behaviorCachePolicy(behavior: Json, resources: ResourceIndex): ModelCachePolicy | undefined {
+export function behaviorCachePolicy(behaviorProps: object, resources: ResourceIndex): ModelCachePolicy | undefined {
+  const behavior = fieldsOf(behaviorProps);
   const id = text(behavior.cachePolicyId);
   if (id === undefined) return legacyCachePolicy(behavior);
   const managed = managedCachePolicy(id);

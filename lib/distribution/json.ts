@@ -5,6 +5,11 @@ export { asObject, valueAt } from '../json';
 
 export type Json = Readonly<JsonObject>;
 
+/** A props object seen field by field: every field reads as `unknown` and is checked where it is used. */
+export function fieldsOf(props: object): Json {
+  return props as Json;
+}
+
 /** The elements of a list property, given as an array or as `{ items: [...] }`; [] otherwise. */
 export function items<T = unknown>(v: unknown): T[] {
   if (Array.isArray(v)) return v as T[];

@@ -3,7 +3,7 @@
  * policy by id, or an OriginRequestPolicy resource of the stack.
  */
 import { managedOriginRequestPolicyById, type OriginRequestForwarding } from '../semantics/managed-policies';
-import { asObject, items, text, type Json } from './json';
+import { asObject, fieldsOf, items, text, type Json } from './json';
 import { CLOUDFRONT_TYPES } from './resource-types';
 import type { ResourceIndex } from './resources';
 
@@ -36,7 +36,8 @@ export function originRequestForwardingOfProps(p: Json): OriginRequestForwarding
  * The origin request policy of a behavior. Undefined when the behavior has none or names an id that
  * is neither managed nor in `resources`.
  */
-export function behaviorOriginRequestPolicy(behavior: Json, resources: ResourceIndex): ModelOriginRequestPolicy | undefined {
+export function behaviorOriginRequestPolicy(behaviorProps: object, resources: ResourceIndex): ModelOriginRequestPolicy | undefined {
+  const behavior = fieldsOf(behaviorProps);
   const id = text(behavior.originRequestPolicyId);
   if (id === undefined) return undefined;
   const managed = managedOriginRequestPolicyById(id);

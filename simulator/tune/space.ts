@@ -171,7 +171,7 @@ export function defaultTuneSpace(config: Readonly<Record<string, unknown>>): Tun
     if (d) dimensions.push(d);
   }
   dimensions.push(choiceDimension('priceClass', PRICE_CLASSES, config));
-  const region = typeof config['aws:region'] === 'string' ? (config['aws:region'] as string) : 'us-east-1';
+  const region = typeof config['aws:region'] === 'string' ? (config['aws:region']) : 'us-east-1';
   // The primary origins' shield: the two shield Regions nearest the origins' Region (spec §9.4).
   const shields = [...ORIGIN_SHIELD_REGIONS].sort((a, b) => rttMs(region, a) - rttMs(region, b) || a.localeCompare(b)).slice(0, 2);
   dimensions.push(choiceDimension('originShieldRegion', shields, config));

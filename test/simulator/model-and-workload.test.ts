@@ -6,7 +6,6 @@ import { simModelFromPlan, type SimModel } from '../../simulator/plan-model';
 import { SEED_PROFILE } from '../../simulator/profile';
 import { simulatePlan } from '../../simulator/simulate';
 import { predictMonthlyUsage } from '../../simulator/usage';
-import { monthlyCostUsd } from '../../lib/semantics/pricing';
 import { planFromJson, planFromStackExport } from '../../simulator/stack-export';
 import { parseCloudFrontLogs } from '../../simulator/trace';
 import { applyWhatIf, parseSetOptions } from '../../simulator/what-if';

@@ -26,8 +26,8 @@ describe('the tuner space (simulator/tune/space.ts)', () => {
       const type = CONTENT_TYPES.find((t) => t.name === d.separableBy)!;
       for (const o of d.options) {
         for (const [k, v] of Object.entries(o.settings)) {
-          if (k.endsWith('.defaultTtl')) expect(v as number).to.be.at.most(defaultTtlBound(type));
-          if (/\.stale(WhileRevalidate|IfError)$/.test(k)) expect(v as number).to.be.within(0, maxStaleSeconds(type));
+          if (k.endsWith('.defaultTtl')) expect(v).to.be.at.most(defaultTtlBound(type));
+          if (/\.stale(WhileRevalidate|IfError)$/.test(k)) expect(v).to.be.within(0, maxStaleSeconds(type));
         }
       }
     }
