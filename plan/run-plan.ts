@@ -126,7 +126,7 @@ export async function buildPlan(opts: BuildPlanOptions): Promise<Plan> {
     if (!err && resp) {
       resources.push({
         urn: resp.getUrn(), type: req.getType(), name: req.getName(), parent: req.getParent(), custom: true,
-        inputs: rpc.deserializeProperties(resp.getProperties()), id: req.getId(),
+        inputs: deserializeProperties(resp.getProperties() as Parameters<typeof deserializeProperties>[0]), id: req.getId(),
       });
     }
     cb(err, resp);

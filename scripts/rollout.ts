@@ -23,7 +23,7 @@ import {
 import { validateStackFileConfig } from '../plan/run-plan';
 import { PROJECT_DIR, readStackConfig } from '../plan/stack-files';
 import { cloudFrontClient } from './invalidation/aws';
-import { CheckFailed, parseCommandLine, readJsonFile, runMain, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
+import { buildPlanLazily, CheckFailed, parseCommandLine, readJsonFile, runMain, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
 import { validateEndpoint } from './lib/endpoint';
 import { cloudWatchRequestCounts, sdkRolloutApi } from './rollout/cloudfront-api';
 
@@ -78,9 +78,9 @@ function readInputs(values: ReturnType<typeof parseCommandLine<typeof spec.optio
   }
   if (!values.stack) throw new InputError(`--stack is required (it names the stack file that holds the candidate); see '${USAGE} --help'.`);
   if (values.plan !== undefined && values.outputs !== undefined) throw new InputError(`give at most one of --plan or --outputs; see '${USAGE} --help'.`);
-  const endpoint = validateEndpoint(values.endpoint as string | undefined, 'http://127.0.0.1:4599');
-  const stack = values.stack as string;
-  const stackFile = (values['stack-file'] as string | undefined) ?? join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+  const endpoint = validateEndpoint(values.endpoint, 'http://127.0.0.1:4599');
+  const stack = values.stack;
+  const stackFile = (values['stack-file']) ?? join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
   const configMap = values['stack-file'] === undefined ? readStackConfig(stack) : readStackFile(stackFile);
   const config = validateStackFileConfig(stack, configMap);
   if (!config.stagingDistribution) throw new InputError(`stack '${stack}' has media-cdn:stagingDistribution false; a staged rollout needs the staging distribution (set it to true and run 'pulumi up' twice).`);
@@ -100,8 +100,7 @@ async function targetsOf(values: { stack?: string; plan?: string; outputs?: stri
   else {
     const plan = values.plan !== undefined
       ? parsePlan(readJsonFile(values.plan, 'plan'), values.plan)
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      : await (require('../plan/run-plan') as typeof import('../plan/run-plan')).buildPlan({ stack });
+      : await buildPlanLazily({ stack });
     outputs = parseStackOutputs(plan.outputs, values.plan ?? `the plan of stack '${stack}'`);
   }
   const source = values.outputs ?? values.plan ?? `the plan of stack '${stack}'`;
@@ -114,7 +113,7 @@ async function targetsOf(values: { stack?: string; plan?: string; outputs?: stri
 runMain(async () => {
   const { values, positionals } = parseCommandLine(spec);
   const inputs = readInputs(values, positionals);
-  const targets = await targetsOf(values as { plan?: string; outputs?: string }, inputs.stack);
+  const targets = await targetsOf(values, inputs.stack);
   const cf = cloudFrontClient(inputs.endpoint !== undefined ? { endpoint: inputs.endpoint } : {});
   const api = { ...sdkRolloutApi(cf), ...(inputs.endpoint === undefined ? { requestCounts: (ids: readonly string[]) => cloudWatchRequestCounts(ids) } : {}) };
   const { config, dryRun, stackFile } = inputs;
@@ -180,5 +179,5 @@ runMain(async () => {
   } finally {
     cf.destroy();
   }
-  if (values.json) writeJsonFile(values.json as string, { command: inputs.command, stack: inputs.stack, dryRun, result });
+  if (values.json) writeJsonFile(values.json, { command: inputs.command, stack: inputs.stack, dryRun, result });
 });

@@ -43,7 +43,7 @@ export function promoteCandidate(text: string, file: string): string {
     const key = `${NS}:${keyOf(pair.key)}`;
     const existing = config.items.find((p) => keyOf(p.key) === key);
     if (existing) existing.value = pair.value;
-    else inserted.push(doc.createPair(key, pair.value) as (typeof config.items)[number]);
+    else inserted.push(doc.createPair(key, pair.value));
   }
   const index = config.items.findIndex((p) => keyOf(p.key) === CANDIDATE);
   config.items.splice(index, 1, ...inserted);

@@ -6,7 +6,7 @@
  */
 import { CloudFrontApiError } from './model';
 import type { DistributionModel, StoredDistribution, StoredPolicy } from './distributions';
-import { localName, parseXml, renderElement, xmlDocument, XmlError, type XmlElement } from './xml';
+import { localName, parseXml, renderElement, xmlDocument, type XmlError, type XmlElement } from './xml';
 
 export type DistributionOperation =
   | 'CreateDistribution' | 'GetDistribution' | 'GetDistributionConfig' | 'UpdateDistribution' | 'DeleteDistribution'

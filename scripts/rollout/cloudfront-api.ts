@@ -2,6 +2,7 @@
  * The SDK behind lib/rollout's `RolloutApi`: distribution and continuous-deployment-policy calls with
  * the ETags CloudFront's optimistic concurrency needs, and (optional) CloudWatch request counts.
  */
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   GetContinuousDeploymentPolicyCommand, GetDistributionCommand, UpdateContinuousDeploymentPolicyCommand, UpdateDistributionCommand,
   UpdateDistributionWithStagingConfigCommand, type CloudFrontClient, type ContinuousDeploymentPolicyConfig, type Distribution, type DistributionConfig,
@@ -42,8 +43,6 @@ export function sdkRolloutApi(cf: CloudFrontClient): RolloutApi {
 
 /** Requests per distribution over the last `hours` from CloudWatch (AWS/CloudFront, us-east-1); undefined when unreachable. */
 export async function cloudWatchRequestCounts(ids: readonly string[], hours = 3, now = new Date()): Promise<Record<string, number> | undefined> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CloudWatchClient, GetMetricStatisticsCommand } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
   const cw = new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1, requestHandler: { requestTimeout: 5000, throwOnRequestTimeout: true } });
   try {
     const out: Record<string, number> = {};
