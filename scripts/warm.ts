@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolveCatalog } from '../lib/catalog';
 import { InputError, show, collectProblems } from '../lib/errors';
 import { renderTable } from '../lib/format/table';
-import { GB } from '../lib/semantics';
+import { GIB } from '../lib/semantics';
 import { distributionModelFromCatalog, distributionModelFromPlan, type DistributionModel } from '../lib/distribution';
 import { parseDuration, parseReleaseManifest, type ReleaseEntry } from '../lib/warming/predict';
 import { orderWarmRequests, pacingFor, parsePacingOptions, PRIORITY_PROFILES } from '../lib/warming/schedule';
@@ -197,10 +197,10 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       let releases: ReleaseEntry[] = [];
       if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(String(v.releases), 'release manifest'), String(v.releases));
       const variantsPerObject = Math.max(1, encodings.length);
-      const sel = predictTargets(model, records, { ...(nowSec !== undefined ? { nowSec } : {}), windowSec, budgetBytes: budgetGb! * GB, releases, variantsPerObject, ...(filter ? { filter } : {}) });
+      const sel = predictTargets(model, records, { ...(nowSec !== undefined ? { nowSec } : {}), windowSec, budgetBytes: budgetGb! * GIB, releases, variantsPerObject, ...(filter ? { filter } : {}) });
       targets = sel.targets;
       predictionNote = {
-        windowStart: new Date(sel.nowSec * 1000).toISOString(), windowSec, budgetBytes: budgetGb! * GB,
+        windowStart: new Date(sel.nowSec * 1000).toISOString(), windowSec, budgetBytes: budgetGb! * GIB,
         candidates: sel.predictions.length, chosen: sel.chosen.length,
         predictedRequests: sel.chosen.reduce((s, p) => s + p.predictedRequests, 0),
         chosenBytes: sel.chosen.reduce((s, p) => s + p.bytes * variantsPerObject, 0),
@@ -288,7 +288,7 @@ async function evaluate(v: Values): Promise<number> {
   if (problems.length > 0) throw new InputError(problems);
   const source = await loadStackSource(v, USAGE);
   if (!source.plan) throw new InputError('--evaluate needs a plan: give --stack <name> or --plan <file>.');
-  const ev = runEvaluation({ plan: source.plan, releases, budgetBytes: budgetGb! * GB, windowSec, ...(nowSec !== undefined ? { nowSec } : {}), ...sim });
+  const ev = runEvaluation({ plan: source.plan, releases, budgetBytes: budgetGb! * GIB, windowSec, ...(nowSec !== undefined ? { nowSec } : {}), ...sim });
   console.log(renderEvaluation(ev, `${source.label}, seed workload at scale ${sim.scale ?? 0.005}, seed ${sim.seed ?? 1}, ${releases.length} release(s)`));
   if (v.json) writeJsonFile(String(v.json), ev);
   return EXIT_OK;

@@ -5,7 +5,7 @@
  * already undo the sampling; per-day figures are scaled to a month of 30.4375 days.
  */
 import { CONTENT_TYPE_NAMES, type Catalog, type ContentTypeName } from '../lib/catalog';
-import { GB, monthlyCostUsd, PRICE_REGION_GROUPS, type CostLine, type MonthlyUsage } from '../lib/semantics/pricing';
+import { GIB, monthlyCostUsd, PRICE_REGION_GROUPS, type CostLine, type MonthlyUsage } from '../lib/semantics/pricing';
 import type { EngineStats } from './engine';
 import { bucketUpperMs, HIST_BUCKETS, percentileMs, shareBelowMs } from './latency';
 
@@ -206,7 +206,7 @@ export function summarize(input: SummarizeInput): SimulationResult {
   const transferGbByGroup: Record<string, number> = {};
   const requestsByGroup: Record<string, number> = {};
   PRICE_REGION_GROUPS.forEach((g, i) => {
-    if (s.bytesByGroup[i]! > 0) transferGbByGroup[g] = round((s.bytesByGroup[i]! / GB) * month, 3);
+    if (s.bytesByGroup[i]! > 0) transferGbByGroup[g] = round((s.bytesByGroup[i]! / GIB) * month, 3);
     if (s.requestsByGroup[i]! > 0) requestsByGroup[g] = Math.round(s.requestsByGroup[i]! * month);
   });
   const usage: MonthlyUsage = {

@@ -1,5 +1,5 @@
 /**
- * Predictive warming evaluated with the simulator (issue 9): the seed workload with a release schedule
+ * Predictive warming evaluated with the simulator: the seed workload with a release schedule
  * is generated up to the end of a held-out window; the requests of the training windows before it are
  * turned into the access-log records the warmer reads; each strategy chooses what to warm within the
  * same byte budget (origin bytes); and the whole run is simulated once per strategy, the warm requests

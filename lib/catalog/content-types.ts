@@ -7,13 +7,13 @@
  * is 0 so that an origin's `no-store`/`private` is honored (spec §2.2), and the maximum lets an origin
  * that knows better ask for up to `maxTtlIntervals` update intervals.
  */
+import { ONE_YEAR_SECONDS } from '../semantics/ttl';
 import type { CacheKeySpec, ContentTypeName, ContentTypeSpec, ErrorCachingTtls, RouteSpec, TtlSeconds } from './types';
 
 export const SECOND = 1;
 export const MINUTE = 60;
 export const HOUR = 3600;
 export const DAY = 86400;
-export const ONE_YEAR = 31_536_000;
 export const KB = 1000;
 export const MB = 1000 * KB;
 export const GB = 1000 * MB;
@@ -23,8 +23,8 @@ export const GB = 1000 * MB;
  * (one year at most; one year for immutable objects).
  */
 export function deriveTtl(updateIntervalSeconds: number, maxTtlIntervals: number, immutable = false): TtlSeconds {
-  const maxTtl = immutable ? ONE_YEAR : Math.min(ONE_YEAR, updateIntervalSeconds * maxTtlIntervals);
-  return { minTtl: 0, defaultTtl: immutable ? Math.min(ONE_YEAR, Math.max(updateIntervalSeconds, DAY)) : updateIntervalSeconds, maxTtl };
+  const maxTtl = immutable ? ONE_YEAR_SECONDS : Math.min(ONE_YEAR_SECONDS, updateIntervalSeconds * maxTtlIntervals);
+  return { minTtl: 0, defaultTtl: immutable ? Math.min(ONE_YEAR_SECONDS, Math.max(updateIntervalSeconds, DAY)) : updateIntervalSeconds, maxTtl };
 }
 
 const NO_KEY: CacheKeySpec = { queryStrings: [], headers: [], cookies: [], acceptEncoding: false };
@@ -256,12 +256,12 @@ export const MAX_TTL_INTERVALS: Readonly<Record<ContentTypeName, number>> = {
  * types. The policy pack checks it (default-ttl-within-update-interval) and the tuner searches within it.
  */
 export function defaultTtlBound(type: ContentTypeSpec): number {
-  return type.immutable ? ONE_YEAR : type.updateIntervalSeconds;
+  return type.immutable ? ONE_YEAR_SECONDS : type.updateIntervalSeconds;
 }
 
 /** The catalog's bound on the max TTL: `MAX_TTL_INTERVALS` update intervals (a year at most; a year for immutable types). */
 export function maxTtlBound(type: ContentTypeSpec): number {
-  return type.immutable ? ONE_YEAR : Math.min(ONE_YEAR, type.updateIntervalSeconds * MAX_TTL_INTERVALS[type.name]);
+  return type.immutable ? ONE_YEAR_SECONDS : Math.min(ONE_YEAR_SECONDS, type.updateIntervalSeconds * MAX_TTL_INTERVALS[type.name]);
 }
 
 /** The built-in catalog, in the order types are listed to people. */

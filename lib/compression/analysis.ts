@@ -19,7 +19,7 @@ import { bareMediaType, mediaTypeForKey, precompressedCopyOf } from './media-typ
  * default gzip level and a mid Brotli quality, as edge compressors run per response.
  */
 export const EDGE_LEVELS = Object.freeze({ gzip: 6, brotli: 5 });
-/** Levels of precompressed copies (issue 8): the slowest, smallest settings, paid once at upload. */
+/** Levels of precompressed copies: the slowest, smallest settings, paid once at upload. */
 export const PRECOMPRESS_LEVELS = Object.freeze({ gzip: 9, brotli: 11 });
 /** Precompress when Brotli 11 is at least this much smaller than the edge's Brotli... */
 export const PRECOMPRESS_MIN_GAIN = 0.05;

@@ -6,7 +6,7 @@
  */
 import { InputError, show } from '../errors';
 
-/** SSIM a variant must keep against the resized original: "looks the same" (issue 8 default). */
+/** SSIM a variant must keep against the resized original: "looks the same" (the project's default). */
 export const DEFAULT_SSIM_THRESHOLD = 0.98;
 
 /** Qualities searched: below 30 every encoder smears detail; above 95 bytes grow for no visible gain. */

@@ -15,8 +15,8 @@
  */
 import { showValue } from './format';
 
-/** Bytes in one billed GB (AWS bills data transfer in GiB, spec §0 [3p]). */
-export const GB = 2 ** 30;
+/** Bytes in one billed "GB": AWS bills data transfer in GiB, 2^30 bytes (spec §0 [3p]); sizes in the catalog use decimal GB (lib/catalog `GB`). */
+export const GIB = 2 ** 30;
 
 /** Data-transfer price groups (spec §13.2 columns; §14 usage-type prefixes). */
 export type PriceRegionGroup = 'US' | 'EU' | 'ZA_ME' | 'SA' | 'JP' | 'AU' | 'AP' | 'IN';

@@ -1,5 +1,5 @@
 /**
- * Cache warming and predictive preloading (issue 9), pure: the plan's distribution as the edge and the
+ * Cache warming and predictive preloading, pure: the plan's distribution as the edge and the
  * warmer see it, warm requests from cache policies, allowed targets, pacing, signed URLs, the
  * prediction model and its held-out evaluation. CloudFront's rules come from lib/semantics.
  */

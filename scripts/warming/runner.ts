@@ -6,7 +6,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { requestCostUsd, tieredTransferCostUsd, GB } from '../../lib/semantics';
+import { requestCostUsd, tieredTransferCostUsd, GIB } from '../../lib/semantics';
 import { TokenBucket, type Pacing } from '../../lib/warming/schedule';
 import { signCannedUrl, type Signer } from '../../lib/warming/signed-urls';
 import type { WarmEdge } from '../../lib/warming/targets';
@@ -186,5 +186,5 @@ export async function runWarming(o: WarmRunOptions): Promise<WarmReport> {
 
 /** What the same run costs on the real distribution (US rates, HTTPS), for dry runs and local runs. */
 export function estimateCostUsd(requests: number, bytes: number): number {
-  return requestCostUsd('US', requests, true) + tieredTransferCostUsd('US', bytes / GB);
+  return requestCostUsd('US', requests, true) + tieredTransferCostUsd('US', bytes / GIB);
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { ONE_YEAR_SECONDS } from '../../lib/semantics/ttl';
 import {
-  CONTENT_TYPES, CONTENT_TYPE_NAMES, DAY, HOUR, MINUTE, ONE_YEAR, deriveTtl, resolveCatalog, type CatalogOverrides,
+  CONTENT_TYPES, CONTENT_TYPE_NAMES, DAY, HOUR, MINUTE, deriveTtl, resolveCatalog, type CatalogOverrides,
 } from '../../lib/catalog';
 import { InputError } from '../../lib/errors';
 import { findShadowedPatterns, patternCovers, selectBehavior } from '../../lib/semantics/path-pattern';
@@ -29,8 +30,8 @@ describe('content-type catalog', () => {
   it('derives TTLs from the update interval: min 0, default = interval, max = interval x factor', () => {
     expect(deriveTtl(900, 4)).to.deep.equal({ minTtl: 0, defaultTtl: 900, maxTtl: 3600 });
     expect(deriveTtl(300, 1)).to.deep.equal({ minTtl: 0, defaultTtl: 300, maxTtl: 300 });
-    expect(deriveTtl(DAY * 200, 4).maxTtl).to.equal(ONE_YEAR);
-    expect(deriveTtl(HOUR, 4, true)).to.deep.equal({ minTtl: 0, defaultTtl: DAY, maxTtl: ONE_YEAR });
+    expect(deriveTtl(DAY * 200, 4).maxTtl).to.equal(ONE_YEAR_SECONDS);
+    expect(deriveTtl(HOUR, 4, true)).to.deep.equal({ minTtl: 0, defaultTtl: DAY, maxTtl: ONE_YEAR_SECONDS });
   });
 
   it('keeps every default TTL within its type update interval', () => {

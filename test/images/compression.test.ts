@@ -8,7 +8,7 @@ import {
   analyzeObject, behaviorCompressionFor, brotliBytes, DEFAULT_STATIC_VOLUME, gzipBytes, marginalTransferUsd, measureCompression,
   mediaTypeForKey, monthlySavings, precompressedCopyOf, totals, type ObjectAnalysis, type StaticObject,
 } from '../../lib/compression';
-import { GB } from '../../lib/semantics/pricing';
+import { GIB } from '../../lib/semantics/pricing';
 import { analyzeStaticObjects, checkProblems } from '../../scripts/images/compression-run';
 import { DirObjectStore, S3ObjectStore } from '../../scripts/images/object-store';
 import type { Plan } from '../../lib/plan';
@@ -113,9 +113,9 @@ describe('compression analysis: totals and monthly value', () => {
   });
 
   it('prices saved bytes at the margin of the monthly transfer (the >5 PB US tier at 50 Gbps)', () => {
-    expect(marginalTransferUsd(1000 * GB, DEFAULT_STATIC_VOLUME)).to.be.closeTo(20, 1e-6);
-    expect(marginalTransferUsd(1000 * GB, { ...DEFAULT_STATIC_VOLUME, monthlyTransferGb: 1000 })).to.be.closeTo(85, 1e-6);
-    expect(marginalTransferUsd(1000 * GB, { ...DEFAULT_STATIC_VOLUME, monthlyTransferGb: 1000, priceGroup: 'IN' })).to.be.closeTo(109, 1e-6);
+    expect(marginalTransferUsd(1000 * GIB, DEFAULT_STATIC_VOLUME)).to.be.closeTo(20, 1e-6);
+    expect(marginalTransferUsd(1000 * GIB, { ...DEFAULT_STATIC_VOLUME, monthlyTransferGb: 1000 })).to.be.closeTo(85, 1e-6);
+    expect(marginalTransferUsd(1000 * GIB, { ...DEFAULT_STATIC_VOLUME, monthlyTransferGb: 1000, priceGroup: 'IN' })).to.be.closeTo(109, 1e-6);
   });
 });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import {
   billedGroupForPriceClass,
-  GB,
+  GIB,
   groupsInPriceClass,
   monthlyCostUsd,
   requestCostUsd,
@@ -13,7 +13,7 @@ import {
 const EPS = 1e-9;
 
 describe('semantics/pricing (spec §13)', () => {
-  it('bills GB as 2^30 bytes', () => expect(GB).to.equal(1_073_741_824));
+  it('bills GB as 2^30 bytes', () => expect(GIB).to.equal(1_073_741_824));
 
   describe('tieredTransferCostUsd (spec §13.2)', () => {
     const cases: [PriceRegionGroup, number, number, string][] = [
