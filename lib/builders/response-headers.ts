@@ -36,6 +36,7 @@ export function buildResponseHeadersPolicyArgs(config: StackConfig, name: string
       items: [{ header: 'Timing-Allow-Origin', value: allowAll ? '*' : config.corsAllowedOrigins.join(', '), override: true }],
     },
     // CloudFront reads the cache tags from this origin header (spec §8.2); viewers do not need them.
-    ...(config.cacheTagHeader !== '' ? { removeHeadersConfig: { items: [{ header: config.cacheTagHeader }] } } : {}),
+    // Whether removal happens after tag extraction is unverified, hence the setting.
+    ...(config.cacheTagHeader !== '' && config.removeCacheTagHeader ? { removeHeadersConfig: { items: [{ header: config.cacheTagHeader }] } } : {}),
   };
 }

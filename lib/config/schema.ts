@@ -108,6 +108,8 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     description: 'Candidate settings for a staged rollout: a subset of these keys (priceClass, httpVersion, ipv6, geoRestrictionType, geoRestrictionLocations, the origin timeouts and attempts, corsAllowedOrigins, contentTypes) that apply to the staging distribution only; npm run rollout -- promote moves them into the stack config. Needs stagingDistribution. See docs/deployment.md (Staged rollout).' },
   { key: 'cacheTagHeader', kind: 'string', default: 'x-amz-meta-cache-tags',
     description: 'Response header CloudFront reads cache tags from (spec §8.2); S3 returns user metadata cache-tags as x-amz-meta-cache-tags and the API/metadata origins send the same header. Empty turns tag invalidation off. Changing it does not re-tag objects already cached.' },
+  { key: 'removeCacheTagHeader', kind: 'boolean', default: true,
+    description: 'Remove cacheTagHeader from viewer responses with the response headers policy, so viewers do not see the tags. That CloudFront still reads the tags from the origin response when the policy removes the header is unverified (spec §8.2 does not say): set false if tag invalidations miss objects.' },
   { key: 'policyEnforcement', kind: 'string', oneOf: ENFORCEMENT_LEVELS, default: 'advisory',
     description: 'How the policy pack treats violations for this stack: advisory warns, mandatory fails the preview.' },
   { key: 'contentTypes', kind: 'object', default: {},

@@ -72,6 +72,8 @@ export interface StackConfig {
    */
   readonly candidateConfig?: StackConfig;
   readonly cacheTagHeader: string;
+  /** Whether the response headers policy strips cacheTagHeader from viewer responses. */
+  readonly removeCacheTagHeader: boolean;
   readonly policyEnforcement: (typeof ENFORCEMENT_LEVELS)[number];
   readonly contentTypes: CatalogOverrides;
   readonly alarmSeverity: (typeof ALARM_SEVERITIES)[number];
@@ -170,7 +172,7 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   for (const a of v.originAlbArns) {
     if (!ALB_ARN_RE.test(a)) problems.push(`${k('originAlbArns')} contains ${show(a)}, which is not an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>).`);
   }
-  if (v.cacheTagHeader !== '' && !isRemovableResponseHeader(v.cacheTagHeader)) {
+  if (v.cacheTagHeader !== '' && v.removeCacheTagHeader && !isRemovableResponseHeader(v.cacheTagHeader)) {
     problems.push(`${k('cacheTagHeader')} is ${show(v.cacheTagHeader)}, a header CloudFront cannot remove from viewer responses (response headers policies may not remove it); use a header such as 'x-amz-meta-cache-tags'.`);
   }
   if (v.costAnomalyMonitorArn !== '' && !ANOMALY_MONITOR_ARN_RE.test(v.costAnomalyMonitorArn)) {

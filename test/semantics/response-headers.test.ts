@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { isCommaListHeader, isRemovableResponseHeader, misjoinedListItems } from '../../lib/semantics/response-headers';
+import { buildResponseHeadersPolicyArgs } from '../../lib/builders/response-headers';
+import { parseStackConfig } from '../../lib/config';
 import { applyResponseHeadersPolicy, compileResponseHeadersPolicy } from '../../local/edge/response-headers';
+import { readStackConfig } from '../../plan/stack-files';
+
+const PEM = readStackConfig('prod')['media-cdn:signingPublicKeyPem'] as string;
 
 describe('response-header rules', () => {
   it('lets a policy remove origin headers such as the cache-tag header, not the ones CloudFront keeps', () => {
@@ -30,5 +35,28 @@ describe('local edge: removeHeadersConfig', () => {
     const compiled = { 'x-amz-meta-cache-tags': 'video:1' } as Record<string, string>;
     compileResponseHeadersPolicy(policy).apply(compiled, undefined);
     expect(compiled).to.deep.equal({ 'timing-allow-origin': '*' });
+  });
+});
+
+describe('response headers policy: the cache-tag header', () => {
+  const base = { environment: 'staging', signingPublicKeyPem: PEM };
+  const removed = (raw: Record<string, unknown>) =>
+    buildResponseHeadersPolicyArgs(parseStackConfig('staging', 'us-east-1', { ...base, ...raw }), 'h').removeHeadersConfig;
+
+  it('removes the cache-tag header from viewer responses by default', () => {
+    expect(removed({})).to.deep.equal({ items: [{ header: 'x-amz-meta-cache-tags' }] });
+  });
+
+  it('keeps it when removeCacheTagHeader is false (whether removal precedes tag extraction is unverified)', () => {
+    expect(removed({ removeCacheTagHeader: false })).to.equal(undefined);
+  });
+
+  it('removes nothing when cache tags are off', () => {
+    expect(removed({ cacheTagHeader: '' })).to.equal(undefined);
+  });
+
+  it('accepts a header CloudFront cannot remove only when it is not removed', () => {
+    expect(() => parseStackConfig('staging', 'us-east-1', { ...base, cacheTagHeader: 'Via' })).to.throw(/cannot remove/);
+    expect(() => parseStackConfig('staging', 'us-east-1', { ...base, cacheTagHeader: 'Via', removeCacheTagHeader: false })).not.to.throw();
   });
 });
