@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTable } from '../lib/format/table';
-import { parseCommandLine, runMain, writeJsonFile } from '../scripts/lib/cli';
+import { parseCommandLine, runMain, writeJsonFile } from '../adapters/command-line';
 import { BENCH_CASES } from './cases';
 import type { BenchCase, Figures } from './types';
 

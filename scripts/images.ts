@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { InputError } from '../lib/errors';
 import { galleryWidth, kvsBytes, manifestKey, optimizeReportPage, parseManifest, parseOptimizeSettings, type GalleryImage, type OptimizeSettings } from '../lib/images';
 import { renderHtmlReport } from '../lib/report/html';
+import { chartJsSource } from '../adapters/chart-js';
 import { CLOUDFRONT_LIMITS } from '../lib/semantics/limits';
 import { renderTable } from '../lib/format/table';
 import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
@@ -215,7 +216,7 @@ runMain(async () => {
   if (values.json) writeJsonFile(values.json, { ...report, ...(indexStore ? { indexStore } : {}) });
   if (values.html) {
     if (report.dryRun) console.log(`dry run: ${values.html} not written (no variants yet).`);
-    else writeTextFile(values.html, renderHtmlReport(await reportPage(store, report)));
+    else writeTextFile(values.html, renderHtmlReport(await reportPage(store, report), chartJsSource()));
   }
   if (values['kvs-index']) {
     if (report.dryRun) console.log(`dry run: ${values['kvs-index']} not written.`);

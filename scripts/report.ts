@@ -4,6 +4,7 @@
  * catalog targets and the alarm thresholds (docs/monitoring.md). Exit 1 when a target is missed.
  */
 import { renderHtmlReport } from '../lib/report/html';
+import { chartJsSource } from '../adapters/chart-js';
 import { evaluateReport, renderReportText, reportHtml, reportJson } from '../lib/monitoring/report';
 import { parseTimeRange } from '../lib/monitoring/time-range';
 import {
@@ -63,6 +64,6 @@ runMain(async () => {
   const report = evaluateReport(data, context.catalog, context.severity);
   console.log(renderReportText(report));
   if (values.json) writeJsonFile(values.json, reportJson(report));
-  if (values.html) writeTextFile(values.html, renderHtmlReport(reportHtml(report, context.catalog)));
+  if (values.html) writeTextFile(values.html, renderHtmlReport(reportHtml(report, context.catalog), chartJsSource()));
   if (report.failed > 0) throw new CheckFailed(`${report.failed} target(s) missed.`);
 });

@@ -21,7 +21,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCompression } from '../../lib/compression';
-import { parseOptimizeSettings, probeImage, renderImage, type OptimizeSettings } from '../../lib/images';
+import { parseOptimizeSettings, type OptimizeSettings } from '../../lib/images';
+import { probeImage, renderImage } from '../../adapters/image-transform';
 import type { BenchCase, Figures } from '../types';
 
 const NODE_MODULES = join(__dirname, '..', '..', 'node_modules');

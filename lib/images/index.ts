@@ -1,6 +1,6 @@
 /**
  * Image optimization: formats, the variant key scheme, the edge's negotiation rule, the quality search,
- * settings, manifests and the sharp transforms.
+ * settings and manifests (the sharp transforms are in adapters/image-transform.ts).
  */
 export * from './formats';
 export * from './negotiation';
@@ -9,7 +9,6 @@ export * from './kvs-index';
 export * from './quality-search';
 export * from './settings';
 export * from './manifest';
-export * from './transform';
 export * from './edge-runtime';
 export * from './prune';
 export * from './fallback';

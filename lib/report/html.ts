@@ -5,8 +5,6 @@
  *
  * Used by the simulator report (`npm start`, `npm run sim -- --html`) and the monitoring report.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 
 /**
  * A Chart.js configuration as plain JSON data: `{ type, data, options }`
@@ -37,18 +35,6 @@ export interface HtmlReport {
   readonly title: string;
   readonly subtitle?: string;
   readonly sections: readonly ReportSection[];
-}
-
-let chartJsBundle: string | undefined;
-
-/** The Chart.js UMD bundle (node_modules/chart.js/dist/chart.umd.js), read once. */
-export function chartJsSource(): string {
-  if (chartJsBundle === undefined) {
-    // The package's "exports" hide dist/chart.umd.js; its main entry lives in the same folder.
-    const file = join(dirname(require.resolve('chart.js')), 'chart.umd.js');
-    chartJsBundle = readFileSync(file, 'utf8');
-  }
-  return chartJsBundle;
 }
 
 export function escapeHtml(text: string): string {
@@ -127,7 +113,8 @@ function renderText(text: string): string {
  * Renders a report as one self-contained HTML page (Chart.js inline, no external requests).
  * @throws Error when a chart id is invalid or used twice (a programming error, not user input).
  */
-export function renderHtmlReport(report: HtmlReport): string {
+/** `chartJs` is the Chart.js UMD bundle's source (adapters/chart-js.ts reads it), inlined so the page is self-contained. */
+export function renderHtmlReport(report: HtmlReport, chartJs: string): string {
   const charts: { id: string; config: unknown }[] = [];
   const used = new Set<string>();
   const body = report.sections.map((s, i) => {
@@ -146,7 +133,7 @@ export function renderHtmlReport(report: HtmlReport): string {
     return `<section>\n${parts.join('\n')}\n</section>`;
   });
   const chartScripts = charts.length === 0 ? '' : `
-<script>${scriptSafeSource(chartJsSource())}</script>
+<script>${scriptSafeSource(chartJs)}</script>
 <script id="report-charts" type="application/json">${scriptSafeJson(charts)}</script>
 <script>
 (function () {

@@ -3,7 +3,7 @@
  * Runs the local CloudFront endpoint until interrupted; prints its URL on the first line.
  */
 import { InputError } from '../../lib/errors';
-import { parseCommandLine, runMain } from '../../scripts/lib/cli';
+import { parseCommandLine, runMain } from '../../adapters/command-line';
 import { ALL_FAULT_KINDS, type FaultKind } from './faults';
 import { startCloudFrontEndpoint } from './server';
 

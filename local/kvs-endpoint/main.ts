@@ -5,7 +5,7 @@
  * image pipeline at it with AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE=<url> and fake credentials.
  */
 import { InputError } from '../../lib/errors';
-import { parseCommandLine, runMain } from '../../scripts/lib/cli';
+import { parseCommandLine, runMain } from '../../adapters/command-line';
 import { startKvsEndpoint } from './server';
 
 const spec = {

@@ -6,11 +6,8 @@
  * reported with its key and skipped; the run goes on.
  */
 import { createHash } from 'node:crypto';
-import {
-  buildManifest, ImageError, invalidationPathsFor, isVariantKey, manifestIsCurrent, manifestKey, parseManifest,
-  probeImage, renderImage, settingsHash, variantCacheControl, variantIndexItem, variantKey,
-  type ImageFailureReason, type ImageManifest, type KvsItem, type OptimizeSettings, type VariantFormat,
-} from '../../lib/images';
+import { buildManifest, invalidationPathsFor, isVariantKey, manifestIsCurrent, manifestKey, parseManifest, settingsHash, variantCacheControl, variantIndexItem, variantKey, type ImageManifest, type KvsItem, type OptimizeSettings, type VariantFormat } from '../../lib/images';
+import { ImageError, probeImage, renderImage, type ImageFailureReason } from '../../adapters/image-transform';
 import { InputError } from '../../lib/errors';
 import type { Progress } from '../lib/progress';
 import type { IndexSink } from './index-writer';

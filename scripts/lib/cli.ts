@@ -1,114 +1,14 @@
 /**
- * Shared plumbing of the command-line scripts: argument parsing with `--help`, the exit-code
- * convention (0 ok, 1 failed check, 2 bad input), loading a plan or stack outputs, writing JSON.
+ * Shared plumbing of the scripts: the command-line shell (adapters/command-line.ts, re-exported) plus
+ * loading a plan or stack outputs for the scripts that act on a stack.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../../lib/errors';
 import { parsePlan, type Plan } from '../../lib/plan';
 import { parseStackOutputs, type StackOutputs } from '../../lib/outputs';
 import type * as RunPlan from '../../plan/run-plan';
+import { readJsonFile } from '../../adapters/command-line';
 
-export const EXIT_OK = 0;
-export const EXIT_CHECK_FAILED = 1;
-export const EXIT_BAD_INPUT = 2;
-
-/** Thrown by a command to end with exit code 1 after printing its report. */
-export class CheckFailed extends Error {}
-
-export type Options = NonNullable<ParseArgsConfig['options']>;
-
-export interface CommandSpec<O extends Options> {
-  /** e.g. 'npm run plan --' */
-  readonly usage: string;
-  readonly summary: string;
-  readonly options: O;
-  /** Help text per option name. */
-  readonly help: Readonly<Record<keyof O & string, string>>;
-  readonly allowPositionals?: boolean;
-  readonly examples?: readonly string[];
-}
-
-/** Renders `--help`. */
-export function helpText<O extends Options>(spec: CommandSpec<O>): string {
-  const lines = [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:'];
-  const names = Object.keys(spec.options);
-  const width = Math.max(...names.map((n) => n.length + (spec.options[n]!.type === 'string' ? 6 : 0))) + 4;
-  for (const n of names) {
-    const flag = `--${n}${spec.options[n]!.type === 'string' ? ' <val>' : ''}`;
-    lines.push(`  ${flag.padEnd(width)}${spec.help[n as keyof O & string] ?? ''}`);
-  }
-  lines.push(`  ${'--help'.padEnd(width)}show this help`);
-  if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
-  lines.push('', 'Exit codes: 0 success, 1 a check failed, 2 bad input.');
-  return lines.join('\n');
-}
-
-export interface Parsed<O extends Options> {
-  readonly values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K] extends { multiple: true } ? string[] : string };
-  readonly positionals: string[];
-}
-
-/**
- * Parses argv; prints help and exits 0 on --help; throws InputError (exit 2) on unknown options.
- */
-export function parseCommandLine<O extends Options>(spec: CommandSpec<O>, argv = process.argv.slice(2)): Parsed<O> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(helpText(spec));
-    process.exit(EXIT_OK);
-  }
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: spec.options, allowPositionals: spec.allowPositionals ?? false, strict: true });
-    return { values: values, positionals };
-  } catch (e) {
-    throw new InputError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}; see '${spec.usage} --help'.`);
-  }
-}
-
-/**
- * Runs a command's main function with the exit-code convention. Bad input prints one `error:` line per
- * problem and exits 2; CheckFailed exits 1; anything else is a bug and shows its stack.
- */
-export function runMain(main: () => Promise<number | void>): void {
-  main().then(
-    (code) => process.exit(code ?? EXIT_OK),
-    (e: unknown) => {
-      if (e instanceof InputError) {
-        for (const p of e.problems) console.error(`error: ${p}`);
-        process.exit(EXIT_BAD_INPUT);
-      }
-      if (e instanceof CheckFailed) {
-        if (e.message) console.error(e.message);
-        process.exit(EXIT_CHECK_FAILED);
-      }
-      console.error(e);
-      process.exit(EXIT_CHECK_FAILED);
-    },
-  );
-}
-
-/** Reads and parses a JSON file; InputError when missing or invalid. */
-export function readJsonFile(file: string, what: string): unknown {
-  if (!existsSync(file)) throw new InputError(`${what} file '${file}' does not exist; check the path.`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InputError(`${what} file '${file}' is not valid JSON (${(e as Error).message}); regenerate it.`);
-  }
-}
-
-/** Writes JSON atomically (temp file + rename) so a crash never leaves half a file. */
-export function writeJsonFile(file: string, data: unknown): void {
-  writeTextFile(file, `${JSON.stringify(data, null, 2)}\n`);
-}
-
-export function writeTextFile(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
+export * from '../../adapters/command-line';
 
 /** Options every script that acts on a stack accepts. */
 export const STACK_SOURCE_OPTIONS = {

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { renderTable } from '../../lib/format/table';
 import { renderHtmlReport } from '../../lib/report/html';
+import { chartJsSource } from '../../adapters/chart-js';
 import { replayLog } from '../../simulator/log-replay';
 import { simModelFromPlan } from '../../simulator/plan-model';
 import { simulationReport } from '../../simulator/report';
@@ -28,7 +29,7 @@ export async function replayMode(v: SimValues, s: SimSettings): Promise<number> 
   if (rep.unknownEdges.length) console.log(`\nedge locations with unknown airport codes (counted as North America): ${rep.unknownEdges.join(', ')}`);
   if (v.json) writeJsonFile(v.json, jsonOf(rep.result, { mode: 'log-replay', observed: rep.observed, malformed: log.malformed, malformedExamples: log.malformedExamples, unknownEdges: rep.unknownEdges }));
   if (v.html) {
-    const html = renderHtmlReport(simulationReport({ ...reportInputFor(model, undefined, { result: rep.result, policies: [], sweep: [] }, s, `log replay of ${v.trace}`), families: undefined }));
+    const html = renderHtmlReport(simulationReport({ ...reportInputFor(model, undefined, { result: rep.result, policies: [], sweep: [] }, s, `log replay of ${v.trace}`), families: undefined }), chartJsSource());
     writeTextFile(v.html, html);
     console.log(`\nreport: ${resolve(v.html)}`);
   }

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderHtmlReport } from '../../lib/report/html';
+import { chartJsSource } from '../../adapters/chart-js';
 import type { PolicyName } from '../../simulator/caches';
 import { missCauses } from '../../simulator/miss-causes';
 import { simModelFromPlan } from '../../simulator/plan-model';
@@ -52,7 +53,7 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
     }));
   }
   if (htmlPath) {
-    const html = renderHtmlReport(simulationReport(reportInputFor(model, prepared, study, s, `${label} — ${settingsLabel(s, prepared.requests.length)}`)));
+    const html = renderHtmlReport(simulationReport(reportInputFor(model, prepared, study, s, `${label} — ${settingsLabel(s, prepared.requests.length)}`)), chartJsSource());
     writeTextFile(htmlPath, html);
     console.log(`\nreport: ${resolve(htmlPath)}`);
   }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { InputError } from '../../lib/errors';
-import { searchLowestQuality, ssimAgainst, QUALITY_SEARCH_RANGE } from '../../lib/images';
+import { searchLowestQuality, QUALITY_SEARCH_RANGE } from '../../lib/images';
+import { ssimAgainst } from '../../adapters/image-transform';
 import { sampleImage } from './helpers';
 
 /** A fake encoder whose "SSIM" is a known function of quality. */

@@ -6,8 +6,9 @@ import { expect } from 'chai';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { galleryWidth, optimizeReportPage, type ManifestVariant } from '../../lib/images';
-import { checkPageInChromium, chromiumPath, pageIsClean } from '../../lib/report/chrome-check';
+import { checkPageInChromium, chromiumPath, pageIsClean } from '../support/chrome-check';
 import { renderHtmlReport } from '../../lib/report/html';
+import { chartJsSource } from '../../adapters/chart-js';
 import { runScriptAsync, sampleImage, tempDir } from './helpers';
 
 const variant = (width: number, format: ManifestVariant['format'] = 'avif'): ManifestVariant => ({ key: `k/${width}.${format}`, format, width, height: width / 2, bytes: 1000, contentType: `image/${format}`, quality: 50, ssim: 0.981 });
@@ -21,7 +22,7 @@ describe('images optimize --html', function () {
   });
 
   it('refuses a gallery picture that is not a data: URI (the page must stay self-contained)', () => {
-    expect(() => renderHtmlReport({ title: 't', sections: [{ title: 's', gallery: [{ src: 'https://example.com/a.avif', alt: 'a', caption: 'c' }] }] }))
+    expect(() => renderHtmlReport({ title: 't', sections: [{ title: 's', gallery: [{ src: 'https://example.com/a.avif', alt: 'a', caption: 'c' }] }] }, chartJsSource()))
       .to.throw("gallery image 'c' of section 's' must be a data:image/…;base64 URI");
   });
 

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
-import {
-  baselineFormatFor, ImageError, parseOptimizeSettings, probeImage, renderImage, ssimAgainst, targetSizes,
-  type ImageFailureReason, type OptimizeSettings,
-} from '../../lib/images';
+import { parseOptimizeSettings, type OptimizeSettings } from '../../lib/images';
+import { baselineFormatFor, ImageError, probeImage, renderImage, ssimAgainst, targetSizes, type ImageFailureReason } from '../../adapters/image-transform';
 import { animatedGif, sampleImage } from './helpers';
 
 async function rgba(b: Buffer) {

@@ -5,6 +5,7 @@ import {
   type ReportData,
 } from '../../lib/monitoring';
 import { renderHtmlReport } from '../../lib/report/html';
+import { chartJsSource } from '../../adapters/chart-js';
 
 const catalog = resolveCatalog();
 const stats = (requests: number, hits: number, misses: number, ttfb: number) => ({ requests, bytes: requests * 1e6, hits, misses, ttfbP95Seconds: ttfb });
@@ -84,7 +85,7 @@ describe('monitoring report model', () => {
     expect(text).to.contain('2 check(s) missed their target.');
     expect(text).to.contain('Logs Insights scanned 2.500 GB of /lg.');
     expect(reportJson(r)).to.deep.include({ failed: 2, distributionId: 'E123' });
-    const html = renderHtmlReport(reportHtml(r, catalog));
+    const html = renderHtmlReport(reportHtml(r, catalog), chartJsSource());
     expect(html).to.contain('<canvas id="requests"');
     expect(html).to.contain('<canvas id="type-hit-ratio"');
     expect(html).to.contain('<td class="fail">FAIL</td>');

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { checkPageInChromium, chromiumPath } from '../../lib/report/chrome-check';
+import { checkPageInChromium, chromiumPath } from '../support/chrome-check';
 import { readOracleGeneral, writeOracleGeneral } from '../../simulator/trace';
 import { planFor } from '../helpers/plan';
 import { LOG_HEADER, logLine } from './log-lines';

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { checkPageInChromium, chromiumPath, pageIsClean } from '../../lib/report/chrome-check';
+import { checkPageInChromium, chromiumPath, pageIsClean } from '../support/chrome-check';
 import { escapeHtml, renderHtmlReport, scriptSafeJson } from '../../lib/report/html';
+import { chartJsSource } from '../../adapters/chart-js';
 
 const barChart = { type: 'bar', data: { labels: ['a', 'b'], datasets: [{ label: 'x', data: [1, 2] }] } };
 
 describe('lib/report/html: renderHtmlReport', () => {
   it('escapes titles, text and table cells instead of interpreting them as HTML', () => {
-    const html = renderHtmlReport({ title: 'A <b>', sections: [{ title: 's&t', text: '<script>x</script>', table: { headers: ['<h>'], rows: [['"q"']] } }] });
+    const html = renderHtmlReport({ title: 'A <b>', sections: [{ title: 's&t', text: '<script>x</script>', table: { headers: ['<h>'], rows: [['"q"']] } }] }, chartJsSource());
     expect(html).to.contain('<title>A &lt;b&gt;</title>');
     expect(html).to.contain('<h2>s&amp;t</h2>');
     expect(html).to.contain('<p>&lt;script&gt;x&lt;/script&gt;</p>');
@@ -15,8 +16,8 @@ describe('lib/report/html: renderHtmlReport', () => {
   });
 
   it('embeds Chart.js inline only when a section has a chart', () => {
-    const without = renderHtmlReport({ title: 't', sections: [{ title: 's', text: 'x' }] });
-    const withChart = renderHtmlReport({ title: 't', sections: [{ title: 's', chart: { config: barChart } }] });
+    const without = renderHtmlReport({ title: 't', sections: [{ title: 's', text: 'x' }] }, chartJsSource());
+    const withChart = renderHtmlReport({ title: 't', sections: [{ title: 's', chart: { config: barChart } }] }, chartJsSource());
     expect(without).not.to.contain('Chart.js v4');
     expect(withChart).to.contain('Chart.js v4');
     expect(withChart).to.contain('<canvas id="chart-1"');
@@ -25,7 +26,7 @@ describe('lib/report/html: renderHtmlReport', () => {
 
   it('keeps a chart label holding </script> from closing the data block', () => {
     expect(scriptSafeJson({ a: '</script>' })).to.equal('{"a":"\\u003c/script\\u003e"}');
-    const html = renderHtmlReport({ title: 't', sections: [{ title: 's', chart: { config: { type: 'bar', data: { labels: ['</script>'], datasets: [] } } } }] });
+    const html = renderHtmlReport({ title: 't', sections: [{ title: 's', chart: { config: { type: 'bar', data: { labels: ['</script>'], datasets: [] } } } }] }, chartJsSource());
     expect(html.split('</script>').length - 1).to.equal(3);
   });
 
@@ -35,13 +36,13 @@ describe('lib/report/html: renderHtmlReport', () => {
   ];
   for (const [what, id, message] of badIds) {
     it(`rejects ${what}`, () => {
-      expect(() => renderHtmlReport({ title: 't', sections: [{ title: 's', chart: { id, config: barChart } }] })).to.throw(message);
+      expect(() => renderHtmlReport({ title: 't', sections: [{ title: 's', chart: { id, config: barChart } }] }, chartJsSource())).to.throw(message);
     });
   }
 
   it('rejects two charts with the same id', () => {
     const s = { title: 's', chart: { id: 'c', config: barChart } };
-    expect(() => renderHtmlReport({ title: 't', sections: [s, s] })).to.throw(/used by two sections/);
+    expect(() => renderHtmlReport({ title: 't', sections: [s, s] }, chartJsSource())).to.throw(/used by two sections/);
   });
 
   it('escapes all five HTML special characters', () => {
@@ -49,7 +50,7 @@ describe('lib/report/html: renderHtmlReport', () => {
   });
 });
 
-describe('lib/report/chrome-check: a report in headless Chromium', function () {
+describe('test/support/chrome-check: a report in headless Chromium', function () {
   this.timeout(60_000);
   before(function () {
     if (!chromiumPath()) {
@@ -62,7 +63,7 @@ describe('lib/report/chrome-check: a report in headless Chromium', function () {
     const html = renderHtmlReport({ title: 'check', sections: [
       { title: 'bar', chart: { config: barChart } },
       { title: 'line', chart: { id: 'line', config: { type: 'line', data: { datasets: [{ label: 'y', data: [{ x: 1, y: 2 }, { x: 2, y: 3 }] }] }, options: { scales: { x: { type: 'linear' } } } } } },
-    ] });
+    ] }, chartJsSource());
     const check = await checkPageInChromium(html);
     expect(check.consoleErrors).to.deep.equal([]);
     expect(check.pageErrors).to.deep.equal([]);

@@ -1,7 +1,7 @@
 /**
  * Renders an HTML page in headless Chromium (puppeteer-core) and reports what went wrong: console
  * errors, uncaught exceptions, requests that left the page (a self-contained report makes none), and
- * how many Chart.js charts were drawn. Used by tests and by `npm run sim -- --check-html`.
+ * how many Chart.js charts were drawn. Used by the tests (test-only: it needs a browser).
  *
  * Chromium is not bundled: set CHROMIUM_PATH or install it (`apt-get install -y chromium`, which puts
  * it at /usr/bin/chromium). Callers that can live without it check `chromiumPath()` first.

@@ -7,9 +7,9 @@
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { ssim } from 'ssim.js';
-import { FORMATS, SUPPORTED_SOURCE_FORMATS, type BaselineFormat, type ModernFormat, type VariantFormat } from './formats';
-import { searchLowestQuality } from './quality-search';
-import { AVIF_EFFORT, WEBP_EFFORT, type OptimizeSettings } from './settings';
+import { FORMATS, SUPPORTED_SOURCE_FORMATS, type BaselineFormat, type ModernFormat, type VariantFormat } from '../lib/images/formats';
+import { searchLowestQuality } from '../lib/images/quality-search';
+import { AVIF_EFFORT, WEBP_EFFORT, type OptimizeSettings } from '../lib/images/settings';
 
 /** Why an original was skipped. */
 export type ImageFailureReason = 'empty' | 'unsupported-format' | 'corrupt' | 'too-large' | 'animated';
