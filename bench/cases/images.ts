@@ -1,8 +1,7 @@
 /**
- * Image pipeline and text compression on a corpus the repository obtains offline, from files shipped
- * inside installed npm packages (docs/images-and-compression.md, "Benchmark corpus"):
+ * Image pipeline and text compression on an offline corpus (docs/images-and-compression.md, "Benchmark corpus"):
  * - photos: seven real photos (six camera JPEGs from 0.2 to 24 megapixels and the USC-SIPI Mandrill
- *   PNG) shipped as test fixtures by autocannon, exif, exif-parser and baboon-image (devDependencies);
+ *   PNG), committed under test/data/photos with their sources and licenses (its README);
  * - text: Chart.js's UMD bundle (dependency), mocha's browser bundle and stylesheet, and the minified
  *   browser bundles of js-yaml, pako, lodash and async (dependencies of the dev tools).
  *
@@ -26,15 +25,16 @@ import { probeImage, renderImage } from '../../adapters/image-transform';
 import type { BenchCase, Figures } from '../types';
 
 const NODE_MODULES = join(__dirname, '..', '..', 'node_modules');
+const PHOTOS = join(__dirname, '..', '..', 'test', 'data', 'photos');
 
 export const PHOTO_CORPUS: readonly string[] = [
-  'autocannon/test/j5.jpeg',
-  'exif/test/sony-alpha-6000.jpg',
-  'exif/test/short-ascii-II.jpg',
-  'exif/test/short-ascii-MM.jpg',
-  'exif/test/evil1.jpg',
-  'exif-parser/test/starfish.jpg',
-  'baboon-image/baboon.png',
+  'j5.jpeg',
+  'sony-alpha-6000.jpg',
+  'short-ascii-II.jpg',
+  'short-ascii-MM.jpg',
+  'evil1.jpg',
+  'starfish.jpg',
+  'baboon.png',
 ];
 export const TEXT_CORPUS: readonly string[] = [
   'chart.js/dist/chart.umd.min.js',
@@ -46,10 +46,11 @@ export const TEXT_CORPUS: readonly string[] = [
   'async/dist/async.min.js',
 ];
 
-function load(paths: readonly string[]): { path: string; body: Buffer }[] {
-  const found = paths.filter((p) => existsSync(join(NODE_MODULES, p)));
-  if (found.length === 0) throw new Error(`none of the corpus files is installed (${paths.join(', ')}); run npm ci.`);
-  return found.map((p) => ({ path: p, body: readFileSync(join(NODE_MODULES, p)) }));
+/** Reads the corpus files found under `root` (photos: test/data/photos; text: node_modules). */
+function load(paths: readonly string[], root: string): { path: string; body: Buffer }[] {
+  const found = paths.filter((p) => existsSync(join(root, p)));
+  if (found.length === 0) throw new Error(`none of the corpus files is under ${root} (${paths.join(', ')}); run npm ci, or check out test/data.`);
+  return found.map((p) => ({ path: p, body: readFileSync(join(root, p)) }));
 }
 
 const pct = (saved: number, of: number) => Math.round((1000 * saved) / of) / 10;
@@ -79,7 +80,7 @@ export const benchCase: BenchCase = {
   name: 'images',
   description: 'image variants at SSIM ≥ 0.98 and text compression on files shipped in npm packages',
   async run(): Promise<Figures> {
-    const photos = load(PHOTO_CORPUS);
+    const photos = load(PHOTO_CORPUS, PHOTOS);
     const rows: PhotoRow[] = [];
     let minSsim = 1;
     for (const p of photos) {
@@ -114,7 +115,7 @@ export const benchCase: BenchCase = {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-    const texts = load(TEXT_CORPUS);
+    const texts = load(TEXT_CORPUS, NODE_MODULES);
     const t = { bytes: 0, gzipEdge: 0, brotliEdge: 0, gzipMax: 0, brotliMax: 0 };
     for (const x of texts) {
       const s = measureCompression(x.body);
