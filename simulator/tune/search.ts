@@ -180,7 +180,9 @@ export async function tune(space: TuneSpace, evaluate: Evaluate, opts: TuneOptio
         const options = dims[i]!.options.map((_, j) => ({ j, ...outcome(j) }));
         const passing = options.filter((o) => o.pass);
         if (passing.length > 0) {
-          cur[i] = passing.reduce((a, b) => (b.cost < a.cost ? b : a)).j;
+          // Cheapest passing option; on a tie the reference (the stack's value) stays, then the earliest.
+          const start = options[cur[i]!]!.pass ? options[cur[i]!]! : passing[0]!;
+          cur[i] = passing.reduce((a, b) => (b.cost < a.cost ? b : a), start).j;
         } else {
           // None meets the group's targets here: move off the reference only for a real gain, not noise.
           const ref = options[cur[i]!]!;

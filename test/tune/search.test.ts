@@ -134,4 +134,21 @@ describe('tune (simulator/tune/search.ts) on a synthetic space with a known opti
     expect(() => validateSpace({ dimensions: [{ name: 'x', options: [], current: 0 }] })).to.throw("dimension 'x' has no options");
     expect(() => validateSpace({ dimensions: [{ name: 'y', options: [{ label: 'a', settings: {} }], current: 3 }] })).to.throw("dimension 'y' has current option 3, outside 0..0");
   });
+
+  it('keeps the stack\'s value of a per-type setting when every option meets the targets at the same cost', async () => {
+    const s: TuneSpace = {
+      dimensions: [
+        { name: 'a stale', options: [0, 1, 2].map((i) => ({ label: `s${i}`, settings: { 'a.stale': i } })), current: 1, separableBy: 'a' },
+        { name: 'tier', options: [0, 1].map((i) => ({ label: `t${i}`, settings: { tier: i } })), current: 1 },
+      ],
+    };
+    const evaluate: Evaluate = async (settings) => {
+      const costUsd = 100 + 10 * (settings.tier as number);
+      const t: TargetOutcome = { name: 'a p95', group: 'a', value: 10, target: 50, sense: 'atMost', pass: true, unit: 'ms', kind: 'latency' };
+      return { costUsd, costLines: [{ item: 'all', usd: costUsd }], targets: [t], pass: true, groupCost: { a: 7 } };
+    };
+    const r = await tune(s, evaluate);
+    expect(r.status).to.equal('ok');
+    expect(r.best!.point).to.deep.equal([1, 0]);
+  });
 });
