@@ -3,7 +3,7 @@
  * comments, key order and the style of every other value are kept (the yaml package's document API).
  * Pure: text in, text out.
  */
-import YAML from 'yaml';
+import YAML, { isMap, type Document, type YAMLMap } from 'yaml';
 import { InputError } from '../errors';
 
 export interface StackFileEdit {
@@ -12,11 +12,21 @@ export interface StackFileEdit {
   readonly value: unknown;
 }
 
-/** @throws InputError when the text is not a YAML map with a `config:` map. */
-export function editStackFileText(text: string, edits: readonly StackFileEdit[], file = 'the stack file'): string {
+/**
+ * A stack file's YAML document and its `config:` map, for edits that keep comments and key order.
+ * @throws InputError when the text is not YAML or has no `config:` map.
+ */
+export function loadStackFileDocument(text: string, file = 'the stack file'): { doc: Document; config: YAMLMap } {
   const doc = YAML.parseDocument(text);
   if (doc.errors.length > 0) throw new InputError(`${file} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}; fix the file.`);
-  if (!YAML.isMap(doc.contents) || !YAML.isMap(doc.get('config'))) throw new InputError(`${file} has no 'config:' map; it must hold the stack's settings under config:.`);
+  const config = isMap(doc.contents) ? doc.get('config', true) : undefined;
+  if (!isMap(config)) throw new InputError(`${file} has no 'config:' map; it must hold the stack's settings under config:.`);
+  return { doc, config };
+}
+
+/** @throws InputError when the text is not a YAML map with a `config:` map. */
+export function editStackFileText(text: string, edits: readonly StackFileEdit[], file = 'the stack file'): string {
+  const { doc } = loadStackFileDocument(text, file);
   for (const e of edits) doc.setIn(['config', ...e.path], e.value);
   return doc.toString();
 }

@@ -3,19 +3,12 @@
  * promoting the candidate (its keys replace the stack's, in place; new keys take the candidate's
  * place), dropping it, turning the staging distribution off. Pure: text in, text out.
  */
-import YAML, { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import { InputError } from '../errors';
+import { loadStackFileDocument as load } from '../config/stack-file-edit';
+import { CONFIG_NAMESPACE as NS } from '../config/stack-config';
 
-const NS = 'media-cdn';
 const CANDIDATE = `${NS}:candidate`;
-
-function load(text: string, file: string): { doc: Document; config: YAMLMap } {
-  const doc = YAML.parseDocument(text);
-  if (doc.errors.length > 0) throw new InputError(`${file} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}; fix the file.`);
-  const config = doc.get('config', true);
-  if (!isMap(config)) throw new InputError(`${file} has no 'config:' map; it is not a Pulumi stack file.`);
-  return { doc, config };
-}
 
 const keyOf = (k: unknown): string => (isScalar(k) ? String(k.value) : String(k));
 
