@@ -6,6 +6,7 @@
  * check them).
  */
 import { createHash } from 'node:crypto';
+import { CLOUDFRONT_TYPES } from './distribution/resource-types';
 
 /**
  * The property that holds the explicit name, per resource type, for the types whose names share one
@@ -14,15 +15,15 @@ import { createHash } from 'node:crypto';
  */
 export const EXPLICIT_NAME_PROPERTY: Readonly<Record<string, string>> = Object.freeze({
   'aws:budgets/budget:Budget': 'name',
-  'aws:cloudfront/cachePolicy:CachePolicy': 'name',
-  'aws:cloudfront/continuousDeploymentPolicy:ContinuousDeploymentPolicy': 'name',
-  'aws:cloudfront/function:Function': 'name',
-  'aws:cloudfront/keyGroup:KeyGroup': 'name',
-  'aws:cloudfront/keyValueStore:KeyValueStore': 'name',
-  'aws:cloudfront/originAccessControl:OriginAccessControl': 'name',
-  'aws:cloudfront/originRequestPolicy:OriginRequestPolicy': 'name',
-  'aws:cloudfront/publicKey:PublicKey': 'name',
-  'aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy': 'name',
+  [CLOUDFRONT_TYPES.cachePolicy]: 'name',
+  [CLOUDFRONT_TYPES.continuousDeploymentPolicy]: 'name',
+  [CLOUDFRONT_TYPES.function]: 'name',
+  [CLOUDFRONT_TYPES.keyGroup]: 'name',
+  [CLOUDFRONT_TYPES.keyValueStore]: 'name',
+  [CLOUDFRONT_TYPES.originAccessControl]: 'name',
+  [CLOUDFRONT_TYPES.originRequestPolicy]: 'name',
+  [CLOUDFRONT_TYPES.publicKey]: 'name',
+  [CLOUDFRONT_TYPES.responseHeadersPolicy]: 'name',
   'aws:cloudwatch/compositeAlarm:CompositeAlarm': 'alarmName',
   'aws:cloudwatch/dashboard:Dashboard': 'dashboardName',
   'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': 'name',
@@ -50,7 +51,7 @@ export const EXPLICIT_NAME_PROPERTY: Readonly<Record<string, string>> = Object.f
  * Pulumi autoname it to rotate keys") and the CloudFront API (a public key's EncodedKey is immutable).
  */
 export const REPLACED_ON_CHANGE: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  'aws:cloudfront/publicKey:PublicKey': ['encodedKey'],
+  [CLOUDFRONT_TYPES.publicKey]: ['encodedKey'],
   'aws:iam/serverCertificate:ServerCertificate': ['certificateBody', 'privateKey'],
 });
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as pulumi from '@pulumi/pulumi';
+import { CLOUDFRONT_TYPES } from '../lib/distribution/resource-types';
 
 export const MOCK_ACCOUNT_ID = '123456789012';
 
@@ -27,15 +28,15 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
     const r = (inputs.region as string | undefined) ?? region;
     return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, region: r, bucketRegionalDomainName: `${bucket}.s3.${r}.amazonaws.com` } };
   },
-  'aws:cloudfront/distribution:Distribution': (name) => {
+  [CLOUDFRONT_TYPES.distribution]: (name) => {
     const id = `E${hash(name, 13).toUpperCase()}`;
     return { id, state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`, domainName: `d${hash(`${name}-dn`, 13)}.cloudfront.net`, hostedZoneId: 'Z2FDTNDATAQYW2', status: 'Deployed', etag: 'E1MOCK' } };
   },
-  'aws:cloudfront/function:Function': (name, inputs) => ({
+  [CLOUDFRONT_TYPES.function]: (name, inputs) => ({
     id: String(inputs.name ?? name),
     state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:function/${String(inputs.name ?? name)}`, status: 'UNASSOCIATED', etag: 'E1MOCK' },
   }),
-  'aws:cloudfront/keyValueStore:KeyValueStore': (name, inputs) => {
+  [CLOUDFRONT_TYPES.keyValueStore]: (name, inputs) => {
     const id = uuid(`kvs::${name}`);
     return { id: String(inputs.name ?? name), state: { arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:key-value-store/${id}`, etag: 'E1MOCK' } };
   },
@@ -116,12 +117,12 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
 };
 
 /** Types whose id is a UUID in AWS. */
-const UUID_TYPES = new Set([
-  'aws:cloudfront/cachePolicy:CachePolicy',
-  'aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy',
-  'aws:cloudfront/originRequestPolicy:OriginRequestPolicy',
-  'aws:cloudfront/keyGroup:KeyGroup',
-  'aws:cloudfront/continuousDeploymentPolicy:ContinuousDeploymentPolicy',
+const UUID_TYPES = new Set<string>([
+  CLOUDFRONT_TYPES.cachePolicy,
+  CLOUDFRONT_TYPES.responseHeadersPolicy,
+  CLOUDFRONT_TYPES.originRequestPolicy,
+  CLOUDFRONT_TYPES.keyGroup,
+  CLOUDFRONT_TYPES.continuousDeploymentPolicy,
 ]);
 
 /**
@@ -131,7 +132,7 @@ const UUID_TYPES = new Set([
  */
 const ECHO_TYPES = new Set([
   'aws:budgets/budget:Budget',
-  'aws:cloudfront/monitoringSubscription:MonitoringSubscription',
+  CLOUDFRONT_TYPES.monitoringSubscription,
   'aws:cloudwatch/dashboard:Dashboard',
   'aws:cloudwatch/logDelivery:LogDelivery',
   'aws:wafv2/webAclAssociation:WebAclAssociation',
@@ -178,7 +179,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
       return { id, state: { ...inputs, ...state } };
     }
     if (UUID_TYPES.has(args.type)) return { id: uuid(`${args.type}::${args.name}`), state: { ...inputs, etag: 'E1MOCK' } };
-    if (args.type === 'aws:cloudfront/originAccessControl:OriginAccessControl' || args.type === 'aws:cloudfront/publicKey:PublicKey') {
+    if (args.type === CLOUDFRONT_TYPES.originAccessControl || args.type === CLOUDFRONT_TYPES.publicKey) {
       return { id: `K${hash(args.name, 13).toUpperCase()}`, state: { ...inputs, etag: 'E1MOCK' } };
     }
     if (ECHO_TYPES.has(args.type)) return { id: `${args.name}-id`, state: inputs };
