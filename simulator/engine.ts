@@ -25,7 +25,7 @@ import { PRICE_REGION_GROUPS } from '../lib/semantics/pricing';
 import { createCache, type Cache, type PolicyName } from './caches';
 import { histBucketCentiMs, HIST_BUCKETS, hopTable, jitterTable, type HopTable } from './latency';
 import type { SimOrigin } from './plan-model';
-import type { OriginOutage, WorkloadProfile } from './profile';
+import { REGIONS, type OriginOutage, type WorkloadProfile } from './profile';
 import { Rng } from './rng';
 import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from './workload/arrivals';
 import type { KeySpace } from './workload/build';
@@ -173,6 +173,11 @@ export class EngineStats {
   readonly bytesByGroup = new Float64Array(G);
   /** TTFB and total-time histograms, type-major: [t * HIST_BUCKETS + bucket]. */
   readonly ttfb = new Float64Array(T * HIST_BUCKETS);
+  /** TTFB histograms by the viewers' own region, then type: [(region * T + t) * HIST_BUCKETS + bucket] (REGIONS order). */
+  readonly ttfbByRegion = new Float64Array(REGIONS.length * T * HIST_BUCKETS);
+  /** Cacheable requests on caching behaviors and their hits, by viewer region then type: [region * T + t]. */
+  readonly cachingByRegion = new Float64Array(REGIONS.length * T);
+  readonly hitsByRegion = new Float64Array(REGIONS.length * T);
   readonly total = new Float64Array(T * HIST_BUCKETS);
   originShieldIncremental = 0;
   functionInvocations = 0;
@@ -257,6 +262,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   const viewerRtt = Float64Array.from(viewers, (v) => v.rttMs);
   const viewerMbps = Float64Array.from(viewers, (v) => v.throughputMbps);
   const viewerGroup = Uint8Array.from(viewers, (v) => PRICE_GROUP_INDEX[v.billedGroup]);
+  const viewerRegion = Uint8Array.from(viewers, (v) => REGIONS.indexOf(v.region));
   const edgeRecIndex = hops.edgeRecIndex;
   const shieldOfOrigin = Int32Array.from(routed.origins, (o) => (o.shieldAwsRegion === undefined ? -1 : hops.shields.indexOf(o.shieldAwsRegion)));
   const originRoute = routed.route;
@@ -280,7 +286,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     shieldHits: sShieldHits, origin304: sOrigin304, originFetches: sOriginFetches, bytes: sBytes, caching: sCaching, cachingBytes: sCachingBytes,
     hitBytes: sHitBytes, originBytes: sOriginBytes, staleServed: sStale, requestsByGroup: sReqGroup, bytesByGroup: sBytesGroup,
     staleWhileRevalidateHits: sSwr, staleIfErrorServed: sSie, originErrors: sErrors,
-    ttfb: sTtfb, total: sTotal, edgeBytesSeries, originBytesSeries, requestSeries,
+    ttfb: sTtfb, ttfbByRegion: sTtfbRegion, cachingByRegion: sCachingRegion, hitsByRegion: sHitsRegion, total: sTotal, edgeBytesSeries, originBytesSeries, requestSeries,
   } = stats;
   let shieldIncremental = 0, fnInvocations = 0, simulated = 0, nUpdates = 0, nInvalidations = 0;
   let ev = 0;
@@ -415,8 +421,10 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     if ((res & R_ERROR) !== 0) sErrors[ty] = sErrors[ty]! + w;
     if ((flags & (1 << 12)) !== 0) {
       sCacheable[ty] = sCacheable[ty]! + w;
+      const rt = viewerRegion[v]! * T + ty;
       if (ttlK >= 0) {
         sCaching[ty] = sCaching[ty]! + w;
+        sCachingRegion[rt] = sCachingRegion[rt]! + w;
         sCachingBytes[ty] = sCachingBytes[ty]! + wsz;
       }
       if (served === 0) sEdgeHits[ty] = sEdgeHits[ty]! + w;
@@ -424,9 +432,15 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       const hit = cloudfrontLevel
         ? served < 3 || (origin304 && refreshIsHit)
         : served === 0 || (edgeRefresh && refreshIsHit);
-      if (hit) { sHits[ty] = sHits[ty]! + w; sHitBytes[ty] = sHitBytes[ty]! + wsz; }
+      if (hit) { sHits[ty] = sHits[ty]! + w; sHitBytes[ty] = sHitBytes[ty]! + wsz; sHitsRegion[rt] = sHitsRegion[rt]! + w; }
     }
-    { const hb = ty * HIST_BUCKETS + histBucketCentiMs((ttfb * 100) | 0); sTtfb[hb] = sTtfb[hb]! + w; }
+    {
+      const b = histBucketCentiMs((ttfb * 100) | 0);
+      const hb = ty * HIST_BUCKETS + b;
+      sTtfb[hb] = sTtfb[hb]! + w;
+      const rb = (viewerRegion[v]! * T + ty) * HIST_BUCKETS + b;
+      sTtfbRegion[rb] = sTtfbRegion[rb]! + w;
+    }
     { const hb = ty * HIST_BUCKETS + histBucketCentiMs(Math.min(1e9, (ttfb + (sz * 8) / (viewerMbps[v]! * 1000)) * 100) | 0); sTotal[hb] = sTotal[hb]! + w; }
   }
   stats.originShieldIncremental = shieldIncremental;

@@ -6,6 +6,7 @@ import { CONTENT_TYPE_NAMES, type ContentTypeName } from '../lib/catalog';
 import { formatDuration, formatPercent, renderTable } from '../lib/format/table';
 import type { ChartConfigLike, HtmlReport, ReportSection } from '../lib/report/html';
 import type { PolicyName } from './caches';
+import { REGIONS } from './profile';
 import type { SimulationResult, TypeResult } from './results';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -40,6 +41,32 @@ export function renderResultTable(r: SimulationResult): string {
     `bandwidth: ${num(r.totals.averageGbps, 1)} Gbps average, ${num(r.totals.peakGbps, 1)} Gbps peak; origin ${num(r.totals.originAverageGbps, 2)} Gbps average (offload ${formatPercent(r.totals.originOffloadBytes)} of bytes)`,
     `cost: ${usd(r.costUsdPerMonth)} per month (CloudFront list prices, spec §13)`,
   ].join('\n');
+}
+
+const REGION_NAMES = { NA: 'North America', EU: 'Europe', AP: 'Asia-Pacific', SA: 'South America', MEA: 'Middle East & Africa' } as const;
+
+/** Headers and rows of the per-region table: p95 TTFB / hit ratio per type (a missed p95 marked), share within 100 ms. */
+export function regionTableData(r: SimulationResult): { headers: string[]; rows: string[][] } {
+  const rows: string[][] = [];
+  for (const region of REGIONS) {
+    const g = r.regions[region];
+    if (g === undefined) continue;
+    rows.push([
+      REGION_NAMES[region], num(g.requests),
+      ...CONTENT_TYPE_NAMES.map((n) => {
+        const t = g.types[n];
+        return t.requests === 0 ? '–' : `${num(t.p95LatencyMs, 0)}${t.latencyPass ? '' : '!'} / ${formatPercent(t.hitRatio)}`;
+      }),
+      formatPercent(g.shareUnder100Ms),
+    ]);
+  }
+  return { headers: ['viewers in', 'requests/day', ...CONTENT_TYPE_NAMES.map((n) => `${n} p95 / hit`), 'within 100 ms'], rows };
+}
+
+/** The per-region table for the terminal: where each target is won or lost ('!' marks a p95 above the type's target). */
+export function renderRegionTable(r: SimulationResult): string {
+  const { headers, rows } = regionTableData(r);
+  return renderTable(headers, rows, headers.map((_, i) => (i === 0 ? 'left' : 'right')));
 }
 
 export interface SweepPoint {
@@ -149,6 +176,20 @@ export function simulationReport(input: ReportInput): HtmlReport {
     text: 'Share of requests answered within a time to first byte at the viewer. Hits cost one viewer round trip; misses add the round trips to the regional edge cache, Origin Shield and origin.',
     chart: { id: 'latency-cdf', config: { type: 'line', data: { datasets: cdfDatasets }, options: { parsing: true, scales: { x: { type: 'logarithmic', min: 5, max: 2000, ticks: { autoSkip: true, autoSkipPadding: 24, maxRotation: 0 }, title: { display: true, text: 'TTFB (ms, log scale)' } }, y: { min: 0, max: 100, title: { display: true, text: 'requests (%)' } } } } } },
   });
+
+  const regionsWithViewers = REGIONS.filter((g) => r.regions[g] !== undefined);
+  if (regionsWithViewers.length > 0) {
+    const regionDatasets = CONTENT_TYPE_NAMES.map((n, i) => ({
+      label: n, backgroundColor: PALETTE[i],
+      data: regionsWithViewers.map((g) => +((100 * r.regions[g]!.types[n].p95LatencyMs) / r.types[n].targetLatencyMs).toFixed(1)),
+    }));
+    sections.push({
+      title: 'p95 time to first byte by viewer region, against each type\'s target',
+      text: "Each bar is a type's p95 for the viewers of one region as a share of the type's target: above 100 % misses it. The table gives the p95 (ms; ! above the target), the hit ratio and the share of all requests within 100 ms per region.",
+      chart: { id: 'region-p95', config: { type: 'bar', data: { labels: regionsWithViewers.map((g) => REGION_NAMES[g]), datasets: regionDatasets }, options: { scales: { y: { min: 0, title: { display: true, text: 'p95 TTFB (% of the target)' } } } } } },
+      table: regionTableData(r),
+    });
+  }
 
   const labels = r.series.edgeGbps.map((_, i) => hhmm(i * r.series.bucketSeconds));
   sections.push({

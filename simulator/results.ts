@@ -8,6 +8,7 @@ import { CONTENT_TYPE_NAMES, type Catalog, type ContentTypeName } from '../lib/c
 import { GIB, monthlyCostUsd, PRICE_REGION_GROUPS, type CostLine, type MonthlyUsage } from '../lib/semantics/pricing';
 import type { EngineStats } from './engine';
 import { bucketUpperMs, HIST_BUCKETS, percentileMs, shareBelowMs } from './latency';
+import { REGIONS, type Region } from './profile';
 
 export const DAYS_PER_MONTH = 30.4375;
 export const SECONDS_PER_MONTH = DAYS_PER_MONTH * 86_400;
@@ -81,9 +82,28 @@ export interface SimulationTotals {
   readonly peakRequestsPerSecond: number;
 }
 
+/** One content type as the viewers of one region see it. */
+export interface RegionTypeResult {
+  /** Full-scale requests per day from the region's viewers. */
+  readonly requests: number;
+  /** Hits over GET/HEAD requests on caching behaviors (as TypeResult.hitRatio), 0 when none. */
+  readonly hitRatio: number;
+  readonly p95LatencyMs: number;
+  readonly latencyPass: boolean;
+}
+
+/** What the viewers of one region (lib/network ViewerRegion) see: where each target is won or lost. */
+export interface RegionResult {
+  readonly requests: number;
+  readonly shareUnder100Ms: number;
+  readonly types: Readonly<Record<ContentTypeName, RegionTypeResult>>;
+}
+
 export interface SimulationResult {
   readonly stack: string;
   readonly types: Readonly<Record<ContentTypeName, TypeResult>>;
+  /** The same figures by the viewers' own region (regions without viewers are left out). */
+  readonly regions: Readonly<Partial<Record<Region, RegionResult>>>;
   readonly totals: SimulationTotals;
   readonly checks: readonly Check[];
   readonly pass: boolean;
@@ -171,6 +191,7 @@ export function summarize(input: SummarizeInput): SimulationResult {
     latencyCdf[name] = cdfPoints(s.ttfb, off);
   }
   const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+  const regions = regionResults(s, catalog, perDay);
   const bucketGbps = (series: Float64Array) => Array.from(series, (b, i) => {
     const width = Math.min(s.bucketSeconds, s.measuredSeconds - i * s.bucketSeconds);
     return round(gbps(b, width), 3);
@@ -222,6 +243,7 @@ export function summarize(input: SummarizeInput): SimulationResult {
   return {
     stack: input.stack,
     types,
+    regions,
     totals,
     checks,
     pass: Object.values(types).every((t) => t.pass) && checks.every((c) => c.pass),
@@ -233,4 +255,29 @@ export function summarize(input: SummarizeInput): SimulationResult {
     evictions: s.evictions,
     simulatedRequests: s.simulated,
   };
+}
+
+function regionResults(s: EngineStats, catalog: Catalog, perDay: (x: number) => number): Partial<Record<Region, RegionResult>> {
+  const T = CONTENT_TYPE_NAMES.length;
+  const out: Partial<Record<Region, RegionResult>> = {};
+  REGIONS.forEach((region, ri) => {
+    const all = new Float64Array(HIST_BUCKETS);
+    const types = {} as Record<ContentTypeName, RegionTypeResult>;
+    let requests = 0;
+    CONTENT_TYPE_NAMES.forEach((name, ti) => {
+      const off = (ri * T + ti) * HIST_BUCKETS;
+      let n = 0;
+      for (let b = 0; b < HIST_BUCKETS; b++) { n += s.ttfbByRegion[off + b]!; all[b] = all[b]! + s.ttfbByRegion[off + b]!; }
+      requests += n;
+      const p95 = percentileMs(s.ttfbByRegion, off, 0.95);
+      types[name] = {
+        requests: Math.round(perDay(n)),
+        hitRatio: round(ratio(s.hitsByRegion[ri * T + ti]!, s.cachingByRegion[ri * T + ti]!), 4),
+        p95LatencyMs: round(p95, 1),
+        latencyPass: n === 0 || p95 <= catalog.type(name).targetLatencyMs,
+      };
+    });
+    if (requests > 0) out[region] = { requests: Math.round(perDay(requests)), shareUnder100Ms: round(shareBelowMs(all, 0, ALL_REQUESTS_LATENCY_MS), 4), types };
+  });
+  return out;
 }

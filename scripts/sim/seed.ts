@@ -9,7 +9,7 @@ import { chartJsSource } from '../../adapters/chart-js';
 import type { PolicyName } from '../../simulator/caches';
 import { missCauses } from '../../simulator/miss-causes';
 import { simModelFromPlan } from '../../simulator/plan-model';
-import { renderResultTable, simulationReport } from '../../simulator/report';
+import { renderRegionTable, renderResultTable, simulationReport } from '../../simulator/report';
 import { writeOracleGeneral } from '../../simulator/trace';
 import { parseSetOptions } from '../../simulator/what-if';
 import { EXIT_CHECK_FAILED, EXIT_OK, writeJsonFile, writeTextFile } from '../lib/cli';
@@ -41,6 +41,7 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
   const label = `${opts.label ?? `stack ${plan.stack}`}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}`;
   console.log(`${label}: ${settingsLabel(s, prepared.requests.length)}\n`);
   console.log(renderResultTable(r));
+  console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(r)}`);
   const causes = missCauses(model, r);
   if (causes.length > 0) console.log(`\nwhy targets are missed:\n${causes.map((c) => `  ${c}`).join('\n')}`);
   if (v.json) {

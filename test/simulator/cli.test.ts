@@ -95,13 +95,16 @@ describe('npm run sim (scripts/sim.ts)', function () {
     expect(j.types.video.targetHitRatio).to.equal(0.95);
     expect(j.totals).to.include.keys('hitRatio', 'byteHitRatio', 'p95LatencyMs', 'peakGbps', 'averageGbps');
     expect(j.costUsdPerMonth).to.be.a('number').and.above(0);
+    expect(j.regions.NA.types.video).to.include.keys('requests', 'hitRatio', 'p95LatencyMs', 'latencyPass');
+    expect(j.regions.EU.shareUnder100Ms).to.be.within(0, 1);
+    expect(r.stdout).to.match(/by viewer region[\s\S]*North America[\s\S]*Middle East & Africa/);
     expect(r.stdout).to.match(/report: .*report\.html/);
     if (!chromiumPath()) {
       console.log('    (Chromium check skipped: no /usr/bin/chromium; install with apt-get install -y chromium)');
       return;
     }
     const check = await checkPageInChromium({ file: html });
-    expect([check.consoleErrors, check.pageErrors, check.externalRequests, check.charts]).to.deep.equal([[], [], [], 5]);
+    expect([check.consoleErrors, check.pageErrors, check.externalRequests, check.charts]).to.deep.equal([[], [], [], 6]);
   });
 
   it('adds the episodes of a release manifest to the workload (--releases), and names a bad manifest', async () => {

@@ -9,6 +9,8 @@ import { runEngine, type EngineInput } from '../../simulator/engine';
 import { hopTable, HIST_BUCKETS, percentileMs } from '../../simulator/latency';
 import { SEED_PROFILE, type Region, type WorkloadProfile } from '../../simulator/profile';
 import type { KeySpace } from '../../simulator/workload/build';
+import { summarize } from '../../simulator/results';
+import { resolveCatalog } from '../../lib/catalog';
 
 describe('lib/network: the AWS Region round-trip matrix', () => {
   it('is symmetric, positive, and SAME_REGION_RTT_MS on the diagonal', () => {
@@ -146,5 +148,36 @@ describe('simulator/engine: latency on hand-computed examples', () => {
     const w = (http3Share: number) => tinyWorld('IAD', 'NA', { awsRegion: 'us-east-1', shieldAwsRegion: 'us-east-1' }, { requestsPerConnection: 1, http3Share });
     expect(missTtfb(w(0))).to.be.closeTo(61, 61 * 0.015); // 41 + 2 × 10
     expect(missTtfb(w(1))).to.be.closeTo(51, 51 * 0.015); // 41 + 1 × 10
+  });
+});
+
+describe('simulator/results: figures by viewer region', () => {
+  it('splits TTFB and hit ratio by the viewers’ own region, hand-computed', () => {
+    // one key; an NA viewer at IAD asks first (a miss all the way), then an EU viewer at FRA (edge and
+    // Frankfurt REC miss, the us-east-1 shield hits: a CloudFront hit, 10 + 1 + 2 + 1 + 90 + 1 = 105 ms)
+    const base = tinyWorld('IAD', 'NA', { awsRegion: 'us-east-1', shieldAwsRegion: 'us-east-1' }, { requestsPerConnection: 1e9 });
+    const input: EngineInput = {
+      ...base,
+      topology: {
+        ...base.topology,
+        edges: [{ code: 'IAD', region: 'NA' }, { code: 'FRA', region: 'EU' }],
+        viewers: [base.topology.viewers[0]!, { ...base.topology.viewers[0]!, country: 'Y', region: 'EU', servedFrom: 'EU', billedGroup: 'EU', edges: [1] }],
+        edgeRegion: Uint8Array.of(0, 1),
+      },
+    };
+    const s = runEngine(input, { length: 2, time: Float64Array.of(0, 1), key: Int32Array.of(0, 0), viewer: Uint8Array.of(0, 1), edge: Uint8Array.of(0, 1) },
+      { length: 0, time: new Float64Array(0), asset: new Int32Array(0), kind: new Uint8Array(0) },
+      { policy: 'lru', capacity: { edge: 1e15, rec: 1e15, shield: 1e15 }, capacityScale: 1, hitLevel: 'cloudfront', refreshHitIsHit: true, measureFrom: 0, measureTo: 10, seed: 1 });
+    const r = summarize({ stack: 't', stats: s, catalog: resolveCatalog(), invalidationPathsPerMonth: 0 });
+    expect(Object.keys(r.regions)).to.deep.equal(['NA', 'EU']);
+    expect(r.regions.NA!.types.video.hitRatio).to.equal(0);
+    expect(r.regions.EU!.types.video.hitRatio).to.equal(1);
+    expect(r.regions.NA!.types.video.p95LatencyMs).to.be.closeTo(41, 41 * 0.015);
+    expect(r.regions.EU!.types.video.p95LatencyMs).to.be.closeTo(105, 105 * 0.015);
+    expect(r.regions.NA!.shareUnder100Ms).to.equal(1);
+    expect(r.regions.EU!.shareUnder100Ms).to.equal(0);
+    // the regions add up to the totals
+    expect(r.regions.NA!.requests + r.regions.EU!.requests).to.equal(r.totals.requests);
+    expect(r.types.video.hitRatio).to.equal(0.5);
   });
 });
