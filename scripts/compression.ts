@@ -7,6 +7,7 @@
  */
 import { DEFAULT_STATIC_VOLUME, TEXT_SAVINGS_TARGET, type StaticVolume } from '../lib/compression';
 import { InputError } from '../lib/errors';
+import { keyFromArgument } from '../lib/object-key';
 import { formatPercent, renderTable } from '../lib/format/table';
 import { PRICE_REGION_GROUPS, type PriceRegionGroup } from '../lib/semantics/pricing';
 import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec } from './lib/cli';
@@ -110,6 +111,7 @@ runMain(async () => {
   const { values } = parseCommandLine(spec);
   let volume = parseVolume(values);
   if (values['dry-run'] && !values.precompress) throw new InputError(`--dry-run only applies to --precompress (the analysis itself writes nothing); see '${USAGE} --help'.`);
+  const prefix = values.prefix !== undefined ? keyFromArgument(values.prefix, '--prefix', { prefix: true }) : 'static/';
   const { store, catalog, plan } = await openSource(values, 'static', USAGE);
   // The simulator's static volume when there is a plan and no --requests-per-month.
   let volumeSource = values['requests-per-month'] !== undefined ? '--requests-per-month' : 'assumed (give --stack or --plan for the simulator\'s figure)';
@@ -120,7 +122,7 @@ runMain(async () => {
     volumeSource = `the simulator (seed workload of '${plan.stack}')`;
   }
   const report = await analyzeStaticObjects({
-    store, catalog, prefix: values.prefix ?? 'static/', volume,
+    store, catalog, prefix, volume,
     precompress: values.precompress === true, dryRun: values['dry-run'] === true,
     progress: startProgress('compression', 0, { quiet: values.quiet === true }),
   });

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { mediaTypeForKey, precompressedCopyOf } from '../../lib/compression/media-types';
 import { InputError } from '../../lib/errors';
+import { checkObjectKey } from '../../lib/object-key';
 
 export interface ListedObject {
   readonly key: string;
@@ -120,6 +121,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Buffer, opts: PutOptions): Promise<void> {
+    checkObjectKey(key, 'object key');
     await this.client.send(new PutObjectCommand({
       Bucket: this.bucket, Key: key, Body: body, ContentType: opts.contentType,
       ...(opts.cacheControl ? { CacheControl: opts.cacheControl } : {}),
@@ -189,6 +191,7 @@ export class DirObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Buffer): Promise<void> {
+    checkObjectKey(key, 'object key');
     const f = this.file(key);
     mkdirSync(dirname(f), { recursive: true });
     const tmp = `${f}.${process.pid}.tmp`;

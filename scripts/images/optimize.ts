@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { buildManifest, invalidationPathsFor, isVariantKey, manifestIsCurrent, manifestKey, parseManifest, settingsHash, variantCacheControl, variantIndexItem, variantKey, type ImageManifest, type KvsItem, type OptimizeSettings, type VariantFormat } from '../../lib/images';
 import { ImageError, probeImage, renderImage, type ImageFailureReason } from '../../adapters/image-transform';
 import { InputError } from '../../lib/errors';
+import { checkObjectKey, objectKeyProblem } from '../../lib/object-key';
 import type { Progress } from '../lib/progress';
 import type { IndexSink } from './index-writer';
 import type { ListedObject, ObjectStore } from './object-store';
@@ -19,8 +20,8 @@ export interface ImageResult {
   readonly key: string;
   readonly status: ImageStatus;
   readonly sourceBytes: number;
-  /** Why it failed: the probe/decoding reason, or 'storage'/'manifest' for I/O trouble. */
-  readonly reason?: ImageFailureReason | 'storage';
+  /** Why it failed: the probe/decoding reason, 'storage'/'manifest' for I/O trouble, or 'key' for a key no variant may be derived from. */
+  readonly reason?: ImageFailureReason | 'storage' | 'key';
   readonly message?: string;
   /** Variant bytes per format (processed or skipped with a manifest). */
   readonly bytesByFormat?: Partial<Record<VariantFormat, number>>;
@@ -65,7 +66,8 @@ export interface OptimizeReport {
 
 /** Validates the prefix: originals only, never the variants' own root. */
 export function validatePrefix(prefix: string): string {
-  if (isVariantKey(prefix) || prefix.startsWith('/')) {
+  checkObjectKey(prefix, '--prefix', { prefix: true });
+  if (isVariantKey(prefix)) {
     throw new InputError(`--prefix '${prefix}' must name originals such as 'thumbnails/' (no leading '/', not under '_variants/', where the pipeline writes).`);
   }
   return prefix;
@@ -95,6 +97,10 @@ async function optimizeOne(run: OptimizeRun, listed: ListedObject, hash: string)
     result: { ...base, status: 'skipped' as const, bytesByFormat: bytesByFormat(m.variants), widths: m.index.widths, formats: m.index.formats },
     manifest: m,
   });
+
+  // A listed key with '..' or control characters would derive variant keys that escape their folder.
+  const keyProblem = objectKeyProblem(key);
+  if (keyProblem !== undefined) return { result: { ...base, status: 'failed', reason: 'key', message: `the key ${keyProblem}; rename the object.` } };
 
   const existing = run.force ? undefined : await readManifest(store, key);
   if (existing && manifestIsCurrent(existing, { ...(listed.etag ? { etag: listed.etag } : {}), settingsHash: hash })) return skipped(existing);

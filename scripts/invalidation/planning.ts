@@ -5,7 +5,8 @@
  * lib/invalidation's; this module only does the I/O around them.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { InputError } from '../../lib/errors';
+import { collectProblems, InputError } from '../../lib/errors';
+import { checkObjectKey, keyFromArgument } from '../../lib/object-key';
 import { DEFAULT_CACHE_TAG_HEADER, isContentTypeName, resolveCatalog, type ContentTypeName } from '../../lib/catalog';
 import {
   billedPathsPerBatch, compileKeyPattern, DEFAULT_BATCH_SIZES, foldersToList, listingCompletePrefixes, monthStartUtc, parseIsoTime, parseItemList,
@@ -86,6 +87,9 @@ async function collectItems(sel: SelectionSpec, readStdin: () => Promise<string>
 function parseSelection(sel: SelectionSpec, problems: string[], now: Date): Selection | undefined {
   const out: { pattern?: Selection['pattern']; contentType?: ContentTypeName; prefix?: string; changedSince?: Date } = {};
   if (sel.pattern !== undefined) {
+    // The pattern's literal start is the listing prefix: it follows the key rules.
+    const literal = sel.pattern.replace(/^\//, '').replace(/[*?{[].*$/s, '');
+    collectProblems(problems, () => checkObjectKey(literal, '--pattern', { prefix: true, given: sel.pattern }));
     try {
       out.pattern = compileKeyPattern(sel.pattern);
     } catch (e) {
@@ -97,7 +101,10 @@ function parseSelection(sel: SelectionSpec, problems: string[], now: Date): Sele
     if (isContentTypeName(sel.contentType)) out.contentType = sel.contentType;
     else problems.push(`--content-type '${sel.contentType}' is not a content type; use one of video, thumbnails, metadata, static, api.`);
   }
-  if (sel.prefix !== undefined) out.prefix = sel.prefix;
+  if (sel.prefix !== undefined) {
+    collectProblems(problems, () => keyFromArgument(sel.prefix!, '--prefix', { prefix: true }));
+    out.prefix = sel.prefix;
+  }
   if (sel.changedSince !== undefined) {
     try {
       out.changedSince = parseIsoTime(sel.changedSince, '--changed-since');

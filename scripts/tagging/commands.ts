@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_CACHE_TAG_HEADER, resolveCatalog } from '../../lib/catalog';
 import { mediaTypeForKey } from '../../lib/compression/media-types';
-import { InputError, show } from '../../lib/errors';
+import { collectProblems, InputError, show } from '../../lib/errors';
+import { keyFromArgument } from '../../lib/object-key';
 import { renderTable } from '../../lib/format/table';
 import { buildRouting, isS3Origin, type Routing } from '../../lib/invalidation';
 import type { StackOutputs } from '../../lib/outputs';
@@ -94,7 +95,14 @@ export function targetsOf(ctx: Pick<TagContext, 'outputs' | 'routing'>, prefixes
   if (origin !== undefined && !isS3Origin(origin)) problems.push(`--origin must be one of the S3 origins video, images, static, got ${show(origin)}.`);
   const out: TagTarget[] = [];
   for (const raw of prefixes) {
-    const prefix = raw.replace(/^\/+/, '');
+    let prefix: string;
+    try {
+      prefix = keyFromArgument(raw, '--prefix', { prefix: true });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
+      continue;
+    }
     if (prefix === '' && origin === undefined) {
       problems.push("--prefix '' (a whole bucket) needs --origin video|images|static to say which bucket.");
       continue;
@@ -407,8 +415,9 @@ export const UPLOAD_SPEC = {
 export async function uploadCommand(v: Values, positionals: readonly string[], ctx: TagContext): Promise<number> {
   const problems: string[] = [];
   if (positionals.length !== 1) problems.push(`upload takes one file, got ${positionals.length}; e.g. upload ./master.m3u8 --key video/123/master.m3u8.`);
-  const key = (v.key as string | undefined)?.replace(/^\/+/, '');
-  if (!key) problems.push('upload needs --key, the object key, e.g. --key video/123/master.m3u8.');
+  let key: string | undefined;
+  if (v.key === undefined || v.key === '') problems.push('upload needs --key, the object key, e.g. --key video/123/master.m3u8.');
+  else collectProblems(problems, () => { key = keyFromArgument(v.key as string, '--key'); });
   const file = positionals[0];
   if (file !== undefined && !existsSync(file)) problems.push(`file ${show(file)} does not exist; check the path.`);
   const contentType = (v['content-type'] as string | undefined) ?? (key ? mediaTypeForKey(key) : undefined);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CONTENT_TYPE_NAMES, isContentTypeName, type ContentTypeName } from '../../lib/catalog';
 import { InputError, show } from '../../lib/errors';
+import { isSafeObjectKey } from '../../lib/object-key';
 import type { StackOutputs } from '../../lib/outputs';
 import { compileBehaviorSelector, matchPathPattern } from '../../lib/semantics';
 import type { DistributionModel } from '../../lib/distribution';
@@ -53,7 +54,8 @@ export async function topTargetsFromBucket(client: S3Client, bucket: string, top
   let token: string | undefined;
   do {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token, MaxKeys: 1000 }));
-    for (const o of page.Contents ?? []) if (o.Key) objects.push({ key: o.Key, size: o.Size ?? 0, modified: o.LastModified?.getTime() ?? 0 });
+    // A key with '..' or control characters has no path of its own at the edge: it is not warmed.
+    for (const o of page.Contents ?? []) if (o.Key && isSafeObjectKey(o.Key)) objects.push({ key: o.Key, size: o.Size ?? 0, modified: o.LastModified?.getTime() ?? 0 });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined && objects.length < 100_000);
   return objects

@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { resolveCatalog } from '../../lib/catalog';
 import { InputError } from '../../lib/errors';
 import { tagSettings } from '../../lib/tagging';
@@ -161,6 +161,44 @@ describe('npm run tag: tagging objects at the origin (s3rver)', function () {
       expect((error as InputError).problems).to.deep.equal(problems());
     });
   }
+
+  // Keys that escape the bucket folder of a file-backed S3 (s3rver), or the bucket the key's behavior picks.
+  const hostileKeys = (name: string): string[] => [
+    `../../${name}.txt`, `../../../${name}.txt`, `../${TEST_BUCKETS.video}/video/${name}/x.m3u8`, `video/../../${name}/x.m3u8`, `/video/../${name}.m3u8`,
+    `//${name}.txt`, `static/./${name}.txt`, `static/a\\..\\..\\${name}.txt`, `static/${name}\n.txt`, `static/${name}\u0000.txt`, '..', '.',
+  ];
+  it('refuses every hostile --key (exit 2) and writes nothing anywhere: not outside the bucket, not into another bucket', async () => {
+    const file = join(tmp.dir, 'canary.txt');
+    writeFileSync(file, 'canary');
+    const name = `trav-${process.pid}`;
+    for (const key of hostileKeys(name)) {
+      let error: unknown;
+      await run(['upload', file, '--key', key, '--content-type', 'text/plain']).catch((e) => (error = e));
+      expect(error, key).to.be.instanceOf(InputError);
+      const problems = (error as InputError).problems;
+      expect(problems, key).to.have.length(1);
+      expect(problems[0], key).to.match(/^--key '.*' (has a|starts with|has a control|is empty)/s);
+      expect(problems[0]).to.contain('e.g. video/123/master.m3u8');
+    }
+    const everywhere = [tmp.dir, join(tmp.dir, 's3'), dirname(tmp.dir)].flatMap((d) => readdirSync(d)).filter((f) => f.includes(name));
+    expect(everywhere).to.deep.equal([]);
+    for (const bucket of Object.values(TEST_BUCKETS)) {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      expect((listed.Contents ?? []).map((c) => c.Key).filter((k) => k?.includes(name)), bucket).to.deep.equal([]);
+    }
+  });
+
+  it('refuses hostile --prefix values for apply and audit before listing anything, and keeps /video/ (a viewer path) working', async () => {
+    for (const prefix of ['../../', '..', 'video/../', 'video/./7/', '//video/', 'video\\7/', 'video/\t/']) {
+      for (const sub of [[], ['audit']]) {
+        let error: unknown;
+        await run([...sub, '--prefix', prefix]).catch((e) => (error = e));
+        expect(error, prefix).to.be.instanceOf(InputError);
+        expect((error as InputError).problems[0], prefix).to.match(/^--prefix '.*' (has a|starts with)/s);
+      }
+    }
+    expect(await run(['--prefix', '/video/7/', '--dry-run', '--quiet'])).to.equal(0);
+  });
 
   it('refuses a stack whose cache tags are off unless --header says which header', async () => {
     const off = join(tmp.dir, 'off.json');
