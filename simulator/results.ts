@@ -5,7 +5,7 @@
  * already undo the sampling; per-day figures are scaled to a month of 30.4375 days.
  */
 import { CONTENT_TYPE_NAMES, type Catalog, type ContentTypeName } from '../lib/catalog';
-import { GIB, monthlyCostUsd, PRICE_REGION_GROUPS, type CostLine, type MonthlyUsage } from '../lib/semantics/pricing';
+import { GIB, monthlyCostUsd, PRICE_REGION_GROUPS, type CostLine, type MonthlyUsage, type RegionalOriginUsage } from '../lib/semantics/pricing';
 import type { EngineStats } from './engine';
 import { bucketUpperMs, HIST_BUCKETS, percentileMs, shareBelowMs } from './latency';
 import { REGIONS, type Region } from './profile';
@@ -146,6 +146,8 @@ export interface SummarizeInput {
   readonly catalog: Catalog;
   /** Invalidation paths a month (full scale). */
   readonly invalidationPathsPerMonth: number;
+  /** Storage and replication of the S3 origins' regional copies (./regional-usage.ts), when there are any. */
+  readonly regionalOrigins?: RegionalOriginUsage;
 }
 
 export function summarize(input: SummarizeInput): SimulationResult {
@@ -237,6 +239,7 @@ export function summarize(input: SummarizeInput): SimulationResult {
     originShieldRequests: Math.round(s.originShieldIncremental * month),
     invalidationPaths: Math.round(input.invalidationPathsPerMonth),
     functionInvocations: Math.round(s.functionInvocations * month),
+    ...(input.regionalOrigins ? { regionalOrigins: input.regionalOrigins } : {}),
   };
   const cost = monthlyCostUsd(usage);
   const lines = cost.lines.map((l) => ({ ...l, quantity: round(l.quantity, 3), usd: round(l.usd, 2) }));

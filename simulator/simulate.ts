@@ -11,6 +11,7 @@ import type { PolicyName } from './caches';
 import { runEngine, type HitLevel, type TierCapacities } from './engine';
 import { simModelFromPlan, type SimModel } from './plan-model';
 import { SEED_PROFILE, type WorkloadProfile } from './profile';
+import { regionalOriginUsage } from './regional-usage';
 import { summarize, SECONDS_PER_MONTH, type SimulationResult } from './results';
 import { generateEvents, generateRequests, invalidationPathsPerMonth, type EventLog, type RequestLog } from './workload/arrivals';
 import { buildWorkload, type Workload } from './workload/build';
@@ -111,7 +112,17 @@ export function runPrepared(p: Prepared, opts: SimulateOptions = {}): Simulation
     stats,
     catalog: p.workload.model.catalog,
     invalidationPathsPerMonth: invalidationPathsPerMonth(p.workload, SECONDS_PER_MONTH),
+    ...regionalOf(p),
   });
+}
+
+function regionalOf(p: Prepared): { regionalOrigins?: NonNullable<ReturnType<typeof regionalOriginUsage>> } {
+  const w = p.workload;
+  const usage = regionalOriginUsage({
+    families: w.families, origins: w.origins, profile: w.profile, secondsPerMonth: SECONDS_PER_MONTH,
+    updateIntervalSeconds: (t) => w.model.catalog.type(t).updateIntervalSeconds,
+  });
+  return usage ? { regionalOrigins: usage } : {};
 }
 
 /** Simulates a plan on the seed workload. */

@@ -79,6 +79,10 @@ export interface FamilySummary {
   readonly bytesPerSecond: number;
   readonly assets: number;
   readonly itemsPerUpdate: number;
+  /** Bytes of all the family's objects at full scale (what its origin stores). */
+  readonly storedBytes: number;
+  /** The origin (SimOrigin id) that serves the family's objects, when any was sampled. */
+  readonly originId?: string;
 }
 
 export interface Workload {
@@ -158,7 +162,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
 
   // 1. sample, and sum the bytes per session for the calibration
   const sampled: Sampled[] = [];
-  const familyStats = families.map(() => ({ perSession: 0, bytesPerSession: 0, sampled: 0, block: 1 }));
+  const familyStats = families.map(() => ({ perSession: 0, bytesPerSession: 0, storedBytes: 0, sampled: 0, block: 1, originId: undefined as string | undefined }));
   let bytesPerSession = 0;
   families.forEach((fam, f) => {
     const block = Math.max(1, Math.min(Math.round(1 / scale), Math.floor(fam.count / minObjects)));
@@ -172,6 +176,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     fam.forEach((ref, perSession, size) => {
       st.perSession += perSession;
       st.bytesPerSession += perSession * size;
+      st.storedBytes += size;
       sum += perSession;
       inBlock++;
       if (perSession > 0 && rng.next() * sum < perSession) { pick = ref; pickRate = perSession; }
@@ -215,6 +220,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     const fam = families[s.family]!;
     const spec = fam.describe(s.ref);
     const beh = model.select(spec.path);
+    familyStats[s.family]!.originId ??= beh.origin.id;
     let oi = originIndex.get(beh.origin.id);
     if (oi === undefined) { oi = origins.length; origins.push(beh.origin); originIndex.set(beh.origin.id, oi); }
     const typeIdx = CONTENT_TYPE_NAMES.indexOf(fam.type);
@@ -314,7 +320,8 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     return {
       name: fam.name, type: fam.type, objects: fam.count, sampled: sampled.filter((s) => s.family === f).length, blockSize: familyStats[f]!.block,
       requestsPerSecond: familyStats[f]!.perSession * sessions, bytesPerSecond: familyStats[f]!.bytesPerSession * sessions,
-      assets: fam.assets, itemsPerUpdate: fam.itemsPerUpdate,
+      assets: fam.assets, itemsPerUpdate: fam.itemsPerUpdate, storedBytes: familyStats[f]!.storedBytes,
+      ...(familyStats[f]!.originId !== undefined ? { originId: familyStats[f]!.originId } : {}),
     };
   });
   const releases: WorkloadRelease[] = (opts.releases ?? []).map((r, i) => ({
