@@ -87,3 +87,41 @@ export function describeError(error: unknown): string {
   const status = e.$metadata?.httpStatusCode;
   return `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(error)}`;
 }
+
+/** A retryable failure that persisted through every attempt of {@link withRetries}. */
+export class RetriesExhausted extends Error {
+  constructor(readonly last: unknown, readonly kind: FailureKind, readonly attempts: number) {
+    super(`${describeError(last)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
+    this.name = 'RetriesExhausted';
+  }
+}
+
+export interface RetryOptions {
+  readonly policy?: BackoffPolicy;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly onRetry?: (info: { attempt: number; delayMs: number; kind: FailureKind; error: string }) => void;
+}
+
+/**
+ * Runs a read (ListInvalidations, GetInvalidation, ...) until it succeeds, retrying throttling, 5xx and
+ * network failures with the policy's backoff, at most `maxAttempts` times (the in-flight limit, which
+ * reads never meet, counts as any other retryable failure here). A fatal failure is thrown as it came;
+ * a retryable one that persists is thrown as {@link RetriesExhausted}, so a caller never mistakes a
+ * transient failure for bad input.
+ */
+export async function withRetries<T>(call: () => Promise<T>, o: RetryOptions): Promise<T> {
+  const policy = o.policy ?? DEFAULT_BACKOFF;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      const kind = classifyFailure(e);
+      if (kind === 'fatal') throw e;
+      if (attempt >= policy.maxAttempts) throw new RetriesExhausted(e, kind, attempt);
+      const delayMs = backoffDelayMs(attempt, policy, o.random);
+      o.onRetry?.({ attempt, delayMs, kind, error: describeError(e) });
+      await o.sleep(delayMs);
+    }
+  }
+}

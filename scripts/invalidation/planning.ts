@@ -12,8 +12,9 @@ import {
   billedPathsPerBatch, compileKeyPattern, DEFAULT_BATCH_SIZES, foldersToList, listingCompletePrefixes, monthStartUtc, parseIsoTime, parseItemList,
   parseManifest, pathsSince, planInvalidation, selectFromListing, selectionTargets, splitIntoBatches, validateBatchSizes, validateItems,
   keyToPath, pathToKey, isS3Origin, type BatchSizes, type InvalidationPlan, type ListingTarget, type ObjectEntry, type OriginInventory, type Selection,
-  type SourcedItem, type TagCandidate,
+  type SourcedItem, type TagCandidate, DEFAULT_BACKOFF, RetriesExhausted, withRetries, type BackoffPolicy,
 } from '../../lib/invalidation';
+import { CheckFailed } from '../lib/cli';
 import { planTags, tagsFromMetadata, tagSettings } from '../../lib/tagging';
 import { headObject, mapConcurrent } from '../tagging/s3';
 import { startProgress } from '../lib/progress';
@@ -211,16 +212,36 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
   return { items, ...(inventory.length > 0 || complete.length > 0 ? { inventory: { paths: inventory, completePrefixes: [...new Set(complete)] } } : {}), warnings, notes };
 }
 
-/** Month-to-date paths of the stack's distributions (ListInvalidations; sizes cached in the queue file). */
-export async function monthToDate(ctx: Context): Promise<number> {
+/**
+ * Attempts of the month-to-date read: enough to ride out throttling or a 5xx, few enough that a wrong
+ * endpoint fails within seconds (on top of the SDK's own attempts per call).
+ */
+export const USAGE_READ_MAX_ATTEMPTS = 5;
+
+/**
+ * Month-to-date paths of the stack's distributions (ListInvalidations; sizes cached in the queue file).
+ * Throttling, 5xx and dropped connections are retried with `backoff`; when they persist the command
+ * fails (exit 1), never as bad input. Credentials, permissions and the like are bad input (exit 2).
+ */
+export async function monthToDate(ctx: Context, backoff: BackoffPolicy = DEFAULT_BACKOFF): Promise<number> {
   const store = ctx.queue();
   const sizes = store.sizeCache();
   const ids = [ctx.outputs.distributionId, ...(ctx.outputs.stagingDistributionId ? [ctx.outputs.stagingDistributionId] : [])];
+  const policy = { ...backoff, maxAttempts: Math.min(backoff.maxAttempts, USAGE_READ_MAX_ATTEMPTS) };
   try {
-    const n = await pathsSince(ctx.api, ids, monthStartUtc(new Date(ctx.now())), sizes);
+    const n = await withRetries(() => pathsSince(ctx.api, ids, monthStartUtc(new Date(ctx.now())), sizes), {
+      policy,
+      sleep: ctx.sleep,
+      onRetry: (r) => {
+        if (!ctx.quiet) ctx.err(`note: reading this month's invalidations failed (${r.error}); retrying in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt + 1} of ${policy.maxAttempts}).`);
+      },
+    });
     store.saveSizes(sizes);
     return n;
   } catch (e) {
+    if (e instanceof RetriesExhausted) {
+      throw new CheckFailed(`error: could not read this month's invalidations with ListInvalidations: ${e.message}; CloudFront is throttling or unreachable and nothing was sent: run again later, or give --month-to-date <paths> to plan without it.`);
+    }
     throw new InputError(`could not read this month's invalidations with ListInvalidations (${(e as Error).name}: ${(e as Error).message}); check credentials and --endpoint, or give --month-to-date <paths> to plan without it.`);
   }
 }
@@ -275,12 +296,12 @@ export async function tagPlanning(items: readonly string[], inventory: OriginInv
 }
 
 /** Plans and batches a selection. */
-export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Context, readStdin: () => Promise<string>): Promise<Planned> {
+export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Context, readStdin: () => Promise<string>, o: { backoff?: BackoffPolicy } = {}): Promise<Planned> {
   const sizes = p.batchSizes ?? DEFAULT_BATCH_SIZES;
   validateBatchSizes(sizes);
   const resolved = await resolveSelection(sel, ctx, readStdin);
   const tagged = await tagPlanning(resolved.items, resolved.inventory, p.tags ?? 'auto', ctx);
-  const mtd = p.monthToDatePaths ?? (await monthToDate(ctx));
+  const mtd = p.monthToDatePaths ?? (await monthToDate(ctx, o.backoff));
   const plan = planInvalidation(resolved.items, tagged.inventory, {
     maxOverInvalidation: (p.maxOverInvalidationPct ?? 5) / 100,
     monthToDatePaths: mtd,

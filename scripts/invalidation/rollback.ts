@@ -187,7 +187,7 @@ export async function rollbackCommand(v: Values, positionals: readonly string[],
     return EXIT_OK;
   }
   if (!earlier) {
-    const planned = await planSelection({ paths: changing.map((s) => s.path), listOrigin: 'none' }, planning, ctx, () => Promise.resolve(''));
+    const planned = await planSelection({ paths: changing.map((s) => s.path), listOrigin: 'none' }, planning, ctx, () => Promise.resolve(''), { backoff: send.backoff });
     store.enqueue(enqueueInput(requestId, ctx.outputs.distributionId, 'rollback', PARKED, planned), ctx.now());
     if (!ctx.quiet) ctx.out(renderPlan(planned.plan, planned.batches, { maxItems: 20 }));
   }

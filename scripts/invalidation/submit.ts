@@ -256,7 +256,7 @@ export async function submitCommand(v: Values, positionals: readonly string[], c
   if (problems.length > 0) throw new InputError(problems);
   const selection = selectionFromValues(v, positionals);
 
-  const planned = await planSelection(selection, planning, ctx, readStdin);
+  const planned = await planSelection(selection, planning, ctx, readStdin, { backoff: send.backoff });
   for (const w of planned.warnings) ctx.err(`warning: ${w}`);
   const result = { requestId, distributionId: ctx.outputs.distributionId, plan: planned.plan, batches: planned.batches, dryRun: v['dry-run'] === true };
   if (v['dry-run']) {
