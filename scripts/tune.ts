@@ -14,6 +14,8 @@ import { lineDiff } from '../lib/format/diff';
 import { listStacks, PROJECT_DIR, readStackConfig } from '../plan/stack-files';
 import { DEFAULTS, START_SETTINGS } from '../simulator/simulate';
 import { configChanges } from '../simulator/tune/changes';
+import { bestCaseSettings, CAPACITY_MULTIPLIER, unreachableReasons, unreachableTargets } from '../simulator/tune/best-case';
+import { evaluationOf } from '../simulator/tune/evaluation';
 import { hintsFor } from '../simulator/tune/explain';
 import { changesText, costTable, missedTargets, missText, formatTarget, formatTargetValue, searchSummary, targetsTable } from '../simulator/tune/report';
 import { tune } from '../simulator/tune/search';
@@ -73,16 +75,17 @@ runMain(async () => {
   const { values } = parseCommandLine(spec);
   const args = parseTuneArgs(values);
   // The program under mocks and the policy pack load only once the input is known to be good.
-  const { planFor, simEvaluator } = await import('./tune/evaluate');
+  const { planFor, simEvaluator, simulate } = await import('./tune/evaluate');
   const { checkPlan } = await import('../policies/offline');
   const started = Date.now();
   const stackConfig = readStackConfig(args.stack);
   const space = defaultTuneSpace(stackConfig);
   const day = { hours: DEFAULTS.hours, warmupHours: START_SETTINGS.warmupHours };
-  const { evaluate } = simEvaluator({
+  const evaluatorOptions = {
     stack: args.stack, stackConfig, seed: args.seed,
     fidelity: { full: { scale: args.scale, ...day }, coarse: { scale: args.scale * COARSE_SCALE_SHARE, ...day } },
-  });
+  };
+  const { evaluate } = simEvaluator(evaluatorOptions);
   const bar = startProgress('tuning (simulations)', 1, { quiet: values.quiet ?? false });
   const result = await tune(space, evaluate, {
     ...(args.budgetUsd !== undefined ? { budgetUsd: args.budgetUsd } : {}),
@@ -104,6 +107,7 @@ runMain(async () => {
   const missed = missedTargets(after.evaluation);
   const hints = hintsFor(missed, space, after.evaluation);
   let policy: { mandatory: number; advisory: number; messages: string[] } | undefined;
+  let bestCase: { settings: Record<string, unknown>; capacityMultiplier: number; evaluation: ReturnType<typeof evaluationOf>; unreachable: string[]; reasons: string[]; regions: unknown } | undefined;
 
   if (result.status === 'ok') {
     console.log(`answer (${changes.length} setting${changes.length === 1 ? '' : 's'} changed):\n${changesText(changes)}`);
@@ -116,8 +120,24 @@ runMain(async () => {
   } else {
     console.log('no configuration in the search space meets every target; the closest (shown above) misses:');
     for (const t of missed) console.log(`  ${t.name}: ${formatTargetValue(t)}, goal ${formatTarget(t)} (${missText(t)})`);
-    console.log('what outside the space would meet them:');
-    for (const h of hints) console.log(`  ${h}`);
+    // The best case: every lever at its fastest, the services in every REC Region, caches ×10.
+    const settings = bestCaseSettings(space, stackConfig, typeof stackConfig['aws:region'] === 'string' ? stackConfig['aws:region'] : 'us-east-1');
+    const bestResult = await simulate(evaluatorOptions, settings, 'full', CAPACITY_MULTIPLIER);
+    const evaluation = evaluationOf(bestResult);
+    const unreachable = unreachableTargets(evaluation);
+    const reasons = unreachableReasons(bestResult, unreachable);
+    bestCase = { settings, capacityMultiplier: CAPACITY_MULTIPLIER, evaluation, unreachable: unreachable.map((t) => t.name), reasons, regions: bestResult.regions };
+    console.log(`best case of the model (TTLs and stale windows at their bounds, S3 copies beside every REC on the ladder, PriceClass_All, metadata and API services in every REC Region, caches ×${CAPACITY_MULTIPLIER}):`);
+    for (const t of evaluation.targets.filter((x) => x.kind === 'latency')) console.log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.name}: ${formatTargetValue(t)}, goal ${formatTarget(t)}`);
+    if (unreachable.length > 0) {
+      console.log(`no CloudFront configuration this model knows meets ${unreachable.map((t) => t.name).join(', ')}: even the best case misses ${unreachable.length === 1 ? 'it' : 'them'} (docs/performance-analysis.md, "What the targets need"):`);
+      for (const line of reasons) console.log(`  ${line}`);
+    }
+    const reachable = missed.map((t, i) => [t, hints[i]] as const).filter(([t]) => !unreachable.some((u) => u.name === t.name));
+    if (reachable.length > 0) {
+      console.log('what outside the space would meet the others:');
+      for (const [, h] of reachable) console.log(`  ${h}`);
+    }
   }
 
   const diff = lineDiff(before, edited, [`Pulumi.${args.stack}.yaml`, `Pulumi.${args.stack}.yaml (tuned)`]);
@@ -135,7 +155,7 @@ runMain(async () => {
       ...(args.budgetUsd !== undefined ? { budgetUsd: args.budgetUsd } : {}), seconds: Number(seconds.toFixed(1)),
       space: space.dimensions.map((d) => ({ name: d.name, options: d.options.map((o) => o.label), current: d.current, ...(d.separableBy ? { separableBy: d.separableBy } : {}) })),
       before: result.baseline.evaluation, after: after.evaluation, pass: after.evaluation.pass,
-      settings: after.settings, changes, ...(policy ? { policy } : {}), missed: missed.map((t) => ({ ...t, miss: missText(t) })), hints,
+      settings: after.settings, changes, ...(policy ? { policy } : {}), ...(bestCase ? { bestCase } : {}), missed: missed.map((t) => ({ ...t, miss: missText(t) })), hints,
       evaluations: result.evaluations, log: result.log,
     });
   }

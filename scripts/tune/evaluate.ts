@@ -7,7 +7,7 @@ import type { Plan } from '../../lib/plan';
 import { buildPlan } from '../../plan/run-plan';
 import { simModelFromPlan } from '../../simulator/plan-model';
 import type { SimulationResult } from '../../simulator/results';
-import { prepare, runPrepared } from '../../simulator/simulate';
+import { DEFAULT_CAPACITY, prepare, runPrepared } from '../../simulator/simulate';
 import { configWith } from '../../simulator/tune/changes';
 import { evaluationOf } from '../../simulator/tune/evaluation';
 import type { Evaluate, Fidelity, Settings } from '../../simulator/tune/types';
@@ -29,11 +29,13 @@ export async function planFor(o: Pick<SimEvaluatorOptions, 'stack' | 'stackConfi
   return buildPlan({ stack: o.stack, config: configWith(o.stackConfig, settings) });
 }
 
-export async function simulate(o: SimEvaluatorOptions, settings: Settings, fidelity: Fidelity): Promise<SimulationResult> {
+/** Simulates one point; `capacityMultiplier` scales the assumed cache sizes (the best case's). */
+export async function simulate(o: SimEvaluatorOptions, settings: Settings, fidelity: Fidelity, capacityMultiplier = 1): Promise<SimulationResult> {
   const plan = await planFor(o, settings);
   const f = o.fidelity[fidelity];
   const prepared = prepare(simModelFromPlan(plan), { seed: o.seed, scale: f.scale, hours: f.hours, warmupHours: f.warmupHours });
-  return runPrepared(prepared, {});
+  const capacity = { edge: DEFAULT_CAPACITY.edge * capacityMultiplier, rec: DEFAULT_CAPACITY.rec * capacityMultiplier, shield: DEFAULT_CAPACITY.shield * capacityMultiplier };
+  return runPrepared(prepared, { capacity });
 }
 
 /** The Evaluate of `npm run tune`; `results` keeps the full-fidelity results by settings for the report. */
