@@ -14,6 +14,7 @@ import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE
 import { startProgress } from './lib/progress';
 import { analyzeStaticObjects, checkProblems, type CompressionReport } from './images/compression-run';
 import { openSource } from './images/source';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS } from '../adapters/aws-clients';
 import { predictStaticVolume } from '../simulator/usage';
 
 const USAGE = 'npm run compression --';
@@ -24,7 +25,7 @@ const spec = {
   options: {
     ...STACK_SOURCE_OPTIONS,
     dir: { type: 'string' },
-    endpoint: { type: 'string' },
+    ...AWS_CONNECTION_OPTIONS,
     prefix: { type: 'string' },
     precompress: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
@@ -37,7 +38,7 @@ const spec = {
   help: {
     ...STACK_SOURCE_HELP,
     dir: 'analyze a local folder laid out like the static bucket (Content-Type from extensions)',
-    endpoint: 'S3 endpoint URL (s3rver, LocalStack); AWS_ENDPOINT_URL[_S3] also works',
+    ...AWS_CONNECTION_HELP,
     prefix: 'key prefix to analyze (default static/)',
     precompress: 'write Brotli 11 (.br) and gzip 9 (.gz) copies with Content-Encoding where they beat the edge',
     'dry-run': 'with --precompress: list the copies, write nothing',

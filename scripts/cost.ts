@@ -13,7 +13,8 @@ import {
   type CommandSpec,
 } from './lib/cli';
 import { startProgress } from './lib/progress';
-import { createMonitoringClients, validateEndpoint } from './monitoring/aws';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, connectionOptions } from '../adapters/aws-clients';
+import { createMonitoringClients, validateConnection } from './monitoring/aws';
 import { validateAll } from './monitoring/inputs';
 import { actualCost, offlineCost } from './monitoring/run-cost';
 import { stackContext } from './monitoring/stack-context';
@@ -29,7 +30,7 @@ const spec = {
     offline: { type: 'boolean' },
     usage: { type: 'string' },
     json: { type: 'string' },
-    endpoint: { type: 'string' },
+    ...AWS_CONNECTION_OPTIONS,
     'price-class': { type: 'string' },
     'no-invalidations': { type: 'boolean' },
     'check-budget': { type: 'boolean' },
@@ -42,7 +43,7 @@ const spec = {
     offline: 'price the month the simulator predicts for the stack (needs --stack or --plan; no AWS account)',
     usage: 'with --offline: read the month of usage from this JSON file (MonthlyUsage of lib/semantics/pricing.ts) instead of the simulator',
     json: 'write the report as JSON (totalUsd, lines[], optimizations[], ...) to this file',
-    endpoint: 'AWS endpoint URL for every client (LocalStack, a local fake); AWS_ENDPOINT_URL[_<SERVICE>] also work',
+    ...AWS_CONNECTION_HELP,
     'price-class': 'price the levers against this class instead of the stack\'s priceClass',
     'no-invalidations': 'skip counting invalidation paths (ListInvalidations, GetInvalidation)',
     'check-budget': 'exit 1 when the month (estimate or forecast) exceeds the stack\'s monthlyBudgetUsd',
@@ -59,7 +60,7 @@ runMain(async () => {
   const offline = values.offline === true;
   const quiet = values.quiet === true;
   const over = values['price-class'] ? { priceClass: values['price-class'] } : {};
-  const { range, endpoint } = validateAll({
+  const { range, connection } = validateAll({
     range: () => {
       if (offline) {
         if (values.from !== undefined || values.to !== undefined) throw new InputError('--from/--to do not apply to --offline, which prices one predicted month; drop them.');
@@ -67,7 +68,7 @@ runMain(async () => {
       }
       return parseTimeRange(values.from, values.to);
     },
-    endpoint: () => validateEndpoint(values.endpoint),
+    connection: () => validateConnection(connectionOptions(values)),
     usage: () => {
       if (values.usage !== undefined && !offline) throw new InputError('--usage applies to --offline only.');
     },
@@ -89,7 +90,7 @@ runMain(async () => {
     const source = await loadStackSource(values, spec.usage);
     const context = await stackContext(source, over);
     budget = context.config?.monthlyBudgetUsd ?? 0;
-    const clients = createMonitoringClients(endpoint);
+    const clients = createMonitoringClients(connection);
     report = await actualCost(clients, {
       source, context, range: range!, skipInvalidations: values['no-invalidations'] === true,
       progress: (label, total) => startProgress(label, total, { quiet }),

@@ -11,13 +11,13 @@ import { cpus } from 'node:os';
 import { InputError } from '../lib/errors';
 import { galleryWidth, kvsBytes, manifestKey, optimizeReportPage, parseManifest, parseOptimizeSettings, type GalleryImage, type OptimizeSettings } from '../lib/images';
 import { renderHtmlReport } from '../lib/report/html';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, connectionOptions, keyValueStoreClient } from '../adapters/aws-clients';
 import { chartJsSource } from '../adapters/chart-js';
 import { CLOUDFRONT_LIMITS } from '../lib/semantics/limits';
 import { renderTable } from '../lib/format/table';
 import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
 import { startProgress } from './lib/progress';
 import { KvsIndexWriter, type IndexWriteSummary } from './images/index-writer';
-import { createKvsClient } from './images/kvs-client';
 import type { ObjectStore } from './images/object-store';
 import { optimizeImages, type OptimizeReport } from './images/optimize';
 import { pruneImages } from './images/prune';
@@ -38,7 +38,7 @@ const spec = {
   options: {
     ...STACK_SOURCE_OPTIONS,
     dir: { type: 'string' },
-    endpoint: { type: 'string' },
+    ...AWS_CONNECTION_OPTIONS,
     prefix: { type: 'string' },
     formats: { type: 'string' },
     sizes: { type: 'string' },
@@ -59,7 +59,7 @@ const spec = {
   help: {
     ...STACK_SOURCE_HELP,
     dir: 'work on a local folder laid out like the bucket instead of the stack\'s images bucket',
-    endpoint: 'endpoint URL of S3 and the KeyValueStore (LocalStack); AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE also work',
+    ...AWS_CONNECTION_HELP,
     prefix: 'key prefix of the originals (default thumbnails/)',
     formats: 'modern formats to write, subset of avif,webp (default avif,webp); the source\'s family is always written',
     sizes: 'target widths on the edge ladder (default 320,640,1280); never upscaled',
@@ -123,7 +123,7 @@ function printReport(r: OptimizeReport): void {
 async function openIndexWriter(values: Record<string, string | boolean | undefined>, stack: OpenedSource['stack'], dryRun: boolean): Promise<KvsIndexWriter | undefined> {
   const arn = stack?.outputs.imageIndexStoreArn;
   if (values['skip-index-store'] === true) return undefined;
-  if (arn) return KvsIndexWriter.open({ client: createKvsClient(values.endpoint as string | undefined), arn, dryRun });
+  if (arn) return KvsIndexWriter.open({ client: keyValueStoreClient(connectionOptions(values)), arn, dryRun });
   if (stack) console.log(`note: ${stack.label} has no imageIndexStoreArn output (a stack deployed before the index store); no store is ${values['kvs-index'] ? 'written' : 'read or written'}.`);
   return undefined;
 }

@@ -12,7 +12,8 @@ import {
   type CommandSpec,
 } from './lib/cli';
 import { startProgress } from './lib/progress';
-import { createMonitoringClients, validateEndpoint } from './monitoring/aws';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, connectionOptions } from '../adapters/aws-clients';
+import { createMonitoringClients, validateConnection } from './monitoring/aws';
 import { validateAll } from './monitoring/inputs';
 import { collectReport } from './monitoring/run-report';
 import { stackContext } from './monitoring/stack-context';
@@ -26,7 +27,7 @@ const spec = {
     to: { type: 'string' },
     json: { type: 'string' },
     html: { type: 'string' },
-    endpoint: { type: 'string' },
+    ...AWS_CONNECTION_OPTIONS,
     severity: { type: 'string' },
     'no-logs': { type: 'boolean' },
     quiet: { type: 'boolean' },
@@ -37,7 +38,7 @@ const spec = {
     to: 'end of the range (exclusive)',
     json: 'write the report as JSON to this file',
     html: 'write a self-contained HTML page with charts to this file',
-    endpoint: 'AWS endpoint URL for every client (LocalStack, a local fake); AWS_ENDPOINT_URL[_<SERVICE>] also work',
+    ...AWS_CONNECTION_HELP,
     severity: 'thresholds of this alarm severity (critical, warning); default: the stack\'s alarmSeverity',
     'no-logs': 'CloudWatch metrics only: skip the Logs Insights queries',
     quiet: 'no progress bars',
@@ -50,14 +51,14 @@ const spec = {
 
 runMain(async () => {
   const { values } = parseCommandLine(spec);
-  const { range, endpoint } = validateAll({
+  const { range, connection } = validateAll({
     range: () => parseTimeRange(values.from, values.to),
-    endpoint: () => validateEndpoint(values.endpoint),
+    connection: () => validateConnection(connectionOptions(values)),
   });
   const source = await loadStackSource(values, spec.usage);
   const context = await stackContext(source, { ...(values.severity ? { severity: values.severity } : {}) });
   const quiet = values.quiet === true;
-  const data = await collectReport(createMonitoringClients(endpoint), {
+  const data = await collectReport(createMonitoringClients(connection), {
     source, context, range, queryLogs: values['no-logs'] !== true,
     progress: (label, total) => startProgress(label, total, { quiet }),
   });

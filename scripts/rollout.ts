@@ -22,9 +22,8 @@ import {
 } from '../lib/rollout';
 import { validateStackFileConfig } from '../plan/run-plan';
 import { PROJECT_DIR, readStackConfig } from '../plan/stack-files';
-import { cloudFrontClient } from './invalidation/aws';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, chooseEndpoint, cloudFrontClient, cloudWatchClient, connectionOptions, type ConnectionOptions } from '../adapters/aws-clients';
 import { buildPlanLazily, CheckFailed, parseCommandLine, readJsonFile, runMain, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
-import { validateEndpoint } from './lib/endpoint';
 import { cloudWatchRequestCounts, sdkRolloutApi } from './rollout/cloudfront-api';
 
 const COMMANDS = ['status', 'stage', 'promote', 'abort', 'detach'] as const;
@@ -39,7 +38,7 @@ const spec = {
     plan: { type: 'string' },
     outputs: { type: 'string' },
     'stack-file': { type: 'string' },
-    endpoint: { type: 'string' },
+    ...AWS_CONNECTION_OPTIONS,
     json: { type: 'string' },
     'dry-run': { type: 'boolean' },
   },
@@ -48,7 +47,7 @@ const spec = {
     plan: 'read the distribution and policy ids from a saved plan (npm run plan -- --json f)',
     outputs: "read them from stack outputs ('pulumi stack output --json > f')",
     'stack-file': 'the stack file to read and edit (default: Pulumi.<stack>.yaml in the repository)',
-    endpoint: 'CloudFront endpoint URL (the local CloudFront endpoint, LocalStack)',
+    ...AWS_CONNECTION_HELP,
     json: 'also write the result as JSON to this file',
     'dry-run': 'show what would change; call nothing that changes and write no file',
   },
@@ -57,7 +56,7 @@ const spec = {
     'npm run rollout -- --stack prod status',
     'npm run rollout -- --stack prod stage',
     'npm run rollout -- --stack prod promote --dry-run',
-    'npm run rollout -- --stack prod abort --endpoint http://127.0.0.1:4599 --outputs outputs.json',
+    'npm run rollout -- --stack prod abort --endpoint http://127.0.0.1:4580 --outputs outputs.json',
   ],
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
 
@@ -67,7 +66,7 @@ interface Inputs {
   readonly stackFile: string;
   readonly stackText: string;
   readonly config: StackConfig;
-  readonly endpoint: string | undefined;
+  readonly connection: ConnectionOptions;
   readonly dryRun: boolean;
 }
 
@@ -78,13 +77,14 @@ function readInputs(values: ReturnType<typeof parseCommandLine<typeof spec.optio
   }
   if (!values.stack) throw new InputError(`--stack is required (it names the stack file that holds the candidate); see '${USAGE} --help'.`);
   if (values.plan !== undefined && values.outputs !== undefined) throw new InputError(`give at most one of --plan or --outputs; see '${USAGE} --help'.`);
-  const endpoint = validateEndpoint(values.endpoint, 'http://127.0.0.1:4599');
+  const connection = connectionOptions(values);
+  checkEndpoints(['CLOUDFRONT'], connection);
   const stack = values.stack;
   const stackFile = (values['stack-file']) ?? join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
   const configMap = values['stack-file'] === undefined ? readStackConfig(stack) : readStackFile(stackFile);
   const config = validateStackFileConfig(stack, configMap);
   if (!config.stagingDistribution) throw new InputError(`stack '${stack}' has media-cdn:stagingDistribution false; a staged rollout needs the staging distribution (set it to true and run 'pulumi up' twice).`);
-  return { command: positionals[0] as Command, stack, stackFile, stackText: readFileSync(stackFile, 'utf8'), config, endpoint, dryRun: values['dry-run'] === true };
+  return { command: positionals[0] as Command, stack, stackFile, stackText: readFileSync(stackFile, 'utf8'), config, connection, dryRun: values['dry-run'] === true };
 }
 
 function readStackFile(file: string): Record<string, unknown> {
@@ -114,8 +114,11 @@ runMain(async () => {
   const { values, positionals } = parseCommandLine(spec);
   const inputs = readInputs(values, positionals);
   const targets = await targetsOf(values, inputs.stack);
-  const cf = cloudFrontClient(inputs.endpoint !== undefined ? { endpoint: inputs.endpoint } : {});
-  const api = { ...sdkRolloutApi(cf), ...(inputs.endpoint === undefined ? { requestCounts: (ids: readonly string[]) => cloudWatchRequestCounts(ids) } : {}) };
+  const cf = cloudFrontClient(inputs.connection);
+  // Request counts come from CloudWatch in AWS; a stand-in CloudFront endpoint has none.
+  const onAws = chooseEndpoint('CLOUDFRONT', inputs.connection).url === undefined;
+  const requestCounts = (ids: readonly string[]) => cloudWatchRequestCounts(cloudWatchClient({ ...inputs.connection, maxAttempts: 1, requestTimeoutMs: 5000 }), ids);
+  const api = { ...sdkRolloutApi(cf), ...(onAws ? { requestCounts } : {}) };
   const { config, dryRun, stackFile } = inputs;
   const would = dryRun ? 'would ' : '';
   const writeStack = (text: string) => {

@@ -26,7 +26,7 @@ import { DEFAULT_IMAGE_FORMATS, DEFAULT_WARM_ENCODINGS, ENCODING_VARIANTS, expan
 import {
   CheckFailed, EXIT_OK, loadStackSource, parseCommandLine, readJsonFile, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec,
 } from './lib/cli';
-import { warmS3Client } from './warming/aws';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connectionOptions, s3Client } from '../adapters/aws-clients';
 import { parseSimulationOptions, renderEvaluation, runEvaluation } from './warming/evaluate';
 import { readLogDir } from './warming/logs';
 import { closeWarmConnections, estimateCostUsd, runWarming, type WarmReport } from './warming/runner';
@@ -59,7 +59,7 @@ export const SPEC = {
     'image-formats': { type: 'string' },
     'signing-key': { type: 'string' },
     'key-pair-id': { type: 'string' },
-    endpoint: { type: 'string' },
+    ...AWS_CONNECTION_OPTIONS,
     'min-hit-ratio': { type: 'string' },
     'no-verify': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
@@ -88,7 +88,7 @@ export const SPEC = {
     'image-formats': `image format variants where the key holds 'format' (default ${DEFAULT_IMAGE_FORMATS.join(',')}; 'none' for none)`,
     'signing-key': 'PEM private key of the trusted key group, to warm signed (premium) paths',
     'key-pair-id': 'public key id for signed URLs (default: the plan\'s key group key)',
-    endpoint: 'S3 endpoint for listing buckets (LocalStack, s3rver); AWS_ENDPOINT_URL_S3 works too',
+    ...AWS_CONNECTION_HELP,
     'min-hit-ratio': 'fail (exit 1) when the verified share of paths that hit is below this (default 0.95)',
     'no-verify': 'skip the verification pass',
     'dry-run': 'show the requests that would be sent, the budget and the cost, and send nothing',
@@ -164,6 +164,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   collect(() => { encodings = parseEncodings(v.encodings as string | undefined); });
   const imageFormats = v['image-formats'] === undefined ? [...DEFAULT_IMAGE_FORMATS] : String(v['image-formats']) === 'none' ? [] : String(v['image-formats']).split(',').map((s) => s.trim()).filter(Boolean);
   if (v['signing-key'] === undefined && v['key-pair-id'] !== undefined) problems.push('--key-pair-id needs --signing-key <private key PEM file>.');
+  const connection = connectionOptions(v);
+  collect(() => checkEndpoints(['S3'], connection));
   if (problems.length > 0) throw new InputError(problems);
 
   const source = await loadStackSource(v, USAGE);
@@ -212,7 +214,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     const t = typeFilter!;
     const bucket = (source.outputs.buckets as Record<string, { name: string } | undefined>)[t.origin]?.name;
     if (!bucket) throw new InputError(`--content-type ${t.name} is served by the custom origin '${t.origin}', which has no bucket to list; use --from-logs <dir> --content-type ${t.name} --top N instead.`);
-    const client = warmS3Client(source.outputs.region, v.endpoint as string | undefined);
+    const client = s3Client(connection, source.outputs.region);
     try {
       targets = await topTargetsFromBucket(client, bucket, top ?? 100, filter!);
     } catch (e) {

@@ -6,18 +6,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { DUMMY_ACCOUNT } from 's3rver/lib/models/account';
+import { s3Client, STAND_IN_CREDENTIALS } from '../../adapters/aws-clients';
 
 /** s3rver's built-in credentials. */
 export const S3RVER_CREDENTIALS = Object.freeze({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
 
-/** LocalStack's conventional credentials, which the scripts use against a custom endpoint when none are set. */
-export const LOCALSTACK_CREDENTIALS = Object.freeze({ accessKeyId: 'test', secretAccessKey: 'test' });
-
-// s3rver knows one access key; accept LocalStack's too, so every script works against either unchanged.
-DUMMY_ACCOUNT.createKeyPair(LOCALSTACK_CREDENTIALS.accessKeyId, LOCALSTACK_CREDENTIALS.secretAccessKey);
+// s3rver knows one access key; accept the scripts' stand-in credentials too (LocalStack's convention),
+// so every script works against either unchanged.
+DUMMY_ACCOUNT.createKeyPair(STAND_IN_CREDENTIALS.accessKeyId, STAND_IN_CREDENTIALS.secretAccessKey);
 
 export interface S3OriginServer {
   /** `http://127.0.0.1:<port>`: path-style bucket URLs. */
@@ -61,7 +60,11 @@ export async function startS3Origin(opts: S3OriginOptions): Promise<S3OriginServ
   };
 }
 
-/** An S3 client for a local or LocalStack endpoint (path-style, us-east-1, local credentials unless the environment has some). */
+/**
+ * An S3 client for the local stack's own s3rver or a LocalStack endpoint (us-east-1, s3rver's
+ * credentials); the one S3 factory (adapters/aws-clients.ts) with no line on stderr: the caller chose
+ * the endpoint and the credentials.
+ */
 export function localS3Client(endpoint: string, credentials = S3RVER_CREDENTIALS): S3Client {
-  return new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { ...credentials } });
+  return s3Client({ endpoint, credentials, allowRemoteEndpoint: true, announce: false }, 'us-east-1');
 }

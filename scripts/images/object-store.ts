@@ -4,7 +4,7 @@
  * like the bucket. Both take the same keys; the folder derives Content-Type and Content-Encoding from
  * extensions, as an uploader that sets them from the file name would.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { mediaTypeForKey, precompressedCopyOf } from '../../lib/compression/media-types';
@@ -44,17 +44,6 @@ export interface ObjectStore {
   put(key: string, body: Buffer, opts: PutOptions): Promise<void>;
   /** Removes the object (a delete marker in a versioned bucket); a missing object is not an error. */
   delete(key: string): Promise<void>;
-}
-
-export { validateEndpoint } from '../lib/endpoint';
-
-/**
- * An S3 client for the bucket's Region. With an endpoint (flag or AWS_ENDPOINT_URL[_S3], which the SDK
- * reads itself) requests use path-style addressing, which local S3 servers need.
- */
-export function createS3Client(region: string, endpoint?: string): S3Client {
-  const custom = endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-  return new S3Client({ region, ...(endpoint ? { endpoint } : {}), ...(custom ? { forcePathStyle: true } : {}), requestChecksumCalculation: 'WHEN_REQUIRED' });
 }
 
 const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT']);

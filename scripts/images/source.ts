@@ -1,7 +1,7 @@
 /**
  * Opens the object store a script works on: `--dir <folder>`, or the stack's bucket from exactly one of
  * --stack / --plan / --outputs (lib/outputs.ts `buckets.<name>`), reached through --endpoint or
- * AWS_ENDPOINT_URL when given. Also returns the catalog the stack's behaviors come from.
+ * AWS_ENDPOINT_URL when given (adapters/aws-clients.ts). Also returns the catalog the stack's behaviors come from.
  */
 import { resolveCatalog, type Catalog } from '../../lib/catalog';
 import { InputError } from '../../lib/errors';
@@ -9,7 +9,8 @@ import type { StackOutputs } from '../../lib/outputs';
 import type { Plan } from '../../lib/plan';
 import { validateStackFileConfig } from '../../plan/stack-files';
 import { loadStackSource } from '../lib/cli';
-import { createS3Client, DirObjectStore, S3ObjectStore, validateEndpoint, type ObjectStore } from './object-store';
+import { checkEndpoints, connectionOptions, s3Client } from '../../adapters/aws-clients';
+import { DirObjectStore, S3ObjectStore, type ObjectStore } from './object-store';
 
 export interface SourceFlags {
   readonly dir?: string;
@@ -17,6 +18,8 @@ export interface SourceFlags {
   readonly plan?: string;
   readonly outputs?: string;
   readonly endpoint?: string;
+  readonly 'allow-remote-endpoint'?: boolean;
+  readonly 'use-real-credentials'?: boolean;
 }
 
 export interface OpenedSource {
@@ -30,7 +33,8 @@ export interface OpenedSource {
 }
 
 export async function openSource(flags: SourceFlags, bucket: 'images' | 'static', usage: string): Promise<OpenedSource> {
-  const endpoint = validateEndpoint(flags.endpoint);
+  const connection = connectionOptions(flags);
+  const endpoint = connection.endpoint;
   const stackFlags = (['stack', 'plan', 'outputs'] as const).filter((k) => flags[k] !== undefined);
   if (flags.dir !== undefined) {
     if (stackFlags.length > 0 || endpoint !== undefined) {
@@ -41,12 +45,13 @@ export async function openSource(flags: SourceFlags, bucket: 'images' | 'static'
   if (stackFlags.length === 0) {
     throw new InputError(`give the ${bucket} objects' location: --dir <folder>, or one of --stack <name>, --plan <file>, --outputs <file>; see '${usage} --help'.`);
   }
+  checkEndpoints(['S3'], connection);
   const source = await loadStackSource(flags, usage);
   const b = source.outputs.buckets?.[bucket];
   if (!b?.name) throw new InputError(`${source.label} has no buckets.${bucket}.name output; regenerate it from this project's stack.`);
   const catalog = source.plan ? validateStackFileConfig(source.plan.stack, source.plan.config).catalog : resolveCatalog();
   return {
-    store: new S3ObjectStore(createS3Client(b.region || source.outputs.region, endpoint), b.name), catalog,
+    store: new S3ObjectStore(s3Client(connection, b.region || source.outputs.region), b.name), catalog,
     stack: { outputs: source.outputs, label: source.label }, ...(source.plan ? { plan: source.plan } : {}),
   };
 }

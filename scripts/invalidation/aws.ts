@@ -1,65 +1,11 @@
 /**
- * AWS clients of the invalidation CLI and their adapters to lib/invalidation's interfaces.
- * `--endpoint` (or the SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>) points every client at
- * LocalStack or a local endpoint; with a custom endpoint and no credentials in the environment,
- * LocalStack-style fake credentials are used.
+ * The invalidation CLI's adapters from SDK clients (adapters/aws-clients.ts builds them) to
+ * lib/invalidation's interfaces.
  */
-import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, type Invalidation } from '@aws-sdk/client-cloudfront';
-import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, type CloudFrontClient, type Invalidation } from '@aws-sdk/client-cloudfront';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { InvalidationApi, InvalidationDetail, MetricInput, ObjectEntry } from '../../lib/invalidation';
-
-/** CloudFront's control plane signs in us-east-1 (spec §15.2). */
-export const CLOUDFRONT_API_REGION = 'us-east-1';
-
-export interface AwsOptions {
-  /** `--endpoint`: every client talks to this URL. */
-  readonly endpoint?: string;
-  /** SDK attempts per call (its own retry strategy, under ours). @default 3 */
-  readonly sdkMaxAttempts?: number;
-  /** Fixed SDK retry delay, ms (tests); the SDK's exponential default otherwise. */
-  readonly sdkRetryDelayMs?: number;
-  /** Per-request timeout, ms. @default 30000 */
-  readonly requestTimeoutMs?: number;
-}
-
-function endpointConfigured(o: AwsOptions, service: string): boolean {
-  return o.endpoint !== undefined || process.env.AWS_ENDPOINT_URL !== undefined || process.env[`AWS_ENDPOINT_URL_${service}`] !== undefined;
-}
-
-/** Client settings shared by every service. */
-export function clientConfig(o: AwsOptions, service: string, region: string): Record<string, unknown> {
-  const cfg: Record<string, unknown> = {
-    region,
-    maxAttempts: o.sdkMaxAttempts ?? 3,
-    // throwOnRequestTimeout: without it the SDK only logs a warning when the timeout passes.
-    requestHandler: { requestTimeout: o.requestTimeoutMs ?? 30_000, throwOnRequestTimeout: true, connectionTimeout: Math.min(o.requestTimeoutMs ?? 30_000, 10_000) },
-  };
-  if (o.endpoint !== undefined) cfg.endpoint = o.endpoint;
-  if (o.sdkRetryDelayMs !== undefined) {
-    const delayMs = o.sdkRetryDelayMs;
-    cfg.retryStrategy = new ConfiguredRetryStrategy(o.sdkMaxAttempts ?? 3, () => delayMs);
-  }
-  if (endpointConfigured(o, service) && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) {
-    cfg.credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-  }
-  return cfg;
-}
-
-export function cloudFrontClient(o: AwsOptions): CloudFrontClient {
-  return new CloudFrontClient(clientConfig(o, 'CLOUDFRONT', CLOUDFRONT_API_REGION));
-}
-
-export function s3Client(o: AwsOptions, region: string): S3Client {
-  const cfg = clientConfig(o, 'S3', region);
-  if (endpointConfigured(o, 'S3')) cfg.forcePathStyle = true;
-  return new S3Client(cfg);
-}
-
-export function cloudWatchClient(o: AwsOptions, region: string): CloudWatchClient {
-  return new CloudWatchClient(clientConfig(o, 'CLOUDWATCH', region));
-}
 
 function detail(inv: Invalidation | undefined): InvalidationDetail {
   if (!inv?.Id) throw new Error('CloudFront answered without an invalidation');

@@ -3,7 +3,7 @@
  * (`--stack | --plan | --outputs`), the AWS clients (or ones a test passes in), the queue file,
  * metrics and output streams.
  */
-import { parseEndpoint } from '../lib/endpoint';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, cloudFrontClient, cloudWatchClient, connectionOptions, s3Client, type AwsClientOptions } from '../../adapters/aws-clients';
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { InputError } from '../../lib/errors';
 import { buildRouting, customNamespace, METRICS_REGION, type InvalidationApi, type MetricInput, type Routing } from '../../lib/invalidation';
 import type { StackOutputs } from '../../lib/outputs';
 import { loadStackSource, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, type StackSource } from '../lib/cli';
-import { cloudFrontApi, cloudFrontClient, cloudWatchClient, putMetrics, s3Client, type AwsOptions } from './aws';
+import { cloudFrontApi, putMetrics } from './aws';
 import { QueueStore } from './queue-store';
 
 export const USAGE = 'npm run invalidate --';
@@ -19,7 +19,7 @@ export const USAGE = 'npm run invalidate --';
 /** Options of every subcommand. */
 export const COMMON_OPTIONS = {
   ...STACK_SOURCE_OPTIONS,
-  endpoint: { type: 'string' },
+  ...AWS_CONNECTION_OPTIONS,
   queue: { type: 'string' },
   json: { type: 'string' },
   quiet: { type: 'boolean' },
@@ -32,7 +32,7 @@ export const COMMON_OPTIONS = {
 
 export const COMMON_HELP = {
   ...STACK_SOURCE_HELP,
-  endpoint: 'send every AWS call to this URL (LocalStack, the local CloudFront endpoint); AWS_ENDPOINT_URL[_<SERVICE>] work too',
+  ...AWS_CONNECTION_HELP,
   queue: 'the durable queue file (SQLite) (default .local/invalidation-queue.sqlite)',
   json: 'write the result as JSON to this file',
   quiet: 'print only errors and the final line',
@@ -59,7 +59,7 @@ export interface Context {
   readonly source: StackSource;
   readonly outputs: StackOutputs;
   readonly routing: Routing;
-  readonly aws: AwsOptions;
+  readonly aws: AwsClientOptions;
   readonly api: InvalidationApi;
   s3(): S3Client;
   readonly publish?: (input: MetricInput) => Promise<void>;
@@ -93,22 +93,21 @@ export async function createContext(v: CommonValues, deps: CommandDeps = {}): Pr
   const requestTimeoutMs = intOption(v['request-timeout-ms'], 'request-timeout-ms', 30_000, 1, 600_000, problems);
   const sdkMaxAttempts = intOption(v['sdk-max-attempts'], 'sdk-max-attempts', 3, 1, 10, problems);
   const sdkRetryDelayMs = v['sdk-retry-delay-ms'] === undefined ? undefined : intOption(v['sdk-retry-delay-ms'], 'sdk-retry-delay-ms', 0, 0, 60_000, problems);
-  if (v.endpoint !== undefined) {
-    try {
-      parseEndpoint(v.endpoint, '--endpoint', 'http://127.0.0.1:4580');
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(...e.problems);
-    }
+  const connection = connectionOptions(v);
+  try {
+    checkEndpoints(['CLOUDFRONT', 'S3', 'CLOUDWATCH'], connection);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    problems.push(...e.problems);
   }
   if (problems.length > 0) throw new InputError(problems);
   const source = await loadStackSource(v, USAGE);
   const outputs = source.outputs;
-  const aws: AwsOptions = {
-    ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
+  const aws: AwsClientOptions = {
+    ...connection,
     requestTimeoutMs,
-    sdkMaxAttempts,
-    ...(sdkRetryDelayMs !== undefined ? { sdkRetryDelayMs } : {}),
+    maxAttempts: sdkMaxAttempts,
+    ...(sdkRetryDelayMs !== undefined ? { retryDelayMs: sdkRetryDelayMs } : {}),
   };
   let cf: CloudFrontClient | undefined;
   const api = deps.cloudfront ?? cloudFrontApi((cf = cloudFrontClient(aws)));

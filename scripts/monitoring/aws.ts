@@ -4,10 +4,11 @@
  * CloudFront metrics, the access-log group, Cost Explorer and the CloudFront API all answer in
  * us-east-1 (spec §12, §14, §15.2).
  */
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { checkEndpoints, cloudFrontClient, cloudWatchClient, cloudWatchLogsClient, costExplorerClient, type AwsClientOptions, type AwsService, type ConnectionOptions } from '../../adapters/aws-clients';
 import { InputError } from '../../lib/errors';
 import { MONITORING_REGION } from '../../lib/monitoring/names';
 
@@ -18,21 +19,24 @@ export interface MonitoringClients {
   readonly cloudFront: CloudFrontClient;
 }
 
-/**
- * Clients for us-east-1. With `endpoint` every client talks to it (LocalStack, a local fake);
- * without it the SDK honors AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> itself.
- */
-export function createMonitoringClients(endpoint?: string): MonitoringClients {
-  const config = { region: MONITORING_REGION, ...(endpoint ? { endpoint } : {}) };
-  return {
-    cloudWatch: new CloudWatchClient(config),
-    logs: new CloudWatchLogsClient(config),
-    costExplorer: new CostExplorerClient(config),
-    cloudFront: new CloudFrontClient(config),
-  };
+/** The services the monitoring and cost scripts call. */
+export const MONITORING_SERVICES: readonly AwsService[] = ['CLOUDWATCH', 'CLOUDWATCH_LOGS', 'COST_EXPLORER', 'CLOUDFRONT'];
+
+/** Checks the endpoints of every monitoring client (see adapters/aws-endpoint.ts); returns the options. */
+export function validateConnection(o: ConnectionOptions): ConnectionOptions {
+  checkEndpoints(MONITORING_SERVICES, o);
+  return o;
 }
 
-export { validateEndpoint } from '../lib/endpoint';
+/** Clients for us-east-1, through the one factory per service (endpoint, credentials, retries). */
+export function createMonitoringClients(o: AwsClientOptions): MonitoringClients {
+  return {
+    cloudWatch: cloudWatchClient(o, MONITORING_REGION),
+    logs: cloudWatchLogsClient(o, MONITORING_REGION),
+    costExplorer: costExplorerClient(o),
+    cloudFront: cloudFrontClient(o),
+  };
+}
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedException']);
 const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException', 'InvalidSignatureException', 'SignatureDoesNotMatch']);

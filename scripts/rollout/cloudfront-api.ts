@@ -2,7 +2,7 @@
  * The SDK behind lib/rollout's `RolloutApi`: distribution and continuous-deployment-policy calls with
  * the ETags CloudFront's optimistic concurrency needs, and (optional) CloudWatch request counts.
  */
-import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetMetricStatisticsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   GetContinuousDeploymentPolicyCommand, GetDistributionCommand, UpdateContinuousDeploymentPolicyCommand, UpdateDistributionCommand,
   UpdateDistributionWithStagingConfigCommand, type CloudFrontClient, type ContinuousDeploymentPolicyConfig, type Distribution, type DistributionConfig,
@@ -41,9 +41,11 @@ export function sdkRolloutApi(cf: CloudFrontClient): RolloutApi {
   };
 }
 
-/** Requests per distribution over the last `hours` from CloudWatch (AWS/CloudFront, us-east-1); undefined when unreachable. */
-export async function cloudWatchRequestCounts(ids: readonly string[], hours = 3, now = new Date()): Promise<Record<string, number> | undefined> {
-  const cw = new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1, requestHandler: { requestTimeout: 5000, throwOnRequestTimeout: true } });
+/**
+ * Requests per distribution over the last `hours` from CloudWatch (AWS/CloudFront, a us-east-1 client);
+ * undefined when unreachable. The client is destroyed afterwards.
+ */
+export async function cloudWatchRequestCounts(cw: CloudWatchClient, ids: readonly string[], hours = 3, now = new Date()): Promise<Record<string, number> | undefined> {
   try {
     const out: Record<string, number> = {};
     for (const id of ids) {

@@ -19,9 +19,9 @@ import {
   advance, auditClean, newCheckpoint, objectTagStatus, parseCheckpoint, summarizeAudit, taggedMetadata, tagSettings,
   type ObjectTagStatus, type TagCheckpoint, type TagSettings,
 } from '../../lib/tagging';
-import { CheckFailed, EXIT_OK, readJsonFile, writeJsonFile, type StackSource } from '../lib/cli';
+import { CheckFailed, EXIT_OK, readJsonFile, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type StackSource } from '../lib/cli';
 import { startProgress } from '../lib/progress';
-import { s3Client } from '../invalidation/aws';
+import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connectionOptions, s3Client } from '../../adapters/aws-clients';
 import { copyInPlace, headObject, listPage, mapConcurrent } from './s3';
 import { putTaggedObject } from './upload';
 
@@ -64,12 +64,14 @@ export function headerFor(outputs: StackOutputs, given: string | undefined): str
 export function createTagContext(source: StackSource, v: Values, deps: TagDeps): TagContext {
   const outputs = source.outputs;
   const settings = tagSettings(resolveCatalog(), headerFor(outputs, v.header as string | undefined));
+  const connection = connectionOptions(v);
+  if (!deps.s3) checkEndpoints(['S3'], connection);
   let s3: S3Client | undefined;
   return {
     outputs,
     routing: buildRouting(outputs.contentTypes),
     settings,
-    s3: () => (s3 ??= deps.s3 ? deps.s3(outputs.region) : s3Client(v.endpoint !== undefined ? { endpoint: v.endpoint as string } : {}, outputs.region)),
+    s3: () => (s3 ??= deps.s3 ? deps.s3(outputs.region) : s3Client(connection, outputs.region)),
     out: deps.out ?? ((l) => process.stdout.write(`${l}\n`)),
     err: deps.err ?? ((l) => process.stderr.write(`${l}\n`)),
     quiet: v.quiet === true,
@@ -141,20 +143,16 @@ function intOption(value: string | undefined, name: string, fallback: number, mi
 // ------------------------------------------------------------------ apply
 
 export const COMMON_OPTIONS = {
-  stack: { type: 'string' },
-  plan: { type: 'string' },
-  outputs: { type: 'string' },
-  endpoint: { type: 'string' },
+  ...STACK_SOURCE_OPTIONS,
+  ...AWS_CONNECTION_OPTIONS,
   header: { type: 'string' },
   json: { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
 export const COMMON_HELP = {
-  stack: 'build the offline plan of this stack (staging, prod) and use it',
-  plan: 'read a saved plan (npm run plan -- --json f)',
-  outputs: "read stack outputs ('pulumi stack output --json > f')",
-  endpoint: 'send S3 calls to this URL (s3rver, LocalStack); AWS_ENDPOINT_URL[_S3] work too',
+  ...STACK_SOURCE_HELP,
+  ...AWS_CONNECTION_HELP,
   header: "the cache-tag header objects are tagged for (default: the stack's cacheTagHeader output, else x-amz-meta-cache-tags)",
   json: 'write the result as JSON to this file',
   quiet: 'print only errors and the final line',

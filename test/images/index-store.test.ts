@@ -10,7 +10,7 @@ import {
 } from '../../lib/images';
 import { KVS_ERRORS, startKvsEndpoint, type KvsEndpoint } from '../../local/kvs-endpoint';
 import { KvsIndexWriter, type IndexWriterOptions } from '../../scripts/images/index-writer';
-import { createKvsClient } from '../../scripts/images/kvs-client';
+import { keyValueStoreClient } from '../../adapters/aws-clients';
 import { DirObjectStore, type ObjectStore } from '../../scripts/images/object-store';
 import { optimizeImages, type OptimizeReport } from '../../scripts/images/optimize';
 import { findResource, inputsOf, planFor } from '../helpers/plan';
@@ -81,7 +81,7 @@ describe('the index writer against the local KeyValueStore endpoint', function (
 
   before(async () => {
     kvs = await startKvsEndpoint();
-    client = createKvsClient(kvs.endpoint, { env: {}, credentials: KVS_CREDENTIALS });
+    client = keyValueStoreClient({ endpoint: kvs.endpoint, env: {}, credentials: KVS_CREDENTIALS, announce: false });
     folder = tempDir('index-store');
     mkdirSync(join(folder.dir, 'thumbnails/show-1'), { recursive: true });
     writeFileSync(join(folder.dir, 'thumbnails/show-1/poster.jpg'), await sampleImage({ width: 200, height: 120, format: 'jpeg' }));

@@ -4,7 +4,11 @@ import {
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { KVS_ERRORS, startKvsEndpoint, type KvsEndpoint } from '../../local/kvs-endpoint';
-import { createKvsClient, resolveKvsEndpoint } from '../../scripts/images/kvs-client';
+import { chooseEndpoint, keyValueStoreClient, kvsEndpoint } from '../../adapters/aws-clients';
+
+/** The KeyValueStore endpoint for a flag and an environment (remote endpoints allowed: the rewrite is under test). */
+const resolveKvsEndpoint = (flag: string | undefined, env: NodeJS.ProcessEnv) =>
+  kvsEndpoint(chooseEndpoint('CLOUDFRONT_KEYVALUESTORE', { ...(flag !== undefined ? { endpoint: flag } : {}), env, allowRemoteEndpoint: true }));
 import { KVS_ACCOUNT as ACCOUNT, KVS_CREDENTIALS, newStoreArn } from './helpers';
 
 /** The error a command rejects with: [name, HTTP status, message]. */
@@ -13,7 +17,7 @@ async function failure(p: Promise<unknown>): Promise<[string, number | undefined
   return [e.name, e.$metadata?.httpStatusCode, e.message];
 }
 
-describe('KeyValueStore endpoint choice (resolveKvsEndpoint)', () => {
+describe('KeyValueStore endpoint choice (kvsEndpoint)', () => {
   const good: [string, string | undefined, NodeJS.ProcessEnv, ReturnType<typeof resolveKvsEndpoint>][] = [
     ['a loopback IPv4 becomes localhost, resolved to it', 'http://127.0.0.1:4598', {}, { endpoint: 'http://localhost:4598', loopbackAddress: '127.0.0.1' }],
     ['a loopback IPv6 becomes localhost, resolved to it', 'http://[::1]:4598', {}, { endpoint: 'http://localhost:4598', loopbackAddress: '::1' }],
@@ -52,7 +56,7 @@ describe('local KeyValueStore endpoint, driven by the real @aws-sdk/client-cloud
   before(async () => {
     kvs = await startKvsEndpoint();
     port = new URL(kvs.endpoint).port;
-    client = createKvsClient(kvs.endpoint, { env: {}, credentials: KVS_CREDENTIALS });
+    client = keyValueStoreClient({ endpoint: kvs.endpoint, env: {}, credentials: KVS_CREDENTIALS, announce: false });
   });
   after(async () => {
     client?.destroy();

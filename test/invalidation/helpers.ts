@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveCatalog } from '../../lib/catalog';
 import { contentTypeOutputs, type StackOutputs } from '../../lib/outputs';
-import { cloudFrontApi, cloudFrontClient } from '../../scripts/invalidation/aws';
+import { cloudFrontClient } from '../../adapters/aws-clients';
+import { cloudFrontApi } from '../../scripts/invalidation/aws';
 import type { InvalidationApi } from '../../lib/invalidation';
 
 export function tempDir(prefix = 'inv-'): { dir: string; remove(): void } {
@@ -64,7 +65,7 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 /** The CLI's CloudFront adapter with quick SDK retries, against a local endpoint. */
 export function localApi(endpoint: string, o: { sdkMaxAttempts?: number; requestTimeoutMs?: number } = {}): { api: InvalidationApi; destroy(): void } {
-  const client = cloudFrontClient({ endpoint, sdkMaxAttempts: o.sdkMaxAttempts ?? 2, sdkRetryDelayMs: 5, requestTimeoutMs: o.requestTimeoutMs ?? 2000 });
+  const client = cloudFrontClient({ endpoint, maxAttempts: o.sdkMaxAttempts ?? 2, retryDelayMs: 5, requestTimeoutMs: o.requestTimeoutMs ?? 2000, announce: false });
   return { api: cloudFrontApi(client), destroy: () => client.destroy() };
 }
 
@@ -89,6 +90,8 @@ export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3R
 export function startS3rver(directory: string, buckets: readonly string[]): Promise<LocalS3> {
   const script = `
     const S3rver = require('s3rver');
+    // the scripts sign a stand-in endpoint with LocalStack's 'test' key (adapters/aws-endpoint.ts), as local/origins/s3-origin.ts lets its s3rver accept
+    require('s3rver/lib/models/account').DUMMY_ACCOUNT.createKeyPair('test', 'test');
     const s = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: ${JSON.stringify(buckets.map((name) => ({ name })))} });
     s.on('event', (e) => process.stdout.write('EVENT ' + JSON.stringify(e) + '\\n'));
     s.run().then((a) => process.stdout.write('PORT ' + a.port + '\\n'));

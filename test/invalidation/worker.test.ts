@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { splitIntoBatches, type MetricInput } from '../../lib/invalidation';
 import { startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
 import { startCloudWatchServer } from '../../local/aws-json-server';
-import { cloudWatchClient, putMetrics } from '../../scripts/invalidation/aws';
+import { cloudWatchClient } from '../../adapters/aws-clients';
+import { putMetrics } from '../../scripts/invalidation/aws';
 import { QueueStore, type StoredSchedule } from '../../scripts/invalidation/queue-store';
 import { InvalidationWorker } from '../../scripts/invalidation/worker';
 import { localApi, sleep, tempDir } from './helpers';
@@ -118,7 +119,7 @@ describe('scripts/invalidation/worker against the local CloudFront endpoint', ()
     await setup({ completionDelayMs: 30 });
     const received: any[] = [];
     const cw = await startCloudWatchServer({ PutMetricData: (input: unknown) => { received.push(input); return {}; } });
-    const client = cloudWatchClient({ endpoint: cw.endpoint, sdkMaxAttempts: 1 }, 'us-east-1');
+    const client = cloudWatchClient({ endpoint: cw.endpoint, maxAttempts: 1, announce: false }, 'us-east-1');
     store.enqueue({ id: 'r1', distributionId: 'E1', source: 'test', notBefore: 0, summary: {}, batches: [['/a', '/b']], billedPaths: [2] }, Date.now());
     const worker = new InvalidationWorker({ store, api: api.api, publish: (m) => putMetrics(client, m), metricsNamespace: 'MediaCdn/staging' }, { pollIntervalMs: 10 });
     await worker.run({ until: () => worker.idle(), deadline: Date.now() + 5000 });

@@ -68,7 +68,10 @@ describe('npm run rollout: stage, promote, abort and detach against the local Cl
 
     const early = await rollout('promote');
     expect(early.status).to.equal(1);
-    expect(early.stderr.trim()).to.equal(`rollout promote: the continuous-deployment policy ${seeded.policyId} is disabled, so no viewer has tried the candidate; run 'npm run rollout -- --stack prod stage' and check 'status' first.`);
+    expect(early.stderr.trim().split('\n')).to.deep.equal([
+      `aws: AWS requests go to ${ep.endpoint} (--endpoint; this machine), signed with stand-in credentials 'test', not yours (--use-real-credentials sends yours)`,
+      `rollout promote: the continuous-deployment policy ${seeded.policyId} is disabled, so no viewer has tried the candidate; run 'npm run rollout -- --stack prod stage' and check 'status' first.`,
+    ]);
 
     const staged = await rollout('stage');
     expect(staged.status, staged.stderr).to.equal(0);
@@ -131,7 +134,8 @@ describe('npm run rollout: stage, promote, abort and detach against the local Cl
     const cases: [string[], string][] = [
       [['--stack', 'prod', '--stack-file', stackFile, '--outputs', outputsFile, 'launch'], "error: give one command: status, stage, promote, abort, detach (got 'launch'); see 'npm run rollout -- --stack <stack> status|stage|promote|abort|detach --help'."],
       [['--outputs', outputsFile, 'stage'], "error: --stack is required (it names the stack file that holds the candidate); see 'npm run rollout -- --stack <stack> status|stage|promote|abort|detach --help'."],
-      [['--stack', 'prod', '--stack-file', stackFile, '--outputs', outputsFile, '--endpoint', 'ftp://x', 'promote'], "error: --endpoint 'ftp://x' must be an http:// or https:// URL, such as http://127.0.0.1:4599."],
+      [['--stack', 'prod', '--stack-file', stackFile, '--outputs', outputsFile, '--endpoint', 'http://10.0.0.5:4580', 'promote'], "error: --endpoint 'http://10.0.0.5:4580' is not on this machine; the scripts send requests only to a local stand-in (127.0.0.1, ::1, localhost) unless told otherwise: add --allow-remote-endpoint to send them to 10.0.0.5:4580, or give an endpoint such as http://127.0.0.1:4580."],
+      [['--stack', 'prod', '--stack-file', stackFile, '--outputs', outputsFile, '--endpoint', 'ftp://x', 'promote'], "error: --endpoint 'ftp://x' must be an http:// or https:// URL, such as http://127.0.0.1:4580."],
       [['--stack', 'prod', '--stack-file', stackFile, '--outputs', noStaging, '--endpoint', ep.endpoint, 'promote'], `error: ${noStaging} has no stagingDistributionId or continuousDeploymentPolicyId; deploy the staging distribution first ('pulumi up' with media-cdn:stagingDistribution: true).`],
       [['--stack', 'prod', '--stack-file', badFile, '--outputs', outputsFile, '--endpoint', ep.endpoint, 'promote'], "error: media-cdn:candidate.domainAliases cannot be tried on the staging distribution; a candidate may set only priceClass, httpVersion, ipv6, geoRestrictionType, geoRestrictionLocations, originConnectionAttempts, originConnectionTimeoutSeconds, originReadTimeoutSeconds, originKeepaliveTimeoutSeconds, corsAllowedOrigins, contentTypes (change other keys with a normal 'pulumi up')."],
     ];

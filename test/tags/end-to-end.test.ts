@@ -15,7 +15,8 @@ import { startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cl
 import { startLocalStack, type LocalStack } from '../../local/edge/local-stack';
 import { localS3Client } from '../../local/origins/s3-origin';
 import { main as invalidate } from '../../scripts/invalidate';
-import { cloudFrontApi, cloudFrontClient } from '../../scripts/invalidation/aws';
+import { cloudFrontClient } from '../../adapters/aws-clients';
+import { cloudFrontApi } from '../../scripts/invalidation/aws';
 import { tempDir } from '../invalidation/helpers';
 import { send, stagingPlanWithTestKey } from '../local/helpers';
 
@@ -39,7 +40,7 @@ describe('cache tags end to end: s3rver → local edge → npm run invalidate �
     tmp = tempDir('tags-e2e-');
     outputsFile = join(tmp.dir, 'outputs.json');
     writeFileSync(outputsFile, JSON.stringify(plan.outputs));
-    cf = cloudFrontClient({ endpoint: endpoint.endpoint, sdkMaxAttempts: 1 });
+    cf = cloudFrontClient({ endpoint: endpoint.endpoint, maxAttempts: 1, announce: false });
   });
   after(async () => {
     cf?.destroy();
