@@ -55,12 +55,12 @@ describe('AWS endpoint choice (chooseEndpoint)', () => {
 
   const refused: [string, ConnectionOptions, string][] = [
     ['a private-range address from the flag', { endpoint: 'http://10.0.0.5:4566', env: {} },
-      "--endpoint 'http://10.0.0.5:4566' is not on this machine; the scripts send requests only to a local stand-in (127.0.0.1, ::1, localhost) unless told otherwise: add --allow-remote-endpoint to send them to 10.0.0.5:4566, or give an endpoint such as http://127.0.0.1:4566."],
+      "--endpoint 'http://10.0.0.5:4566' is not on this machine; the scripts send requests only to a local stand-in (127.0.0.1, ::1, localhost) unless told otherwise: add --allow-remote-endpoint to send them to 10.0.0.5:4566, or give an endpoint such as http://127.0.0.1:4568."],
     ['a host name from AWS_ENDPOINT_URL, naming the variable', { env: { AWS_ENDPOINT_URL: 'https://evil.example' } },
-      "AWS_ENDPOINT_URL 'https://evil.example' is not on this machine; the scripts send requests only to a local stand-in (127.0.0.1, ::1, localhost) unless told otherwise: add --allow-remote-endpoint to send them to evil.example, or give an endpoint such as http://127.0.0.1:4566."],
+      "AWS_ENDPOINT_URL 'https://evil.example' is not on this machine; the scripts send requests only to a local stand-in (127.0.0.1, ::1, localhost) unless told otherwise: add --allow-remote-endpoint to send them to evil.example, or give an endpoint such as http://127.0.0.1:4568."],
     ['a name that only starts like localhost', { env: { AWS_ENDPOINT_URL_S3: 'http://localhost.evil.example:80' } }, "AWS_ENDPOINT_URL_S3 'http://localhost.evil.example:80' is not on this machine"],
-    ['not a URL', { endpoint: 'localhost:4566', env: {} }, "--endpoint 'localhost:4566' must be an http:// or https:// URL, such as http://127.0.0.1:4566."],
-    ['garbage', { endpoint: 'http://', env: {} }, "--endpoint 'http://' is not a URL; give one such as http://127.0.0.1:4566."],
+    ['not a URL', { endpoint: 'localhost:4566', env: {} }, "--endpoint 'localhost:4566' must be an http:// or https:// URL, such as http://127.0.0.1:4568."],
+    ['garbage', { endpoint: 'http://', env: {} }, "--endpoint 'http://' is not a URL; give one such as http://127.0.0.1:4568."],
     ["a bad service variable, with its local server's port", { env: { AWS_ENDPOINT_URL_S3: 'ftp://x' } }, "AWS_ENDPOINT_URL_S3 'ftp://x' must be an http:// or https:// URL, such as http://127.0.0.1:4568."],
   ];
   for (const [name, o, message] of refused) {

@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import S3rver from 's3rver';
+import { DUMMY_ACCOUNT } from 's3rver/lib/models/account';
+import { STAND_IN_CREDENTIALS } from '../../adapters/aws-clients';
 import { REPO } from '../helpers/run-cli';
+
+// The scripts sign a stand-in endpoint with the stand-in key (adapters/aws-endpoint.ts); s3rver knows
+// only its own until told, as local/origins/s3-origin.ts tells the local stack's.
+DUMMY_ACCOUNT.createKeyPair(STAND_IN_CREDENTIALS.accessKeyId, STAND_IN_CREDENTIALS.secretAccessKey);
 
 /** A small photo-like scene: gradient sky, hills, a sun, film grain; `alpha` cuts a transparent corner. */
 export async function sampleImage(opts: { width: number; height: number; format: 'jpeg' | 'png' | 'webp' | 'gif'; alpha?: boolean; quality?: number }): Promise<Buffer> {
