@@ -36,7 +36,7 @@ runMain(async () => {
     capacity: DEFAULT_CAPACITY, hitLevel: DEFAULTS.hitLevel, refreshHitIsHit: DEFAULTS.refreshHitIsHit, profile: SEED_PROFILE, sweep: [0.25, 0.5, 2], releases: [],
   }, { reportPath, label: 'prod plan' });
   if (code !== EXIT_OK) {
-    throw new CheckFailed('some targets are missed on the seed workload (FAIL above); docs/performance-analysis.md explains the levers that meet them.');
+    throw new CheckFailed('some targets are missed on the seed workload (FAIL above); `npm run tune -- --stack prod` searches the levers and shows the best case of the model, and docs/performance-analysis.md ("What the targets need") says which targets no CloudFront configuration meets and why.');
   }
   return EXIT_OK;
 });

@@ -33,7 +33,7 @@ const spec = {
   summary:
     'Searches TTLs, price class and Origin Shield Region (the space in simulator/tune/space.ts; cache sizes are held as assumptions) with the simulator ' +
     'for the stack config that meets every target at the lowest monthly cost. Prints each target and cost line before and after and the stack-file diff; ' +
-    '--write applies it once the policy pack passes on the new plan.',
+    '--write applies it once the policy pack passes on the new plan. When nothing meets every target, simulates the best case of the model and names the targets even it misses.',
   options: {
     stack: { type: 'string' }, 'budget-usd': { type: 'string' }, json: { type: 'string' }, write: { type: 'boolean' },
     seed: { type: 'string' }, scale: { type: 'string' }, quiet: { type: 'boolean' },

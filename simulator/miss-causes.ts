@@ -23,7 +23,7 @@ export function missCauses(model: SimModel, r: SimulationResult): string[] {
     if (!t.latencyPass) {
       const where = origins.map((o) => `${o.id} in ${regionsOf(o).join(', ')}`).join('; ');
       const single = origins.every((o) => (o.regional ?? []).length === 0);
-      lines.push(`${name} p95 ${t.p95LatencyMs} ms > ${t.targetLatencyMs} ms: misses and revalidations travel to ${where}${single ? ' only (one Region: originRegions, metadataOriginDomains and apiOriginDomains add copies nearer the viewers)' : ''}${priceNote}.`);
+      lines.push(`${name} p95 ${t.p95LatencyMs} ms > ${t.targetLatencyMs} ms: misses and revalidations travel to ${where}${single ? ' only (one Region: originRegions, metadataOriginDomains and apiOriginDomains add copies nearer the viewers; npm run tune shows how far that gets)' : ''}${priceNote}.`);
     }
     if (!t.hitRatioPass) {
       const regional = origins.some((o) => (o.regional ?? []).length > 0);
