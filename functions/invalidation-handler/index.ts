@@ -6,7 +6,7 @@
  */
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand, ListInvalidationsCommand, paginateListInvalidations, type Invalidation } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { pathsSinceInPages, type InvalidationApi, type InvalidationDetail, type InvalidationSummary } from '../../lib/invalidation/api';
 import { monthStartUtc } from '../../lib/invalidation/cost';
 import { METRICS_REGION } from '../../lib/invalidation/metrics';
@@ -56,15 +56,11 @@ export function monthToDateReader(cf: CloudFrontClient, distributionId: string, 
 export function folderLister(s3: S3Client) {
   return async (bucket: string, prefix: string, max: number): Promise<{ entries: ObjectEntry[]; complete: boolean }> => {
     const entries: ObjectEntry[] = [];
-    let token: string | undefined;
-    do {
-      // Ask for one more than the cap, so "more than max" is known without listing further.
-      const MaxKeys = Math.min(1000, max + 1 - entries.length);
-      const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys, ...(token ? { ContinuationToken: token } : {}) }));
+    // Pages of one more than the cap (at most 1,000), so "more than max" is known without listing further.
+    for await (const r of paginateListObjectsV2({ client: s3, pageSize: Math.min(1000, max + 1) }, { Bucket: bucket, Prefix: prefix })) {
       for (const o of r.Contents ?? []) if (o.Key !== undefined) entries.push(o.LastModified ? { key: o.Key, lastModified: o.LastModified } : { key: o.Key });
       if (entries.length > max) return { entries: entries.slice(0, max), complete: false };
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
-    } while (token);
+    }
     return { entries, complete: true };
   };
 }

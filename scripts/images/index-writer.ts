@@ -14,7 +14,7 @@
  * the images (their manifests are current) and writes their entries. `--dry-run` reads but never writes.
  */
 import {
-  DescribeKeyValueStoreCommand, ListKeysCommand, PutKeyCommand, UpdateKeysCommand,
+  DescribeKeyValueStoreCommand, paginateListKeys, PutKeyCommand, UpdateKeysCommand,
   type CloudFrontKeyValueStoreClient,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { InputError } from '../../lib/errors';
@@ -121,13 +121,13 @@ export class KvsIndexWriter implements IndexSink {
     const d = await client.send(new DescribeKeyValueStoreCommand({ KvsARN: arn }))
       .catch((e: unknown) => rethrow(e, 'cloudfront-keyvaluestore:DescribeKeyValueStore', arn));
     const stored = new Map<string, string>();
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListKeysCommand({ KvsARN: arn, MaxResults: CLOUDFRONT_LIMITS.kvsListKeysMaxResults, ...(token ? { NextToken: token } : {}) }))
-        .catch((e: unknown) => rethrow(e, 'cloudfront-keyvaluestore:ListKeys', arn));
-      for (const i of page.Items ?? []) stored.set(i.Key!, i.Value!);
-      token = page.NextToken;
-    } while (token);
+    try {
+      for await (const page of paginateListKeys({ client, pageSize: CLOUDFRONT_LIMITS.kvsListKeysMaxResults }, { KvsARN: arn })) {
+        for (const i of page.Items ?? []) stored.set(i.Key!, i.Value!);
+      }
+    } catch (e) {
+      rethrow(e, 'cloudfront-keyvaluestore:ListKeys', arn);
+    }
     return new KvsIndexWriter(opts, d.ETag ?? '', d.ItemCount ?? stored.size, d.TotalSizeInBytes ?? 0, stored);
   }
 

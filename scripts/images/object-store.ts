@@ -4,7 +4,7 @@
  * like the bucket. Both take the same keys; the folder derives Content-Type and Content-Encoding from
  * extensions, as an uploader that sets them from the file name would.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { mediaTypeForKey, precompressedCopyOf } from '../../lib/compression/media-types';
@@ -74,16 +74,16 @@ export class S3ObjectStore implements ObjectStore {
 
   async list(prefix: string): Promise<ListedObject[]> {
     const out: ListedObject[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }))
-        .catch((e: unknown) => explainS3Error(e, 's3:ListBucket', this.bucket));
-      for (const o of page.Contents ?? []) {
-        if (!o.Key || o.Key.endsWith('/')) continue;
-        out.push({ key: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}) });
+    try {
+      for await (const page of paginateListObjectsV2({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix })) {
+        for (const o of page.Contents ?? []) {
+          if (!o.Key || o.Key.endsWith('/')) continue;
+          out.push({ key: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag.replace(/"/g, '') } : {}) });
+        }
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    } catch (e) {
+      explainS3Error(e, 's3:ListBucket', this.bucket);
+    }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 

@@ -3,7 +3,7 @@
  * GetInvalidation for each one created in the range to count its paths (summaries carry no paths).
  * Paths are billed per month beyond the first 1,000 of the account (spec §8.5).
  */
-import { GetInvalidationCommand, ListInvalidationsCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { GetInvalidationCommand, paginateListInvalidations, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { billPaths } from '../../lib/invalidation/cost';
 import type { TimeRange } from '../../lib/monitoring/time-range';
 import { call } from './aws';
@@ -43,18 +43,14 @@ export interface InvalidationOptions {
 export async function invalidationsInRange(cf: CloudFrontClient, distributionId: string, range: TimeRange, opts: InvalidationOptions = {}): Promise<InvalidationSummary> {
   const resource = `distribution ${distributionId}`;
   const inRange: { id: string; createTime: Date; status: string }[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await call('cloudfront:ListInvalidations', resource, () => cf.send(new ListInvalidationsCommand({
-      DistributionId: distributionId, MaxItems: opts.pageSize ?? 100, ...(marker ? { Marker: marker } : {}),
-    })));
-    const list = page.InvalidationList;
-    for (const s of list?.Items ?? []) {
-      const t = s.CreateTime;
-      if (s.Id && t && t >= range.from && t < range.to) inRange.push({ id: s.Id, createTime: t, status: s.Status ?? '' });
+  await call('cloudfront:ListInvalidations', resource, async () => {
+    for await (const page of paginateListInvalidations({ client: cf, pageSize: opts.pageSize ?? 100 }, { DistributionId: distributionId })) {
+      for (const s of page.InvalidationList?.Items ?? []) {
+        const t = s.CreateTime;
+        if (s.Id && t && t >= range.from && t < range.to) inRange.push({ id: s.Id, createTime: t, status: s.Status ?? '' });
+      }
     }
-    marker = list?.IsTruncated ? list.NextMarker : undefined;
-  } while (marker);
+  });
   opts.onListed?.(inRange.length);
 
   const records: InvalidationRecord[] = [];

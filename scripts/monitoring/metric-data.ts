@@ -1,8 +1,8 @@
 /**
- * GetMetricData in batches of at most 500 queries (the API's limit), following `NextToken` until
+ * GetMetricData in batches of at most 500 queries (the API's limit), paged by the SDK's paginateGetMetricData until
  * every query is complete, and joining the pages of each query into one series.
  */
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery as SdkQuery } from '@aws-sdk/client-cloudwatch';
+import { paginateGetMetricData, type CloudWatchClient, type MetricDataQuery as SdkQuery } from '@aws-sdk/client-cloudwatch';
 import type { MetricDataQuery } from '../../lib/monitoring/report-metrics';
 import type { TimeRange } from '../../lib/monitoring/time-range';
 import { call } from './aws';
@@ -30,21 +30,18 @@ export async function getMetricData(cw: CloudWatchClient, queries: readonly Metr
   for (const q of queries) out.set(q.Id, { points: [] });
   for (let i = 0; i < queries.length; i += batchSize) {
     const batch = queries.slice(i, i + batchSize) as unknown as SdkQuery[];
-    let token: string | undefined;
-    do {
-      const page = await call('cloudwatch:GetMetricData', opts.resource ?? 'the distribution metrics', () => cw.send(new GetMetricDataCommand({
-        MetricDataQueries: batch, StartTime: range.from, EndTime: range.to, ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}),
-      })));
-      for (const r of page.MetricDataResults ?? []) {
-        const series = out.get(r.Id ?? '');
-        if (!series) continue;
-        const ts = r.Timestamps ?? [];
-        const vs = r.Values ?? [];
-        for (let k = 0; k < Math.min(ts.length, vs.length); k++) series.points.push([ts[k]!.getTime(), vs[k]!]);
+    await call('cloudwatch:GetMetricData', opts.resource ?? 'the distribution metrics', async () => {
+      for await (const page of paginateGetMetricData({ client: cw }, { MetricDataQueries: batch, StartTime: range.from, EndTime: range.to, ScanBy: 'TimestampAscending' })) {
+        for (const r of page.MetricDataResults ?? []) {
+          const series = out.get(r.Id ?? '');
+          if (!series) continue;
+          const ts = r.Timestamps ?? [];
+          const vs = r.Values ?? [];
+          for (let k = 0; k < Math.min(ts.length, vs.length); k++) series.points.push([ts[k]!.getTime(), vs[k]!]);
+        }
+        opts.onPage?.();
       }
-      token = page.NextToken;
-      opts.onPage?.();
-    } while (token);
+    });
   }
   const result = new Map<string, MetricSeriesResult>();
   for (const [id, s] of out) {

@@ -22,7 +22,7 @@ import {
 import { CheckFailed, EXIT_OK, readJsonFile, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type StackSource } from '../lib/cli';
 import { startProgress } from '../lib/progress';
 import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connectionOptions, s3Client } from '../../adapters/aws-clients';
-import { copyInPlace, headObject, listPage, mapConcurrent } from './s3';
+import { copyInPlace, headObject, keyPages, mapConcurrent } from './s3';
 import { putTaggedObject } from './upload';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -243,10 +243,8 @@ export async function applyCommand(v: Values, ctx: TagContext): Promise<number> 
     for (const t of targets) {
       const at = checkpoint.targets.find((x) => x.bucket === t.bucket && x.prefix === t.prefix)!;
       if (at.done) continue;
-      let token: string | undefined;
       let after = at.after;
-      for (;;) {
-        const page = await listPage(s3, t.bucket, t.prefix, { ...(token ? { token } : { startAfter: after }), pageSize });
+      for await (const page of keyPages(s3, t.bucket, t.prefix, { ...(after ? { startAfter: after } : {}), pageSize })) {
         listed += page.keys.length;
         progress.setTotal(listed);
         await mapConcurrent(page.keys, concurrency, async ({ key }) => {
@@ -275,11 +273,8 @@ export async function applyCommand(v: Values, ctx: TagContext): Promise<number> 
         });
         const last = page.keys[page.keys.length - 1]?.key;
         if (last !== undefined) after = last;
-        const done = page.next === undefined;
-        checkpoint = advance(checkpoint, t.bucket, t.prefix, after, done, counts);
+        checkpoint = advance(checkpoint, t.bucket, t.prefix, after, page.last, counts);
         if (!dryRun) writeJsonFile(stateFile, checkpoint);
-        if (done) break;
-        token = page.next;
       }
     }
   } finally {
@@ -347,9 +342,7 @@ export async function auditCommand(v: Values, ctx: TagContext): Promise<number> 
   let listed = 0;
   try {
     for (const t of targets) {
-      let token: string | undefined;
-      do {
-        const page = await listPage(s3, t.bucket, t.prefix, token ? { token } : {});
+      for await (const page of keyPages(s3, t.bucket, t.prefix)) {
         listed += page.keys.length;
         progress.setTotal(listed);
         await mapConcurrent(page.keys, concurrency, async ({ key }) => {
@@ -363,8 +356,7 @@ export async function auditCommand(v: Values, ctx: TagContext): Promise<number> 
             progress.increment();
           }
         });
-        token = page.next;
-      } while (token);
+      }
     }
   } finally {
     progress.stop();

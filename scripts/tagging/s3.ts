@@ -5,24 +5,23 @@
  */
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand,
-  ListObjectsV2Command, UploadPartCopyCommand, type CopyObjectCommandInput, type S3Client,
+  paginateListObjectsV2, UploadPartCopyCommand, type CopyObjectCommandInput, type S3Client,
 } from '@aws-sdk/client-s3';
 import { copyPartRanges, MAX_SINGLE_COPY_BYTES, preservedHeaders, copySourceOf, copyInPlaceRequest, type ObjectHead } from '../../lib/tagging';
 
-/** One ListObjectsV2 page: keys in order, and the token of the next page. */
+/** One ListObjectsV2 page: keys in order, and whether another page follows. */
 export interface KeyPage {
   readonly keys: readonly { key: string; size: number }[];
-  readonly next?: string;
+  readonly last: boolean;
 }
 
-/** A page of keys under `prefix`, after `startAfter` (resuming) or from a continuation token. */
-export async function listPage(s3: S3Client, bucket: string, prefix: string, o: { startAfter?: string; token?: string; pageSize?: number } = {}): Promise<KeyPage> {
-  const r = await s3.send(new ListObjectsV2Command({
-    Bucket: bucket, Prefix: prefix, MaxKeys: o.pageSize ?? 1000,
-    ...(o.token ? { ContinuationToken: o.token } : o.startAfter ? { StartAfter: o.startAfter } : {}),
-  }));
-  const keys = (r.Contents ?? []).filter((c) => c.Key !== undefined).map((c) => ({ key: c.Key!, size: c.Size ?? 0 }));
-  return r.IsTruncated && r.NextContinuationToken ? { keys, next: r.NextContinuationToken } : { keys };
+/** The pages of keys under `prefix`, after `startAfter` when resuming (the SDK's paginateListObjectsV2). */
+export async function* keyPages(s3: S3Client, bucket: string, prefix: string, o: { startAfter?: string; pageSize?: number } = {}): AsyncGenerator<KeyPage> {
+  const input = { Bucket: bucket, Prefix: prefix, ...(o.startAfter ? { StartAfter: o.startAfter } : {}) };
+  for await (const r of paginateListObjectsV2({ client: s3, pageSize: o.pageSize ?? 1000 }, input)) {
+    const keys = (r.Contents ?? []).filter((c) => c.Key !== undefined).map((c) => ({ key: c.Key!, size: c.Size ?? 0 }));
+    yield { keys, last: !(r.IsTruncated && r.NextContinuationToken) };
+  }
 }
 
 /** HeadObject as lib/tagging's `ObjectHead`; undefined when the object does not exist (any more). */

@@ -4,7 +4,7 @@
  * predictor (lib/warming/predict.ts) over access logs and a release manifest.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { CONTENT_TYPE_NAMES, isContentTypeName, type ContentTypeName } from '../../lib/catalog';
 import { InputError, show } from '../../lib/errors';
 import { isSafeObjectKey } from '../../lib/object-key';
@@ -51,13 +51,11 @@ export function topTargetsFromLogs(records: readonly AccessRecord[], top: number
 /** The `top` newest objects of a content type's bucket (S3 origins only). */
 export async function topTargetsFromBucket(client: S3Client, bucket: string, top: number, filter: (path: string) => boolean): Promise<WarmTarget[]> {
   const objects: { key: string; size: number; modified: number }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token, MaxKeys: 1000 }));
+  for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket })) {
     // A key with '..' or control characters has no path of its own at the edge: it is not warmed.
     for (const o of page.Contents ?? []) if (o.Key && isSafeObjectKey(o.Key)) objects.push({ key: o.Key, size: o.Size ?? 0, modified: o.LastModified?.getTime() ?? 0 });
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined && objects.length < 100_000);
+    if (objects.length >= 100_000) break;
+  }
   return objects
     .map((o) => ({ ...o, path: `/${o.key}` }))
     .filter((o) => filter(o.path))
