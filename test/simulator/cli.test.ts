@@ -61,8 +61,23 @@ describe('npm run sim (scripts/sim.ts)', function () {
     const r = sim(['--trace', csv, '--format', 'csv', '--cache-size', '2', '--json', out]);
     expect(r.code).to.equal(0);
     const j = JSON.parse(readFileSync(out, 'utf8'));
-    expect([j.missRatio, j.byteMissRatio, j.misses, j.requests, j.trace.malformed, j.naiveLruMisses]).to.deep.equal([5 / 6, 0.9, 5, 6, 1, 5]);
+    expect([j.missRatio, j.byteMissRatio, j.misses, j.requests, j.trace.malformed, j.naiveLruMisses]).to.deep.equal([5 / 6, 0.9, 5, 6, 1, undefined]);
     expect(r.stdout).to.contain('1 malformed line(s) or record(s) skipped');
+    // --verify replays the Map-based LRU as well and reports its misses
+    const verified = sim(['--trace', csv, '--format', 'csv', '--cache-size', '2', '--verify', '--json', out]);
+    expect(verified.code).to.equal(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).naiveLruMisses).to.equal(5);
+    expect(verified.stdout).to.contain('--verify: the Map-based LRU counts 5 misses, the same');
+  });
+
+  it('refuses --verify where no Map-based twin exists (S3-FIFO, or a capacity in bytes)', () => {
+    const csv = join(dir, 'v.csv');
+    writeFileSync(csv, 'time,id,size\n1,a,100\n');
+    for (const args of [['--cache-size', '2', '--policy', 's3fifo'], ['--cache-size', '1MiB']]) {
+      const r = sim(['--trace', csv, '--format', 'csv', '--verify', ...args]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/^error: --verify checks LRU counting objects against a Map-based LRU; use it with --policy lru/m);
+    }
   });
 
   it('single-cache mode reads oracleGeneral and gzip CloudFront logs', () => {
