@@ -3,8 +3,8 @@
  * policy, a trace; miss ratio and byte miss ratio. No TTLs, no tiers.
  */
 import { InputError, show } from '../lib/errors';
-import { createCache, type PolicyName } from './caches';
-import type { Trace } from './trace/trace';
+import { createCache, type Cache, type PolicyName } from './caches';
+import type { RequestSink, Trace } from './trace/trace';
 
 /** A cache size: a number of objects, bytes, or a share of the trace's working set. */
 export type CacheSize =
@@ -66,48 +66,127 @@ export interface SingleCacheResult {
   readonly evictions: number;
 }
 
-/** Distinct objects of a trace and their bytes (the size at first appearance). */
-export function workingSet(trace: Trace): { objects: number; bytes: number } {
-  const seen = new Uint8Array(trace.objects);
-  let bytes = 0;
-  for (let i = 0; i < trace.length; i++) {
-    const id = trace.id[i]!;
-    if (seen[id] === 0) { seen[id] = 1; bytes += trace.size[i]!; }
+/**
+ * Distinct objects and their bytes (the size at first appearance), counted as requests go by: one
+ * byte per object seen, nothing per request.
+ */
+export class WorkingSetCounter implements RequestSink {
+  private seen = new Uint8Array(1 << 16);
+  objects = 0;
+  bytes = 0;
+
+  request(_time: number, id: number, size: number): void {
+    if (id >= this.seen.length) this.grow(id);
+    if (this.seen[id] === 0) {
+      this.seen[id] = 1;
+      this.objects++;
+      this.bytes += size;
+    }
   }
-  return { objects: trace.objects, bytes };
+
+  private grow(id: number): void {
+    let n = this.seen.length * 2;
+    while (n <= id) n *= 2;
+    const next = new Uint8Array(n);
+    next.set(this.seen);
+    this.seen = next;
+  }
 }
 
-/** Capacity (objects or bytes) of a size for a trace. */
-export function resolveCapacity(trace: Trace, size: CacheSize, ignoreSize: boolean): { capacity: number; unit: 'objects' | 'bytes' } {
+/** Distinct objects of a trace and their bytes (the size at first appearance). */
+export function workingSet(trace: Trace): { objects: number; bytes: number } {
+  const ws = new WorkingSetCounter();
+  for (let i = 0; i < trace.length; i++) ws.request(0, trace.id[i]!, trace.size[i]!);
+  return { objects: ws.objects, bytes: ws.bytes };
+}
+
+/** Capacity (objects or bytes) of a size; a share of the working set needs the working set. */
+function capacityOf(size: CacheSize, ignoreSize: boolean, ws?: { objects: number; bytes: number }): { capacity: number; unit: 'objects' | 'bytes' } {
   if (size.kind === 'objects') return { capacity: size.value, unit: 'objects' };
   if (size.kind === 'bytes') return { capacity: size.value, unit: ignoreSize ? 'objects' : 'bytes' };
-  const ws = workingSet(trace);
+  if (ws === undefined) throw new Error('a share of the working set needs the working set');
   return ignoreSize
     ? { capacity: Math.max(1, Math.floor(ws.objects * size.value)), unit: 'objects' }
     : { capacity: Math.max(1, Math.floor(ws.bytes * size.value)), unit: 'bytes' };
 }
 
+/** Capacity (objects or bytes) of a size for a trace. */
+export function resolveCapacity(trace: Trace, size: CacheSize, ignoreSize: boolean): { capacity: number; unit: 'objects' | 'bytes' } {
+  return capacityOf(size, ignoreSize, size.kind === 'fraction' ? workingSet(trace) : undefined);
+}
+
+/**
+ * One cache replaying requests as they come (a RequestSink): the hot path of single-cache mode. Per
+ * request: one cache access and a few additions; nothing allocated.
+ */
+export class SingleCacheRun implements RequestSink {
+  private readonly cache: Cache;
+  private readonly ws = new WorkingSetCounter();
+  private readonly countObjects: boolean;
+  requests = 0;
+  misses = 0;
+  bytes = 0;
+  missBytes = 0;
+
+  constructor(readonly policy: PolicyName, readonly capacity: number, unit: 'objects' | 'bytes', private readonly ignoreSize: boolean, expectedObjects = 1 << 16) {
+    this.countObjects = unit === 'objects' || ignoreSize;
+    this.cache = createCache(policy, capacity, this.countObjects ? Math.min(capacity, expectedObjects) : expectedObjects);
+  }
+
+  request(_time: number, id: number, size: number): void {
+    const sz = this.ignoreSize ? 1 : size;
+    this.requests++;
+    this.bytes += sz;
+    this.ws.request(0, id, size);
+    if (!this.cache.access(id, this.countObjects ? 1 : sz)) {
+      this.misses++;
+      this.missBytes += sz;
+    }
+  }
+
+  result(): SingleCacheResult {
+    const n = this.requests;
+    return {
+      policy: this.policy, capacity: this.capacity, capacityUnit: this.countObjects ? 'objects' : 'bytes', requests: n, misses: this.misses,
+      missRatio: n > 0 ? this.misses / n : 0, bytes: this.bytes, missBytes: this.missBytes, byteMissRatio: this.bytes > 0 ? this.missBytes / this.bytes : 0,
+      workingSetObjects: this.ws.objects, workingSetBytes: this.ignoreSize ? this.ws.objects : this.ws.bytes, evictions: this.cache.evictions,
+    };
+  }
+}
+
+const EMPTY_TRACE = 'the trace has no readable requests; check --trace and --format.';
+
 /** Replays a trace through one cache. Objects count 1 each when the capacity is in objects. */
 export function runSingleCache(trace: Trace, opts: SingleCacheOptions): SingleCacheResult {
-  if (trace.length === 0) throw new InputError('the trace has no readable requests; check --trace and --format.');
+  if (trace.length === 0) throw new InputError(EMPTY_TRACE);
   const ignoreSize = opts.ignoreSize ?? false;
   const { capacity, unit } = resolveCapacity(trace, opts.size, ignoreSize);
-  const countObjects = unit === 'objects' || ignoreSize;
-  const cache = createCache(opts.policy, capacity, Math.min(trace.objects, countObjects ? capacity : trace.objects));
-  const { id, size } = trace;
-  const n = trace.length;
-  let misses = 0, bytes = 0, missBytes = 0;
-  for (let i = 0; i < n; i++) {
-    const sz = ignoreSize ? 1 : size[i]!;
-    bytes += sz;
-    if (!cache.access(id[i]!, countObjects ? 1 : sz)) { misses++; missBytes += sz; }
+  const run = new SingleCacheRun(opts.policy, capacity, unit, ignoreSize, Math.max(16, trace.objects));
+  const { id, size, time } = trace;
+  for (let i = 0; i < trace.length; i++) run.request(time[i]!, id[i]!, size[i]!);
+  return run.result();
+}
+
+/** Sends a trace's requests to a sink, from the start; callable more than once. */
+export type Replay = (sink: RequestSink) => Promise<unknown>;
+
+/**
+ * Replays a streamed trace through one cache. A share of the working set as the size needs the
+ * working set first: the trace is then read twice (as libCacheSim does), once to count, once to run.
+ */
+export async function runSingleCacheStream(replay: Replay, opts: SingleCacheOptions): Promise<SingleCacheResult> {
+  const ignoreSize = opts.ignoreSize ?? false;
+  let ws: WorkingSetCounter | undefined;
+  if (opts.size.kind === 'fraction') {
+    ws = new WorkingSetCounter();
+    await replay(ws);
+    if (ws.objects === 0) throw new InputError(EMPTY_TRACE);
   }
-  const ws = workingSet(trace);
-  return {
-    policy: opts.policy, capacity, capacityUnit: countObjects ? 'objects' : 'bytes', requests: n, misses, missRatio: misses / n,
-    bytes, missBytes, byteMissRatio: bytes > 0 ? missBytes / bytes : 0, workingSetObjects: ws.objects,
-    workingSetBytes: ignoreSize ? ws.objects : ws.bytes, evictions: cache.evictions,
-  };
+  const { capacity, unit } = capacityOf(opts.size, ignoreSize, ws);
+  const run = new SingleCacheRun(opts.policy, capacity, unit, ignoreSize, ws ? Math.max(16, ws.objects) : undefined);
+  await replay(run);
+  if (run.requests === 0) throw new InputError(EMPTY_TRACE);
+  return run.result();
 }
 
 /**
@@ -118,23 +197,32 @@ export function runSingleCache(trace: Trace, opts: SingleCacheOptions): SingleCa
  * rescans the deleted slots at the front of V8's table and becomes quadratic.
  */
 export function naiveLruMisses(ids: ArrayLike<number>, length: number, capacity: number): number {
-  const m = new Map<number, true>();
-  let oldest = m.keys();
-  let misses = 0;
-  for (let i = 0; i < length; i++) {
-    const k = ids[i]!;
+  const lru = new MapLru(capacity);
+  for (let i = 0; i < length; i++) lru.request(0, ids[i]!, 1);
+  return lru.misses;
+}
+
+/** The Map-based LRU as a RequestSink (sizes ignored: it counts objects), for --verify on a stream. */
+export class MapLru implements RequestSink {
+  private readonly m = new Map<number, true>();
+  private oldest = this.m.keys();
+  misses = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  request(_time: number, k: number, _size?: number): void {
+    const m = this.m;
     if (m.has(k)) {
       m.delete(k);
       m.set(k, true);
-      continue;
+      return;
     }
-    misses++;
-    if (m.size >= capacity) {
-      let next = oldest.next();
-      if (next.done) { oldest = m.keys(); next = oldest.next(); }
+    this.misses++;
+    if (m.size >= this.capacity) {
+      let next = this.oldest.next();
+      if (next.done) { this.oldest = m.keys(); next = this.oldest.next(); }
       m.delete(next.value as number);
     }
     m.set(k, true);
   }
-  return misses;
 }

@@ -7,7 +7,7 @@ import { renderTable } from '../../lib/format/table';
 import { replayLog } from '../../simulator/log-replay';
 import { simModelFromPlan } from '../../simulator/plan-model';
 import type { SimulationResult } from '../../simulator/results';
-import { readCloudFrontLogs } from '../../simulator/trace';
+import { streamCloudFrontLogs } from '../../simulator/trace';
 import { EXIT_OK, writeJsonFile } from '../lib/cli';
 import { spec, type SimValues } from './options';
 import { readPlanFile } from './plan-source';
@@ -22,7 +22,7 @@ export async function compareMode(v: SimValues, s: SimSettings, files: readonly 
   const models = plans.map((p) => simModelFromPlan(p));
   let results: SimulationResult[];
   if (v.trace !== undefined) {
-    const log = readCloudFrontLogs(v.trace);
+    const log = await streamCloudFrontLogs(v.trace);
     results = models.map((m) => replayLog(log, m, s.profile, replayOptionsOf(s)).result);
   } else {
     results = models.map((m) => {

@@ -9,7 +9,7 @@ import { chartJsSource } from '../../adapters/chart-js';
 import { replayLog } from '../../simulator/log-replay';
 import { simModelFromPlan } from '../../simulator/plan-model';
 import { simulationReport } from '../../simulator/report';
-import { readCloudFrontLogs } from '../../simulator/trace';
+import { streamCloudFrontLogs } from '../../simulator/trace';
 import { parseSetOptions } from '../../simulator/what-if';
 import { EXIT_OK, writeJsonFile, writeTextFile } from '../lib/cli';
 import type { SimValues } from './options';
@@ -22,7 +22,7 @@ export async function replayMode(v: SimValues, s: SimSettings): Promise<number> 
   const whatIf = parseSetOptions(v.set ?? []);
   const plan = await loadPlanWithWhatIf(v, whatIf);
   const model = simModelFromPlan(plan);
-  const log = readCloudFrontLogs(v.trace!);
+  const log = await streamCloudFrontLogs(v.trace!);
   const rep = replayLog(log, model, s.profile, replayOptionsOf(s));
   console.log(`replayed ${log.length.toLocaleString('en-US')} logged requests (${(rep.logSeconds / 3600).toFixed(1)} h) through stack ${plan.stack}${log.malformed ? `; ${log.malformed} malformed line(s) skipped, e.g. ${log.malformedExamples[0]}` : ''}\n`);
   console.log(renderTable(['type', 'requests/day', 'logged hit ratio', 'simulated', 'target', 'p95 ms'], replayRows(rep), ['left', 'right', 'right', 'right', 'right', 'right']));

@@ -6,7 +6,7 @@
  * Reference: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html
  */
 import { gunzipSync } from 'node:zlib';
-import { MAX_EXAMPLES, StringIds, TraceBuilder, type Trace } from './trace';
+import { LineSplitter, ReadProblems, StringIds, TraceBuilder, type Trace } from './trace';
 import { STANDARD_LOG_FIELDS } from '../../lib/semantics/logs';
 
 export { STANDARD_LOG_FIELDS };
@@ -51,12 +51,148 @@ export function logText(bytes: Uint8Array): string {
   return Buffer.from(gz ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
-class Growable {
+/**
+ * Where the log parser sends each line it could read (strings are the raw fields; the sink interns
+ * what it keeps). `method`: 0 GET, 1 HEAD, 2 other; `result`: index into RESULT_TYPES;
+ * `contentLength` and `rangeStart` are -1 when absent.
+ */
+export interface LogSink {
+  logRequest(time: number, edge: string, method: number, status: number, bytes: number, contentLength: number, url: string, rangeStart: number, result: number, contentType: string): void;
+}
+
+const DEC = (s: string | undefined) => (s === undefined ? '' : s);
+
+/**
+ * Reads CloudFront log files from chunks of any size, line by line, one file after another
+ * (`startFile` before each: a file's own `#Fields:` header applies to it, and line numbers restart).
+ * A file without a `#Fields:` line is read with the standard 33-field order. Bad lines are counted.
+ */
+export class CloudFrontLogParser {
+  readonly problems = new ReadProblems();
+  private fields: readonly string[] = STANDARD_LOG_FIELDS;
+  private col = columnMap(STANDARD_LOG_FIELDS);
+  private lines: LineSplitter | undefined;
+  private file = 0;
+
+  /** @param files how many files will be read (line references name the file when there are several) */
+  constructor(private readonly sink: LogSink, private readonly files = 1) {}
+
+  startFile(index: number): void {
+    this.lines?.end();
+    this.file = index;
+    this.fields = STANDARD_LOG_FIELDS;
+    this.col = columnMap(STANDARD_LOG_FIELDS);
+    this.lines = new LineSplitter((line, ln) => this.line(line, ln), (ln) => this.problems.bad(this.where(ln), 'longer than 1 MiB (not a CloudFront log?)'));
+  }
+
+  push(chunk: Uint8Array): void {
+    (this.lines ?? this.first()).push(chunk);
+  }
+
+  pushText(text: string): void {
+    (this.lines ?? this.first()).pushText(text);
+  }
+
+  /** Ends the current file. */
+  end(): void {
+    this.lines?.end();
+    this.lines = undefined;
+  }
+
+  private first(): LineSplitter {
+    this.startFile(0);
+    return this.lines!;
+  }
+
+  private where(ln: number): string {
+    return this.files > 1 ? `file ${this.file + 1} line ${ln}` : `line ${ln}`;
+  }
+
+  private line(line: string, ln: number): void {
+    if (line === '') return;
+    const bad = (why: string) => this.problems.bad(this.where(ln), why);
+    if (line.startsWith('#')) {
+      if (line.startsWith('#Fields:')) {
+        this.fields = line.slice('#Fields:'.length).trim().split(/\s+/);
+        this.col = columnMap(this.fields);
+        const missing = REQUIRED.filter((f) => this.col[f] === undefined);
+        if (missing.length > 0) bad(`#Fields lacks ${missing.join(', ')}`);
+      }
+      return;
+    }
+    const cells = line.split('\t');
+    if (cells.length < this.fields.length) return bad(`${cells.length} tab-separated fields, the #Fields header names ${this.fields.length}`);
+    const col = this.col;
+    const get = (name: string) => { const i = col[name]; return i === undefined ? undefined : cells[i]; };
+    const date = get('date'), time = get('time');
+    const t = Date.parse(`${DEC(date)}T${DEC(time)}Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(DEC(date)) || !/^\d{2}:\d{2}:\d{2}$/.test(DEC(time)) || !Number.isFinite(t)) return bad(`date/time '${date} ${time}' is not YYYY-MM-DD HH:MM:SS`);
+    const status = Number(get('sc-status'));
+    if (!Number.isInteger(status) || status < 0 || status > 999) return bad(`sc-status '${get('sc-status')}' is not a status code`);
+    const bytes = Number(get('sc-bytes'));
+    if (!Number.isFinite(bytes) || bytes < 0) return bad(`sc-bytes '${get('sc-bytes')}' is not a number`);
+    const stem = DEC(get('cs-uri-stem'));
+    if (!stem.startsWith('/')) return bad(`cs-uri-stem '${stem}' does not start with '/'`);
+    const edge = DEC(get('x-edge-location'));
+    if (edge === '' || edge === '-') return bad('x-edge-location is empty');
+    const method = DEC(get('cs-method'));
+    const query = DEC(get('cs-uri-query'));
+    const len = Number(get('sc-content-len'));
+    const range = Number(get('sc-range-start'));
+    const detailed = DEC(get('x-edge-detailed-result-type'));
+    const result = detailed !== '' && detailed !== '-' ? detailed : DEC(get('x-edge-result-type'));
+    const ri = (RESULT_TYPES as readonly string[]).indexOf(result);
+    const ct = DEC(get('sc-content-type'));
+    this.sink.logRequest(
+      t / 1000, edge, method === 'GET' ? 0 : method === 'HEAD' ? 1 : 2, status, bytes,
+      Number.isFinite(len) && len >= 0 && get('sc-content-len') !== '-' ? len : -1,
+      query === '' || query === '-' ? stem : `${stem}?${query}`,
+      Number.isFinite(range) && get('sc-range-start') !== '-' ? range : -1,
+      ri >= 0 ? ri : RESULT_TYPES.length - 1, ct === '-' ? '' : ct,
+    );
+  }
+}
+
+/** Collects parsed lines into a CloudFrontLog (struct-of-arrays, strings interned). */
+export class CloudFrontLogBuilder implements LogSink {
   time = new Float64Array(1024); edge = new Uint16Array(1024); method = new Uint8Array(1024); status = new Uint16Array(1024);
   bytes = new Float64Array(1024); contentLength = new Float64Array(1024); url = new Int32Array(1024); rangeStart = new Float64Array(1024);
   result = new Uint8Array(1024); contentType = new Uint16Array(1024);
   n = 0;
-  ensure(): void {
+  private readonly edges = new StringIds();
+  private readonly urls = new StringIds();
+  private readonly types = new StringIds();
+
+  constructor() {
+    this.types.id('');
+  }
+
+  logRequest(time: number, edge: string, method: number, status: number, bytes: number, contentLength: number, url: string, rangeStart: number, result: number, contentType: string): void {
+    this.ensure();
+    const i = this.n++;
+    this.time[i] = time;
+    this.edge[i] = this.edges.id(edge);
+    this.method[i] = method;
+    this.status[i] = status;
+    this.bytes[i] = bytes;
+    this.contentLength[i] = contentLength;
+    this.url[i] = this.urls.id(url);
+    this.rangeStart[i] = rangeStart;
+    this.result[i] = result;
+    this.contentType[i] = this.types.id(contentType);
+  }
+
+  build(problems: ReadProblems): CloudFrontLog {
+    const n = this.n;
+    return {
+      length: n, time: this.time.slice(0, n), edge: this.edge.slice(0, n), edges: this.edges.strings(), method: this.method.slice(0, n), status: this.status.slice(0, n),
+      bytes: this.bytes.slice(0, n), contentLength: this.contentLength.slice(0, n), url: this.url.slice(0, n), urls: this.urls.strings(),
+      rangeStart: this.rangeStart.slice(0, n), result: this.result.slice(0, n), contentType: this.contentType.slice(0, n), contentTypes: this.types.strings(),
+      malformed: problems.malformed, malformedExamples: problems.examples,
+    };
+  }
+
+  private ensure(): void {
     if (this.n < this.time.length) return;
     const m = this.n * 2;
     for (const k of ['time', 'edge', 'method', 'status', 'bytes', 'contentLength', 'url', 'rangeStart', 'result', 'contentType'] as const) {
@@ -68,89 +204,25 @@ class Growable {
   }
 }
 
-const DEC = (s: string | undefined) => (s === undefined ? '' : s);
-
 /**
- * Parses the text of one or more log files (concatenated). A file without a `#Fields:` line is read
- * with the standard 33-field order.
+ * Parses the text of one or more log files. A file without a `#Fields:` line is read with the
+ * standard 33-field order.
  */
 export function parseCloudFrontLogs(texts: readonly string[]): CloudFrontLog {
-  const g = new Growable();
-  const edges = new StringIds(), urls = new StringIds(), types = new StringIds();
-  types.id('');
-  let malformed = 0;
-  const examples: string[] = [];
-  const bad = (where: string, why: string) => { malformed++; if (examples.length < MAX_EXAMPLES) examples.push(`${where}: ${why}`); };
-  texts.forEach((text, fileIndex) => {
-    let fields: readonly string[] = STANDARD_LOG_FIELDS;
-    let col = columnMap(fields);
-    const lines = text.split(/\r?\n/);
-    for (let ln = 0; ln < lines.length; ln++) {
-      const line = lines[ln]!;
-      if (line === '') continue;
-      const where = texts.length > 1 ? `file ${fileIndex + 1} line ${ln + 1}` : `line ${ln + 1}`;
-      if (line.startsWith('#')) {
-        if (line.startsWith('#Fields:')) {
-          fields = line.slice('#Fields:'.length).trim().split(/\s+/);
-          col = columnMap(fields);
-          const missing = REQUIRED.filter((f) => col[f] === undefined);
-          if (missing.length > 0) bad(where, `#Fields lacks ${missing.join(', ')}`);
-        }
-        continue;
-      }
-      const cells = line.split('\t');
-      if (cells.length < fields.length) { bad(where, `${cells.length} tab-separated fields, the #Fields header names ${fields.length}`); continue; }
-      const get = (name: string) => { const i = col[name]; return i === undefined ? undefined : cells[i]; };
-      const date = get('date'), time = get('time');
-      const t = Date.parse(`${DEC(date)}T${DEC(time)}Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(DEC(date)) || !/^\d{2}:\d{2}:\d{2}$/.test(DEC(time)) || !Number.isFinite(t)) { bad(where, `date/time '${date} ${time}' is not YYYY-MM-DD HH:MM:SS`); continue; }
-      const status = Number(get('sc-status'));
-      if (!Number.isInteger(status) || status < 0 || status > 999) { bad(where, `sc-status '${get('sc-status')}' is not a status code`); continue; }
-      const bytes = Number(get('sc-bytes'));
-      if (!Number.isFinite(bytes) || bytes < 0) { bad(where, `sc-bytes '${get('sc-bytes')}' is not a number`); continue; }
-      const stem = DEC(get('cs-uri-stem'));
-      if (!stem.startsWith('/')) { bad(where, `cs-uri-stem '${stem}' does not start with '/'`); continue; }
-      const edge = DEC(get('x-edge-location'));
-      if (edge === '' || edge === '-') { bad(where, 'x-edge-location is empty'); continue; }
-      const method = DEC(get('cs-method'));
-      const query = DEC(get('cs-uri-query'));
-      const len = Number(get('sc-content-len'));
-      const range = Number(get('sc-range-start'));
-      const detailed = DEC(get('x-edge-detailed-result-type'));
-      const result = detailed !== '' && detailed !== '-' ? detailed : DEC(get('x-edge-result-type'));
-      const ri = (RESULT_TYPES as readonly string[]).indexOf(result);
-      const ct = DEC(get('sc-content-type'));
-      g.ensure();
-      const i = g.n++;
-      g.time[i] = t / 1000;
-      g.edge[i] = edges.id(edge);
-      g.method[i] = method === 'GET' ? 0 : method === 'HEAD' ? 1 : 2;
-      g.status[i] = status;
-      g.bytes[i] = bytes;
-      g.contentLength[i] = Number.isFinite(len) && len >= 0 && get('sc-content-len') !== '-' ? len : -1;
-      g.url[i] = urls.id(query === '' || query === '-' ? stem : `${stem}?${query}`);
-      g.rangeStart[i] = Number.isFinite(range) && get('sc-range-start') !== '-' ? range : -1;
-      g.result[i] = ri >= 0 ? ri : RESULT_TYPES.length - 1;
-      g.contentType[i] = types.id(ct === '-' ? '' : ct);
-    }
+  const b = new CloudFrontLogBuilder();
+  const parser = new CloudFrontLogParser(b, texts.length);
+  texts.forEach((text, i) => {
+    parser.startFile(i);
+    parser.pushText(text);
   });
-  const n = g.n;
-  return {
-    length: n, time: g.time.slice(0, n), edge: g.edge.slice(0, n), edges: tableOf(edges), method: g.method.slice(0, n), status: g.status.slice(0, n),
-    bytes: g.bytes.slice(0, n), contentLength: g.contentLength.slice(0, n), url: g.url.slice(0, n), urls: tableOf(urls),
-    rangeStart: g.rangeStart.slice(0, n), result: g.result.slice(0, n), contentType: g.contentType.slice(0, n), contentTypes: tableOf(types),
-    malformed, malformedExamples: examples,
-  };
+  parser.end();
+  return b.build(parser.problems);
 }
 
 function columnMap(fields: readonly string[]): Record<string, number> {
   const m: Record<string, number> = {};
   fields.forEach((f, i) => { m[f] = i; });
   return m;
-}
-
-function tableOf(ids: StringIds): string[] {
-  return ids.strings();
 }
 
 /**

@@ -2,15 +2,20 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
-import { logText, parseCloudFrontLogs, traceFromLog, type CloudFrontLog } from './cloudfront-log';
-import { readCsvTrace } from './csv';
-import { readOracleGeneral } from './oracle-general';
-import type { Trace } from './trace';
+import { CloudFrontLogBuilder, CloudFrontLogParser, logText, parseCloudFrontLogs, traceFromLog, type CloudFrontLog } from './cloudfront-log';
+import { CsvParser, readCsvTrace } from './csv';
+import { CloudFrontLogTraceParser } from './log-trace';
+import { OracleGeneralParser, readOracleGeneral } from './oracle-general';
+import { CHUNK_BYTES, readChunks } from './source';
+import { TraceBuilder, type ReadCounts, type RequestSink, type Trace } from './trace';
 
 export * from './trace';
 export * from './csv';
 export * from './oracle-general';
 export * from './cloudfront-log';
+export * from './log-trace';
+export * from './reorder';
+export * from './source';
 
 export const TRACE_FORMATS = ['csv', 'oracle-general', 'cloudfront-log'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
@@ -31,6 +36,61 @@ export function traceFiles(path: string): string[] {
 /** Reads CloudFront logs (plain or gzip) from a file or folder. */
 export function readCloudFrontLogs(path: string): CloudFrontLog {
   return parseCloudFrontLogs(traceFiles(path).map((f) => logText(readFileSync(f))));
+}
+
+/** The totals of a streamed read; `late`: log requests that arrived beyond the reorder window. */
+export type StreamCounts = ReadCounts & { readonly late?: number };
+
+/**
+ * Streams a trace (a file, or a folder of CSV or CloudFront log files; plain, gzip or zstd) into a
+ * sink, request by request, in fixed-size chunks: memory is the reader's id table (distinct objects)
+ * and one chunk, whatever the trace's length. The requests and counts equal `readTrace`'s.
+ */
+export async function streamTrace(path: string, format: TraceFormat, sink: RequestSink, chunkBytes = CHUNK_BYTES): Promise<StreamCounts> {
+  const files = traceFiles(path);
+  switch (format) {
+    case 'oracle-general': {
+      if (files.length !== 1) throw new InputError(`--trace '${path}' holds ${files.length} files; oracle-general reads one file.`);
+      const parser = new OracleGeneralParser(sink);
+      await readChunks(files[0]!, (c) => parser.push(c), chunkBytes);
+      return parser.end();
+    }
+    case 'csv': {
+      const parser = new CsvParser(sink);
+      for (let i = 0; i < files.length; i++) {
+        if (i > 0) parser.pushText('\n');
+        await readChunks(files[i]!, (c) => parser.push(c), chunkBytes);
+      }
+      return parser.end();
+    }
+    case 'cloudfront-log': {
+      const parser = new CloudFrontLogTraceParser(sink, files.length);
+      for (let i = 0; i < files.length; i++) {
+        parser.startFile(i);
+        await readChunks(files[i]!, (c) => parser.push(c), chunkBytes);
+      }
+      return parser.end();
+    }
+  }
+}
+
+/** Reads CloudFront logs (plain, gzip or zstd) from a file or folder in fixed-size chunks (no file held whole as text). */
+export async function streamCloudFrontLogs(path: string, chunkBytes = CHUNK_BYTES): Promise<CloudFrontLog> {
+  const files = traceFiles(path);
+  const b = new CloudFrontLogBuilder();
+  const parser = new CloudFrontLogParser(b, files.length);
+  for (let i = 0; i < files.length; i++) {
+    parser.startFile(i);
+    await readChunks(files[i]!, (c) => parser.push(c), chunkBytes);
+  }
+  parser.end();
+  return b.build(parser.problems);
+}
+
+/** Reads a whole trace into memory (small traces and tests; `streamTrace` for the rest). */
+export async function readTraceStreamed(path: string, format: TraceFormat): Promise<Trace> {
+  const b = new TraceBuilder();
+  return b.buildFrom(await streamTrace(path, format, b));
 }
 
 /** Reads a trace for single-cache simulation. */

@@ -4,23 +4,67 @@
  *   uint32 time (s) | uint64 object id | uint32 size (bytes) | int64 next access
  * where "next access" is the 1-based position of the next request to the same object, or -1.
  */
-import { TraceBuilder, U64Ids, type Trace } from './trace';
+import { ReadProblems, TraceBuilder, U64Ids, type ChunkParser, type ReadCounts, type RequestSink, type Trace } from './trace';
 
 export const ORACLE_RECORD_BYTES = 24;
 
+/**
+ * Reads oracleGeneral records from chunks of any size: whole records straight from the chunk, a
+ * record cut by a chunk boundary through a 24-byte carry. Memory: the id table (distinct objects).
+ * A trailing partial record is counted as malformed.
+ */
+export class OracleGeneralParser implements ChunkParser {
+  private readonly carry = new Uint8Array(ORACLE_RECORD_BYTES);
+  private readonly carryView = new DataView(this.carry.buffer);
+  private carried = 0;
+  private readonly ids: U64Ids;
+  private readonly problems = new ReadProblems();
+  private requests = 0;
+
+  constructor(private readonly sink: RequestSink, expectedObjects = 1 << 16) {
+    this.ids = new U64Ids(expectedObjects);
+  }
+
+  push(chunk: Uint8Array): void {
+    let o = 0;
+    const len = chunk.byteLength;
+    if (this.carried > 0) {
+      const take = Math.min(ORACLE_RECORD_BYTES - this.carried, len);
+      this.carry.set(chunk.subarray(0, take), this.carried);
+      this.carried += take;
+      o = take;
+      if (this.carried < ORACLE_RECORD_BYTES) return;
+      this.record(this.carryView, 0);
+      this.carried = 0;
+    }
+    const view = new DataView(chunk.buffer, chunk.byteOffset, len);
+    const end = o + Math.floor((len - o) / ORACLE_RECORD_BYTES) * ORACLE_RECORD_BYTES;
+    for (; o < end; o += ORACLE_RECORD_BYTES) this.record(view, o);
+    if (o < len) {
+      this.carry.set(chunk.subarray(o), 0);
+      this.carried = len - o;
+    }
+  }
+
+  private record(view: DataView, o: number): void {
+    this.requests++;
+    this.sink.request(view.getUint32(o, true), this.ids.id(view.getUint32(o + 4, true), view.getUint32(o + 8, true)), view.getUint32(o + 12, true));
+  }
+
+  end(): ReadCounts {
+    if (this.carried > 0) this.problems.bad(`record ${this.requests + 1}`, `truncated: ${this.carried} of ${ORACLE_RECORD_BYTES} bytes`);
+    this.carried = 0;
+    const p = this.problems;
+    return { requests: this.requests, objects: this.ids.size, malformed: p.malformed, malformedExamples: p.examples, skipped: p.skipped };
+  }
+}
+
 /** Reads an oracleGeneral buffer. A trailing partial record is counted as malformed. */
 export function readOracleGeneral(buf: Uint8Array): Trace {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const n = Math.floor(buf.byteLength / ORACLE_RECORD_BYTES);
   const b = new TraceBuilder();
-  const ids = new U64Ids(Math.max(1024, n >> 2));
-  for (let i = 0; i < n; i++) {
-    const o = i * ORACLE_RECORD_BYTES;
-    b.push(view.getUint32(o, true), ids.id(view.getUint32(o + 4, true), view.getUint32(o + 8, true)), view.getUint32(o + 12, true));
-  }
-  const rest = buf.byteLength - n * ORACLE_RECORD_BYTES;
-  if (rest > 0) b.bad(`record ${n + 1}`, `truncated: ${rest} of ${ORACLE_RECORD_BYTES} bytes`);
-  return b.build(ids.size);
+  const parser = new OracleGeneralParser(b, Math.max(1024, Math.floor(buf.byteLength / ORACLE_RECORD_BYTES) >> 2));
+  parser.push(buf);
+  return b.buildFrom(parser.end());
 }
 
 /**

@@ -23,8 +23,101 @@ export interface Trace {
 
 export const MAX_EXAMPLES = 5;
 
-/** Appends requests to growable typed arrays. */
-export class TraceBuilder {
+/**
+ * Where a streaming reader sends each request it reads, in trace order: time (s), dense object id
+ * (0 … objects − 1), size (bytes). Called once per request; nothing is
+ * allocated per call.
+ */
+export interface RequestSink {
+  request(time: number, id: number, size: number): void;
+}
+
+/** What a reader skipped, counted as it goes (the first few kept as examples). */
+export class ReadProblems {
+  malformed = 0;
+  skipped = 0;
+  readonly examples: string[] = [];
+
+  bad(where: string, reason: string): void {
+    this.malformed++;
+    if (this.examples.length < MAX_EXAMPLES) this.examples.push(`${where}: ${reason}`);
+  }
+}
+
+/** The totals of a streamed read. */
+export interface ReadCounts {
+  readonly requests: number;
+  readonly objects: number;
+  readonly malformed: number;
+  readonly malformedExamples: readonly string[];
+  readonly skipped: number;
+}
+
+/** A push parser: bytes in chunks of any size, requests out to a sink; `end` once the input is done. */
+export interface ChunkParser {
+  push(chunk: Uint8Array): void;
+  end(): ReadCounts;
+}
+
+/**
+ * Splits text arriving in chunks into lines (LF or CRLF), numbering them from 1 as a whole-file split
+ * would. UTF-8 sequences cut by a chunk boundary are decoded whole. A line longer than `maxLine`
+ * characters is not buffered: it is reported (onLong) and skipped up to its end, so memory stays fixed.
+ */
+export class LineSplitter {
+  private readonly decoder = new TextDecoder('utf-8');
+  private rest = '';
+  private skipping = false;
+  private line = 0;
+
+  constructor(
+    private readonly onLine: (line: string, lineNumber: number) => void,
+    private readonly onLong: (lineNumber: number) => void,
+    private readonly maxLine = 1 << 20,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    this.pushText(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  pushText(text: string): void {
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      if (nl < 0) break;
+      this.line++;
+      if (this.skipping) this.skipping = false;
+      else {
+        let l = this.rest === '' ? text.slice(from, nl) : this.rest + text.slice(from, nl);
+        if (l.endsWith('\r')) l = l.slice(0, -1);
+        this.rest = '';
+        this.onLine(l, this.line);
+      }
+      from = nl + 1;
+    }
+    if (this.skipping) return;
+    this.rest = this.rest === '' ? text.slice(from) : this.rest + text.slice(from);
+    if (this.rest.length > this.maxLine) {
+      this.onLong(this.line + 1);
+      this.rest = '';
+      this.skipping = true;
+    }
+  }
+
+  /** Flushes the last line (one without a final newline). */
+  end(): void {
+    this.pushText(this.decoder.decode());
+    if (!this.skipping && this.rest !== '') {
+      this.line++;
+      const l = this.rest.endsWith('\r') ? this.rest.slice(0, -1) : this.rest;
+      this.rest = '';
+      this.onLine(l, this.line);
+    }
+  }
+}
+
+/** Appends requests to growable typed arrays (a whole trace in memory: tests and small traces). */
+export class TraceBuilder implements RequestSink {
   private time = new Float64Array(1024);
   private id = new Int32Array(1024);
   private size = new Float64Array(1024);
@@ -32,6 +125,10 @@ export class TraceBuilder {
   malformed = 0;
   skipped = 0;
   readonly examples: string[] = [];
+
+  request(time: number, id: number, size: number): void {
+    this.push(time, id, size);
+  }
 
   push(time: number, id: number, size: number): void {
     if (this.length === this.id.length) {
@@ -49,6 +146,14 @@ export class TraceBuilder {
   bad(where: string, reason: string): void {
     this.malformed++;
     if (this.examples.length < MAX_EXAMPLES) this.examples.push(`${where}: ${reason}`);
+  }
+
+  /** The trace with the counts of a streamed read. */
+  buildFrom(counts: ReadCounts): Trace {
+    this.malformed = counts.malformed;
+    this.skipped = counts.skipped;
+    this.examples.splice(0, this.examples.length, ...counts.malformedExamples);
+    return this.build(counts.objects);
   }
 
   build(objects: number): Trace {

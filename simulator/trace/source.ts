@@ -1,0 +1,73 @@
+/**
+ * Trace files as a stream of byte chunks of a fixed size: plain, gzip (zlib stream) or zstd (fzstd's
+ * streaming decompressor; Node 20's zlib has no zstd), told apart by their magic numbers. Memory is
+ * one chunk in flight, whatever the file's length. Damaged or truncated compressed data is one
+ * InputError naming the file.
+ */
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+import { InputError } from '../../lib/errors';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+/** Default read size: large enough to amortize the per-chunk work, small enough to stay in cache. */
+export const CHUNK_BYTES = 1 << 20;
+
+/** The compression of a file by its first bytes. */
+export function compressionOf(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  return 'none';
+}
+
+function fileHead(file: string): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const head = new Uint8Array(4);
+    const n = readSync(fd, head, 0, 4, 0);
+    return head.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function damaged(file: string, kind: Compression, why: string): InputError {
+  return new InputError(`--trace '${file}': the ${kind} data is damaged or truncated (${why}); check the file (${kind === 'gzip' ? 'gzip -t' : 'zstd -t'} ${file}) or fetch it again.`);
+}
+
+/**
+ * Calls `onChunk` with the file's (decompressed) bytes, in order, in chunks of at most about
+ * `chunkBytes`. A chunk is only valid during the call.
+ */
+export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => void, chunkBytes = CHUNK_BYTES): Promise<Compression> {
+  const kind = compressionOf(fileHead(file));
+  const input = createReadStream(file, { highWaterMark: chunkBytes });
+  if (kind === 'none') {
+    for await (const chunk of input) onChunk(chunk as Buffer);
+    return kind;
+  }
+  if (kind === 'gzip') {
+    const gunzip = createGunzip({ chunkSize: Math.max(64, chunkBytes) });
+    input.on('error', (e) => gunzip.destroy(e));
+    input.pipe(gunzip);
+    try {
+      for await (const chunk of gunzip) onChunk(chunk as Buffer);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      const err = e as NodeJS.ErrnoException;
+      if (err.code?.startsWith('Z_') || err.code === 'ERR_ZLIB_INITIALIZATION_FAILED') throw damaged(file, kind, err.message);
+      throw e;
+    }
+    return kind;
+  }
+  const zstd = new Decompress((data) => onChunk(data));
+  try {
+    for await (const chunk of input) zstd.push(chunk as Buffer);
+    zstd.push(new Uint8Array(0), true);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw damaged(file, kind, (e as Error).message);
+  }
+  return kind;
+}
