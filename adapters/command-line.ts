@@ -6,11 +6,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { classifyError, EXIT_CODES } from '../lib/error-kinds';
 import { InputError } from '../lib/errors';
 
-export const EXIT_OK = 0;
-export const EXIT_CHECK_FAILED = 1;
-export const EXIT_BAD_INPUT = 2;
+export const EXIT_OK = EXIT_CODES.ok;
+export const EXIT_CHECK_FAILED = EXIT_CODES.checkFailed;
+export const EXIT_BAD_INPUT = EXIT_CODES.badInput;
+
+/** The last line of every command's help. */
+export const EXIT_CODES_TEXT = 'Exit codes: 0 success, 1 a check failed, 2 bad input, 3 the environment refused (credentials, network, permissions, disk), 4 internal error (--debug shows its stack trace).';
 
 /** Thrown by a command to end with exit code 1 after printing its report. */
 export class CheckFailed extends Error {}
@@ -38,8 +42,9 @@ export function helpText<O extends Options>(spec: CommandSpec<O>): string {
     lines.push(`  ${flag.padEnd(width)}${spec.help[n as keyof O & string] ?? ''}`);
   }
   lines.push(`  ${'--help'.padEnd(width)}show this help`);
+  lines.push(`  ${'--debug'.padEnd(width)}on an unexpected error, print its stack trace`);
   if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
-  lines.push('', 'Exit codes: 0 success, 1 a check failed, 2 bad input.');
+  lines.push('', EXIT_CODES_TEXT);
   return lines.join('\n');
 }
 
@@ -65,10 +70,27 @@ export function parseCommandLine<O extends Options>(spec: CommandSpec<O>, argv =
 }
 
 /**
- * Runs a command's main function with the exit-code convention. Bad input prints one `error:` line per
- * problem and exits 2; CheckFailed exits 1; anything else is a bug and shows its stack.
+ * Takes `--debug` out of argv (every command accepts it; MEDIA_CDN_DEBUG=1 does the same) and says
+ * whether it was there.
+ */
+function takeDebugFlag(): boolean {
+  const at = process.argv.indexOf('--debug', 2);
+  if (at >= 0) process.argv.splice(at, 1);
+  return at >= 0 || process.env.MEDIA_CDN_DEBUG === '1';
+}
+
+/**
+ * Runs a command's main function inside the error boundary every command shares: bad input prints
+ * one `error:` line per problem and exits 2; CheckFailed exits 1; anything else becomes one `error:`
+ * line from lib/error-kinds (missing credentials, unreachable endpoint, access denied, throttling,
+ * a refusing file system: exit 3; a bug: exit 4), with the stack trace only under `--debug`.
+ * The AWS SDK's Node-version notice (SDK releases after January 2027 need Node 22; the locked
+ * versions run on Node 20.19+) is silenced here once for every command, unless the user set
+ * AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED themselves (docs/development.md).
  */
 export function runMain(main: () => Promise<number | void>): void {
+  const debug = takeDebugFlag();
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main().then(
     (code) => process.exit(code ?? EXIT_OK),
     (e: unknown) => {
@@ -80,8 +102,10 @@ export function runMain(main: () => Promise<number | void>): void {
         if (e.message) console.error(e.message);
         process.exit(EXIT_CHECK_FAILED);
       }
-      console.error(e);
-      process.exit(EXIT_CHECK_FAILED);
+      const c = classifyError(e, process.env.AWS_ENDPOINT_URL);
+      console.error(`error: ${c.line}`);
+      if (debug) console.error(e);
+      process.exit(c.exitCode);
     },
   );
 }

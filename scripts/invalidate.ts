@@ -6,7 +6,7 @@
  * outputs; `--endpoint` / AWS_ENDPOINT_URL target LocalStack or the local CloudFront endpoint.
  */
 import { InputError } from '../lib/errors';
-import { parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
+import { EXIT_CODES_TEXT, parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
 import { RETRY_SPEC, retryCommand, SCHEDULE_SPEC, scheduleCommand, STATUS_SPEC, statusCommand, WORKER_SPEC, workerCommand } from './invalidation/commands';
 import { createContext, USAGE, type CommandDeps, type Context } from './invalidation/context';
 import { ROLLBACK_SPEC, rollbackCommand } from './invalidation/rollback';
@@ -52,7 +52,7 @@ Subcommands:
   tag <tag> [tag...]  invalidate every cached object carrying a cache tag ('#tag' items, one billed path each)
 
 '${USAGE} <subcommand> --help' lists a subcommand's options.
-Exit codes: 0 success, 1 a check failed, 2 bad input.`;
+${EXIT_CODES_TEXT}`;
 
 /** Option names that take a value, across every subcommand (to find the subcommand among the arguments). */
 const VALUE_OPTIONS = new Set(Object.values(SUBCOMMANDS).flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`)));

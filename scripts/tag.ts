@@ -7,7 +7,7 @@
  * stack outputs; `--endpoint` / AWS_ENDPOINT_URL target s3rver or LocalStack.
  */
 import { InputError } from '../lib/errors';
-import { loadStackSource, parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
+import { EXIT_CODES_TEXT, loadStackSource, parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
 import {
   APPLY_SPEC, applyCommand, AUDIT_SPEC, auditCommand, createTagContext, UPLOAD_SPEC, uploadCommand, USAGE, type TagContext, type TagDeps,
 } from './tagging/commands';
@@ -35,7 +35,7 @@ Subcommands:
   upload <file> --key k   upload a new object with its tags
 
 '${USAGE} <subcommand> --help' lists a subcommand's options.
-Exit codes: 0 success, 1 a check failed, 2 bad input.`;
+${EXIT_CODES_TEXT}`;
 
 /** Option names that take a value, across every subcommand (to find the subcommand among the arguments). */
 const VALUE_OPTIONS = new Set(Object.values(SUBCOMMANDS).flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`)));

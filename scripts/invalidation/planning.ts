@@ -19,6 +19,7 @@ import { planTags, tagsFromMetadata, tagSettings } from '../../lib/tagging';
 import { headObject, mapConcurrent } from '../tagging/s3';
 import { startProgress } from '../lib/progress';
 import { listObjects } from './aws';
+import { classifyError } from '../../lib/error-kinds';
 import type { Context } from './context';
 import type { EnqueueInput } from './queue-store';
 
@@ -34,6 +35,11 @@ export interface SelectionSpec {
   readonly manifest?: string;
   /** `folders` (default): list the folders of explicit paths to collapse them; `none`: never list for them. */
   readonly listOrigin?: 'folders' | 'none';
+  /**
+   * A dry run: when the optional folder listing cannot be made for want of AWS credentials, plan
+   * without it (explicit paths are not collapsed into wildcards) and say so, instead of failing.
+   */
+  readonly dryRun?: boolean;
 }
 
 /** How to plan (or stored with a schedule). */
@@ -200,7 +206,16 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
   if (!manifest && (sel.listOrigin ?? 'folders') === 'folders' && checked.items.length >= 2) {
     for (const t of foldersToList(checked.items, ctx.routing)) {
       if (listed.some((l) => l.origin === t.origin && t.keyPrefix.startsWith(l.keyPrefix))) continue;
-      for (const e of await list(t)) inventory.push(keyToPath(e.key).path);
+      let entries: ObjectEntry[];
+      try {
+        entries = await list(t);
+      } catch (e) {
+        // the folder listing only lets the planner collapse paths: a dry run plans without it
+        if (!sel.dryRun || classifyError(e).kind !== 'credentials') throw e;
+        notes.push('planned without listing the origin folders (no AWS credentials): explicit paths are not collapsed into wildcards; with credentials, or --list-origin none to skip the listing, the plan is the one a real run makes.');
+        break;
+      }
+      for (const e of entries) inventory.push(keyToPath(e.key).path);
       complete.push(...listingCompletePrefixes(ctx.routing, t.origin, t.keyPrefix));
     }
   }
@@ -300,7 +315,11 @@ export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Co
   const sizes = p.batchSizes ?? DEFAULT_BATCH_SIZES;
   validateBatchSizes(sizes);
   const resolved = await resolveSelection(sel, ctx, readStdin);
-  const tagged = await tagPlanning(resolved.items, resolved.inventory, p.tags ?? 'auto', ctx);
+  const tagged: Awaited<ReturnType<typeof tagPlanning>> = await tagPlanning(resolved.items, resolved.inventory, p.tags ?? 'auto', ctx).catch((e: unknown) => {
+    // reading the changed objects' cache tags only lets the planner use tags: a dry run plans without them
+    if (!sel.dryRun || classifyError(e).kind !== 'credentials') throw e;
+    return { ...(resolved.inventory ? { inventory: resolved.inventory } : {}), notes: ['planned without cache tags (no AWS credentials to read the objects\' tags): every changed object is invalidated by path.'] };
+  });
   const mtd = p.monthToDatePaths ?? (await monthToDate(ctx, o.backoff));
   const plan = planInvalidation(resolved.items, tagged.inventory, {
     maxOverInvalidation: (p.maxOverInvalidationPct ?? 5) / 100,

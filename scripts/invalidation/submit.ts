@@ -139,6 +139,7 @@ export function selectionFromValues(v: Values, positionals: readonly string[]): 
     ...(v['changed-since'] !== undefined ? { changedSince: v['changed-since'] as string } : {}),
     ...(v.manifest !== undefined ? { manifest: v.manifest as string } : {}),
     ...(list !== undefined ? { listOrigin: list } : {}),
+    ...(v['dry-run'] === true ? { dryRun: true } : {}),
   };
 }
 

@@ -86,7 +86,7 @@ describe('npm run invalidate (the command line, child processes)', function () {
     expect(top.stdout).to.include('submit [paths...]').and.include('worker').and.include('rollback --to <time|versionId> <paths...>');
     const sub = await run(['submit', '--help']);
     expect(sub.code).to.equal(0);
-    expect(sub.stdout).to.include('--max-overinvalidation <val>').and.include('Exit codes: 0 success, 1 a check failed, 2 bad input.');
+    expect(sub.stdout).to.include('--max-overinvalidation <val>').and.include('Exit codes: 0 success, 1 a check failed, 2 bad input, 3 the environment refused');
   });
 
   it('rejects invalid paths with one error line each (exit 2) and sends nothing', async () => {
