@@ -5,12 +5,21 @@
  * (docs/performance-analysis.md, "The latency model") read these tables and nothing else.
  *
  * Sources:
- * - [cloudping] AWS Region ↔ AWS Region round trips: the medians (p50) of the CloudPing grid,
+ * - [cloudping] AWS Region ↔ AWS Region round trips: medians (p50) after the CloudPing grid,
  *   https://www.cloudping.co/grid (TCP round trips between the Regions' service endpoints, measured
- *   every 6 h; project https://github.com/mda590/cloudping.co), rounded to 5 ms. The figures were
- *   copied by hand into this table, not fetched at run time; checked against the issue's reference
- *   points (Asia-Pacific ↔ us-east-1 ≈ 185 ms weighted by viewers, South America ≈ 140, af-south-1
- *   ≈ 225) and the inter-Region observations in https://dev.to/aws-builders/looking-at-aws-inter-region-latency-through-distance-34eh.
+ *   every 6 h; project https://github.com/mda590/cloudping.co), rounded to 5 ms. [unverified] The
+ *   grid cannot be reached from the machine this table was written on: the figures were entered from
+ *   recollection of it, not copied from a fetched page. Cross-checked against the one published table
+ *   that could be read, "Latency Between AWS Global Regions" (averages, 2017, as reproduced in
+ *   https://acomputerscientistlearnsaws.blogspot.com/2017/04/aws-regions.html): of the pairs it shares
+ *   with this table, us-east-1 ↔ eu-central-1 (89 vs 90), ↔ ap-northeast-1 (145 vs 148),
+ *   ↔ ap-northeast-2 (178 vs 175), ↔ ap-southeast-1 (217 vs 215), ↔ sa-east-1 (120 vs 115) and
+ *   ap-northeast-1 ↔ ap-northeast-2 (31 vs 35) agree within 5 %; us-east-1 ↔ us-west-2 (87 vs 67),
+ *   ↔ eu-west-1 (81 vs 68), ↔ ap-southeast-2 (230 vs 198) and Europe ↔ Singapore (239–326 vs
+ *   155–175) are shorter here, as paths built since 2017 made them. Also checked against the issue's
+ *   reference points (Asia-Pacific ↔ us-east-1 ≈ 185 ms weighted by viewers, South America ≈ 140,
+ *   af-south-1 ≈ 225) and https://dev.to/aws-builders/looking-at-aws-inter-region-latency-through-distance-34eh.
+ *   Replace the table with a fetched grid (or AWS Network Manager's inter-Region p50s) when one can be read.
  * - [intra-region] inside one Region (across Availability Zones): 0.25–3.4 ms measured by
  *   https://www.xkyle.com/Measuring-AWS-Region-and-AZ-Latency/ → 2 ms.
  * - [rec] the regional edge caches: CloudFront developer guide, "How CloudFront works with regional
