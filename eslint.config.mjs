@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'bin/', 'policies/node_modules/', 'coverage/'] },
+  { ignores: ['node_modules/', 'bin/', 'dist/', 'policies/node_modules/', 'coverage/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -45,10 +45,13 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   return runSeedMode(v, s);
 }
 
-if (require.main === module) {
+/** Runs `main` as the process: exit codes, error lines (scripts/launch.js calls this, bundled or not). */
+export function cli(): void {
   runMain(async () => {
     const code = await main();
     if (code === EXIT_CHECK_FAILED) throw new CheckFailed('at least one target was missed (see the table above).');
     return code;
   });
 }
+
+if (require.main === module) cli();
