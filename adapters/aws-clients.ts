@@ -6,6 +6,7 @@
  * number of attempts, and request timeouts that throw.
  */
 import '@aws-sdk/signature-v4a';
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -121,6 +122,12 @@ export function cloudWatchLogsClient(o: AwsClientOptions, region: string = GLOBA
 export function costExplorerClient(o: AwsClientOptions): CostExplorerClient {
   const { config, announced } = baseConfig('COST_EXPLORER', GLOBAL_REGION, o);
   return announced(new CostExplorerClient(config));
+}
+
+/** Athena in the Region of the stack's workgroup, Glue catalog and log bucket. */
+export function athenaClient(o: AwsClientOptions, region: string): AthenaClient {
+  const { config, announced } = baseConfig('ATHENA', region, o);
+  return announced(new AthenaClient(config));
 }
 
 export interface KvsEndpoint {

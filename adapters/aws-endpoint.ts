@@ -15,7 +15,7 @@ import { isIP } from 'node:net';
 import { InputError } from '../lib/errors';
 
 /** Service ids as `AWS_ENDPOINT_URL_<SERVICE>` spells them (the SDK's service id, upper case, `_` for spaces). */
-export type AwsService = 'S3' | 'CLOUDFRONT' | 'CLOUDWATCH' | 'CLOUDWATCH_LOGS' | 'COST_EXPLORER' | 'CLOUDFRONT_KEYVALUESTORE';
+export type AwsService = 'S3' | 'CLOUDFRONT' | 'CLOUDWATCH' | 'CLOUDWATCH_LOGS' | 'COST_EXPLORER' | 'CLOUDFRONT_KEYVALUESTORE' | 'ATHENA';
 
 /** Names of the services in messages. */
 const SERVICE_NAMES: Readonly<Record<AwsService, string>> = {
@@ -25,6 +25,7 @@ const SERVICE_NAMES: Readonly<Record<AwsService, string>> = {
   CLOUDWATCH_LOGS: 'CloudWatch Logs',
   COST_EXPLORER: 'Cost Explorer',
   CLOUDFRONT_KEYVALUESTORE: 'CloudFront KeyValueStore',
+  ATHENA: 'Athena',
 };
 
 /** LocalStack's conventional credentials: what every stand-in endpoint is signed with unless told otherwise. */
@@ -62,6 +63,7 @@ const EXAMPLES: Readonly<Record<AwsService, string>> = {
   CLOUDWATCH_LOGS: 'http://127.0.0.1:4566',
   COST_EXPLORER: 'http://127.0.0.1:4566',
   CLOUDFRONT_KEYVALUESTORE: 'http://127.0.0.1:4598',
+  ATHENA: 'http://127.0.0.1:4597',
 };
 
 /**

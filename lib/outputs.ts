@@ -57,6 +57,11 @@ export interface StackOutputs {
    * are off; absent from stacks deployed before tags (scripts then assume the default header).
    */
   readonly cacheTagHeader?: string;
+  /** Log analytics (`logAnalytics`): the bucket of the Parquet logs, the Athena workgroup, the Glue database and table; absent when off. */
+  readonly logsBucket?: string;
+  readonly athenaWorkgroup?: string;
+  readonly glueDatabase?: string;
+  readonly glueTable?: string;
 }
 
 /** The `contentTypes` output: per type, the main route's patterns and TTLs and the targets. */

@@ -408,3 +408,21 @@ export function billedGroupForPriceClass(viewerGroup: PriceRegionGroup, priceCla
   }
   return best;
 }
+
+/**
+ * Athena (SQL engine v3, per-query pricing), us-east-1 list prices: $5 per TB of data scanned, each
+ * query's bytes rounded up to the next MB with a 10 MB minimum; DDL and failed queries are free.
+ * Binary units, as AWS bills data volumes (see GIB).
+ * Source: https://aws.amazon.com/athena/pricing/
+ */
+export const ATHENA_PRICES = Object.freeze({
+  perTbScannedUsd: 5,
+  minimumBytesPerQuery: 10 * 2 ** 20,
+  roundingBytes: 2 ** 20,
+});
+
+/** The price of one Athena query that scanned `bytesScanned` bytes. */
+export function athenaQueryCostUsd(bytesScanned: number): number {
+  const billed = Math.max(ATHENA_PRICES.minimumBytesPerQuery, Math.ceil(bytesScanned / ATHENA_PRICES.roundingBytes) * ATHENA_PRICES.roundingBytes);
+  return (billed / 2 ** 40) * ATHENA_PRICES.perTbScannedUsd;
+}
