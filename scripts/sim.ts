@@ -6,11 +6,13 @@
  *   per-type table against the targets, --json, --html report, --write-trace;
  * - single cache: --trace f --format csv|oracle-general|cloudfront-log --cache-size S [--policy p];
  * - log replay: --trace logs --format cloudfront-log without --cache-size, through the plan's tiers;
- * - compare: --compare a.json b.json, two plans on the same workload (or the same logs).
+ * - compare: --compare a.json b.json, two plans on the same workload (or the same logs);
+ * - sharded: --shard i/n --json part-i.json runs one shard of the seed workload; merge part-*.json adds them up.
  * Thin shell over simulator/; exits 0 ok, 1 a target missed, 2 bad input.
  * The options, settings and each mode live in scripts/sim/.
  */
-import { show, throwIfProblems } from '../lib/errors';
+import { InputError, show, throwIfProblems } from '../lib/errors';
+import { parseShard, type Shard } from '../simulator/shard';
 import { isTraceFormat, TRACE_FORMATS, type TraceFormat } from '../simulator/trace';
 import { CheckFailed, EXIT_CHECK_FAILED, parseCommandLine, runMain } from './lib/cli';
 import { compareMode } from './sim/compare';
@@ -18,6 +20,7 @@ import { spec } from './sim/options';
 import { replayMode } from './sim/replay';
 import { runSeedMode } from './sim/seed';
 import { settingsFrom } from './sim/settings';
+import { mergeMode, shardMode } from './sim/shards';
 import { singleCacheMode } from './sim/single-cache';
 
 export { spec } from './sim/options';
@@ -30,7 +33,8 @@ export { runSeedMode } from './sim/seed';
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const { values: v, positionals } = parseCommandLine(spec, argv);
   const problems: string[] = [];
-  if (positionals.length > 0 && !v.compare) problems.push(`unexpected argument(s) ${positionals.map((p) => show(p)).join(' ')}; options start with --, see '${spec.usage} --help'.`);
+  const merge = positionals[0] === 'merge';
+  if (positionals.length > 0 && !v.compare && !merge) problems.push(`unexpected argument(s) ${positionals.map((p) => show(p)).join(' ')}; options start with --, see '${spec.usage} --help'.`);
   if (v.format !== undefined && !isTraceFormat(v.format)) problems.push(`--format ${show(v.format)} is not a trace format; use one of: ${TRACE_FORMATS.join(', ')}.`);
   if (v.trace !== undefined && v.format === undefined) problems.push(`--trace needs --format (${TRACE_FORMATS.join(', ')}).`);
   if (v.trace === undefined && (v.format !== undefined || v['cache-size'] !== undefined)) problems.push(`--format and --cache-size need --trace <file>.`);
@@ -38,7 +42,14 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     problems.push(`--format ${v.format} traces have no paths or edge locations, so they only run in single-cache mode: add --cache-size (e.g. 1% or 64MiB).`);
   }
   const s = settingsFrom(v, problems, {});
+  let shard: Shard | undefined;
+  if (v.shard !== undefined) {
+    try { shard = parseShard(v.shard); } catch (e) { if (e instanceof InputError) problems.push(...e.problems); else throw e; }
+    if (v.trace !== undefined || v.compare || merge) problems.push('--shard runs one shard of the seed workload; drop --trace, --compare and merge.');
+  }
   throwIfProblems(problems);
+  if (merge) return mergeMode(v, positionals.slice(1));
+  if (shard !== undefined) return shardMode(v, s, shard);
   if (v.trace !== undefined && v['cache-size'] !== undefined) return singleCacheMode(v, v.format as TraceFormat);
   if (v.compare) return compareMode(v, s, positionals);
   if (v.trace !== undefined) return replayMode(v, s);

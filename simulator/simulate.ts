@@ -8,10 +8,11 @@ import type { ContentTypeName } from '../lib/catalog';
 import { InputError } from '../lib/errors';
 import type { ReleaseEntry } from '../lib/warming/predict';
 import type { PolicyName } from './caches';
-import { runEngine, type HitLevel, type TierCapacities } from './engine';
+import { runEngine, type EngineStats, type HitLevel, type TierCapacities } from './engine';
 import { simModelFromPlan, type SimModel } from './plan-model';
 import { SEED_PROFILE, type WorkloadProfile } from './profile';
 import { regionalOriginUsage } from './regional-usage';
+import { mergeStats, shardWorkload, type Shard } from './shard';
 import { summarize, SECONDS_PER_MONTH, type SimulationResult } from './results';
 import { generateEvents, generateRequests, invalidationPathsPerMonth, type EventLog, type RequestLog } from './workload/arrivals';
 import { buildWorkload, type Workload } from './workload/build';
@@ -96,24 +97,48 @@ export function prepare(model: SimModel, opts: SimulateOptions = {}): Prepared {
   return { workload, requests, events, measureFrom: 0, measureTo: to };
 }
 
-export function runPrepared(p: Prepared, opts: SimulateOptions = {}): SimulationResult {
-  const stats = runEngine(p.workload, p.requests, p.events, {
+function engineOptions(p: Prepared, opts: SimulateOptions, capacityShare = 1) {
+  return {
     policy: opts.policy ?? DEFAULTS.policy,
     capacity: { ...DEFAULT_CAPACITY, ...opts.capacity },
-    capacityScale: p.workload.scale,
+    capacityScale: p.workload.scale * capacityShare,
     hitLevel: opts.hitLevel ?? DEFAULTS.hitLevel,
     refreshHitIsHit: opts.refreshHitIsHit ?? DEFAULTS.refreshHitIsHit,
     measureFrom: p.measureFrom,
     measureTo: p.measureTo,
     seed: p.workload.seed,
-  }, opts.onProgress ? (done) => opts.onProgress!('simulate', done, p.requests.length) : undefined);
-  return summarize({
-    stack: p.workload.model.stack,
-    stats,
-    catalog: p.workload.model.catalog,
-    invalidationPathsPerMonth: invalidationPathsPerMonth(p.workload, SECONDS_PER_MONTH),
-    ...regionalOf(p),
-  });
+  };
+}
+
+/** What `summarize` needs besides the statistics (the same for every shard of a workload). */
+export interface SummaryContext {
+  readonly stack: string;
+  readonly invalidationPathsPerMonth: number;
+  readonly regionalOrigins?: NonNullable<ReturnType<typeof regionalOriginUsage>>;
+}
+
+export function summaryContext(p: Prepared): SummaryContext {
+  return { stack: p.workload.model.stack, invalidationPathsPerMonth: invalidationPathsPerMonth(p.workload, SECONDS_PER_MONTH), ...regionalOf(p) };
+}
+
+export function runPrepared(p: Prepared, opts: SimulateOptions = {}): SimulationResult {
+  const stats = runEngine(p.workload, p.requests, p.events, engineOptions(p, opts), opts.onProgress ? (done) => opts.onProgress!('simulate', done, p.requests.length) : undefined);
+  return summarize({ ...summaryContext(p), stats, catalog: p.workload.model.catalog });
+}
+
+/**
+ * The raw statistics of one shard of a prepared workload: its assets' requests and events, with 1/n of
+ * every cache (simulator/shard.ts). Add the shards' statistics with `mergeStats`.
+ */
+export function runPreparedShard(p: Prepared, shard: Shard, opts: SimulateOptions = {}): EngineStats {
+  const { requests, events } = shardWorkload(p.requests, p.events, p.workload.keys.asset, shard);
+  return runEngine(p.workload, requests, events, engineOptions(p, opts, 1 / shard.count), opts.onProgress ? (done) => opts.onProgress!('simulate', done, requests.length) : undefined);
+}
+
+/** All n shards in this process, one after another, merged: what `--shard i/n` parts and `merge` add up to. */
+export function runPreparedSharded(p: Prepared, count: number, opts: SimulateOptions = {}): SimulationResult {
+  const parts = Array.from({ length: count }, (_, index) => runPreparedShard(p, { index, count }, opts));
+  return summarize({ ...summaryContext(p), stats: mergeStats(parts), catalog: p.workload.model.catalog });
 }
 
 function regionalOf(p: Prepared): { regionalOrigins?: NonNullable<ReturnType<typeof regionalOriginUsage>> } {

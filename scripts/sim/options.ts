@@ -41,6 +41,7 @@ export const spec = {
     html: { type: 'string' },
     'write-trace': { type: 'string' },
     quiet: { type: 'boolean' },
+    shard: { type: 'string' },
   },
   help: {
     stack: 'build the offline plan of this stack and simulate it (default: prod)',
@@ -70,6 +71,7 @@ export const spec = {
     html: 'write the HTML report (charts) to this file',
     'write-trace': 'write the generated requests as a libCacheSim oracleGeneral trace',
     quiet: 'no progress bars',
+    shard: "run shard i of n (0-based, e.g. 0/4) of the seed workload: its objects by hash, 1/n of every cache; needs --json part.json. Add the parts up with 'merge part-*.json --json total.json'",
   },
   allowPositionals: true,
   examples: [
@@ -78,6 +80,8 @@ export const spec = {
     'npm run sim -- --compare a.json b.json',
     'npm run sim -- --trace trace.bin --format oracle-general --cache-size 1% --policy s3fifo --json out.json',
     'npm run sim -- --trace logs/ --format cloudfront-log --stack prod',
+    'npm run sim -- --stack prod --scale 0.05 --shard 0/4 --json part-0.json   (one per shard, anywhere)',
+    'npm run sim -- merge part-*.json --json total.json',
   ],
 } as const;
 

@@ -1,0 +1,84 @@
+/**
+ * Sharded seed-workload runs beyond one process: `--shard i/n --json part-i.json` runs shard i of n
+ * (its objects, 1/n of every cache; simulator/shard.ts) and writes its raw statistics; `merge
+ * part-*.json --json total.json` adds the parts up and summarizes them as one run. Each part carries
+ * the plan and the settings, so the merge needs nothing else and refuses parts that do not belong together.
+ */
+import { InputError, show } from '../../lib/errors';
+import { simModelFromPlan } from '../../simulator/plan-model';
+import { renderRegionTable, renderResultTable } from '../../simulator/report';
+import { summarize } from '../../simulator/results';
+import { mergeStats, statsFromJson, statsToJson, type Shard } from '../../simulator/shard';
+import { runPreparedShard, summaryContext, type SummaryContext } from '../../simulator/simulate';
+import { planFromJson } from '../../simulator/stack-export';
+import { parseSetOptions } from '../../simulator/what-if';
+import { EXIT_CHECK_FAILED, EXIT_OK, readJsonFile, writeJsonFile } from '../lib/cli';
+import type { SimValues } from './options';
+import { loadPlanWithWhatIf } from './plan-source';
+import { prepareWithProgress } from './progress';
+import { jsonOf } from './report';
+import type { SimSettings } from './settings';
+
+export const PART_MODE = 'seed-workload-part';
+
+function partSettings(s: SimSettings) {
+  return { seed: s.seed, scale: s.scale, hours: s.hours, warmupHours: s.warmupHours, policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit, profile: s.profile, releases: s.releases };
+}
+
+/** `--shard i/n --json part.json`: one shard's raw statistics. */
+export async function shardMode(v: SimValues, s: SimSettings, shard: Shard): Promise<number> {
+  if (v.json === undefined) throw new InputError(`--shard ${shard.index}/${shard.count} needs --json part-${shard.index}.json (the part that '${'npm run sim -- merge'}' adds up).`);
+  const whatIf = parseSetOptions(v.set ?? []);
+  const plan = await loadPlanWithWhatIf(v, whatIf);
+  const prepared = prepareWithProgress(simModelFromPlan(plan), s, v.quiet);
+  const stats = runPreparedShard(prepared, shard, { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit });
+  writeJsonFile(v.json, {
+    mode: PART_MODE, shard, settings: partSettings(s), whatIf: whatIf.labels, plan, context: summaryContext(prepared), stats: statsToJson(stats),
+  });
+  console.log(`shard ${shard.index}/${shard.count}: ${stats.simulated.toLocaleString('en-US')} of ${prepared.requests.length.toLocaleString('en-US')} simulated requests; wrote ${v.json} (add the parts up with 'npm run sim -- merge part-*.json --json total.json')`);
+  return EXIT_OK;
+}
+
+interface Part {
+  readonly file: string;
+  readonly shard: Shard;
+  readonly settings: unknown;
+  readonly plan: unknown;
+  readonly context: SummaryContext;
+  readonly stats: Record<string, unknown>;
+}
+
+function readPart(file: string): Part {
+  const j = readJsonFile(file, 'shard part') as Record<string, unknown>;
+  if (j.mode !== PART_MODE) throw new InputError(`${file} is not a shard part (mode ${show(String(j.mode))}); write parts with 'npm run sim -- --shard i/n --json part-i.json'.`);
+  return { file, shard: j.shard as Shard, settings: j.settings, plan: j.plan, context: j.context as SummaryContext, stats: j.stats as Record<string, unknown> };
+}
+
+/** `merge part-*.json`: the parts added up, summarized as one run. */
+export function mergeMode(v: SimValues, files: readonly string[]): number {
+  if (files.length === 0) throw new InputError("merge needs the part files: 'npm run sim -- merge part-*.json --json total.json'.");
+  const parts = files.map(readPart);
+  const first = parts[0]!;
+  const n = first.shard.count;
+  const problems: string[] = [];
+  const seen = new Map<number, string>();
+  for (const p of parts) {
+    if (p.shard.count !== n) problems.push(`${p.file} is shard ${p.shard.index}/${p.shard.count}, ${first.file} is of ${n} shards; merge parts of one run.`);
+    if (seen.has(p.shard.index)) problems.push(`${p.file} and ${seen.get(p.shard.index)} are both shard ${p.shard.index}/${n}.`);
+    seen.set(p.shard.index, p.file);
+    if (JSON.stringify(p.settings) !== JSON.stringify(first.settings)) problems.push(`${p.file} was run with other settings than ${first.file} (seed, scale, hours, caches, policy); run every shard with the same options.`);
+    if (JSON.stringify(p.plan) !== JSON.stringify(first.plan)) problems.push(`${p.file} simulates another plan than ${first.file}.`);
+  }
+  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length > 0 && problems.length === 0) problems.push(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} missing; merge all ${n} parts.`);
+  if (problems.length > 0) throw new InputError(problems);
+  const ordered = [...parts].sort((a, b) => a.shard.index - b.shard.index);
+  const stats = mergeStats(ordered.map((p) => statsFromJson(p.stats, p.file)));
+  const model = simModelFromPlan(planFromJson(first.plan, first.file));
+  const result = summarize({ ...first.context, stats, catalog: model.catalog });
+  console.log(`merged ${n} shard${n > 1 ? 's' : ''} of stack ${model.stack}: ${stats.simulated.toLocaleString('en-US')} simulated requests\n`);
+  console.log(renderResultTable(result));
+  console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(result)}`);
+  if (v.json) writeJsonFile(v.json, jsonOf(result, { mode: 'seed-workload', shards: n, settings: first.settings }));
+  return result.pass ? EXIT_OK : EXIT_CHECK_FAILED;
+}
