@@ -9,6 +9,8 @@ import { InputError } from '../lib/errors';
 import { EXIT_CODES_TEXT, parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
 import { RETRY_SPEC, retryCommand, SCHEDULE_SPEC, scheduleCommand, STATUS_SPEC, statusCommand, WORKER_SPEC, workerCommand } from './invalidation/commands';
 import { createContext, USAGE, type CommandDeps, type Context } from './invalidation/context';
+import { QUEUE_SPEC, queueCommand } from './invalidation/queue-command';
+import { explainQueueError } from './invalidation/queue-file';
 import { ROLLBACK_SPEC, rollbackCommand } from './invalidation/rollback';
 import { SUBMIT_SPEC, submitCommand } from './invalidation/submit';
 import { TAG_SPEC, tagCommand } from './invalidation/tag-command';
@@ -38,6 +40,9 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   tag: { spec: TAG_SPEC, run: (v, p, ctx, d) => tagCommand(v, p, ctx, d.readStdin ?? readStdin) },
 };
 
+/** Subcommands on the queue file alone: no stack, no AWS. */
+const FILE_SUBCOMMANDS: Readonly<Record<string, { spec: CommandSpec<Options> }>> = { queue: { spec: QUEUE_SPEC } };
+
 const OVERVIEW = `Usage: ${USAGE} [--stack X | --plan f | --outputs f] <subcommand> [options]
 
 Safe, cheap and observable CloudFront invalidation (docs/invalidation.md).
@@ -50,12 +55,13 @@ Subcommands:
   rollback --to <time|versionId> <paths...>   restore earlier S3 versions and invalidate them
   retry <request-id>  send a request's failed batches again
   tag <tag> [tag...]  invalidate every cached object carrying a cache tag ('#tag' items, one billed path each)
+  queue check|export|repair|unlock   the queue file: integrity, every readable request, rebuild, a stale worker lock
 
 '${USAGE} <subcommand> --help' lists a subcommand's options.
 ${EXIT_CODES_TEXT}`;
 
 /** Option names that take a value, across every subcommand (to find the subcommand among the arguments). */
-const VALUE_OPTIONS = new Set(Object.values(SUBCOMMANDS).flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`)));
+const VALUE_OPTIONS = new Set([...Object.values(SUBCOMMANDS), ...Object.values(FILE_SUBCOMMANDS)].flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`)));
 
 /** Splits argv into the subcommand and the rest; paths first (`/a`, `#tag`, `-`) mean submit. */
 export function splitSubcommand(argv: readonly string[]): { name: string | undefined; rest: string[] } {
@@ -67,7 +73,7 @@ export function splitSubcommand(argv: readonly string[]): { name: string | undef
       continue;
     }
     if (a !== '-' && a.startsWith('-')) continue;
-    if (SUBCOMMANDS[a]) return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    if (SUBCOMMANDS[a] || FILE_SUBCOMMANDS[a]) return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
     if (a === '-' || a.startsWith('/') || a.startsWith('#')) return { name: 'submit', rest: [...argv] };
     return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
   }
@@ -84,15 +90,27 @@ export async function main(argv: readonly string[], deps: CommandDeps = {}): Pro
     }
     throw new InputError(`give a subcommand: ${Object.keys(SUBCOMMANDS).join(', ')}; see '${USAGE} --help'.`);
   }
+  const names = [...Object.keys(SUBCOMMANDS), ...Object.keys(FILE_SUBCOMMANDS)];
+  if (FILE_SUBCOMMANDS[name]) {
+    const { values, positionals } = parseCommandLine(QUEUE_SPEC, rest);
+    return queueCommand(values, positionals, { out: deps.out ?? ((l) => process.stdout.write(`${l}\n`)), now: deps.now ?? Date.now });
+  }
   const sub = SUBCOMMANDS[name];
-  if (!sub) throw new InputError(`unknown subcommand '${name}'; use one of ${Object.keys(SUBCOMMANDS).join(', ')} (see '${USAGE} --help').`);
+  if (!sub) throw new InputError(`unknown subcommand '${name}'; use one of ${names.join(', ')} (see '${USAGE} --help').`);
   const { values, positionals } = parseCommandLine(sub.spec, rest);
   if (!sub.spec.allowPositionals && positionals.length > 0) throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; see '${USAGE} ${name} --help'.`);
   const ctx = await createContext(values, deps);
   try {
     return await sub.run(values, positionals, ctx, deps);
+  } catch (e) {
+    // SQLite's errors about the queue file become one line naming the file and the fix.
+    throw explainQueueError(e, ctx.queueFile);
   } finally {
-    ctx.close();
+    try {
+      ctx.close();
+    } catch {
+      // closing a file that failed (full, gone) must not hide why it failed
+    }
   }
 }
 

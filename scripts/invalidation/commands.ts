@@ -9,7 +9,12 @@ import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, writeJsonFile } from '../lib/c
 import { startProgress } from '../lib/progress';
 import { COMMON_HELP, COMMON_OPTIONS, intOption, type Context } from './context';
 import { enqueueInput, planSelection, type PlanningSpec, type SelectionSpec } from './planning';
+import { currentProcess } from './queue-file';
+import { rescueLostQueue, watchQueueFile } from './queue-recovery';
 import type { StoredSchedule } from './queue-store';
+
+/** How often a running worker checks that its queue file is still the one it opened, ms. */
+export const FILE_CHECK_MS = 1000;
 import { PLANNING_HELP, PLANNING_OPTIONS, planningFromValues, SELECTION_HELP, SELECTION_OPTIONS, selectionFromValues, sendNow } from './submit';
 import { InvalidationWorker } from './worker';
 
@@ -72,8 +77,13 @@ export async function workerCommand(v: Values, ctx: Context): Promise<number> {
     ctx.out('dry run: nothing was sent.');
     return EXIT_OK;
   }
-  const lock = store.acquireWorkerLock(process.pid);
-  if (!lock.ok) throw new CheckFailed(`error: another worker (pid ${lock.holder}) is running on ${ctx.queueFile}; stop it first, or give this one another --queue.`);
+  const me = currentProcess();
+  const lock = store.acquireWorkerLock(me);
+  if (!lock.ok) {
+    throw new CheckFailed(`error: another worker (pid ${lock.holder.pid}) is running on ${ctx.queueFile}; stop it first, or give this one another --queue ('npm run invalidate -- queue unlock' clears a lock whose worker is gone).`);
+  }
+  // With the lock held: the journal keeps only requests not done yet.
+  store.compactJournal();
   const failedBefore = store.counts().failed;
   const worker = new InvalidationWorker(
     {
@@ -87,16 +97,21 @@ export async function workerCommand(v: Values, ctx: Context): Promise<number> {
   const stop = () => worker.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A queue file deleted or replaced under the worker would take its work with it: stop and save it.
+  const watch = watchQueueFile(store, FILE_CHECK_MS, () => worker.stop());
   try {
     await worker.run({
-      ...(v['exit-when-idle'] ? { until: () => worker.idle() } : {}),
+      ...(v['exit-when-idle'] ? { until: () => watch.changed() !== undefined || worker.idle() } : {}),
       ...(maxRuntime !== undefined ? { deadline: ctx.now() + maxRuntime * 1000 } : {}),
     });
   } finally {
+    watch.stop();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    store.releaseWorkerLock(process.pid);
   }
+  const lost = watch.changed();
+  if (lost) throw rescueLostQueue(store, lost);
+  store.releaseWorkerLock(me);
   const c = store.counts();
   ctx.out(`worker stopped: ${c.completed} batches completed, ${c.in_progress} in progress, ${c.queued} queued, ${c.failed} failed.`);
   return c.failed > failedBefore ? EXIT_CHECK_FAILED : EXIT_OK;

@@ -7,11 +7,12 @@ import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, cloudFront
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
-import { InputError } from '../../lib/errors';
+import { collectProblems, InputError } from '../../lib/errors';
 import { buildRouting, customNamespace, METRICS_REGION, type InvalidationApi, type MetricInput, type Routing } from '../../lib/invalidation';
 import type { StackOutputs } from '../../lib/outputs';
 import { loadStackSource, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, type StackSource } from '../lib/cli';
 import { cloudFrontApi, putMetrics } from './aws';
+import { checkQueuePath, DEFAULT_QUEUE_FILE } from './queue-file';
 import { QueueStore } from './queue-store';
 
 export const USAGE = 'npm run invalidate --';
@@ -100,6 +101,7 @@ export async function createContext(v: CommonValues, deps: CommandDeps = {}): Pr
     if (!(e instanceof InputError)) throw e;
     problems.push(...e.problems);
   }
+  if (v.queue !== undefined) collectProblems(problems, () => checkQueuePath(v.queue!));
   if (problems.length > 0) throw new InputError(problems);
   const source = await loadStackSource(v, USAGE);
   const outputs = source.outputs;
@@ -113,7 +115,7 @@ export async function createContext(v: CommonValues, deps: CommandDeps = {}): Pr
   const api = deps.cloudfront ?? cloudFrontApi((cf = cloudFrontClient(aws)));
   let s3: S3Client | undefined;
   let store: QueueStore | undefined;
-  const queueFile = resolve(v.queue ?? '.local/invalidation-queue.sqlite');
+  const queueFile = resolve(v.queue ?? DEFAULT_QUEUE_FILE);
   const metricsNamespace = v['no-metrics'] ? undefined : v['metrics-namespace'] ?? (source.plan ? customNamespace(source.plan.stack) : undefined);
   let publish = deps.publish;
   if (!publish && metricsNamespace) {

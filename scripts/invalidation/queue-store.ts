@@ -6,9 +6,11 @@
  * outcome was lost returns the original invalidation (spec §8.3) instead of creating another.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { callerReference, loadOf, type InFlight } from '../../lib/invalidation';
+import { explainQueueError, fileIdentity, ownerAlive, QueueFileError, type LockOwner } from './queue-file';
 
 export type BatchState = 'queued' | 'in_progress' | 'completed' | 'failed';
 export type RequestStatus = 'queued' | 'done' | 'failed';
@@ -110,63 +112,131 @@ CREATE TABLE IF NOT EXISTS invalidation_sizes (
 );
 `;
 
-interface BatchRow {
+export interface BatchRow {
   request_id: string; seq: number; distribution_id: string; items_json: string; paths: number; wildcards: number;
   caller_reference: string; state: BatchState; invalidation_id: string | null; attempts: number; next_attempt_at: number;
   submitted_at: number | null; completed_at: number | null; last_error: string | null; billed_paths: number;
 }
 
-function toBatch(r: BatchRow): QueuedBatch {
+/** A row whose stored JSON cannot be read: the file is damaged (SQLite's own checks pass). */
+export class DamagedRow extends Error {
+  readonly code = 'SQLITE_CORRUPT';
+}
+
+function parseColumn<T>(text: string, what: string, test: (v: unknown) => boolean): T {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = undefined;
+  }
+  if (v === undefined || !test(v)) throw new DamagedRow(`${what} holds unreadable data ${JSON.stringify(text.slice(0, 40))}`);
+  return v as T;
+}
+
+const isStringArray = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function toBatch(r: BatchRow): QueuedBatch {
   return {
-    requestId: r.request_id, seq: r.seq, distributionId: r.distribution_id, items: JSON.parse(r.items_json) as string[],
+    requestId: r.request_id, seq: r.seq, distributionId: r.distribution_id, items: parseColumn<string[]>(r.items_json, `batch ${r.request_id}#${r.seq + 1}`, isStringArray),
     load: { paths: r.paths, wildcards: r.wildcards }, callerReference: r.caller_reference, state: r.state,
     invalidationId: r.invalidation_id, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, submittedAt: r.submitted_at,
     completedAt: r.completed_at, lastError: r.last_error, billedPaths: r.billed_paths,
   };
 }
 
-interface RequestRow { id: string; distribution_id: string; source: string; created_at: number; not_before: number; status: RequestStatus; summary_json: string }
+export interface RequestRow { id: string; distribution_id: string; source: string; created_at: number; not_before: number; status: RequestStatus; summary_json: string }
 
-function toRequest(r: RequestRow): QueuedRequest {
-  return { id: r.id, distributionId: r.distribution_id, source: r.source, createdAt: r.created_at, notBefore: r.not_before, status: r.status, summary: JSON.parse(r.summary_json) as Record<string, unknown> };
+export function toRequest(r: RequestRow): QueuedRequest {
+  return { id: r.id, distributionId: r.distribution_id, source: r.source, createdAt: r.created_at, notBefore: r.not_before, status: r.status, summary: parseColumn<Record<string, unknown>>(r.summary_json, `request ${r.id}`, isObject) };
 }
 
-interface ScheduleRow { id: string; distribution_id: string; cron: string; spec_json: string; created_at: number; next_run_at: number; last_run_at: number | null }
+export interface ScheduleRow { id: string; distribution_id: string; cron: string; spec_json: string; created_at: number; next_run_at: number; last_run_at: number | null }
 
-function toSchedule(r: ScheduleRow): StoredSchedule {
-  return { id: r.id, distributionId: r.distribution_id, cron: r.cron, spec: JSON.parse(r.spec_json) as Record<string, unknown>, createdAt: r.created_at, nextRunAt: r.next_run_at, lastRunAt: r.last_run_at };
+export function toSchedule(r: ScheduleRow): StoredSchedule {
+  return { id: r.id, distributionId: r.distribution_id, cron: r.cron, spec: parseColumn<Record<string, unknown>>(r.spec_json, `schedule ${r.id}`, isObject), createdAt: r.created_at, nextRunAt: r.next_run_at, lastRunAt: r.last_run_at };
 }
 
 /** `notBefore` of a request queued but held back until released (rollback: queued before S3 is changed). */
 export const PARKED = 8_640_000_000_000_000;
 
-/** Is a process alive? (EPERM means it exists but belongs to someone else.) */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+export interface OpenOptions {
+  /** Run `PRAGMA quick_check` first and refuse a damaged file. @default true */
+  readonly check?: boolean;
+  /** Open without writing anything (export); the file must exist. @default false */
+  readonly readonly?: boolean;
+  /** SQLite's page limit of this connection: a full disk, for tests. */
+  readonly maxPageCount?: number;
 }
 
 export class QueueStore {
-  private constructor(readonly db: Database.Database, readonly file: string) {}
+  /** Device and inode of the file when opened (to notice it being deleted or replaced). */
+  private readonly identity: { dev: number; ino: number } | undefined;
 
-  /** Opens (creating when needed) the queue file. */
-  static open(file: string): QueueStore {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    db.exec(SCHEMA);
-    return new QueueStore(db, file);
+  /** The request journal beside the file (see {@link journalFileOf}); undefined in memory. */
+  readonly journalFile: string | undefined;
+  /** This queue's id (meta `queue_id`), which its journal lines carry. */
+  readonly queueId: string | undefined;
+
+  private constructor(readonly db: Database.Database, readonly file: string, writable: boolean) {
+    this.identity = file === ':memory:' ? undefined : fileIdentity(file);
+    this.journalFile = file === ':memory:' ? undefined : journalFileOf(file);
+    if (writable) db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('queue_id', ?)`).run(randomUUID());
+    let id: string | undefined;
+    try {
+      id = (db.prepare(`SELECT value FROM meta WHERE key = 'queue_id'`).get() as { value: string } | undefined)?.value;
+    } catch {
+      id = undefined;
+    }
+    this.queueId = id;
+  }
+
+  /**
+   * Opens (creating when needed) the queue file, after an integrity check (`PRAGMA quick_check`).
+   * @throws QueueFileError (exit 1) or InputError (exit 2) with one line naming the file and the fix.
+   */
+  static open(file: string, o: OpenOptions = {}): QueueStore {
+    let db: Database.Database | undefined;
+    try {
+      if (file !== ':memory:' && !o.readonly) mkdirSync(dirname(file), { recursive: true });
+      db = new Database(file, o.readonly ? { readonly: true, fileMustExist: true } : {});
+      if (o.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(o.maxPageCount)}`);
+      if (o.check ?? true) {
+        const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
+        if (problems.length > 0) {
+          throw new QueueFileError(`error: queue file '${file}' is damaged (quick_check: ${problems[0]!.split('\n')[0]}); 'npm run invalidate -- queue export --json f' lists every readable request, 'queue repair' rebuilds the file from them.`);
+        }
+      }
+      if (!o.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+      }
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      if (!o.readonly) db.exec(SCHEMA);
+      return new QueueStore(db, file, !o.readonly);
+    } catch (e) {
+      db?.close();
+      throw explainQueueError(e, file);
+    }
   }
 
   close(): void {
     this.db.close();
+  }
+
+  /** Whether the path still names the file this store opened: `deleted`, `replaced` or undefined (same file). */
+  fileChanged(): 'deleted' | 'replaced' | undefined {
+    if (!this.identity) return undefined;
+    const now = fileIdentity(this.file);
+    if (!now) return 'deleted';
+    return now.dev !== this.identity.dev || now.ino !== this.identity.ino ? 'replaced' : undefined;
+  }
+
+  /** Writes a consistent copy of the open database to `to` (VACUUM INTO), e.g. when its file was deleted. */
+  saveCopy(to: string): void {
+    this.db.prepare('VACUUM INTO ?').run(to);
   }
 
   // ------------------------------------------------------------ requests and batches
@@ -177,6 +247,7 @@ export class QueueStore {
    * (`created: false`), so re-running the same request is harmless.
    */
   enqueue(input: EnqueueInput, now: number): { created: boolean } {
+    this.journal(input, now);
     return this.db.transaction(() => {
       const exists = this.db.prepare('SELECT 1 FROM requests WHERE id = ?').get(input.id);
       if (exists) return { created: false };
@@ -294,6 +365,68 @@ export class QueueStore {
     })();
   }
 
+  /**
+   * Appends the request to the journal and syncs it to disk before the queue takes it, so a queue file
+   * later damaged or lost still lets `queue export` name every request's paths.
+   */
+  private journal(input: EnqueueInput, now: number): void {
+    if (!this.journalFile || !this.queueId) return;
+    const line = `${JSON.stringify({ queue: this.queueId, at: now, request: input } satisfies JournalLine)}\n`;
+    const fd = openSync(this.journalFile, 'a');
+    try {
+      writeSync(fd, line);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Drops from the journal the requests this queue has finished, those it never took, and lines of
+   * other queues once at this path, keeping it as small as the work left. Atomic (temp file + rename); the worker
+   * calls it while it holds the lock.
+   */
+  compactJournal(): void {
+    if (!this.journalFile || !existsSync(this.journalFile)) return;
+    const status = new Map((this.db.prepare(`SELECT id, status FROM requests`).all() as { id: string; status: string }[]).map((r) => [r.id, r.status]));
+    // A line whose request the (sound) file does not hold was never queued (its transaction failed),
+    // unless it is recent: another process may be between its journal line and its transaction.
+    const recent = Date.now() - JOURNAL_GRACE_MS;
+    const keep = readJournal(this.journalFile).filter((l) => l.queue === this.queueId && (status.has(l.request.id) ? status.get(l.request.id) !== 'done' : l.at >= recent));
+    const tmp = `${this.journalFile}.${process.pid}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, keep.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.journalFile);
+  }
+
+  /** Writes a request row as exported (`queue repair`). */
+  restoreRequest(r: QueuedRequest): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO requests (id, distribution_id, source, created_at, not_before, status, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(r.id, r.distributionId, r.source, r.createdAt, r.notBefore, r.status, JSON.stringify(r.summary));
+  }
+
+  /** Writes a batch row as exported, CallerReference, state and invalidation id kept (`queue repair`). */
+  restoreBatch(b: QueuedBatch): void {
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO batches (request_id, seq, distribution_id, items_json, paths, wildcards, caller_reference, state, invalidation_id, attempts, next_attempt_at, submitted_at, completed_at, last_error, billed_paths) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(b.requestId, b.seq, b.distributionId, JSON.stringify(b.items), b.load.paths, b.load.wildcards, b.callerReference, b.state, b.invalidationId, b.attempts, b.nextAttemptAt, b.submittedAt, b.completedAt, b.lastError, b.billedPaths);
+  }
+
+  restoreSchedule(s: StoredSchedule): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO schedules (id, distribution_id, cron, spec_json, created_at, next_run_at, last_run_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.distributionId, s.cron, JSON.stringify(s.spec), s.createdAt, s.nextRunAt, s.lastRunAt);
+  }
+
   // ------------------------------------------------------------ schedules
 
   addSchedule(s: Omit<StoredSchedule, 'lastRunAt'>): void {
@@ -330,22 +463,38 @@ export class QueueStore {
 
   // ------------------------------------------------------------ worker lock and caches
 
+  /** The worker lock's holder, if any (locks of earlier versions hold a pid only). */
+  lockOwner(): LockOwner | undefined {
+    const row = this.db.prepare(`SELECT key, value FROM meta WHERE key IN ('worker_lock', 'worker_pid') ORDER BY key DESC`).get() as { key: string; value: string } | undefined;
+    if (!row) return undefined;
+    if (row.key === 'worker_pid') return { pid: Number(row.value) };
+    const v = parseColumn<LockOwner>(row.value, 'the worker lock', (x) => isObject(x) && typeof (x as LockOwner).pid === 'number');
+    return v.startedAt !== undefined ? { pid: v.pid, startedAt: String(v.startedAt) } : { pid: v.pid };
+  }
+
   /**
-   * Takes the worker lock for `pid` unless a live process holds it. Returns the holder's pid when
-   * refused. A lock left by a killed worker is taken over.
+   * Takes the worker lock for `owner` unless a live process holds it. Returns the holder when refused.
+   * A lock left by a killed worker is taken over, and so is one whose pid now belongs to another
+   * process (the start time differs).
    */
-  acquireWorkerLock(pid: number, alive: (pid: number) => boolean = processAlive): { ok: true } | { ok: false; holder: number } {
+  acquireWorkerLock(owner: LockOwner, alive: (owner: LockOwner) => boolean = ownerAlive): { ok: true } | { ok: false; holder: LockOwner } {
     return this.db.transaction(() => {
-      const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'worker_pid'`).get() as { value: string } | undefined;
-      const holder = row ? Number(row.value) : undefined;
-      if (holder !== undefined && holder !== pid && alive(holder)) return { ok: false as const, holder };
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('worker_pid', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(pid));
+      const holder = this.lockOwner();
+      if (holder !== undefined && !sameOwner(holder, owner) && alive(holder)) return { ok: false as const, holder };
+      this.db.prepare(`DELETE FROM meta WHERE key = 'worker_pid'`).run();
+      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('worker_lock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(JSON.stringify(owner));
       return { ok: true as const };
     })();
   }
 
-  releaseWorkerLock(pid: number): void {
-    this.db.prepare(`DELETE FROM meta WHERE key = 'worker_pid' AND value = ?`).run(String(pid));
+  releaseWorkerLock(owner: LockOwner): void {
+    const holder = this.lockOwner();
+    if (holder && sameOwner(holder, owner)) this.clearWorkerLock();
+  }
+
+  /** Removes the worker lock whoever holds it (`queue unlock`). */
+  clearWorkerLock(): void {
+    this.db.prepare(`DELETE FROM meta WHERE key IN ('worker_lock', 'worker_pid')`).run();
   }
 
   /** Sizes of past invalidations (paths), cached for month-to-date usage. */
@@ -360,4 +509,40 @@ export class QueueStore {
       for (const [id, n] of sizes) stmt.run(id, n);
     })();
   }
+}
+
+function sameOwner(a: LockOwner, b: LockOwner): boolean {
+  return a.pid === b.pid && (a.startedAt === undefined || b.startedAt === undefined || a.startedAt === b.startedAt);
+}
+
+/** How long a journal line without its request in the file is kept by compaction, ms. */
+const JOURNAL_GRACE_MS = 10 * 60_000;
+
+/** One line of the request journal. */
+export interface JournalLine {
+  readonly queue: string;
+  readonly at: number;
+  readonly request: EnqueueInput;
+}
+
+/** The request journal of a queue file: `<file>.journal`, one JSON line per queued request. */
+export function journalFileOf(file: string): string {
+  return `${file}.journal`;
+}
+
+/** The readable lines of a journal (a torn last line or garbage is skipped); none when there is no journal. */
+export function readJournal(journalFile: string): JournalLine[] {
+  if (!existsSync(journalFile)) return [];
+  const out: JournalLine[] = [];
+  for (const text of readFileSync(journalFile, 'utf8').split('\n')) {
+    if (text.trim() === '') continue;
+    try {
+      const l = JSON.parse(text) as JournalLine;
+      const r = l?.request;
+      if (typeof l.queue === 'string' && typeof r?.id === 'string' && typeof r.distributionId === 'string' && Array.isArray(r.batches) && r.batches.every((b) => Array.isArray(b) && b.every((x) => typeof x === 'string'))) out.push(l);
+    } catch {
+      // a line torn by a crash or a damaged disk: skipped
+    }
+  }
+  return out;
 }

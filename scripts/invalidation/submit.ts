@@ -13,6 +13,8 @@ import { CheckFailed, EXIT_OK, writeJsonFile } from '../lib/cli';
 import { startProgress } from '../lib/progress';
 import { COMMON_HELP, COMMON_OPTIONS, intOption, type Context } from './context';
 import { enqueueInput, parsePercent, planSelection, type PlanningSpec, type SelectionSpec } from './planning';
+import { currentProcess } from './queue-file';
+import { rescueLostQueue, watchQueueFile } from './queue-recovery';
 import { InvalidationWorker } from './worker';
 
 /** Options that select what to invalidate (submit, schedule add). */
@@ -150,7 +152,8 @@ export function selectionFromValues(v: Values, positionals: readonly string[]): 
 export async function sendNow(ctx: Context, requestId: string, send: SendSettings, o: { wait: boolean; timeoutMs: number }): Promise<{ ok: boolean; message: string }> {
   const store = ctx.queue();
   const total = store.batches(requestId).length;
-  const lock = store.acquireWorkerLock(process.pid);
+  const me = currentProcess();
+  const lock = store.acquireWorkerLock(me);
   const deadline = ctx.now() + o.timeoutMs;
   const done = () => {
     const c = store.counts([requestId]);
@@ -166,7 +169,7 @@ export async function sendNow(ctx: Context, requestId: string, send: SendSetting
   };
   try {
     if (!lock.ok) {
-      ctx.err(`a worker (pid ${lock.holder}) is running on ${ctx.queueFile}; it sends request ${requestId}.`);
+      ctx.err(`a worker (pid ${lock.holder.pid}) is running on ${ctx.queueFile}; it sends request ${requestId}.`);
       while (!done() && ctx.now() < deadline) {
         await ctx.sleep(Math.min(send.pollMs, 1000));
         update();
@@ -183,13 +186,17 @@ export async function sendNow(ctx: Context, requestId: string, send: SendSetting
       const stop = () => worker.stop();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const watch = watchQueueFile(store, 1000, () => worker.stop());
       try {
-        await worker.run({ until: done, deadline });
+        await worker.run({ until: () => watch.changed() !== undefined || done(), deadline });
       } finally {
+        watch.stop();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        store.releaseWorkerLock(process.pid);
       }
+      const lost = watch.changed();
+      if (lost) throw rescueLostQueue(store, lost);
+      store.releaseWorkerLock(me);
     }
   } finally {
     update();

@@ -105,7 +105,7 @@ describe('npm run invalidate (the command line, child processes)', function () {
     { name: 'no stack source', args: () => ['submit', '/a'], error: "error: give exactly one of --stack <name>, --plan <file> or --outputs <file> (got none); see 'npm run invalidate -- --help'." },
     { name: 'an endpoint that is not a URL', args: () => ['--outputs', outputsFile, '--endpoint', 'ftp:/x', 'submit', '/a'], error: "error: --endpoint 'ftp:/x' must be an http:// or https:// URL, such as http://127.0.0.1:4580." },
     { name: 'an endpoint on another machine', args: () => ['--outputs', outputsFile, '--endpoint', 'http://192.168.1.20:4580', 'submit', '/a'], error: "error: --endpoint 'http://192.168.1.20:4580' is not on this machine; the scripts send requests only to a local stand-in (127.0.0.1, ::1, localhost) unless told otherwise: add --allow-remote-endpoint to send them to 192.168.1.20:4580, or give an endpoint such as http://127.0.0.1:4580." },
-    { name: 'an unknown subcommand', args: () => ['--outputs', outputsFile, 'purge'], error: "error: unknown subcommand 'purge'; use one of submit, worker, status, schedule, rollback, retry, tag (see 'npm run invalidate -- --help')." },
+    { name: 'an unknown subcommand', args: () => ['--outputs', outputsFile, 'purge'], error: "error: unknown subcommand 'purge'; use one of submit, worker, status, schedule, rollback, retry, tag, queue (see 'npm run invalidate -- --help')." },
     { name: 'a bad bound', args: () => [...common(), 'submit', '/a', '--max-overinvalidation', 'lots'], error: "error: --max-overinvalidation must be a percentage from 0 to 1000 such as '5' or '5%', got 'lots'." },
     { name: 'a batch larger than the quota', args: () => [...common(), 'submit', '/a', '--batch-paths', '5000'], error: "error: --batch-paths must be a whole number from 1 to 3000, got '5000'." },
     { name: '--prefix without --content-type', args: () => [...common(), 'submit', '--prefix', 'x/', '--month-to-date', '0'], error: "error: --prefix 'x/' needs --content-type (it is relative to the content type's folders); or use --pattern 'x/**'." },
@@ -219,7 +219,8 @@ describe('npm run invalidate (the command line, child processes)', function () {
         if (!existsSync(queue)) return undefined;
         const db = new Database(queue, { readonly: true, fileMustExist: true });
         try {
-          return (db.prepare(`SELECT value FROM meta WHERE key = 'worker_pid'`).get() as { value: string } | undefined)?.value;
+          const row = db.prepare(`SELECT value FROM meta WHERE key = 'worker_lock'`).get() as { value: string } | undefined;
+          return row && String((JSON.parse(row.value) as { pid: number }).pid);
         } catch {
           return undefined;
         } finally {
@@ -230,7 +231,7 @@ describe('npm run invalidate (the command line, child processes)', function () {
       expect(holder(), 'the first worker took the lock').to.equal(String(first.pid));
       const second = await run([...common(), 'worker', '--exit-when-idle']);
       expect(second.code).to.equal(1);
-      expect(second.stderr.trim()).to.equal(`error: another worker (pid ${first.pid}) is running on ${queue}; stop it first, or give this one another --queue.`);
+      expect(second.stderr.trim()).to.equal(`error: another worker (pid ${first.pid}) is running on ${queue}; stop it first, or give this one another --queue ('npm run invalidate -- queue unlock' clears a lock whose worker is gone).`);
     } finally {
       first.kill('SIGTERM');
       await exited;

@@ -91,10 +91,11 @@ describe('scripts/invalidation/queue-store (SQLite, durable)', () => {
   });
 
   it('lets one worker hold the queue; a lock left by a dead worker is taken over', () => {
-    expect(store.acquireWorkerLock(100, () => true)).to.deep.equal({ ok: true });
-    expect(store.acquireWorkerLock(200, (pid) => pid === 100)).to.deep.equal({ ok: false, holder: 100 });
-    expect(store.acquireWorkerLock(200, () => false)).to.deep.equal({ ok: true });
-    store.releaseWorkerLock(200);
-    expect(store.acquireWorkerLock(300, () => true)).to.deep.equal({ ok: true });
+    const p = (pid: number) => ({ pid, startedAt: '1' });
+    expect(store.acquireWorkerLock(p(100), () => true)).to.deep.equal({ ok: true });
+    expect(store.acquireWorkerLock(p(200), (o) => o.pid === 100)).to.deep.equal({ ok: false, holder: p(100) });
+    expect(store.acquireWorkerLock(p(200), () => false)).to.deep.equal({ ok: true });
+    store.releaseWorkerLock(p(200));
+    expect(store.acquireWorkerLock(p(300), () => true)).to.deep.equal({ ok: true });
   });
 });
