@@ -7,7 +7,8 @@
  * - single cache: --trace f --format csv|oracle-general|cloudfront-log --cache-size S [--policy p];
  * - log replay: --trace logs --format cloudfront-log without --cache-size, through the plan's tiers;
  * - compare: --compare a.json b.json, two plans on the same workload (or the same logs);
- * - sharded: --shard i/n --json part-i.json runs one shard of the seed workload; merge part-*.json adds them up.
+ * - sharded: --shard i/n --json part-i.json runs one shard of the seed workload; merge part-*.json adds them up;
+ * - fault: --fault <scenario>@<start>+<duration>, a failure scenario (lib/faults) with its figures.
  * Thin shell over simulator/; exits 0 ok, 1 a target missed, 2 bad input.
  * The options, settings and each mode live in scripts/sim/.
  */
@@ -16,6 +17,7 @@ import { parseShard, type Shard } from '../simulator/shard';
 import { isTraceFormat, TRACE_FORMATS, type TraceFormat } from '../simulator/trace';
 import { CheckFailed, EXIT_CHECK_FAILED, parseCommandLine, runMain } from './lib/cli';
 import { compareMode } from './sim/compare';
+import { faultMode } from './sim/fault';
 import { spec } from './sim/options';
 import { replayMode } from './sim/replay';
 import { runSeedMode } from './sim/seed';
@@ -47,10 +49,15 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     try { shard = parseShard(v.shard); } catch (e) { if (e instanceof InputError) problems.push(...e.problems); else throw e; }
     if (v.trace !== undefined || v.compare || merge) problems.push('--shard runs one shard of the seed workload; drop --trace, --compare and merge.');
   }
+  if (v.fault !== undefined && (v.shard !== undefined || merge)) problems.push('--fault runs the whole seed workload in one process; drop --shard and merge.');
   throwIfProblems(problems);
   if (merge) return mergeMode(v, positionals.slice(1));
   if (shard !== undefined) return shardMode(v, s, shard);
   if (v.trace !== undefined && v['cache-size'] !== undefined) return singleCacheMode(v, v.format as TraceFormat);
+  if (v.fault !== undefined) {
+    if (v.compare || v.trace !== undefined) throw new InputError('--fault runs on the seed workload: leave out --compare and --trace.');
+    return faultMode(v, s);
+  }
   if (v.compare) return compareMode(v, s, positionals);
   if (v.trace !== undefined) return replayMode(v, s);
   return runSeedMode(v, s);

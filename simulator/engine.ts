@@ -20,7 +20,10 @@
  */
 import { CONTENT_TYPE_NAMES } from '../lib/catalog';
 import { InputError } from '../lib/errors';
-import { HANDSHAKE_RTTS, validateNetworkProfile } from '../lib/network';
+import { ORIGIN_CONNECTION_DEFAULTS } from '../lib/distribution/model';
+import type { FaultMode } from '../lib/faults/scenarios';
+import { HANDSHAKE_RTTS, rttMs, validateNetworkProfile } from '../lib/network';
+import { DEFAULT_ERROR_CACHING_MIN_TTL } from '../lib/semantics/ttl';
 import { PRICE_REGION_GROUPS } from '../lib/semantics/pricing';
 import { createCache, type Cache, type PolicyName } from './caches';
 import { histBucketCentiMs, HIST_BUCKETS, hopTable, jitterTable, type HopTable } from './latency';
@@ -41,6 +44,8 @@ export interface EngineInput {
   readonly assets: number;
   readonly invalidStart: Int32Array;
   readonly invalidKeys: Int32Array;
+  /** How long an origin 5xx is cached per key (ErrorCachingMinTTL, spec §3.3), seconds. @default 10 */
+  readonly errorCachingMinTtl?: number;
 }
 
 export type HitLevel = 'cloudfront' | 'edge';
@@ -111,6 +116,11 @@ export interface EngineOptions {
   readonly bucketSeconds?: number;
   /** Warm (prefill) requests, counted in `EngineStats.warm` only. @default none */
   readonly warm?: WarmLog;
+  /**
+   * A fault window [from, to): the viewer figures are also kept per phase (before, during, after;
+   * `EngineStats.phases`). @default none
+   */
+  readonly phases?: { readonly from: number; readonly to: number };
 }
 
 /**
@@ -135,6 +145,9 @@ export interface WarmStats {
 }
 
 const T = CONTENT_TYPE_NAMES.length;
+
+/** Fields of EngineStats.phases. */
+export const PH_REQUESTS = 0, PH_ERRORS = 1, PH_CACHING = 2, PH_CACHING_ERRORS = 3, PH_ORIGIN_REQUESTS = 4, PHASE_FIELDS = 5;
 const G = PRICE_REGION_GROUPS.length;
 
 /** Raw, weighted (full-scale) statistics of one run. */
@@ -169,6 +182,21 @@ export class EngineStats {
   readonly staleIfErrorServed = new Float64Array(T);
   /** Requests answered with an error: the origin failed and no stale copy could stand in. */
   readonly originErrors = new Float64Array(T);
+  /** Of those, GET/HEAD requests on behaviors that cache (the `cacheable` availability scope). */
+  readonly cachingErrors = new Float64Array(T);
+  /** Errors answered from a cached origin error without asking the origin (ErrorCachingMinTTL, spec §3.3). */
+  readonly errorCacheHits = new Float64Array(T);
+  /** Origin requests that failed (refused, timed out, 5xx), failed-over ones included. */
+  readonly originFailures = new Float64Array(T);
+  /** Requests an origin group's secondary answered after the primary failed (spec §9.2). */
+  readonly failovers = new Float64Array(T);
+  /**
+   * Viewer figures per phase of `EngineOptions.phases` (0 before, 1 during, 2 after):
+   * [phase * PHASE_FIELDS + field], fields PH_REQUESTS, PH_ERRORS, PH_CACHING, PH_CACHING_ERRORS, PH_ORIGIN_REQUESTS.
+   */
+  readonly phases = new Float64Array(3 * PHASE_FIELDS);
+  /** TTFB histograms per phase: [phase * HIST_BUCKETS + bucket]. */
+  readonly ttfbByPhase = new Float64Array(3 * HIST_BUCKETS);
   readonly requestsByGroup = new Float64Array(G);
   readonly bytesByGroup = new Float64Array(G);
   /** TTFB and total-time histograms, type-major: [t * HIST_BUCKETS + bucket]. */
@@ -190,12 +218,15 @@ export class EngineStats {
   readonly edgeBytesSeries: Float64Array;
   readonly originBytesSeries: Float64Array;
   readonly requestSeries: Float64Array;
+  /** Requests answered with an error, per bucket (availability over time). */
+  readonly errorSeries: Float64Array;
 
   constructor(readonly bucketSeconds: number, readonly measuredSeconds: number) {
     const n = Math.max(1, Math.ceil(measuredSeconds / bucketSeconds));
     this.edgeBytesSeries = new Float64Array(n);
     this.originBytesSeries = new Float64Array(n);
     this.requestSeries = new Float64Array(n);
+    this.errorSeries = new Float64Array(n);
   }
 }
 
@@ -246,8 +277,14 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     ki[2 * j + 1] = k.type[j]! | (k.origin[j]! << 4) | (k.cacheableMethod[j]! << 12) | (k.revalidates[j]! << 13) | (functions[j]! << 16);
   }
   const assetVersion = new Int32Array(input.assets);
-  const outages = outageTable(input.profile.originOutages ?? []);
-  const nOut = outages.length / 2;
+  const faults = faultTable(input.profile.originOutages ?? [], routed.origins);
+  const { from: outFrom, to: outTo, mode: outMode, mask: outMask } = faults;
+  const nOut = outFrom.length;
+  const OA = routed.origins.length;
+  const { failoverOf, failoverOn503 } = routed;
+  // the errors cached per key at the origin-facing tier (Origin Shield, else the REC): until when
+  const errUntil = new Float64Array(nk).fill(-Infinity);
+  const errTtl = input.errorCachingMinTtl ?? DEFAULT_ERROR_CACHING_MIN_TTL;
   const rng = new Rng(opts.seed, 23);
   const net = input.profile.network;
   validateNetworkProfile(net);
@@ -272,6 +309,9 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   const proc = hops.processing;
   const { edgeRec, recShield, shieldOrigin, recOrigin, originFirstByte, colocated } = hops;
   const { tcpTls13: HS_TCP, quic: HS_QUIC } = HANDSHAKE_RTTS;
+  const conn = failureTimes(routed.origins);
+  const fo = failoverPaths(routed.origins, failoverOf, hops, input.profile);
+  const phaseFrom = opts.phases?.from ?? Infinity, phaseTo = opts.phases?.to ?? Infinity;
   const cloudfrontLevel = opts.hitLevel === 'cloudfront';
   const refreshIsHit = opts.refreshHitIsHit;
   const { edges, recs, shields } = tiers;
@@ -285,7 +325,8 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     requests: sRequests, cacheable: sCacheable, hits: sHits, edgeHits: sEdgeHits, edgeRefreshHits: sEdgeRefresh, recHits: sRecHits,
     shieldHits: sShieldHits, origin304: sOrigin304, originFetches: sOriginFetches, bytes: sBytes, caching: sCaching, cachingBytes: sCachingBytes,
     hitBytes: sHitBytes, originBytes: sOriginBytes, staleServed: sStale, requestsByGroup: sReqGroup, bytesByGroup: sBytesGroup,
-    staleWhileRevalidateHits: sSwr, staleIfErrorServed: sSie, originErrors: sErrors,
+    staleWhileRevalidateHits: sSwr, staleIfErrorServed: sSie, originErrors: sErrors, cachingErrors: sCachingErrors, errorCacheHits: sErrorCacheHits,
+    originFailures: sOriginFailures, failovers: sFailovers, phases: sPhases, ttfbByPhase: sTtfbPhase, errorSeries,
     ttfb: sTtfb, ttfbByRegion: sTtfbRegion, cachingByRegion: sCachingRegion, hitsByRegion: sHitsRegion, total: sTotal, edgeBytesSeries, originBytesSeries, requestSeries,
   } = stats;
   let shieldIncremental = 0, fnInvocations = 0, simulated = 0, nUpdates = 0, nInvalidations = 0;
@@ -335,8 +376,17 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const oi = originRoute[v * KO + ((flags >>> 4) & 0xff)]!;
     const sIdx = shieldOfOrigin[oi]!;
     const ver = assetVersion[ki[2 * kk]!]!;
-    let down = false;
-    for (let q = 0; q < nOut; q++) if (t >= outages[2 * q]! && t < outages[2 * q + 1]!) { down = true; break; }
+    // a failing origin (lib/faults): its group's secondary stands in for GET/HEAD/OPTIONS when it is up
+    // and the failure is one the group fails over on (spec §9.2); an origin error cached for the key
+    // answers without asking the origin (spec §3.3)
+    const fault = nOut > 0 ? faultOf(oi, t) : 0;
+    let fIdx = -1;
+    if (fault !== 0 && (flags & (1 << 12)) !== 0) {
+      const f = failoverOf[oi]!;
+      if (f >= 0 && (fault !== F_HTTP5XX || failoverOn503[oi] === 1) && faultOf(f, t) === 0) fIdx = f;
+    }
+    const errHit = ttlK >= 0 && t < errUntil[kk]!;
+    const down = (fault !== 0 && fIdx < 0) || errHit;
     const u = rng.nextUint32();
     let ttfb = viewerRtt[v]! * jitLast[rng.top12()]! * (u >= newConn ? 1 : u < newQuic ? 1 + HS_QUIC : 1 + HS_TCP) + proc;
 
@@ -353,12 +403,16 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       if (down) res = R_FAILED | R_ERROR;
       // never cached: edge → (Origin Shield) → origin, bypassing the REC
       if (sIdx >= 0) {
-        ttfb += (edgeRec[e]! + recShield[r * S + sIdx]! + shieldOrigin[sIdx * O + oi]!) * jit[rng.top12()]! + 2 * proc;
+        const toOrigin = shieldOrigin[sIdx * O + oi]!;
+        ttfb += (edgeRec[e]! + recShield[r * S + sIdx]! + (fault === 0 ? toOrigin : 0)) * jit[rng.top12()]! + 2 * proc;
+        if (fault !== 0) ttfb += failedAttemptMs(fault, oi, toOrigin) + (fIdx >= 0 ? fo.fromShield[sIdx * OA + oi]! * jit[rng.top12()]! : 0);
         shieldBilled = true;
       } else {
-        ttfb += (edgeRec[e]! + recOrigin[r * O + oi]!) * jit[rng.top12()]! + proc;
+        const toOrigin = recOrigin[r * O + oi]!;
+        ttfb += (edgeRec[e]! + (fault === 0 ? toOrigin : 0)) * jit[rng.top12()]! + proc;
+        if (fault !== 0) ttfb += failedAttemptMs(fault, oi, toOrigin) + (fIdx >= 0 ? fo.fromRec[r * OA + oi]! * jit[rng.top12()]! : 0);
       }
-      ttfb += originFirstByte[oi]! * jitOrigin[rng.top12()]!;
+      if (fault === 0) ttfb += originFirstByte[oi]! * jitOrigin[rng.top12()]!;
     } else {
       // the REC in the shield's Region is the shield: its cache, no hop between them
       // (a hit there counts as a REC hit: CloudFront logs it `Hit`, not `OriginShieldHit`, spec §9.4)
@@ -373,24 +427,37 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       stale = (res & R_STALE) !== 0;
       if (found > 1 && c2 !== null) shieldBilled = true;
       // latency of the hops on the viewer's path, drawn in their order: up to the tier that served,
-      // or to the origin when it was tried and failed (stale-if-error: synchronous attempt, then fall back)
-      const lat = (res & (R_SIE | R_ERROR)) !== 0 ? 3 : served;
+      // or to the origin when it was tried and failed (stale-if-error: synchronous attempt, then fall
+      // back), or to the origin-facing tier when it held a cached error
+      const failed = (res & (R_SIE | R_ERROR)) !== 0;
+      const lat = failed && errHit ? (c2 !== null ? 2 : 1) : failed ? 3 : served;
+      // a failed or failed-over attempt costs its timeouts instead of the origin's first byte
+      const faulted = fault !== 0 && !errHit && (res & 3) === 3;
       if (lat > 0) {
         ttfb += edgeRec[e]! * jit[rng.top12()]! + proc;
         if (lat > 1) {
           if (c2 !== null) {
             ttfb += recShield[r * S + sIdx]! * jit[rng.top12()]! + proc;
-            if (lat > 2) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
-          } else {
+            if (lat > 2) {
+              if (!faulted) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
+              else ttfb += failedAttemptMs(fault, oi, shieldOrigin[sIdx * O + oi]!) + (fIdx >= 0 ? fo.fromShield[sIdx * OA + oi]! * jit[rng.top12()]! : 0);
+            }
+          } else if (!faulted) {
             // no shield, or the REC is the shield: REC → origin
             ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
+          } else {
+            ttfb += failedAttemptMs(fault, oi, recOrigin[r * O + oi]!) + (fIdx >= 0 ? fo.fromRec[r * OA + oi]! * jit[rng.top12()]! : 0);
           }
         }
       }
+      // the origin's 5xx (or no answer) is cached for the key: the next requests get it without asking (spec §3.3, §2.4)
+      if (faulted && (res & R_FAILED) !== 0) errUntil[kk] = t + errTtl;
     }
 
     simulated++;
     if (t < measureFrom || t >= measureTo) continue;
+    // whether the origin was asked at all (a request, failed or not), and whether a group's secondary answered
+    const asked = ttlK < 0 || ((res & 3) === 3 && !errHit);
 
     // statistics, weighted to full scale
     const w = kf[KF * kk + 2]!;
@@ -418,7 +485,27 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     if (stale) sStale[ty] = sStale[ty]! + w;
     if ((res & R_SWR) !== 0) sSwr[ty] = sSwr[ty]! + w;
     if ((res & R_SIE) !== 0) sSie[ty] = sSie[ty]! + w;
-    if ((res & R_ERROR) !== 0) sErrors[ty] = sErrors[ty]! + w;
+    const isError = (res & R_ERROR) !== 0;
+    if (isError) { sErrors[ty] = sErrors[ty]! + w; errorSeries[bucket] = errorSeries[bucket]! + w; }
+    if (isError && errHit) sErrorCacheHits[ty] = sErrorCacheHits[ty]! + w;
+    if (asked && fault !== 0) sOriginFailures[ty] = sOriginFailures[ty]! + w;
+    if (asked && fIdx >= 0) sFailovers[ty] = sFailovers[ty]! + w;
+    const cachingReq = (flags & (1 << 12)) !== 0 && ttlK >= 0;
+    if (isError && cachingReq) sCachingErrors[ty] = sCachingErrors[ty]! + w;
+    if (t >= phaseFrom) {
+      const ph = (t < phaseTo ? 1 : 2) * PHASE_FIELDS;
+      sPhases[ph + PH_REQUESTS] = sPhases[ph + PH_REQUESTS]! + w;
+      if (isError) sPhases[ph + PH_ERRORS] = sPhases[ph + PH_ERRORS]! + w;
+      if (cachingReq) sPhases[ph + PH_CACHING] = sPhases[ph + PH_CACHING]! + w;
+      if (cachingReq && isError) sPhases[ph + PH_CACHING_ERRORS] = sPhases[ph + PH_CACHING_ERRORS]! + w;
+      if (asked) sPhases[ph + PH_ORIGIN_REQUESTS] = sPhases[ph + PH_ORIGIN_REQUESTS]! + w * (fIdx >= 0 ? 2 : 1);
+    } else if (phaseFrom !== Infinity) {
+      sPhases[PH_REQUESTS] = sPhases[PH_REQUESTS]! + w;
+      if (isError) sPhases[PH_ERRORS] = sPhases[PH_ERRORS]! + w;
+      if (cachingReq) sPhases[PH_CACHING] = sPhases[PH_CACHING]! + w;
+      if (cachingReq && isError) sPhases[PH_CACHING_ERRORS] = sPhases[PH_CACHING_ERRORS]! + w;
+      if (asked) sPhases[PH_ORIGIN_REQUESTS] = sPhases[PH_ORIGIN_REQUESTS]! + w;
+    }
     if ((flags & (1 << 12)) !== 0) {
       sCacheable[ty] = sCacheable[ty]! + w;
       const rt = viewerRegion[v]! * T + ty;
@@ -440,6 +527,10 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       sTtfb[hb] = sTtfb[hb]! + w;
       const rb = (viewerRegion[v]! * T + ty) * HIST_BUCKETS + b;
       sTtfbRegion[rb] = sTtfbRegion[rb]! + w;
+      if (phaseFrom !== Infinity) {
+        const pb = (t < phaseFrom ? 0 : t < phaseTo ? 1 : 2) * HIST_BUCKETS + b;
+        sTtfbPhase[pb] = sTtfbPhase[pb]! + w;
+      }
     }
     { const hb = ty * HIST_BUCKETS + histBucketCentiMs(Math.min(1e9, (ttfb + (sz * 8) / (viewerMbps[v]! * 1000)) * 100) | 0); sTotal[hb] = sTotal[hb]! + w; }
   }
@@ -456,6 +547,24 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   ws.originFetches = wc[W_FETCHES]!; ws.originBytes = wc[W_BYTES]!; ws.shieldRequests = wc[W_SHIELD_REQUESTS]!; ws.simulated = wi;
   return stats;
 
+  /** The failure mode (F_*) of routed origin `o` at time `t`, 0 when it answers. */
+  function faultOf(o: number, t: number): number {
+    for (let q = 0; q < nOut; q++) if (t >= outFrom[q]! && t < outTo[q]! && outMask[q * OA + o] === 1) return outMode[q]!;
+    return 0;
+  }
+
+  /**
+   * What a failed attempt at origin `o` costs the viewer, ms, given the round trip to it (spec §9.1):
+   * refused: a round trip per connection attempt; timeout: attempts × connection timeout; slow:
+   * attempts × response timeout (GET/HEAD are retried); 5xx: the round trip and the origin's first byte.
+   */
+  function failedAttemptMs(mode: number, o: number, rtt: number): number {
+    if (mode === F_REFUSED) return conn.attempts[o]! * rtt;
+    if (mode === F_TIMEOUT) return conn.attempts[o]! * conn.connectMs[o]!;
+    if (mode === F_SLOW) return conn.attempts[o]! * conn.readMs[o]!;
+    return rtt + originFirstByte[o]!;
+  }
+
   /** One warm request: the viewer path without latency draws (the rng sequence of viewers is unchanged). */
   function warmOne(kk: number, e: number, t: number): void {
     const flags = ki[2 * kk + 1]!;
@@ -464,8 +573,9 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     const r = edgeRecIndex[e]!;
     const w = kf[KF * kk + 2]!;
     const ttlK = kf[KF * kk + 1]!;
-    let down = false;
-    for (let q = 0; q < nOut; q++) if (t >= outages[2 * q]! && t < outages[2 * q + 1]!) { down = true; break; }
+    const wf = nOut > 0 ? faultOf(oi, t) : 0;
+    const wfo = wf !== 0 ? failoverOf[oi]! : -1;
+    const down = wf !== 0 && !(wfo >= 0 && (wf !== F_HTTP5XX || failoverOn503[oi] === 1) && faultOf(wfo, t) === 0);
     let found = 3;
     let revalidated = false;
     if (ttlK < 0) {
@@ -495,14 +605,64 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
 /** Float64 facts per key in the packed array: size, ttl, weight, originSize, stale-while-revalidate, stale-if-error. */
 const KF = 6;
 
-/** Origin outage windows as a flat [from, to, from, to, ...] array. @throws InputError on a bad window. */
-function outageTable(list: readonly OriginOutage[]): Float64Array {
+/** Failure modes in the hot loop (lib/faults FaultMode); 0 = the origin answers. */
+const F_REFUSED = 1, F_TIMEOUT = 2, F_SLOW = 3, F_HTTP5XX = 4;
+const MODE_CODE: Readonly<Record<FaultMode, number>> = { refused: F_REFUSED, timeout: F_TIMEOUT, slow: F_SLOW, http5xx: F_HTTP5XX };
+
+/**
+ * Origin outage windows as flat arrays: from, to, mode, and mask[q * origins + o] = 1 when outage q
+ * takes origin o down (every origin when the outage names none).
+ * @throws InputError on a bad window, mode or origin id.
+ */
+function faultTable(list: readonly OriginOutage[], origins: readonly SimOrigin[]): { from: Float64Array; to: Float64Array; mode: Uint8Array; mask: Uint8Array } {
   const problems: string[] = [];
+  const ids = new Set(origins.map((o) => o.id));
   list.forEach((o, i) => {
     if (!(Number.isFinite(o.fromSec) && Number.isFinite(o.toSec) && o.toSec > o.fromSec)) problems.push(`originOutages[${i}]: fromSec and toSec must be finite seconds with toSec > fromSec, got ${o.fromSec} and ${o.toSec}.`);
+    if (o.mode !== undefined && !(o.mode in MODE_CODE)) problems.push(`originOutages[${i}]: mode must be one of ${Object.keys(MODE_CODE).join(', ')}, got ${String(o.mode)}.`);
+    for (const id of o.origins ?? []) if (!ids.has(id)) problems.push(`originOutages[${i}]: origin '${id}' is not an origin of the plan (${[...ids].join(', ')}).`);
   });
   if (problems.length > 0) throw new InputError(problems);
-  return Float64Array.from(list.flatMap((o) => [o.fromSec, o.toSec]));
+  const O = origins.length;
+  const mask = new Uint8Array(Math.max(1, list.length * O));
+  list.forEach((f, q) => origins.forEach((o, i) => { mask[q * O + i] = f.origins === undefined || f.origins.includes(o.id) ? 1 : 0; }));
+  return {
+    from: Float64Array.from(list, (o) => o.fromSec),
+    to: Float64Array.from(list, (o) => o.toSec),
+    mode: Uint8Array.from(list, (o) => MODE_CODE[o.mode ?? 'http5xx']),
+    mask,
+  };
+}
+
+/** Connection attempts and timeouts (ms) per routed origin (spec §9.1; CloudFront's defaults where unset). */
+function failureTimes(origins: readonly SimOrigin[]): { attempts: Float64Array; connectMs: Float64Array; readMs: Float64Array } {
+  const c = (o: SimOrigin) => o.connection ?? ORIGIN_CONNECTION_DEFAULTS;
+  return {
+    attempts: Float64Array.from(origins, (o) => c(o).attempts),
+    connectMs: Float64Array.from(origins, (o) => c(o).connectTimeoutSec * 1000),
+    readMs: Float64Array.from(origins, (o) => c(o).readTimeoutSec * 1000),
+  };
+}
+
+/**
+ * The failed-over fetch of origin o from the tier that tried it (its Origin Shield, else the REC),
+ * ms: through the secondary's own Origin Shield when it has one (spec §9.2), to the secondary and its
+ * first byte. fromShield[s * O + o], fromRec[c * O + o]; 0 where o has no secondary. The secondary's
+ * shield is not simulated as a cache: every failed-over miss reaches the secondary (conservative).
+ */
+function failoverPaths(origins: readonly SimOrigin[], failoverOf: Int32Array, hops: HopTable, profile: WorkloadProfile): { fromShield: Float64Array; fromRec: Float64Array } {
+  const O = origins.length;
+  const fromShield = new Float64Array(Math.max(1, hops.shields.length * O));
+  const fromRec = new Float64Array(Math.max(1, hops.recs.length * O));
+  const path = (from: string, sec: SimOrigin) => (sec.shieldAwsRegion !== undefined ? rttMs(from, sec.shieldAwsRegion) + rttMs(sec.shieldAwsRegion, sec.awsRegion) : rttMs(from, sec.awsRegion)) + profile.originFirstByteMs[sec.kind];
+  origins.forEach((_, o) => {
+    const f = failoverOf[o]!;
+    if (f < 0) return;
+    const sec = origins[f]!;
+    hops.shields.forEach((s, si) => { fromShield[si * O + o] = path(s, sec); });
+    hops.recs.forEach((c, ci) => { fromRec[ci * O + o] = path(c, sec); });
+  });
+  return { fromShield, fromRec };
 }
 
 const W_REQUESTS = 0, W_EDGE = 1, W_REC = 2, W_SHIELD = 3, W_304 = 4, W_FETCHES = 5, W_BYTES = 6, W_SHIELD_REQUESTS = 7, WARM_COUNTERS = 8;

@@ -14,6 +14,10 @@ export interface RoutedOrigins {
   readonly route: Int32Array;
   /** Number of the keys' own origins. */
   readonly keyOrigins: number;
+  /** failoverOf[o]: index of origin o's origin-group secondary in `origins` (appended last), -1 when none (spec §9.2). */
+  readonly failoverOf: Int32Array;
+  /** Whether origin o fails over on a 503 (its group's failover statuses). */
+  readonly failoverOn503: Uint8Array;
 }
 
 export function routeOrigins(keyOrigins: readonly SimOrigin[], viewerCountries: readonly string[]): RoutedOrigins {
@@ -27,5 +31,22 @@ export function routeOrigins(keyOrigins: readonly SimOrigin[], viewerCountries: 
     const region = nearestRegion(country, [o.awsRegion, ...list.map((c) => c.region)]);
     route[v * O + oi] = list.find((c) => c.region === region)?.index ?? oi;
   }));
-  return { origins, route, keyOrigins: O };
+  // origin groups' secondaries, once each, after the regional copies
+  const primaries = origins.length;
+  const failoverOf = new Int32Array(primaries).fill(-1);
+  const failoverOn503 = new Uint8Array(primaries);
+  for (let i = 0; i < primaries; i++) {
+    const f = origins[i]!.failover;
+    if (!f) continue;
+    let j = origins.findIndex((o) => o.id === f.origin.id);
+    if (j < 0) { origins.push(f.origin); j = origins.length - 1; }
+    failoverOf[i] = j;
+    failoverOn503[i] = f.statusCodes.includes(503) ? 1 : 0;
+  }
+  const all = origins.length;
+  return {
+    origins, route, keyOrigins: O,
+    failoverOf: Int32Array.from({ length: all }, (_, i) => (i < primaries ? failoverOf[i]! : -1)),
+    failoverOn503: Uint8Array.from({ length: all }, (_, i) => (i < primaries ? failoverOn503[i]! : 0)),
+  };
 }

@@ -7,7 +7,8 @@
  * catalog and the stack's Region. A what-if or a second plan changes the simulation.
  */
 import { resolveCatalog, type Catalog, type CatalogOverrides, type ContentTypeName, type RouteSpec } from '../lib/catalog';
-import { distributionModelFromPlan, firstOriginOf, type ModelBehavior, type ModelOrigin } from '../lib/distribution';
+import { distributionModelFromPlan, firstOriginOf, type ModelBehavior, type ModelOrigin, type OriginConnection } from '../lib/distribution';
+import { DEFAULT_ERROR_CACHING_MIN_TTL } from '../lib/semantics/ttl';
 import type { Plan } from '../lib/plan';
 import { compileBehaviorSelector, DEFAULT_BEHAVIOR_PATTERN, normalizePattern } from '../lib/semantics/path-pattern';
 import type { TtlPolicy } from '../lib/semantics/ttl';
@@ -33,6 +34,12 @@ export interface SimOrigin {
    * viewer-request function sends each viewer to the nearest (lib/routing), and so does the engine.
    */
   readonly regional?: readonly SimOrigin[];
+  /** A primary, an origin group's secondary, or a regional copy (which origins a fault takes down, lib/faults). @default 'primary' */
+  readonly role?: 'primary' | 'secondary' | 'regional';
+  /** The origin group's secondary, when requests reach this origin through a group (spec §9.2). */
+  readonly failover?: { readonly origin: SimOrigin; readonly statusCodes: readonly number[] };
+  /** Connection attempts and timeouts (spec §9.1). @default CloudFront's: 3 attempts, 10 s, 30 s */
+  readonly connection?: OriginConnection;
 }
 
 export interface SimBehavior {
@@ -67,6 +74,8 @@ export interface SimModel {
   readonly catalog: Catalog;
   /** The AWS Region of the stack (origins without a Region in their domain name live there). */
   readonly awsRegion: string;
+  /** How long an origin 5xx is cached (ErrorCachingMinTTL of 502/503/504, spec §3.3), seconds. */
+  readonly errorCachingMinTtl: number;
 }
 
 /** Our viewer region of an AWS Region code (us-east-1 → NA). */
@@ -106,7 +115,21 @@ export function simModelFromPlan(plan: Plan): SimModel {
       kind: originKind(o),
       awsRegion: o.awsRegion ?? awsRegion,
       ...(o.originShield ? { shieldAwsRegion: o.originShield.awsRegion ?? awsRegion } : {}),
+      ...(o.connection ? { connection: o.connection } : {}),
     });
+  }
+  // origin groups: the secondary stands in when the primary fails (spec §9.2)
+  for (const g of model.originGroups.values()) {
+    const primary = origins.get(g.primaryOriginId);
+    const secondary = origins.get(g.secondaryOriginId);
+    if (!primary || !secondary || primary === secondary) continue;
+    origins.set(secondary.id, { ...secondary, role: 'secondary' });
+  }
+  for (const g of model.originGroups.values()) {
+    const primary = origins.get(g.primaryOriginId);
+    const secondary = origins.get(g.secondaryOriginId);
+    if (!primary || !secondary || primary === secondary) continue;
+    origins.set(primary.id, { ...primary, failover: { origin: secondary, statusCodes: g.statusCodes } });
   }
 
   // An origin's regional copies are origins of the distribution named regionalOriginId(origin, Region).
@@ -115,7 +138,7 @@ export function simModelFromPlan(plan: Plan): SimModel {
     if (!base) continue;
     const regional = AWS_REGIONS.flatMap((region) => {
       const o = origins.get(regionalOriginId(name, region));
-      return o ? [{ ...o, awsRegion: region }] : [];
+      return o ? [{ ...o, awsRegion: region, role: 'regional' as const }] : [];
     });
     if (regional.length > 0) origins.set(base.id, { ...base, regional });
   }
@@ -151,5 +174,6 @@ export function simModelFromPlan(plan: Plan): SimModel {
     priceClass: model.priceClass,
     catalog,
     awsRegion,
+    errorCachingMinTtl: Math.min(...[502, 503, 504].map((c) => model.customErrorResponses.get(c)?.errorCachingMinTtl ?? DEFAULT_ERROR_CACHING_MIN_TTL)),
   };
 }

@@ -7,6 +7,7 @@
  * Every number is a default that a caller may override (`WorkloadProfile` is plain data).
  */
 import type { ContentTypeName } from '../lib/catalog';
+import type { FaultMode } from '../lib/faults/scenarios';
 import { NETWORK_PROFILE, type NetworkProfile } from '../lib/network';
 import type { PriceRegionGroup } from '../lib/semantics/pricing';
 
@@ -127,6 +128,10 @@ export interface WorkloadProfile {
 export interface OriginOutage {
   readonly fromSec: number;
   readonly toSec: number;
+  /** Ids of the origins that fail (lib/faults picks them per scenario). @default every origin */
+  readonly origins?: readonly string[];
+  /** How they fail (lib/faults FaultMode). @default 'http5xx': the origin answers 503 at its usual speed */
+  readonly mode?: FaultMode;
 }
 
 /**

@@ -11,6 +11,7 @@ import { asObject, items, num, text, valueAt, type Json } from './json';
 import type {
   DistributionModel, ModelBehavior, ModelErrorResponse, ModelFunctionAssociation, ModelOrigin, ModelOriginGroup, ModelPublicKey,
 } from './model';
+import { ORIGIN_CONNECTION_DEFAULTS } from './model';
 import { behaviorOriginRequestPolicy } from './origin-request-policy';
 import { CLOUDFRONT_TYPES } from './resource-types';
 import { indexResources, type ModelResource, type ResourceIndex } from './resources';
@@ -42,6 +43,14 @@ function originOf(o: Json): ModelOrigin {
   const region = s3 ? awsRegionOfS3Domain(domainName) : undefined;
   const originShield = asObject(o.originShield);
   const shield = originShield?.enabled === true ? { ...(text(originShield.originShieldRegion) ? { awsRegion: String(originShield.originShieldRegion) } : {}) } : undefined;
+  // connection settings as planned, CloudFront's defaults where the plan leaves them out (spec §9.1)
+  const or = (v: unknown, fallback: number) => { const n = num(v); return n !== undefined && Number.isFinite(n) ? n : fallback; };
+  const readTimeout = valueAt(o.customOriginConfig, 'originReadTimeout') ?? valueAt(o.s3OriginConfig, 'originReadTimeout');
+  const connection = {
+    attempts: or(o.connectionAttempts, ORIGIN_CONNECTION_DEFAULTS.attempts),
+    connectTimeoutSec: or(o.connectionTimeout, ORIGIN_CONNECTION_DEFAULTS.connectTimeoutSec),
+    readTimeoutSec: or(readTimeout, ORIGIN_CONNECTION_DEFAULTS.readTimeoutSec),
+  };
   return {
     id,
     domainName,
@@ -49,6 +58,7 @@ function originOf(o: Json): ModelOrigin {
     ...(bucket !== undefined && s3 ? { bucket } : {}),
     ...(region !== undefined ? { awsRegion: region } : {}),
     ...(shield ? { originShield: shield } : {}),
+    connection,
   };
 }
 

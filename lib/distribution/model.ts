@@ -67,7 +67,20 @@ export interface ModelOrigin {
   readonly awsRegion?: string;
   /** Origin Shield, when enabled (spec §9.4); `awsRegion` undefined when the plan names none. */
   readonly originShield?: { readonly awsRegion?: string };
+  /** Connection attempts and timeouts (spec §9.1); CloudFront's defaults where the plan sets none. */
+  readonly connection?: OriginConnection;
 }
+
+/** An origin's connection settings (spec §9.1). */
+export interface OriginConnection {
+  readonly attempts: number;
+  readonly connectTimeoutSec: number;
+  /** Response (read) timeout: first byte and gaps between packets. */
+  readonly readTimeoutSec: number;
+}
+
+/** CloudFront's defaults: 3 attempts, 10 s to connect, 30 s to read (spec §9.1). */
+export const ORIGIN_CONNECTION_DEFAULTS: OriginConnection = { attempts: 3, connectTimeoutSec: 10, readTimeoutSec: 30 };
 
 /** An origin group: primary, secondary and the statuses that fail over (spec §9.2). */
 export interface ModelOriginGroup {

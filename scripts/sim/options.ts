@@ -2,6 +2,7 @@
  * The command line of `npm run sim`: its options, help text and examples (`spec`), and the type of the
  * parsed option values the modes take. Pure; no I/O.
  */
+import { FAULT_SCENARIOS } from '../../lib/faults/scenarios';
 import { POLICY_NAMES } from '../../simulator/caches';
 import { REGIONS } from '../../simulator/profile';
 import { DEFAULTS } from '../../simulator/simulate';
@@ -37,6 +38,7 @@ export const spec = {
     'no-refresh-hits': { type: 'boolean' },
     sweep: { type: 'string' },
     releases: { type: 'string' },
+    fault: { type: 'string' },
     json: { type: 'string' },
     html: { type: 'string' },
     'write-trace': { type: 'string' },
@@ -67,6 +69,7 @@ export const spec = {
     'no-refresh-hits': 'do not count RefreshHit (304 revalidation) as a hit',
     sweep: 'cache-size multipliers for the report chart (default 0.25,0.5,2 with --html)',
     releases: 'release manifest (as npm run warm takes): new episodes going live during the simulated day, with their own popularity ramp',
+    fault: `fault scenario <scenario>@<start>+<duration> (primary-s3-down@10h+30m): availability, errors, p95 TTFB before/during/after, recovery; scenarios: ${FAULT_SCENARIOS.map((f) => f.name).join(', ')}`,
     json: 'write the result as JSON to this file',
     html: 'write the HTML report (charts) to this file',
     'write-trace': 'write the generated requests as a libCacheSim oracleGeneral trace',
@@ -78,6 +81,7 @@ export const spec = {
     'npm run sim -- --stack prod --html report.html',
     'npm run sim -- --plan plan.json --set static.defaultTtl=3600 --json whatif.json',
     'npm run sim -- --compare a.json b.json',
+    'npm run sim -- --stack prod --fault primary-s3-down@10h+30m --json fault.json',
     'npm run sim -- --trace trace.bin --format oracle-general --cache-size 1% --policy s3fifo --json out.json',
     'npm run sim -- --trace logs/ --format cloudfront-log --stack prod',
     'npm run sim -- --stack prod --scale 0.05 --shard 0/4 --json part-0.json   (one per shard, anywhere)',

@@ -179,7 +179,7 @@ describe('lib/distribution: one model of a planned distribution', () => {
           origins: [
             { ...ORIGIN, originShield: { enabled: true, originShieldRegion: 'us-east-1' } },
             { originId: 'replica', domainName: 'replica-bucket.s3.us-west-2.amazonaws.com' },
-            { originId: 'api', domainName: 'api.example.com', customOriginConfig: { originProtocolPolicy: 'https-only' }, originShield: { enabled: false } },
+            { originId: 'api', domainName: 'api.example.com', connectionAttempts: 1, connectionTimeout: 4, customOriginConfig: { originProtocolPolicy: 'https-only', originReadTimeout: 12 }, originShield: { enabled: false } },
           ],
           originGroups: [{ originId: 'static-group', members: [{ originId: 'static' }, { originId: 'replica' }], failoverCriteria: { statusCodes: [500, 503] } }],
           orderedCacheBehaviors: [
@@ -199,9 +199,10 @@ describe('lib/distribution: one model of a planned distribution', () => {
       ]);
       expect([m.defaultBehavior.pathPattern, m.defaultBehavior.isDefault, m.priceClass, m.distributionId, m.domainName]).to.deep.equal(['*', true, 'PriceClass_100', 'E1TEST', 'e1test.cloudfront.net']);
       expect([...m.origins.values()]).to.deep.equal([
-        { id: 'static', domainName: ORIGIN.domainName, kind: 's3', bucket: 'static-bucket', awsRegion: 'us-east-1', originShield: { awsRegion: 'us-east-1' } },
-        { id: 'replica', domainName: 'replica-bucket.s3.us-west-2.amazonaws.com', kind: 's3', bucket: 'replica-bucket', awsRegion: 'us-west-2' },
-        { id: 'api', domainName: 'api.example.com', kind: 'custom' },
+        { id: 'static', domainName: ORIGIN.domainName, kind: 's3', bucket: 'static-bucket', awsRegion: 'us-east-1', originShield: { awsRegion: 'us-east-1' }, connection: { attempts: 3, connectTimeoutSec: 10, readTimeoutSec: 30 } },
+        { id: 'replica', domainName: 'replica-bucket.s3.us-west-2.amazonaws.com', kind: 's3', bucket: 'replica-bucket', awsRegion: 'us-west-2', connection: { attempts: 3, connectTimeoutSec: 10, readTimeoutSec: 30 } },
+        // the planned connection settings; CloudFront's defaults where the plan sets none (spec §9.1)
+        { id: 'api', domainName: 'api.example.com', kind: 'custom', connection: { attempts: 1, connectTimeoutSec: 4, readTimeoutSec: 12 } },
       ]);
       expect(m.originGroups.get('static-group')).to.deep.equal({ id: 'static-group', primaryOriginId: 'static', secondaryOriginId: 'replica', statusCodes: [500, 503] });
       expect(m.behaviors[0]!.allowedMethods).to.have.length(7);

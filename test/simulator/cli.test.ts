@@ -39,6 +39,8 @@ describe('npm run sim (scripts/sim.ts)', function () {
     ['a missing trace file', ['--trace', '/nonexistent/t.csv', '--format', 'csv', '--cache-size', '10'], ["error: --trace '/nonexistent/t.csv' does not exist; give a trace file or a folder of CloudFront log files."]],
     ['a bad cache size', ['--trace', 'x.csv', '--format', 'csv', '--cache-size', '12QB'], ["error: --cache-size '12QB' has an unknown unit 'QB'; units are B, KB, MB, GB, TB, KiB, MiB, GiB, TiB."]],
     ['an unknown option', ['--colour', 'red'], []],
+    ['an unknown fault scenario', ['--fault', 'disk-full@1h'], ["error: --fault: 'disk-full' is not a fault scenario; use one of primary-s3-down, region-origin-down, origin-slow, error-burst, api-down, release-herd, invalidation-storm."]],
+    ['a fault with a trace', ['--fault', 'api-down', '--trace', 'x', '--format', 'cloudfront-log'], ['error: --fault runs on the seed workload: leave out --compare and --trace.']],
   ];
   for (const [what, args, lines] of bad) {
     it(`exits 2 on ${what}`, () => {
@@ -49,6 +51,16 @@ describe('npm run sim (scripts/sim.ts)', function () {
       for (const l of lines) expect(errors).to.include(l);
     });
   }
+  it('simulates a fault scenario: figures per phase in JSON, exit code from its availability target', () => {
+    const out = join(dir, 'fault.json');
+    const r = sim(['--stack', 'prod', '--fault', 'primary-s3-down@1h+20m', '--scale', '0.002', '--hours', '2', '--warmup-hours', '1', '--json', out]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('failing origins: video-primary, images-primary, static-primary').and.to.contain('against 99.99 %: met');
+    const j = JSON.parse(readFileSync(out, 'utf8')) as { mode: string; fault: { scenario: string; pass: boolean; failovers: number; phases: Record<string, { availabilityPct: number }> } };
+    expect([j.mode, j.fault.scenario, j.fault.pass, Object.keys(j.fault.phases)]).to.deep.equal(['fault', 'primary-s3-down', true, ['before', 'during', 'after']]);
+    expect(j.fault.failovers).to.be.above(0);
+  });
+
   it('names every bad option value in one run', () => {
     const r = sim(['--scale', '2', '--seed=-1', '--policy', 'arc']);
     expect(r.stderr).to.contain("error: --policy 'arc' is not a policy; use one of: lru, fifo, s3fifo.");

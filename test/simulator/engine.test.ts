@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { InputError } from '../../lib/errors';
-import { runEngine, type EngineInput, type EngineOptions, type EngineStats, type WarmLog } from '../../simulator/engine';
+import { PHASE_FIELDS, runEngine, type EngineInput, type EngineOptions, type EngineStats, type WarmLog } from '../../simulator/engine';
+import type { SimOrigin } from '../../simulator/plan-model';
 import { NETWORK_PROFILE } from '../../lib/network';
 import { percentileMs } from '../../simulator/latency';
-import { SEED_PROFILE, type Region } from '../../simulator/profile';
+import { SEED_PROFILE, type OriginOutage, type Region } from '../../simulator/profile';
 import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from '../../simulator/workload/arrivals';
 import type { KeySpace } from '../../simulator/workload/build';
 
@@ -291,5 +292,85 @@ describe('simulator/engine: stale-while-revalidate and stale-if-error on hand-co
 
   it('rejects an outage window that ends before it starts', () => {
     expect(() => run(quietWorld([{ ttl: 10 }], [{ fromSec: 50, toSec: 10 }]), requests([[0, 0, 0]]))).to.throw(InputError, /originOutages\[0\]/);
+  });
+});
+
+describe('simulator/engine: failing origins, origin groups and error caching on hand-computed traces', () => {
+  const secondary: SimOrigin = { id: 's', kind: 's3', awsRegion: 'us-west-2', shieldAwsRegion: 'us-west-2', role: 'secondary' };
+  const primary = (statusCodes = [500, 502, 503, 504]): SimOrigin => ({ id: 'o', kind: 's3', awsRegion: 'us-east-1', shieldAwsRegion: 'us-east-1', failover: { origin: secondary, statusCodes } });
+  /** The quiet world with the origin replaced and outages of the given origins and mode. */
+  function faultWorld(keyDefs: KeyDef[], origin: SimOrigin, outages: OriginOutage[]): EngineInput {
+    const w = quietWorld(keyDefs);
+    return { ...w, origins: [origin], profile: { ...w.profile, originOutages: outages } };
+  }
+  const errors = (s: EngineStats) => ({ errors: s.originErrors[0], failures: s.originFailures[0], failovers: s.failovers[0], errorCacheHits: s.errorCacheHits[0], fetches: s.originFetches[0] });
+  // E0's REC is us-east-1, the primary's shield (co-located): REC → primary 2 ms. A refused attempt costs
+  // 3 attempts × 2 ms; the failed-over fetch goes us-east-1 → the secondary's shield us-west-2 (67 ms),
+  // → the secondary (2 ms) and its first byte (25 ms): 11 + 15 + 1 + 6 + 94 = 127 ms.
+  const FAILOVER_MS = 127;
+  // up to the origin-facing tier (the REC, which is the shield): 11 + 15 + 1 = 27 ms
+  const TO_SHIELD_MS = 27;
+
+  it('a refused primary fails over to the secondary: the viewer is served, one failure and one fetch', () => {
+    const input = faultWorld([{ ttl: 100 }], primary(), [{ fromSec: 0, toSec: 50, origins: ['o'], mode: 'refused' }]);
+    const req = requests([[1, 0, 0], [2, 0, 0]]);
+    const s = run(input, req);
+    expect(errors(s)).to.deep.equal({ errors: 0, failures: 1, failovers: 1, errorCacheHits: 0, fetches: 1 });
+    expect(s.hits[0]).to.equal(1);
+    expect(ttfbIn(input, req, 0.5, 1.5)).to.be.closeTo(FAILOVER_MS, FAILOVER_MS * 0.015);
+  });
+
+  it('with both members down the error is cached for ErrorCachingMinTTL: no origin request, even after recovery', () => {
+    const input = { ...faultWorld([{ ttl: 100 }], primary(), [{ fromSec: 0, toSec: 8, origins: ['o', 's'], mode: 'refused' }]), errorCachingMinTtl: 10 };
+    // t=1 fails (cached until 11); t=5 and t=9 (origin back at 8) get the cached error; t=12 fetches
+    const req = requests([[1, 0, 0], [5, 0, 0], [9, 0, 0], [12, 0, 0]]);
+    const s = run(input, req);
+    expect(errors(s)).to.deep.equal({ errors: 3, failures: 1, failovers: 0, errorCacheHits: 2, fetches: 1 });
+    expect(ttfbIn(input, req, 4, 6)).to.be.closeTo(TO_SHIELD_MS, TO_SHIELD_MS * 0.015);
+    expect(s.errorSeries[0]).to.equal(3);
+  });
+
+  it('a 503 burst fails over only when 503 is one of the group\'s failover statuses', () => {
+    const burst: OriginOutage[] = [{ fromSec: 0, toSec: 50, origins: ['o'], mode: 'http5xx' }];
+    expect(errors(run(faultWorld([{ ttl: 100 }], primary([500, 503]), burst), requests([[1, 0, 0]])))).to.deep.equal({ errors: 0, failures: 1, failovers: 1, errorCacheHits: 0, fetches: 1 });
+    expect(errors(run(faultWorld([{ ttl: 100 }], primary([500]), burst), requests([[1, 0, 0]])))).to.deep.equal({ errors: 1, failures: 1, failovers: 0, errorCacheHits: 0, fetches: 0 });
+  });
+
+  it('a slow origin costs attempts × response timeout before the stale copy, and the copy is served', () => {
+    const origin: SimOrigin = { id: 'o', kind: 's3', awsRegion: 'us-east-1', shieldAwsRegion: 'us-east-1', connection: { attempts: 2, connectTimeoutSec: 5, readTimeoutSec: 4 } };
+    const input = faultWorld([{ ttl: 10, sie: 100 }], origin, [{ fromSec: 12, toSec: 100, mode: 'slow' }]);
+    const req = requests([[0, 0, 0], [20, 0, 0]]);
+    const s = run(input, req);
+    expect([s.staleIfErrorServed[0], s.originErrors[0], s.originFailures[0]]).to.deep.equal([1, 0, 1]);
+    // 27 ms to the shield + 2 attempts × 4 s
+    expect(ttfbIn(input, req, 19, 21)).to.be.closeTo(8027, 8027 * 0.015);
+  });
+
+  it('connection timeouts cost attempts × connection timeout; a never-cached POST never fails over', () => {
+    const origin: SimOrigin = { ...primary(), connection: { attempts: 3, connectTimeoutSec: 2, readTimeoutSec: 30 } };
+    const input = faultWorld([{ ttl: 100 }, { ttl: -1, getHead: 0 }], origin, [{ fromSec: 0, toSec: 50, origins: ['o'], mode: 'timeout' }]);
+    const req = requests([[1, 0, 0], [2, 1, 0]]);
+    const s = run(input, req);
+    expect([s.failovers[0], s.originErrors[0], s.cachingErrors[0], s.originFailures[0]]).to.deep.equal([1, 1, 0, 2]);
+    // GET: 27 + 3 × 2 s + 94 ms to the secondary
+    expect(ttfbIn(input, req, 0.5, 1.5)).to.be.closeTo(6121, 6121 * 0.015);
+  });
+
+  it('keeps the viewer figures per phase: before, during and after the window', () => {
+    const input = faultWorld([{ ttl: 1 }], { id: 'o', kind: 's3', awsRegion: 'us-east-1', shieldAwsRegion: 'us-east-1' }, [{ fromSec: 10, toSec: 20, mode: 'refused' }]);
+    const s = run({ ...input, errorCachingMinTtl: 1 }, requests([[1, 0, 0], [5, 0, 0], [12, 0, 0], [15, 0, 0], [25, 0, 0]]), events(), { phases: { from: 10, to: 20 } });
+    const phase = (p: number) => [...s.phases.subarray(p * PHASE_FIELDS, p * PHASE_FIELDS + PHASE_FIELDS)];
+    // [requests, errors, caching, caching errors, origin requests]
+    expect([phase(0), phase(1), phase(2)]).to.deep.equal([[2, 0, 2, 0, 2], [2, 2, 2, 2, 2], [1, 0, 1, 0, 1]]);
+  });
+
+  it('refuses an outage naming an origin the plan does not have, or an unknown mode', () => {
+    const input = faultWorld([{ ttl: 10 }], primary(), [{ fromSec: 0, toSec: 5, origins: ['nope'] }, { fromSec: 0, toSec: 5, mode: 'melted' as OriginOutage['mode'] }]);
+    let caught: unknown;
+    try { run(input, requests([[1, 0, 0]])); } catch (e) { caught = e; }
+    expect((caught as InputError).problems).to.deep.equal([
+      "originOutages[0]: origin 'nope' is not an origin of the plan (o, s).",
+      'originOutages[1]: mode must be one of refused, timeout, slow, http5xx, got melted.',
+    ]);
   });
 });
