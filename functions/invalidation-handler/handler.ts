@@ -17,6 +17,7 @@
  * copy (`npm run tag` rewriting metadata) and removed objects keep their paths: their cached copies
  * may predate the tags.
  */
+import { mapConcurrent } from '../../lib/concurrency';
 import { createHash } from 'node:crypto';
 import { resolveCatalog } from '../../lib/catalog';
 import { cacheTagMetadataKey } from '../../lib/catalog/tags';
@@ -110,20 +111,16 @@ export function createHandler(deps: HandlerDeps): (event: SqsEvent, remainingMs?
       knownTags: (p) => (sources.get(p)?.readTags === false ? [] : undefined),
       readTags: async (toRead) => {
         const carried = new Map<string, readonly string[]>();
-        const queue = toRead.filter((p) => sources.has(p));
-        const worker = async () => {
-          for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-            const src = sources.get(p)!;
-            try {
-              const md = await deps.headMetadata!(src.bucket, src.key);
-              carried.set(p, md ? tagsFromMetadata({ metadataKey: metadataKey! }, md) : []);
-            } catch (e) {
-              log(`could not read the cache tags of s3://${src.bucket}/${src.key} (${(e as Error).name}); it is invalidated by path.`);
-              carried.set(p, []);
-            }
+        await mapConcurrent(toRead.filter((p) => sources.has(p)), 16, async (p) => {
+          const src = sources.get(p)!;
+          try {
+            const md = await deps.headMetadata!(src.bucket, src.key);
+            carried.set(p, md ? tagsFromMetadata({ metadataKey: metadataKey! }, md) : []);
+          } catch (e) {
+            log(`could not read the cache tags of s3://${src.bucket}/${src.key} (${(e as Error).name}); it is invalidated by path.`);
+            carried.set(p, []);
           }
-        };
-        await Promise.all(Array.from({ length: 16 }, worker));
+        });
         return carried;
       },
       listFolder: async (t) => {

@@ -5,6 +5,7 @@
  * sets: the tags the catalog derives (lib/tagging `taggedMetadata`, the core of `npm run tag`'s
  * upload helper). Same input, same bytes (so ETags are stable between runs).
  */
+import { mapConcurrent } from '../../lib/concurrency';
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { cacheControlForPath, deriveObjectTags, PROTECTED_VIDEO_PREFIX, resolveCatalog } from '../../lib/catalog';
@@ -132,17 +133,11 @@ export function sampleContent(opts: SampleContentOptions = {}): SampleObject[] {
  * without (tags off), none.
  */
 export async function seedSampleContent(client: S3Client, buckets: Readonly<Record<SampleBucket, string>>, objects: readonly SampleObject[], tags?: TagSettings): Promise<number> {
-  let n = 0;
-  const queue = [...objects];
-  const worker = async () => {
-    for (let o = queue.shift(); o !== undefined; o = queue.shift()) {
-      const metadata = tags ? taggedMetadata(tags, o.key, o.metadata ?? {}).metadata : { ...(o.metadata ?? {}) };
-      await client.send(new PutObjectCommand({
-        Bucket: buckets[o.bucket], Key: o.key, Body: o.body, ContentType: o.contentType, CacheControl: o.cacheControl, Metadata: metadata,
-      }));
-      n++;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return n;
+  await mapConcurrent(objects, 8, async (o) => {
+    const metadata = tags ? taggedMetadata(tags, o.key, o.metadata ?? {}).metadata : { ...(o.metadata ?? {}) };
+    await client.send(new PutObjectCommand({
+      Bucket: buckets[o.bucket], Key: o.key, Body: o.body, ContentType: o.contentType, CacheControl: o.cacheControl, Metadata: metadata,
+    }));
+  });
+  return objects.length;
 }

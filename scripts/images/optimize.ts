@@ -5,6 +5,7 @@
  * half-done image and the next run redoes exactly the unfinished ones (resumable). A bad original is
  * reported with its key and skipped; the run goes on.
  */
+import { mapConcurrent } from '../../lib/concurrency';
 import { createHash } from 'node:crypto';
 import { buildManifest, invalidationPathsFor, isVariantKey, manifestIsCurrent, manifestKey, parseManifest, settingsHash, variantCacheControl, variantIndexItem, variantKey, type ImageManifest, type KvsItem, type OptimizeSettings, type VariantFormat } from '../../lib/images';
 import { ImageError, probeImage, renderImage, type ImageFailureReason } from '../../adapters/image-transform';
@@ -145,22 +146,16 @@ export async function optimizeImages(run: OptimizeRun): Promise<OptimizeReport> 
   const originals = (await run.store.list(prefix)).filter((o) => !isVariantKey(o.key));
   run.progress?.setTotal(originals.length);
 
-  const outcomes: { result: ImageResult; manifest?: ImageManifest }[] = new Array(originals.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < originals.length) {
-      const i = next++;
-      const outcome = await optimizeOne(run, originals[i]!, hash);
-      outcomes[i] = outcome;
-      // Only now, with every variant and the manifest stored, may the edge learn about the variants.
-      if (outcome.manifest && run.indexSink) {
-        const item = variantIndexItem(outcome.manifest.original.key, outcome.manifest.index);
-        if (!('problem' in item)) await run.indexSink.add(item);
-      }
-      run.progress?.increment();
+  const outcomes = await mapConcurrent(originals, run.concurrency, async (original) => {
+    const outcome = await optimizeOne(run, original, hash);
+    // Only now, with every variant and the manifest stored, may the edge learn about the variants.
+    if (outcome.manifest && run.indexSink) {
+      const item = variantIndexItem(outcome.manifest.original.key, outcome.manifest.index);
+      if (!('problem' in item)) await run.indexSink.add(item);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(run.concurrency, originals.length)) }, worker));
+    run.progress?.increment();
+    return outcome;
+  });
   await run.indexSink?.flush();
   run.progress?.stop();
 

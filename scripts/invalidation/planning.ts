@@ -16,7 +16,8 @@ import {
 } from '../../lib/invalidation';
 import { CheckFailed } from '../lib/cli';
 import { planTags, tagsFromMetadata, tagSettings } from '../../lib/tagging';
-import { headObject, mapConcurrent } from '../tagging/s3';
+import { mapConcurrent } from '../../lib/concurrency';
+import { headObject } from '../tagging/s3';
 import { startProgress } from '../lib/progress';
 import { listObjects } from './aws';
 import { classifyError } from '../../lib/error-kinds';

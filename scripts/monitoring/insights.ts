@@ -2,6 +2,7 @@
  * Runs Logs Insights queries (StartQuery, then GetQueryResults until complete) a few at a time, with
  * a deadline per query; Logs Insights allows a limited number of concurrent queries per account.
  */
+import { mapConcurrent } from '../../lib/concurrency';
 import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { InsightsRow } from '../../lib/monitoring/insights-queries';
 import type { TimeRange } from '../../lib/monitoring/time-range';
@@ -55,15 +56,10 @@ async function runOne(logs: CloudWatchLogsClient, logGroupName: string, range: T
 
 /** Results by query key. */
 export async function runInsightsQueries(logs: CloudWatchLogsClient, logGroupName: string, range: TimeRange, queries: readonly InsightsQuery[], opts: InsightsOptions = {}): Promise<Map<string, InsightsResult>> {
-  const results = new Map<string, InsightsResult>();
-  let next = 0;
-  const worker = async () => {
-    while (next < queries.length) {
-      const q = queries[next++]!;
-      results.set(q.key, await runOne(logs, logGroupName, range, q, opts));
-      opts.onDone?.();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, queries.length)) }, worker));
-  return results;
+  const results = await mapConcurrent(queries, opts.concurrency ?? 4, async (q) => {
+    const r = await runOne(logs, logGroupName, range, q, opts);
+    opts.onDone?.();
+    return [q.key, r] as const;
+  });
+  return new Map(results);
 }

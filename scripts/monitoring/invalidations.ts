@@ -3,6 +3,7 @@
  * GetInvalidation for each one created in the range to count its paths (summaries carry no paths).
  * Paths are billed per month beyond the first 1,000 of the account (spec §8.5).
  */
+import { mapConcurrent } from '../../lib/concurrency';
 import { GetInvalidationCommand, paginateListInvalidations, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { billPaths } from '../../lib/invalidation/cost';
 import type { TimeRange } from '../../lib/monitoring/time-range';
@@ -53,17 +54,11 @@ export async function invalidationsInRange(cf: CloudFrontClient, distributionId:
   });
   opts.onListed?.(inRange.length);
 
-  const records: InvalidationRecord[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < inRange.length) {
-      const s = inRange[next++]!;
-      const r = await call('cloudfront:GetInvalidation', resource, () => cf.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: s.id })));
-      records.push({ id: s.id, createTime: s.createTime.toISOString(), status: s.status, paths: r.Invalidation?.InvalidationBatch?.Paths?.Quantity ?? 0 });
-      opts.onDetail?.();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, inRange.length)) }, worker));
+  const records: InvalidationRecord[] = await mapConcurrent(inRange, opts.concurrency ?? 4, async (s) => {
+    const r = await call('cloudfront:GetInvalidation', resource, () => cf.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: s.id })));
+    opts.onDetail?.();
+    return { id: s.id, createTime: s.createTime.toISOString(), status: s.status, paths: r.Invalidation?.InvalidationBatch?.Paths?.Quantity ?? 0 };
+  });
   records.sort((a, b) => a.createTime.localeCompare(b.createTime));
 
   const byMonth = new Map<string, { invalidations: number; paths: number }>();

@@ -22,7 +22,8 @@ import {
 import { CheckFailed, EXIT_OK, readJsonFile, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type StackSource } from '../lib/cli';
 import { startProgress } from '../lib/progress';
 import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connectionOptions, s3Client } from '../../adapters/aws-clients';
-import { copyInPlace, headObject, keyPages, mapConcurrent } from './s3';
+import { mapConcurrent } from '../../lib/concurrency';
+import { copyInPlace, headObject, keyPages } from './s3';
 import { putTaggedObject } from './upload';
 
 type Values = Record<string, string | boolean | string[] | undefined>;

@@ -76,14 +76,3 @@ export async function copyInPlace(s3: S3Client, bucket: string, key: string, hea
     throw e;
   }
 }
-
-/** Runs `fn` over `items` with at most `concurrency` at a time, results in input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  return out;
-}

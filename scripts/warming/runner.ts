@@ -4,6 +4,7 @@
  * that reports the share of paths now served as hits. Redirects are never followed: traffic goes only
  * to the edges given (validated by lib/warming/targets.ts).
  */
+import { mapConcurrent } from '../../lib/concurrency';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { requestCostUsd, tieredTransferCostUsd, GIB } from '../../lib/semantics';
@@ -130,27 +131,22 @@ export async function runWarming(o: WarmRunOptions): Promise<WarmReport> {
   const phase = async (label: string, method: 'GET' | 'HEAD', stats: PhaseStats, onAnswer?: (i: number, a: HttpAnswer) => void) => {
     const bucket = new TokenBucket(o.pacing.ratePerSec, Math.max(1, Math.min(o.pacing.concurrency, Math.ceil(o.pacing.ratePerSec))));
     const bar = startProgress(label, jobs.length, { quiet: o.quiet ?? false });
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < jobs.length; i = next++) {
-        const wait = bucket.take(now());
-        if (wait > 0) await sleep(wait);
-        const { edge, r } = jobs[i]!;
-        const url = urlOf(edge, r);
-        const a = await send(method, url, headersOf(r), timeout);
-        stats.requests++;
-        stats.bytesReceived += a.bytes;
-        const xc = a.xCache ?? (a.error ? 'no answer' : 'no X-Cache');
-        stats.byXCache[xc] = (stats.byXCache[xc] ?? 0) + 1;
-        if (a.error || a.status === 0 || a.status >= 400) {
-          stats.errors++;
-          if (failures.length < 100) failures.push({ url, status: a.status, ...(a.error ? { error: a.error } : {}) });
-        } else if (!isHit(a.xCache)) stats.originBytes += a.bytes;
-        onAnswer?.(i, a);
-        bar.increment();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(o.pacing.concurrency, Math.max(1, jobs.length)) }, worker));
+    await mapConcurrent(jobs, o.pacing.concurrency, async ({ edge, r }, i) => {
+      const wait = bucket.take(now());
+      if (wait > 0) await sleep(wait);
+      const url = urlOf(edge, r);
+      const a = await send(method, url, headersOf(r), timeout);
+      stats.requests++;
+      stats.bytesReceived += a.bytes;
+      const xc = a.xCache ?? (a.error ? 'no answer' : 'no X-Cache');
+      stats.byXCache[xc] = (stats.byXCache[xc] ?? 0) + 1;
+      if (a.error || a.status === 0 || a.status >= 400) {
+        stats.errors++;
+        if (failures.length < 100) failures.push({ url, status: a.status, ...(a.error ? { error: a.error } : {}) });
+      } else if (!isHit(a.xCache)) stats.originBytes += a.bytes;
+      onAnswer?.(i, a);
+      bar.increment();
+    });
     bar.stop();
   };
 
