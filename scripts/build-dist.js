@@ -8,7 +8,8 @@ const { writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const BUNDLED = ['sim'];
+/** Bundles: name -> entry (the simulator and the worker thread of its --workers runs). */
+const BUNDLED = { sim: 'scripts/sim.ts', 'sim-shard-worker': 'scripts/sim/shard-worker.ts' };
 
 /** plan/run-plan is loaded late and stays TypeScript: required from dist/ as ../plan/run-plan.ts. */
 const keepRunPlanExternal = {
@@ -19,10 +20,10 @@ const keepRunPlanExternal = {
 };
 
 async function main() {
-  for (const name of BUNDLED) {
+  for (const [name, entry] of Object.entries(BUNDLED)) {
     const outfile = join(ROOT, 'dist', `${name}.js`);
     const result = await build({
-      entryPoints: [join(ROOT, 'scripts', `${name}.ts`)],
+      entryPoints: [join(ROOT, entry)],
       outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external',
       sourcemap: 'linked', metafile: true, logLevel: 'warning', plugins: [keepRunPlanExternal],
       // TypeScript files required at run time (the plan builder) are compiled by tsx, registered on first use.

@@ -8,6 +8,7 @@
  * - log replay: --trace logs --format cloudfront-log without --cache-size, through the plan's tiers;
  * - compare: --compare a.json b.json, two plans on the same workload (or the same logs);
  * - sharded: --shard i/n --json part-i.json runs one shard of the seed workload; merge part-*.json adds them up;
+ *   --workers n runs n shards on worker threads in this process;
  * - fault: --fault <scenario>@<start>+<duration>, a failure scenario (lib/faults) with its figures.
  * Thin shell over simulator/; exits 0 ok, 1 a target missed, 2 bad input.
  * The options, settings and each mode live in scripts/sim/.
@@ -22,7 +23,7 @@ import { spec } from './sim/options';
 import { replayMode } from './sim/replay';
 import { runSeedMode } from './sim/seed';
 import { settingsFrom } from './sim/settings';
-import { mergeMode, shardMode } from './sim/shards';
+import { mergeMode, shardMode, workersMode } from './sim/shards';
 import { singleCacheMode } from './sim/single-cache';
 
 export { spec } from './sim/options';
@@ -49,10 +50,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     try { shard = parseShard(v.shard); } catch (e) { if (e instanceof InputError) problems.push(...e.problems); else throw e; }
     if (v.trace !== undefined || v.compare || merge) problems.push('--shard runs one shard of the seed workload; drop --trace, --compare and merge.');
   }
-  if (v.fault !== undefined && (v.shard !== undefined || merge)) problems.push('--fault runs the whole seed workload in one process; drop --shard and merge.');
+  if (v.fault !== undefined && (v.shard !== undefined || merge || v.workers !== undefined)) problems.push('--fault runs the whole seed workload in one process; drop --shard, --workers and merge.');
+  const workers = v.workers === undefined ? undefined : Number(v.workers);
+  if (workers !== undefined) {
+    if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) problems.push(`--workers ${show(v.workers)} must be a whole number from 1 to 64 (threads, one shard each).`);
+    if (v.trace !== undefined || v.compare || merge || v.shard !== undefined) problems.push('--workers runs the seed workload in shards on threads; drop --trace, --compare, --shard and merge.');
+  }
   throwIfProblems(problems);
   if (merge) return mergeMode(v, positionals.slice(1));
   if (shard !== undefined) return shardMode(v, s, shard);
+  if (workers !== undefined) return workersMode(v, s, workers);
   if (v.trace !== undefined && v['cache-size'] !== undefined) return singleCacheMode(v, v.format as TraceFormat);
   if (v.fault !== undefined) {
     if (v.compare || v.trace !== undefined) throw new InputError('--fault runs on the seed workload: leave out --compare and --trace.');

@@ -10,21 +10,36 @@ export interface Progress {
   stop(): void;
 }
 
+/** Work done per second since `started`, and the resident memory now: the figures long runs report. */
+function rateAndMemory(done: number, started: number): { rate: string; rss: string } {
+  const seconds = (Date.now() - started) / 1000;
+  const rate = seconds > 0 ? done / seconds : 0;
+  return { rate: rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)} k` : rate.toFixed(rate < 10 ? 1 : 0), rss: (process.memoryUsage.rss() / 2 ** 20).toFixed(0) };
+}
+
+function etaText(done: number, total: number, started: number): string {
+  if (done <= 0 || total <= done) return '0 s';
+  const s = ((Date.now() - started) / 1000) * ((total - done) / done);
+  return s >= 120 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
+}
+
 export function startProgress(label: string, total: number, opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = opts.stream ?? process.stderr;
   if (opts.quiet) return { increment() {}, setTotal() {}, stop() {} };
-  if (stream.isTTY) {
-    const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`, stream, hideCursor: true }, Presets.shades_classic);
-    bar.start(total, 0);
-    return { increment: (n = 1) => bar.increment(n), setTotal: (t) => bar.setTotal(t), stop: () => bar.stop() };
-  }
+  const started = Date.now();
   let done = 0;
+  if (stream.isTTY) {
+    const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} {rate}/s eta {eta_formatted} rss {rss} MiB`, stream, hideCursor: true }, Presets.shades_classic);
+    bar.start(total, 0, rateAndMemory(0, started));
+    return { increment: (n = 1) => { done += n; bar.increment(n, rateAndMemory(done, started)); }, setTotal: (t) => bar.setTotal(t), stop: () => bar.stop() };
+  }
   let last = 0;
   const report = (force: boolean) => {
     const now = Date.now();
     if (force || now - last >= 5000) {
       last = now;
-      stream.write(`${label}: ${done}/${total}${total > 0 ? ` (${Math.floor((100 * done) / total)}%)` : ''}\n`);
+      const { rate, rss } = rateAndMemory(done, started);
+      stream.write(`${label}: ${done}/${total}${total > 0 ? ` (${Math.floor((100 * done) / total)}%)` : ''}, ${rate}/s, eta ${etaText(done, total, started)}, rss ${rss} MiB\n`);
     }
   };
   return {

@@ -44,6 +44,7 @@ export const spec = {
     'write-trace': { type: 'string' },
     quiet: { type: 'boolean' },
     shard: { type: 'string' },
+    workers: { type: 'string' },
   },
   help: {
     stack: 'build the offline plan of this stack and simulate it (default: prod)',
@@ -74,6 +75,7 @@ export const spec = {
     html: 'write the HTML report (charts) to this file',
     'write-trace': 'write the generated requests as a libCacheSim oracleGeneral trace',
     quiet: 'no progress bars',
+    workers: 'run the seed workload as n shards (objects by hash, 1/n of every cache each) on n worker threads and merge them; deterministic for the seed and n; main policy only',
     shard: "run shard i of n (0-based, e.g. 0/4) of the seed workload: its objects by hash, 1/n of every cache; needs --json part.json. Add the parts up with 'merge part-*.json --json total.json'",
   },
   allowPositionals: true,

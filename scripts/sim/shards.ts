@@ -16,8 +16,9 @@ import { EXIT_CHECK_FAILED, EXIT_OK, readJsonFile, writeJsonFile } from '../lib/
 import type { SimValues } from './options';
 import { loadPlanWithWhatIf } from './plan-source';
 import { prepareWithProgress } from './progress';
-import { jsonOf } from './report';
+import { jsonOf, settingsLabel } from './report';
 import type { SimSettings } from './settings';
+import { runShardsInWorkers } from './workers';
 
 export const PART_MODE = 'seed-workload-part';
 
@@ -80,5 +81,20 @@ export function mergeMode(v: SimValues, files: readonly string[]): number {
   console.log(renderResultTable(result));
   console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(result)}`);
   if (v.json) writeJsonFile(v.json, jsonOf(result, { mode: 'seed-workload', shards: n, settings: first.settings }));
+  return result.pass ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+/** `--workers n`: the seed workload in n shards on n worker threads, merged (the main policy only). */
+export async function workersMode(v: SimValues, s: SimSettings, count: number): Promise<number> {
+  if (v.html !== undefined || v['write-trace'] !== undefined || s.sweep.length > 0) throw new InputError('--workers runs the main policy only; drop --html, --sweep and --write-trace (or run without --workers).');
+  const whatIf = parseSetOptions(v.set ?? []);
+  const plan = await loadPlanWithWhatIf(v, whatIf);
+  const model = simModelFromPlan(plan);
+  const run = await runShardsInWorkers(plan, s, count, v.quiet);
+  const result = summarize({ ...run.context, stats: run.stats, catalog: model.catalog });
+  console.log(`stack ${plan.stack}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}: ${settingsLabel(s, run.requests)}, ${count} shards on worker threads\n`);
+  console.log(renderResultTable(result));
+  console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(result)}`);
+  if (v.json) writeJsonFile(v.json, jsonOf(result, { mode: 'seed-workload', shards: count, workers: count, whatIf: whatIf.labels, settings: partSettings(s) }));
   return result.pass ? EXIT_OK : EXIT_CHECK_FAILED;
 }

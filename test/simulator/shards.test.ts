@@ -74,6 +74,13 @@ describe('npm run sim -- --shard i/n and merge', function () {
     expect(merged.regions).to.deep.equal(JSON.parse(JSON.stringify(one.regions)));
     expect(merged.costUsdPerMonth).to.equal(one.costUsdPerMonth);
     expect(merged.simulatedRequests).to.equal(p.requests.length);
+
+    // --workers 2: the same two shards on worker threads in one process, the same totals
+    const w = join(dir, 'workers.json');
+    const r = sim(['--plan', planFile, ...settings, '--workers', '2', '--json', w]);
+    expect(r.code, r.stderr).to.equal(merged.pass ? 0 : 1);
+    const threaded = JSON.parse(readFileSync(w, 'utf8'));
+    expect([threaded.totals, threaded.types, threaded.regions, threaded.workers]).to.deep.equal([merged.totals, merged.types, merged.regions, 2]);
   });
 
   it('refuses parts that do not add up to one run: a missing shard, a duplicate, one part alone', () => {
@@ -85,5 +92,9 @@ describe('npm run sim -- --shard i/n and merge', function () {
     const noJson = sim(['--plan', planFile, ...settings, '--shard', '0/2']);
     expect(noJson.code).to.equal(2);
     expect(noJson.stderr).to.contain('error: --shard 0/2 needs --json part-0.json');
+    const badWorkers = sim(['--plan', planFile, '--workers', '0', '--shard', '0/2']);
+    expect(badWorkers.code).to.equal(2);
+    expect(badWorkers.stderr).to.contain("error: --workers '0' must be a whole number from 1 to 64");
+    expect(badWorkers.stderr).to.contain('error: --workers runs the seed workload in shards on threads; drop --trace, --compare, --shard and merge.');
   });
 });

@@ -1,0 +1,19 @@
+/**
+ * A worker thread of `--workers n` (scripts/sim/workers.ts): builds the seed workload from the plan and
+ * settings it is given and runs one shard of it; posts the raw statistics (and, from shard 0, what the
+ * summary needs besides them).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { simModelFromPlan } from '../../simulator/plan-model';
+import { statsToJson, type Shard } from '../../simulator/shard';
+import { prepare, runPreparedShard, summaryContext } from '../../simulator/simulate';
+import { planFromJson } from '../../simulator/stack-export';
+import type { SimSettings } from './settings';
+
+const { plan, settings: s, shard } = workerData as { plan: unknown; settings: SimSettings; shard: Shard };
+const p = prepare(simModelFromPlan(planFromJson(plan, 'the plan')), {
+  seed: s.seed, scale: s.scale, hours: s.hours, warmupHours: s.warmupHours, profile: s.profile,
+  ...(s.releases.length > 0 ? { releases: s.releases } : {}),
+});
+const stats = runPreparedShard(p, shard, { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit });
+parentPort!.postMessage({ stats: statsToJson(stats), context: summaryContext(p), requests: p.requests.length });

@@ -1,0 +1,40 @@
+/**
+ * `--workers n`: the seed workload split into n shards (simulator/shard.ts) run on n worker threads,
+ * their statistics merged in shard order: the same result as `--shard i/n` parts merged, for the same
+ * seed and n. Each worker generates the workload itself (memory: n workloads, caches of 1/n each).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Plan } from '../../lib/plan';
+import type { EngineStats } from '../../simulator/engine';
+import { mergeStats, statsFromJson } from '../../simulator/shard';
+import type { SummaryContext } from '../../simulator/simulate';
+import { startProgress } from '../lib/progress';
+import type { SimSettings } from './settings';
+
+/** The worker's file: the bundle's (dist/sim-shard-worker.js) when this code runs bundled, else the TypeScript source through tsx. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const bundled = join(__dirname, 'sim-shard-worker.js');
+  if (__filename.endsWith('.js') && existsSync(bundled)) return { file: bundled, execArgv: [] };
+  return { file: join(__dirname, 'shard-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+}
+
+export interface WorkersResult {
+  readonly stats: EngineStats;
+  readonly context: SummaryContext;
+  readonly requests: number;
+}
+
+export async function runShardsInWorkers(plan: Plan, s: SimSettings, count: number, quiet?: boolean): Promise<WorkersResult> {
+  const { file, execArgv } = workerEntry();
+  const progress = startProgress(`simulating ${count} shards on worker threads (shards)`, count, { quiet: quiet ?? false });
+  const posts = await Promise.all(Array.from({ length: count }, (_, index) => new Promise<{ stats: Record<string, unknown>; context: SummaryContext; requests: number }>((resolve, reject) => {
+    const w = new Worker(file, { workerData: { plan, settings: s, shard: { index, count } }, execArgv });
+    w.once('message', (m: { stats: Record<string, unknown>; context: SummaryContext; requests: number }) => { progress.increment(1); resolve(m); });
+    w.once('error', reject);
+    w.once('exit', (code) => { if (code !== 0) reject(new Error(`shard worker ${index}/${count} exited with code ${code}`)); });
+  })));
+  progress.stop();
+  return { stats: mergeStats(posts.map((m, i) => statsFromJson(m.stats, `worker ${i}`))), context: posts[0]!.context, requests: posts[0]!.requests };
+}
