@@ -5,7 +5,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, MediaCdn, MediaOrigins, OriginVerification } from './components';
+import { loadAnalyses } from './adapters/analytics-sql';
+import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, LogAnalytics, MediaCdn, MediaOrigins, OriginVerification } from './components';
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, parseStackConfig } from './lib/config';
 import { InputError } from './lib/errors';
 import { contentTypeOutputs } from './lib/outputs';
@@ -51,6 +52,12 @@ const dashboard = new CdnDashboard('cdn', {
   config, distributionId: cdn.distribution.id, logGroupName: accessLogs.logGroupName, alarmArns: [alarms.degraded.arn, ...alarms.alarms.map((a) => a.arn)],
 });
 new CdnCostAlerts('cdn', { config, topicArn: alarms.topic.arn });
+// Log analytics adds a third delivery to the log source, after the CloudWatch Logs one: a source takes one change at a time.
+const analytics = config.logAnalytics
+  ? new LogAnalytics('analytics', {
+    config, accessLogs: cdn.accessLogs, logBucket: origins.logBucket, distributionId: cdn.distribution.id, accountId, analyses: loadAnalyses(config.catalog),
+  }, { dependsOn: [accessLogs] })
+  : undefined;
 const invalidation = new InvalidationPipeline('invalidation', {
   config, origins, distribution: cdn.distribution, accountId, alarmTopic: alarms.topicIn(config.region),
 });
@@ -83,3 +90,8 @@ export const cacheTagHeader = config.cacheTagHeader;
 /** Where the origin secret lives (the value itself is never an output). */
 export const originSecretArn = originVerification.secret.arn;
 export const originSecretHeaderName = originVerification.headerName;
+/** Log analytics (media-cdn:logAnalytics): where the Parquet logs are, the Athena workgroup, the Glue database and table; '' when off. */
+export const logsBucket = analytics?.logsBucket ?? pulumi.output('');
+export const athenaWorkgroup = analytics?.workgroup.name ?? pulumi.output('');
+export const glueDatabase = analytics?.database.name ?? pulumi.output('');
+export const glueTable = analytics?.table.name ?? pulumi.output('');

@@ -10,3 +10,4 @@ export * from './invalidation-pipeline';
 export * from './image-fallback-origin';
 export * from './custom-domain';
 export * from './origin-verification';
+export * from './log-analytics';

@@ -131,6 +131,8 @@ const UUID_TYPES = new Set<string>([
  * (an ARN, a URL) cannot silently plan as `undefined`.
  */
 const ECHO_TYPES = new Set([
+  'aws:athena/namedQuery:NamedQuery',
+  'aws:athena/workgroup:Workgroup',
   'aws:budgets/budget:Budget',
   CLOUDFRONT_TYPES.monitoringSubscription,
   'aws:cloudwatch/dashboard:Dashboard',
@@ -139,6 +141,8 @@ const ECHO_TYPES = new Set([
   'aws:cloudwatch/logDeliverySource:LogDeliverySource',
   'aws:cloudwatch/logMetricFilter:LogMetricFilter',
   'aws:costexplorer/anomalySubscription:AnomalySubscription',
+  'aws:glue/catalogDatabase:CatalogDatabase',
+  'aws:glue/catalogTable:CatalogTable',
   'aws:iam/rolePolicy:RolePolicy',
   'aws:lambda/eventSourceMapping:EventSourceMapping',
   'aws:lambda/permission:Permission',

@@ -524,6 +524,30 @@ export const functionUrlsRequireIam = stackRule({
   },
 });
 
+export const athenaWorkgroupEnforced = resourceRule({
+  name: 'athena-workgroup-enforced',
+  description: 'Every Athena workgroup enforces its configuration, encrypts query results and caps the bytes one query may scan.',
+  remediationSteps: "Set configuration.enforceWorkgroupConfiguration true, resultConfiguration.encryptionConfiguration.encryptionOption ('SSE_S3', 'SSE_KMS' or 'CSE_KMS') and bytesScannedCutoffPerQuery (lib/builders/log-analytics.ts buildWorkgroupConfiguration).",
+  docs: {
+    group: 'security',
+    why: "Without enforcement a client can write results of access-log queries (viewer IPs, paths) unencrypted to any bucket and lift the scan limit; without a limit one query over a year of logs can scan (and bill) terabytes.",
+    references: ['Athena: workgroup settings override client-side settings', 'Athena: data usage controls (per-query limit)'],
+  },
+  resource: aws.athena.Workgroup,
+  config: {
+    maxBytesScannedCutoff: { type: 'number', default: 1e12, description: 'Largest per-query scan limit accepted, bytes (1 TB costs $5).' },
+  },
+  validate(props, _args, report, config) {
+    const c = (props as { configuration?: { enforceWorkgroupConfiguration?: boolean; bytesScannedCutoffPerQuery?: number; resultConfiguration?: { encryptionConfiguration?: { encryptionOption?: string } } } }).configuration ?? {};
+    if (c.enforceWorkgroupConfiguration !== true) report('the workgroup does not enforce its configuration, so clients can override where results go, their encryption and the scan limit; set configuration.enforceWorkgroupConfiguration true.');
+    const option = c.resultConfiguration?.encryptionConfiguration?.encryptionOption;
+    if (!option) report("the workgroup's query results are not encrypted; set configuration.resultConfiguration.encryptionConfiguration.encryptionOption to 'SSE_S3' or 'SSE_KMS'.");
+    const cutoff = c.bytesScannedCutoffPerQuery;
+    if (cutoff === undefined) report('the workgroup has no per-query scan limit; set configuration.bytesScannedCutoffPerQuery (bytes).');
+    else if (cutoff > config.maxBytesScannedCutoff) report(`the workgroup lets one query scan ${cutoff} bytes; set configuration.bytesScannedCutoffPerQuery to at most ${config.maxBytesScannedCutoff}.`);
+  },
+});
+
 export const securityPolicies: readonly MediaCdnPolicy[] = [
   defaultRootObjectConfigured,
   s3OriginsUseOriginAccessControl,
@@ -544,4 +568,5 @@ export const securityPolicies: readonly MediaCdnPolicy[] = [
   fieldLevelEncryptionValid,
   lambdaUrlOriginsUseOriginAccessControl,
   functionUrlsRequireIam,
+  athenaWorkgroupEnforced,
 ];

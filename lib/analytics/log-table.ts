@@ -34,13 +34,11 @@ export const LOG_PARTITIONS = Object.freeze([
 ] as const);
 
 /**
- * The delivery's S3 suffix path (`{DistributionId}` and the time variables are CloudFront's): with
- * Hive-compatible paths on, each level is written `<name>=<value>`, which is what the partition
- * projection's location template below and DuckDB's hive_partitioning read.
+ * The S3 prefix under the log bucket where the Parquet logs of `accountId` land: CloudFront writes
+ * `AWSLogs/{account-id}/CloudFront/` before the delivery's suffix path, Hive-style with
+ * Hive-compatible paths on [unverified: the key name `aws-account-id` is taken from a published
+ * example, not from AWS's reference].
  */
-export const LOG_SUFFIX_PATH = 'AWSLogs/{account-id}/CloudFront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}';
-
-/** The S3 prefix under the log bucket where the Parquet logs of `accountId` land (Hive-compatible). */
 export function logPrefix(accountId: string): string {
   return `AWSLogs/aws-account-id=${accountId}/CloudFront/`;
 }

@@ -3,6 +3,7 @@
  * distributions through Origin Access Control (`AWS:SourceArn`), log buckets writable only by log
  * delivery, and TLS required everywhere.
  */
+import { logPrefix } from '../analytics/log-table';
 
 export interface PolicyDocument {
   readonly Version: '2012-10-17';
@@ -50,7 +51,11 @@ export function privateBucketPolicy(bucketArn: string): PolicyDocument {
   return { Version: '2012-10-17', Statement: [denyInsecureTransport(bucketArn)] };
 }
 
-/** Lets CloudWatch Logs delivery write this account's CloudFront access logs. */
+/**
+ * Lets CloudWatch Logs delivery write this account's CloudFront access logs: under
+ * `AWSLogs/<account>/CloudFront/`, and under its Hive-compatible form for the Parquet delivery of
+ * log analytics (lib/analytics/log-table.ts).
+ */
 export function logBucketPolicy(bucketArn: string, accountId: string): PolicyDocument {
   return {
     Version: '2012-10-17',
@@ -60,7 +65,7 @@ export function logBucketPolicy(bucketArn: string, accountId: string): PolicyDoc
         Effect: 'Allow',
         Principal: { Service: 'delivery.logs.amazonaws.com' },
         Action: 's3:PutObject',
-        Resource: `${bucketArn}/AWSLogs/${accountId}/CloudFront/*`,
+        Resource: [`${bucketArn}/AWSLogs/${accountId}/CloudFront/*`, `${bucketArn}/${logPrefix(accountId)}*`],
         Condition: { StringEquals: { 'aws:SourceAccount': accountId, 's3:x-amz-acl': 'bucket-owner-full-control' } },
       },
       denyInsecureTransport(bucketArn),

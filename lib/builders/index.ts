@@ -14,3 +14,4 @@ export * from './origin-select-function';
 export * from './viewer-functions';
 export * from './origin-verification';
 export * from './continuous-deployment';
+export * from './log-analytics';

@@ -136,6 +136,12 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     description: 'ARN of an existing Cost Anomaly Detection monitor (such as the account\'s default per-service monitor) to subscribe the alarm topic to, instead of creating one; costAnomalyMonitor must then be false.' },
   { key: 'costAnomalyAlertUsd', kind: 'integer', range: [1, 10_000_000], default: 100,
     description: 'Smallest total impact, in USD, of a cost anomaly that is notified.' },
+  { key: 'logAnalytics', kind: 'boolean', default: false,
+    description: "Deliver the primary distribution's access logs to the log bucket also as Parquet with Hive-compatible partitions, with a Glue table (partition projection) over them, an Athena workgroup and a named query per analysis of analytics/sql/ (docs/log-analytics.md)." },
+  { key: 'logAnalyticsScanLimitGb', kind: 'integer', range: [1, 100_000], default: 100,
+    description: 'Largest amount of data, in GB, one Athena query of the log-analytics workgroup may scan before Athena cancels it (BytesScannedCutoffPerQuery, enforced); at $5 per TB a query then costs at most this many half-cents.' },
+  { key: 'logAnalyticsResultsRetentionDays', kind: 'integer', range: [1, 3650], default: 7,
+    description: "Days the Athena workgroup's query results are kept in its results bucket." },
 ];
 
 export function configKeySpec(key: string): ConfigKeySpec | undefined {

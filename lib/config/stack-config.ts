@@ -81,6 +81,11 @@ export interface StackConfig {
   readonly alarmHttpsEndpoints: readonly string[];
   readonly bandwidthCeilingGbps: number;
   readonly accessLogGroupRetentionDays: number;
+  /** Parquet log delivery, Glue table, Athena workgroup and named queries (docs/log-analytics.md). */
+  readonly logAnalytics: boolean;
+  /** BytesScannedCutoffPerQuery of the log-analytics workgroup, in GB (10^9 bytes). */
+  readonly logAnalyticsScanLimitGb: number;
+  readonly logAnalyticsResultsRetentionDays: number;
   /** 0 when the stack has no budget. */
   readonly monthlyBudgetUsd: number;
   readonly budgetActualAlertPercent: number;

@@ -199,9 +199,10 @@ describe('bucket policy builder', () => {
     expect(() => originBucketPolicy('arn:aws:s3:::b', [])).to.throw(/at least one distribution ARN/);
   });
 
-  it('lets log delivery write under the account prefix only', () => {
+  it('lets log delivery write under the account prefix only (plain and Hive-compatible)', () => {
     expect(logBucketPolicy('arn:aws:s3:::logs', '111122223333').Statement[0]).to.deep.include({
-      Principal: { Service: 'delivery.logs.amazonaws.com' }, Resource: 'arn:aws:s3:::logs/AWSLogs/111122223333/CloudFront/*',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Resource: ['arn:aws:s3:::logs/AWSLogs/111122223333/CloudFront/*', 'arn:aws:s3:::logs/AWSLogs/aws-account-id=111122223333/CloudFront/*'],
     });
   });
 });

@@ -122,6 +122,7 @@ const MUTATIONS: readonly Mutation[] = [
   { rule: 'field-level-encryption-valid', change: '/api/auth/* names an undefined FLE config', apply: (p) => { behavior(p, '/api/auth/*').fieldLevelEncryptionId = 'fle-config-1'; } },
   { rule: 'lambda-url-origins-use-origin-access-control', change: 'images-fallback without OAC', apply: (p) => { delete origin(p, 'images-fallback').originAccessControlId; } },
   { rule: 'function-urls-require-iam', change: 'the fallback function URL with auth NONE', apply: (p) => { inputs(p, aws.lambda.FunctionUrl, 'origins-image-fallback').authorizationType = 'NONE'; } },
+  { rule: 'athena-workgroup-enforced', change: 'the log-analytics workgroup lets clients override its settings', apply: (p) => { inputs(p, aws.athena.Workgroup, 'analytics-workgroup').configuration.enforceWorkgroupConfiguration = false; } },
   // origin buckets
   { rule: 'bucket-public-access-blocked', change: 'video bucket allows public policies', apply: (p) => { inputs(p, aws.s3.BucketPublicAccessBlock, 'origins-video-public-access').blockPublicPolicy = false; } },
   { rule: 'bucket-encrypted', change: 'log bucket without default encryption rules', apply: (p) => { inputs(p, aws.s3.BucketServerSideEncryptionConfiguration, 'origins-logs-encryption').rules = []; } },
