@@ -1,0 +1,2 @@
+/** The local Athena stand-in (StartQueryExecution, GetQueryExecution, GetQueryResults over DuckDB). */
+export * from './server';
