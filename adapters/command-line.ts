@@ -3,8 +3,8 @@
  * argument parsing with `--help`, the exit-code convention (0 ok, 1 failed check, 2 bad input) and
  * atomic file writes. It does I/O, so it lives apart from the pure lib/.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { classifyError, EXIT_CODES } from '../lib/error-kinds';
 import { InputError } from '../lib/errors';
@@ -125,9 +125,25 @@ export function writeJsonFile(file: string, data: unknown): void {
   writeTextFile(file, `${JSON.stringify(data, null, 2)}\n`);
 }
 
-export function writeTextFile(file: string, text: string): void {
+/**
+ * Writes a file atomically: a temp file beside it, then a rename, so a crash or a full disk never
+ * leaves half a file; the temp file is removed when anything fails. A path that is a directory is bad
+ * input (exit 2), refused before anything is written.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(`output path '${file}' is a directory; give a file path such as '${join(file, 'result.json')}'.`);
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** writeFileAtomic for text. */
+export function writeTextFile(file: string, text: string): void {
+  writeFileAtomic(file, text);
 }

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTable } from '../lib/format/table';
 import { parseCommandLine, runMain, writeJsonFile } from '../adapters/command-line';
+import { InputError, show } from '../lib/errors';
 import { BENCH_CASES } from './cases';
 import type { BenchCase, Figures } from './types';
 
@@ -33,6 +34,8 @@ runMain(async () => {
     return;
   }
   const only = values.only ? String(values.only).split(',') : undefined;
+  const unknown = (only ?? []).filter((n) => !cases.some((c) => c.name === n));
+  if (unknown.length > 0) throw new InputError(`--only ${show(unknown.join(','))} names no benchmark case; use one of: ${cases.map((c) => c.name).join(', ')} (npm run bench -- --list).`);
   const figures: Figures = {};
   for (const c of cases) {
     if (only && !only.includes(c.name)) continue;

@@ -5,11 +5,12 @@
  *   npm run config:sync
  * A test fails when either file disagrees with the schema.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { CONFIG_SCHEMA } from '../lib/config/schema';
 import { readStackConfig } from '../plan/stack-files';
+import { writeTextFile } from './lib/cli';
 
 const ROOT = join(__dirname, '..');
 export const CONFIG_DOC = join(ROOT, 'docs', 'configuration.md');
@@ -56,7 +57,7 @@ if (require.main === module) {
   const file = join(ROOT, 'Pulumi.yaml');
   const doc = YAML.parseDocument(readFileSync(file, 'utf8'));
   doc.set('config', projectConfigBlock());
-  writeFileSync(file, doc.toString({ lineWidth: 0 }));
-  writeFileSync(CONFIG_DOC, configDocWithTable(readFileSync(CONFIG_DOC, 'utf8')));
+  writeTextFile(file, doc.toString({ lineWidth: 0 }));
+  writeTextFile(CONFIG_DOC, configDocWithTable(readFileSync(CONFIG_DOC, 'utf8')));
   console.log(`wrote the config block of ${file} and the table of ${CONFIG_DOC} (${CONFIG_SCHEMA.length} keys)`);
 }

@@ -6,7 +6,7 @@
  * Exits 0 with an answer, 1 when no point of the space meets every target (or none within the
  * budget), 2 on bad input. Thin shell over simulator/tune/ and scripts/tune/evaluate.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, show } from '../lib/errors';
 import { editStackFileText } from '../lib/config/stack-file-edit';
@@ -20,7 +20,7 @@ import { hintsFor } from '../simulator/tune/explain';
 import { changesText, costTable, missedTargets, missText, formatTarget, formatTargetValue, searchSummary, targetsTable } from '../simulator/tune/report';
 import { tune } from '../simulator/tune/search';
 import { defaultTuneSpace } from '../simulator/tune/space';
-import { CheckFailed, EXIT_OK, parseCommandLine, runMain, writeJsonFile, type CommandSpec } from './lib/cli';
+import { CheckFailed, EXIT_OK, parseCommandLine, runMain, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
 import { startProgress } from './lib/progress';
 
 const USAGE = 'npm run tune --';
@@ -143,7 +143,7 @@ runMain(async () => {
   const diff = lineDiff(before, edited, [`Pulumi.${args.stack}.yaml`, `Pulumi.${args.stack}.yaml (tuned)`]);
   const canWrite = result.status === 'ok' && policy?.mandatory === 0;
   if (diff && values.write && canWrite) {
-    writeFileSync(file, edited);
+    writeTextFile(file, edited);
     console.log(`\nwrote ${file}`);
   } else if (diff) {
     console.log(`\n${values.write ? 'not written (no answer that passes the policy pack); the diff would be' : 'stack-file diff (apply with --write)'}:\n${diff}`);

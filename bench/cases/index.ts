@@ -4,7 +4,9 @@ import { benchCase as images } from './images';
 import { benchCase as invalidation } from './invalidation';
 import { benchCase as plan } from './plan';
 import { benchCase as sim } from './sim';
+import { benchCase as simLatency } from './sim-latency';
+import { benchCase as tune } from './tune';
 import { benchCase as warm } from './warm';
 import type { BenchCase } from '../types';
 
-export const BENCH_CASES: readonly BenchCase[] = [edge, images, invalidation, plan, sim, warm];
+export const BENCH_CASES: readonly BenchCase[] = [edge, images, invalidation, plan, sim, simLatency, tune, warm];

@@ -72,6 +72,19 @@ export interface RollbackStep {
 }
 
 /** What to do for one key, given its versions (newest first) and `--to`. */
+/**
+ * Whether a --to value that is not an ISO time reads as a time anyway ('yesterday', '2 hours ago',
+ * '2025-06-01', '06/01/2025'): such values are refused before any S3 call with the ISO form to use,
+ * instead of being looked up as a version id that cannot exist.
+ */
+export function looksLikeTime(s: string): boolean {
+  const t = s.trim().toLowerCase();
+  return /^(now|today|yesterday|tomorrow|last\s+\w+)$/.test(t)
+    || /^\d+\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)(\s+ago)?$/.test(t)
+    || /^\d{4}-\d{2}-\d{2}$/.test(t) || /^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$/.test(t)
+    || /\s/.test(t);
+}
+
 export function decideRollback(versions: readonly KeyVersion[], to: { time?: Date; versionId?: string }): { target?: KeyVersion; action: RollbackAction; why: string } | { problem: string } {
   const sorted = [...versions].sort((a, b) => b.lastModified.getTime() - a.lastModified.getTime());
   const current = sorted.find((v) => v.isLatest) ?? sorted[0];
@@ -130,6 +143,8 @@ export async function rollbackCommand(v: Values, positionals: readonly string[],
       if (e instanceof InputError) problems.push(...e.problems);
       else throw e;
     }
+  } else if (looksLikeTime(toRaw)) {
+    problems.push(`--to '${toRaw}' reads as a time but is not an ISO time; give one with its zone, such as '${new Date(ctx.now() - 86_400_000).toISOString().slice(0, 19)}Z' (a day ago), or an S3 version id.`);
   } else to = { versionId: toRaw };
   if (problems.length > 0) throw new InputError(problems);
 

@@ -2,7 +2,6 @@
  * Seed-workload mode (the default): simulates the plan on the seeded workload, prints the per-type
  * table against the targets, and writes --json, --html and --write-trace.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderHtmlReport } from '../../lib/report/html';
 import { chartJsSource } from '../../adapters/chart-js';
@@ -12,7 +11,7 @@ import { simModelFromPlan } from '../../simulator/plan-model';
 import { renderRegionTable, renderResultTable, simulationReport } from '../../simulator/report';
 import { writeOracleGeneral } from '../../simulator/trace';
 import { parseSetOptions } from '../../simulator/what-if';
-import { EXIT_CHECK_FAILED, EXIT_OK, writeJsonFile, writeTextFile } from '../lib/cli';
+import { EXIT_CHECK_FAILED, EXIT_OK, writeFileAtomic, writeJsonFile, writeTextFile } from '../lib/cli';
 import type { SimValues } from './options';
 import { loadPlanWithWhatIf } from './plan-source';
 import { prepareWithProgress, studyWithProgress } from './progress';
@@ -30,7 +29,7 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
     const from = -s.warmupHours * 3600;
     const times = Float64Array.from(req.time, (t) => t - from);
     const sizes = Float64Array.from(req.key, (k) => prepared.workload.keys.size[k]!);
-    writeFileSync(v['write-trace'], writeOracleGeneral(times, req.key, sizes, req.length));
+    writeFileAtomic(v['write-trace'], writeOracleGeneral(times, req.key, sizes, req.length));
     console.error(`wrote ${req.length.toLocaleString('en-US')} requests to ${v['write-trace']} (oracleGeneral)`);
   }
   const htmlPath = v.html ?? opts.reportPath;
