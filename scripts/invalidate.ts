@@ -6,20 +6,43 @@
  * outputs; `--endpoint` / AWS_ENDPOINT_URL target LocalStack or the local CloudFront endpoint.
  */
 import { InputError } from '../lib/errors';
-import { EXIT_CODES_TEXT, parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
+import { EXIT_CODES_TEXT, parseCommandLine, runMain, takesValue, type CommandSpec, type Options, type OptionValues } from './lib/cli';
 import { RETRY_SPEC, retryCommand, SCHEDULE_SPEC, scheduleCommand, STATUS_SPEC, statusCommand, WORKER_SPEC, workerCommand } from './invalidation/commands';
-import { createContext, USAGE, type CommandDeps, type Context } from './invalidation/context';
+import { createContext, USAGE, type CommandDeps, type CommonValues, type Context } from './invalidation/context';
 import { QUEUE_SPEC, queueCommand } from './invalidation/queue-command';
 import { explainQueueError } from './invalidation/queue-file';
 import { ROLLBACK_SPEC, rollbackCommand } from './invalidation/rollback';
 import { SUBMIT_SPEC, submitCommand } from './invalidation/submit';
 import { TAG_SPEC, tagCommand } from './invalidation/tag-command';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
-
 interface Subcommand {
   readonly spec: CommandSpec<Options>;
-  run(v: Values, positionals: string[], ctx: Context, deps: CommandDeps): Promise<number>;
+  /** Parses the subcommand's arguments (typed by its spec), builds the context and runs it. */
+  run(name: string, argv: readonly string[], deps: CommandDeps): Promise<number>;
+}
+
+function subcommand<O extends Options>(spec: CommandSpec<O>, run: (v: OptionValues<O>, positionals: string[], ctx: Context, deps: CommandDeps) => Promise<number>): Subcommand {
+  return {
+    spec,
+    async run(name, argv, deps) {
+      const { values, positionals } = parseCommandLine(spec, [...argv]);
+      if (!spec.allowPositionals && positionals.length > 0) throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; see '${USAGE} ${name} --help'.`);
+      // Every subcommand's options include COMMON_OPTIONS; TypeScript cannot see that through the generic spec.
+      const ctx = await createContext(values as CommonValues, deps);
+      try {
+        return await run(values, positionals, ctx, deps);
+      } catch (e) {
+        // SQLite's errors about the queue file become one line naming the file and the fix.
+        throw explainQueueError(e, ctx.queueFile);
+      } finally {
+        try {
+          ctx.close();
+        } catch {
+          // closing a file that failed (full, gone) must not hide why it failed
+        }
+      }
+    },
+  };
 }
 
 const readStdin = (): Promise<string> =>
@@ -31,13 +54,13 @@ const readStdin = (): Promise<string> =>
   });
 
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  submit: { spec: SUBMIT_SPEC, run: (v, p, ctx, d) => submitCommand(v, p, ctx, d.readStdin ?? readStdin) },
-  worker: { spec: WORKER_SPEC, run: (v, _p, ctx) => workerCommand(v, ctx) },
-  status: { spec: STATUS_SPEC, run: (v, p, ctx) => statusCommand(v, p, ctx) },
-  schedule: { spec: SCHEDULE_SPEC, run: (v, p, ctx) => scheduleCommand(v, p, ctx) },
-  rollback: { spec: ROLLBACK_SPEC, run: (v, p, ctx) => rollbackCommand(v, p, ctx) },
-  retry: { spec: RETRY_SPEC, run: (v, p, ctx) => retryCommand(v, p, ctx) },
-  tag: { spec: TAG_SPEC, run: (v, p, ctx, d) => tagCommand(v, p, ctx, d.readStdin ?? readStdin) },
+  submit: subcommand(SUBMIT_SPEC, (v, p, ctx, d) => submitCommand(v, p, ctx, d.readStdin ?? readStdin)),
+  worker: subcommand(WORKER_SPEC, (v, _p, ctx) => workerCommand(v, ctx)),
+  status: subcommand(STATUS_SPEC, (v, p, ctx) => statusCommand(v, p, ctx)),
+  schedule: subcommand(SCHEDULE_SPEC, (v, p, ctx) => scheduleCommand(v, p, ctx)),
+  rollback: subcommand(ROLLBACK_SPEC, (v, p, ctx) => rollbackCommand(v, p, ctx)),
+  retry: subcommand(RETRY_SPEC, (v, p, ctx) => retryCommand(v, p, ctx)),
+  tag: subcommand(TAG_SPEC, (v, p, ctx, d) => tagCommand(v, p, ctx, d.readStdin ?? readStdin)),
 };
 
 /** Subcommands on the queue file alone: no stack, no AWS. */
@@ -61,7 +84,7 @@ Subcommands:
 ${EXIT_CODES_TEXT}`;
 
 /** Option names that take a value, across every subcommand (to find the subcommand among the arguments). */
-const VALUE_OPTIONS = new Set([...Object.values(SUBCOMMANDS), ...Object.values(FILE_SUBCOMMANDS)].flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`)));
+const VALUE_OPTIONS = new Set([...Object.values(SUBCOMMANDS), ...Object.values(FILE_SUBCOMMANDS)].flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => takesValue(o)).map(([n]) => `--${n}`)));
 
 /** Splits argv into the subcommand and the rest; paths first (`/a`, `#tag`, `-`) mean submit. */
 export function splitSubcommand(argv: readonly string[]): { name: string | undefined; rest: string[] } {
@@ -97,21 +120,7 @@ export async function main(argv: readonly string[], deps: CommandDeps = {}): Pro
   }
   const sub = SUBCOMMANDS[name];
   if (!sub) throw new InputError(`unknown subcommand '${name}'; use one of ${names.join(', ')} (see '${USAGE} --help').`);
-  const { values, positionals } = parseCommandLine(sub.spec, rest);
-  if (!sub.spec.allowPositionals && positionals.length > 0) throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; see '${USAGE} ${name} --help'.`);
-  const ctx = await createContext(values, deps);
-  try {
-    return await sub.run(values, positionals, ctx, deps);
-  } catch (e) {
-    // SQLite's errors about the queue file become one line naming the file and the fix.
-    throw explainQueueError(e, ctx.queueFile);
-  } finally {
-    try {
-      ctx.close();
-    } catch {
-      // closing a file that failed (full, gone) must not hide why it failed
-    }
-  }
+  return sub.run(name, rest, deps);
 }
 
 if (require.main === module) runMain(() => main(process.argv.slice(2)));

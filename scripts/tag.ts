@@ -7,22 +7,42 @@
  * stack outputs; `--endpoint` / AWS_ENDPOINT_URL target s3rver or LocalStack.
  */
 import { InputError } from '../lib/errors';
-import { EXIT_CODES_TEXT, loadStackSource, parseCommandLine, runMain, type CommandSpec, type Options } from './lib/cli';
+import { EXIT_CODES_TEXT, loadStackSource, parseCommandLine, runMain, takesValue, type CommandSpec, type Options, type OptionValues } from './lib/cli';
 import {
   APPLY_SPEC, applyCommand, AUDIT_SPEC, auditCommand, createTagContext, UPLOAD_SPEC, uploadCommand, USAGE, type TagContext, type TagDeps,
 } from './tagging/commands';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
-
 interface Subcommand {
   readonly spec: CommandSpec<Options>;
-  run(v: Values, positionals: string[], ctx: TagContext): Promise<number>;
+  /** Parses the subcommand's arguments (typed by its spec), loads the stack and runs it. */
+  run(name: string, argv: readonly string[], deps: TagDeps): Promise<number>;
+}
+
+function subcommand<O extends Options>(spec: CommandSpec<O>, run: (v: OptionValues<O>, positionals: string[], ctx: TagContext) => Promise<number>): Subcommand {
+  return {
+    spec,
+    async run(name, argv, deps) {
+      const { values, positionals } = parseCommandLine(spec, [...argv]);
+      if (name !== 'upload' && positionals.length > 0) {
+        throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; give prefixes with --prefix (see '${USAGE} ${name} --help').`);
+      }
+      // Every subcommand's options include COMMON_OPTIONS; TypeScript cannot see that through the generic spec.
+      const common = values as Parameters<typeof createTagContext>[1];
+      const source = await loadStackSource(common, USAGE);
+      const ctx = createTagContext(source, common, deps);
+      try {
+        return await run(values, positionals, ctx);
+      } finally {
+        ctx.close();
+      }
+    },
+  };
 }
 
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  apply: { spec: APPLY_SPEC, run: (v, _p, ctx) => applyCommand(v, ctx) },
-  audit: { spec: AUDIT_SPEC, run: (v, _p, ctx) => auditCommand(v, ctx) },
-  upload: { spec: UPLOAD_SPEC, run: (v, p, ctx) => uploadCommand(v, p, ctx) },
+  apply: subcommand(APPLY_SPEC, (v, _p, ctx) => applyCommand(v, ctx)),
+  audit: subcommand(AUDIT_SPEC, (v, _p, ctx) => auditCommand(v, ctx)),
+  upload: subcommand(UPLOAD_SPEC, (v, p, ctx) => uploadCommand(v, p, ctx)),
 };
 
 const OVERVIEW = `Usage: ${USAGE} [--stack X | --plan f | --outputs f] [apply | audit | upload] [options]
@@ -38,7 +58,7 @@ Subcommands:
 ${EXIT_CODES_TEXT}`;
 
 /** Option names that take a value, across every subcommand (to find the subcommand among the arguments). */
-const VALUE_OPTIONS = new Set(Object.values(SUBCOMMANDS).flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`)));
+const VALUE_OPTIONS = new Set(Object.values(SUBCOMMANDS).flatMap((c) => Object.entries(c.spec.options).filter(([, o]) => takesValue(o)).map(([n]) => `--${n}`)));
 
 /** The subcommand (the first positional naming one; `apply` when none does) and the other arguments. */
 export function splitSubcommand(argv: readonly string[]): { name: string; rest: string[] } {
@@ -62,18 +82,7 @@ export async function main(argv: readonly string[], deps: TagDeps = {}): Promise
     return 0;
   }
   const { name, rest } = splitSubcommand(argv);
-  const sub = SUBCOMMANDS[name]!;
-  const { values, positionals } = parseCommandLine(sub.spec, rest);
-  if (name !== 'upload' && positionals.length > 0) {
-    throw new InputError(`${name} takes no arguments, got ${positionals.join(' ')}; give prefixes with --prefix (see '${USAGE} ${name} --help').`);
-  }
-  const source = await loadStackSource(values, USAGE);
-  const ctx = createTagContext(source, values, deps);
-  try {
-    return await sub.run(values, positionals, ctx);
-  } finally {
-    ctx.close();
-  }
+  return SUBCOMMANDS[name]!.run(name, rest, deps);
 }
 
 if (require.main === module) runMain(() => main(process.argv.slice(2)));

@@ -19,15 +19,15 @@ import { renderTable } from '../lib/format/table';
 import { GIB } from '../lib/semantics';
 import { distributionModelFromCatalog, distributionModelFromPlan, type DistributionModel } from '../lib/distribution';
 import { parseDuration, parseReleaseManifest, type ReleaseEntry } from '../lib/warming/predict';
-import { orderWarmRequests, pacingFor, parsePacingOptions, PRIORITY_PROFILES } from '../lib/warming/schedule';
+import { orderWarmRequests, pacingFor, PRIORITIES, PRIORITY_PROFILES } from '../lib/warming/schedule';
 import type { Signer } from '../lib/warming/signed-urls';
 import { parseWarmEdges } from '../lib/warming/targets';
 import { DEFAULT_IMAGE_FORMATS, DEFAULT_WARM_ENCODINGS, ENCODING_VARIANTS, expandWarmRequests, type EncodingVariant, type WarmTarget } from '../lib/warming/variants';
 import {
-  CheckFailed, EXIT_OK, loadStackSource, parseCommandLine, readJsonFile, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec,
+  CheckFailed, EXIT_OK, loadStackSource, parseCommandLine, readJsonFile, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec, type Options, type OptionValues,
 } from './lib/cli';
 import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connectionOptions, s3Client } from '../adapters/aws-clients';
-import { parseSimulationOptions, renderEvaluation, runEvaluation } from './warming/evaluate';
+import { renderEvaluation, runEvaluation } from './warming/evaluate';
 import { readLogDir } from './warming/logs';
 import { closeWarmConnections, estimateCostUsd, runWarming, type WarmReport } from './warming/runner';
 import { contentTypePatterns, inContentType, predictTargets, targetsFromPathsFile, topTargetsFromBucket, topTargetsFromLogs } from './warming/sources';
@@ -41,26 +41,26 @@ export const SPEC = {
     ...STACK_SOURCE_OPTIONS,
     paths: { type: 'string' },
     'content-type': { type: 'string' },
-    top: { type: 'string' },
+    top: { type: 'number', integer: true, min: 1, max: 100_000 },
     'from-logs': { type: 'string' },
     predict: { type: 'boolean' },
     window: { type: 'string' },
-    'budget-gb': { type: 'string' },
+    'budget-gb': { type: 'number', min: 0, exclusiveMin: true, describe: 'a positive number of GB' },
     releases: { type: 'string' },
     now: { type: 'string' },
     evaluate: { type: 'boolean' },
-    scale: { type: 'string' },
-    seed: { type: 'string' },
+    scale: { type: 'number', min: 0, exclusiveMin: true, max: 1, describe: 'a number in (0, 1], e.g. 0.005 (0.5 % of the objects)' },
+    seed: { type: 'number', integer: true, min: 0, max: 0xffffffff },
     edges: { type: 'string' },
-    priority: { type: 'string' },
-    rate: { type: 'string' },
-    concurrency: { type: 'string' },
+    priority: { type: 'choice', choices: PRIORITIES, default: 'normal' },
+    rate: { type: 'number', min: 0, exclusiveMin: true, describe: 'a positive number of requests per second', default: 50 },
+    concurrency: { type: 'number', integer: true, min: 1, max: 256, default: 8 },
     encodings: { type: 'string' },
     'image-formats': { type: 'string' },
     'signing-key': { type: 'string' },
     'key-pair-id': { type: 'string' },
     ...AWS_CONNECTION_OPTIONS,
-    'min-hit-ratio': { type: 'string' },
+    'min-hit-ratio': { type: 'number', min: 0, max: 1, describe: 'a share between 0 and 1', default: 0.95 },
     'no-verify': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     json: { type: 'string' },
@@ -101,32 +101,21 @@ export const SPEC = {
     'npm run warm -- --stack prod --predict --from-logs .local/logs --window 1h --budget-gb 5 --releases releases.json --dry-run',
     'npm run warm -- --stack prod --predict --evaluate --budget-gb 10 --releases releases.json --json evaluation.json',
   ],
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+} satisfies CommandSpec<Options>;
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = OptionValues<typeof SPEC.options>;
 
 /** Dollars with cents, or six decimals below a cent (a warming run often costs fractions of one). */
 /** --now: an ISO time, as epoch seconds; undefined when not given. */
-function parseNow(raw: unknown): number | undefined {
+function parseNow(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const t = Date.parse(String(raw));
+  const t = Date.parse(raw);
   if (!Number.isFinite(t)) throw new InputError(`--now must be an ISO time such as 2025-11-24T20:00:00Z, got ${show(raw)}.`);
   return t / 1000;
 }
 
 function usd(x: number): string {
   return `$${x < 0.01 ? x.toFixed(6) : x.toFixed(2)}`;
-}
-
-function parseNumber(v: Values, name: string, problems: string[], check: (n: number) => boolean, what: string): number | undefined {
-  const raw = v[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n) || !check(n)) {
-    problems.push(`--${name} must be ${what}, got ${show(raw)}.`);
-    return undefined;
-  }
-  return n;
 }
 
 function parseEncodings(raw: string | undefined): EncodingVariant[] {
@@ -140,8 +129,7 @@ function parseEncodings(raw: string | undefined): EncodingVariant[] {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-  const { values } = parseCommandLine(SPEC, argv);
-  const v = values as Values;
+  const { values: v } = parseCommandLine(SPEC, argv);
   if (v.evaluate === true) return evaluate(v);
   const problems: string[] = [];
   const modes = [v.paths !== undefined && '--paths', v['content-type'] !== undefined && !v['from-logs'] && '--content-type', v['from-logs'] !== undefined && !v.predict && '--from-logs', v.predict === true && '--predict'].filter(Boolean);
@@ -149,20 +137,18 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     problems.push(`choose exactly one source of paths: --paths <file>, --content-type <t> --top <N>, --from-logs <dir> or --predict --from-logs <dir> (got ${modes.length === 0 ? 'none' : modes.join(' and ')}); see '${USAGE} --help'.`);
   }
   if (v.predict === true && v['from-logs'] === undefined) problems.push(`--predict needs --from-logs <dir> with the access logs to learn from.`);
-  const top = parseNumber(v, 'top', problems, (n) => Number.isInteger(n) && n > 0 && n <= 100_000, 'a whole number from 1 to 100000');
-  const budgetGb = parseNumber(v, 'budget-gb', problems, (n) => n > 0, 'a positive number of GB');
-  if (v.predict === true && budgetGb === undefined && !problems.some((p) => p.startsWith('--budget-gb'))) problems.push('--predict needs --budget-gb <n>: how many GB warming may pull from the origin.');
-  const minHit = parseNumber(v, 'min-hit-ratio', problems, (n) => n >= 0 && n <= 1, 'a share between 0 and 1') ?? 0.95;
+  const { top, 'budget-gb': budgetGb, 'min-hit-ratio': minHit } = v;
+  if (v.predict === true && budgetGb === undefined) problems.push('--predict needs --budget-gb <n>: how many GB warming may pull from the origin.');
   let windowSec = 3600;
   let nowSec: number | undefined;
-  let pacing: ReturnType<typeof parsePacingOptions> | undefined;
   let encodings: EncodingVariant[] = [];
   const collect = (f: () => void) => collectProblems(problems, f);
-  collect(() => { if (v.window !== undefined) windowSec = parseDuration(String(v.window), '--window'); });
+  const pacing = { priority: v.priority, rate: v.rate, concurrency: v.concurrency };
+  collect(() => { if (v.window !== undefined) windowSec = parseDuration(v.window, '--window'); });
   collect(() => { nowSec = parseNow(v.now); });
-  collect(() => { pacing = parsePacingOptions({ priority: v.priority as string | undefined, rate: v.rate as string | undefined, concurrency: v.concurrency as string | undefined }); });
-  collect(() => { encodings = parseEncodings(v.encodings as string | undefined); });
-  const imageFormats = v['image-formats'] === undefined ? [...DEFAULT_IMAGE_FORMATS] : String(v['image-formats']) === 'none' ? [] : String(v['image-formats']).split(',').map((s) => s.trim()).filter(Boolean);
+  collect(() => { encodings = parseEncodings(v.encodings); });
+  const formats = v['image-formats'];
+  const imageFormats = formats === undefined ? [...DEFAULT_IMAGE_FORMATS] : formats === 'none' ? [] : formats.split(',').map((s) => s.trim()).filter(Boolean);
   if (v['signing-key'] === undefined && v['key-pair-id'] !== undefined) problems.push('--key-pair-id needs --signing-key <private key PEM file>.');
   const connection = connectionOptions(v);
   collect(() => checkEndpoints(['S3'], connection));
@@ -170,18 +156,19 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 
   const source = await loadStackSource(v, USAGE);
   const model: DistributionModel = source.plan ? distributionModelFromPlan(source.plan) : distributionModelFromCatalog(resolveCatalog(), source.outputs);
-  const edges = parseWarmEdges(v.edges as string | undefined, model.domainName, model.aliases);
+  const edges = parseWarmEdges(v.edges, model.domainName, model.aliases);
 
   let signer: Signer | undefined;
-  if (v['signing-key'] !== undefined) {
+  const signingKey = v['signing-key'];
+  if (signingKey !== undefined) {
     let pem: string;
     try {
-      pem = readFileSync(String(v['signing-key']), 'utf8');
+      pem = readFileSync(signingKey, 'utf8');
     } catch {
       throw new InputError(`--signing-key file '${v['signing-key']}' cannot be read; give the PEM private key of the trusted key group.`);
     }
     if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(pem)) throw new InputError(`--signing-key file '${v['signing-key']}' holds no PEM private key.`);
-    const keyPairId = (v['key-pair-id'] as string | undefined) ?? [...model.keyGroups.values()].flat()[0]?.id;
+    const keyPairId = v['key-pair-id'] ?? [...model.keyGroups.values()].flat()[0]?.id;
     if (!keyPairId) throw new InputError('--key-pair-id is required: the stack source has no key group to take the public key id from.');
     signer = { keyPairId, privateKeyPem: pem };
   }
@@ -189,15 +176,15 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   // Where the paths come from
   let targets: WarmTarget[];
   let predictionNote: Record<string, unknown> | undefined;
-  const typeFilter = v['content-type'] !== undefined ? contentTypePatterns(source.outputs, String(v['content-type'])) : undefined;
+  const typeFilter = v['content-type'] !== undefined ? contentTypePatterns(source.outputs, v['content-type']) : undefined;
   const filter = typeFilter ? inContentType(model, typeFilter.patterns) : undefined;
   if (v.paths !== undefined) {
-    targets = targetsFromPathsFile(String(v.paths), model);
+    targets = targetsFromPathsFile(v.paths, model);
   } else if (v['from-logs'] !== undefined) {
-    const records = readLogDir(String(v['from-logs']));
+    const records = readLogDir(v['from-logs']);
     if (v.predict === true) {
       let releases: ReleaseEntry[] = [];
-      if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(String(v.releases), 'release manifest'), String(v.releases));
+      if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(v.releases, 'release manifest'), v.releases);
       const variantsPerObject = Math.max(1, encodings.length);
       const sel = predictTargets(model, records, { ...(nowSec !== undefined ? { nowSec } : {}), windowSec, budgetBytes: budgetGb! * GIB, releases, variantsPerObject, ...(filter ? { filter } : {}) });
       targets = sel.targets;
@@ -227,7 +214,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 
   const expansion = expandWarmRequests(model, targets, { encodings, imageFormats, canSign: signer !== undefined });
   const requests = orderWarmRequests(expansion.requests);
-  const p = pacingFor(pacing!.priority, pacing!.rate, pacing!.concurrency);
+  const p = pacingFor(pacing.priority, pacing.rate, pacing.concurrency);
   for (const s of expansion.skipped) console.error(`warning: skipped ${s.path}: ${s.reason}`);
   for (const n of expansion.notes) console.error(`note: ${n}`);
   const expectedBytes = requests.reduce((s, r) => s + (r.bytes ?? 0), 0) * edges.length;
@@ -238,9 +225,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     console.log(renderTable(['path', 'accept-encoding', 'behavior', 'weight'], rows, ['left', 'left', 'left', 'right']));
     if (requests.length > 25) console.log(`… and ${requests.length - 25} more`);
     console.log(`\ndry run: ${targets.length} paths → ${requests.length} variants × ${edges.length} edge(s) (${edges.map((e) => e.label).join(', ')}); ` +
-      `${plannedRequests} requests at ${p.ratePerSec}/s, ${p.concurrency} in flight (priority ${pacing!.priority}); ` +
+      `${plannedRequests} requests at ${p.ratePerSec}/s, ${p.concurrency} in flight (priority ${pacing.priority}); ` +
       `about ${usd(estimateCostUsd(plannedRequests, expectedBytes))} on the distribution. Nothing was sent.`);
-    if (v.json) writeJsonFile(String(v.json), { dryRun: true, paths: targets.length, variants: requests.length, edges: edges.map((e) => e.label), skipped: expansion.skipped, pacing: p, prediction: predictionNote, requests });
+    if (v.json) writeJsonFile(v.json, { dryRun: true, paths: targets.length, variants: requests.length, edges: edges.map((e) => e.label), skipped: expansion.skipped, pacing: p, prediction: predictionNote, requests });
     return EXIT_OK;
   }
 
@@ -259,7 +246,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   lines.push(`requests billed: ${fmt(report.billing.requests)}, ${fmt(report.billing.bytes)} bytes, ${usd(report.billing.costUsd)}${report.billing.local ? ' if run on the distribution (local edges bill nothing)' : ''}`);
   if (report.failures.length > 0) lines.push(`failed requests: ${report.failures.length} (first: ${report.failures[0]!.url} → ${report.failures[0]!.status || report.failures[0]!.error})`);
   console.log(lines.join('\n'));
-  if (v.json) writeJsonFile(String(v.json), { ...report, skipped: expansion.skipped, pacing: p, priority: pacing!.priority, prediction: predictionNote, minHitRatio: minHit });
+  if (v.json) writeJsonFile(v.json, { ...report, skipped: expansion.skipped, pacing: p, priority: pacing.priority, prediction: predictionNote, minHitRatio: minHit });
   if (report.warm.requests > 0 && report.warm.errors === report.warm.requests) {
     throw new CheckFailed(`check failed: every warm request failed (first: ${report.failures[0]?.url} → ${report.failures[0]?.error ?? report.failures[0]?.status}); is the edge running?`);
   }
@@ -276,23 +263,22 @@ async function evaluate(v: Values): Promise<number> {
   for (const o of ['paths', 'content-type', 'from-logs', 'edges', 'outputs'] as const) {
     if (v[o] !== undefined) problems.push(`--evaluate learns from simulated logs and sends nothing; drop --${o}.`);
   }
-  const budgetGb = parseNumber(v, 'budget-gb', problems, (n) => n > 0, 'a positive number of GB');
-  if (budgetGb === undefined && !problems.some((p) => p.startsWith('--budget-gb'))) problems.push('--evaluate needs --budget-gb <n>: how many GB each strategy may pull from the origin.');
+  const budgetGb = v['budget-gb'];
+  if (budgetGb === undefined) problems.push('--evaluate needs --budget-gb <n>: how many GB each strategy may pull from the origin.');
   let windowSec = 3600;
   let nowSec: number | undefined;
-  let sim: { scale?: number; seed?: number } = {};
+  const sim = { ...(v.scale !== undefined ? { scale: v.scale } : {}), ...(v.seed !== undefined ? { seed: v.seed } : {}) };
   let releases: ReleaseEntry[] = [];
   const collect = (f: () => void) => collectProblems(problems, f);
-  collect(() => { if (v.window !== undefined) windowSec = parseDuration(String(v.window), '--window'); });
+  collect(() => { if (v.window !== undefined) windowSec = parseDuration(v.window, '--window'); });
   collect(() => { nowSec = parseNow(v.now); });
-  collect(() => { sim = parseSimulationOptions(v.scale, v.seed); });
-  collect(() => { if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(String(v.releases), 'release manifest'), String(v.releases)); });
+  collect(() => { if (v.releases !== undefined) releases = parseReleaseManifest(readJsonFile(v.releases, 'release manifest'), v.releases); });
   if (problems.length > 0) throw new InputError(problems);
   const source = await loadStackSource(v, USAGE);
   if (!source.plan) throw new InputError('--evaluate needs a plan: give --stack <name> or --plan <file>.');
   const ev = runEvaluation({ plan: source.plan, releases, budgetBytes: budgetGb! * GIB, windowSec, ...(nowSec !== undefined ? { nowSec } : {}), ...sim });
   console.log(renderEvaluation(ev, `${source.label}, seed workload at scale ${sim.scale ?? 0.005}, seed ${sim.seed ?? 1}, ${releases.length} release(s)`));
-  if (v.json) writeJsonFile(String(v.json), ev);
+  if (v.json) writeJsonFile(v.json, ev);
   return EXIT_OK;
 }
 

@@ -4,7 +4,6 @@
  * origin: `high` uses the whole rate and concurrency (a release going live now), `normal` half,
  * `low` a quarter (background warming that must not compete with viewers).
  */
-import { InputError, show } from '../errors';
 import { ENCODING_VARIANTS, type WarmRequest } from './variants';
 
 export type Priority = 'high' | 'normal' | 'low';
@@ -26,19 +25,6 @@ export interface Pacing {
 export function pacingFor(priority: Priority, rate: number, concurrency: number): Pacing {
   const share = PRIORITY_PROFILES[priority].share;
   return { ratePerSec: rate * share, concurrency: Math.max(1, Math.floor(concurrency * share)) };
-}
-
-/** Validates `--priority`, `--rate` and `--concurrency`. @throws InputError listing every problem. */
-export function parsePacingOptions(v: { priority?: string; rate?: string; concurrency?: string }): { priority: Priority; rate: number; concurrency: number } {
-  const problems: string[] = [];
-  const priority = (v.priority ?? 'normal') as Priority;
-  if (!PRIORITIES.includes(priority)) problems.push(`--priority must be one of ${PRIORITIES.join(', ')}, got ${show(v.priority)}.`);
-  const rate = v.rate === undefined ? 50 : Number(v.rate);
-  if (!Number.isFinite(rate) || rate <= 0) problems.push(`--rate must be a positive number of requests per second, got ${show(v.rate)}.`);
-  const concurrency = v.concurrency === undefined ? 8 : Number(v.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) problems.push(`--concurrency must be a whole number from 1 to 256, got ${show(v.concurrency)}.`);
-  if (problems.length > 0) throw new InputError(problems);
-  return { priority, rate, concurrency };
 }
 
 /** Sending order: higher weight first, then the encoding variant most viewers use, then input order (stable). */

@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../../lib/errors';
 import { renderTable } from '../../lib/format/table';
 import { parseCron, STATUS_COMPLETED } from '../../lib/invalidation';
-import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, writeJsonFile } from '../lib/cli';
+import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, writeJsonFile, type OptionValues } from '../lib/cli';
 import { startProgress } from '../lib/progress';
-import { COMMON_HELP, COMMON_OPTIONS, intOption, type Context } from './context';
+import { COMMON_HELP, COMMON_OPTIONS, type Context } from './context';
 import { enqueueInput, planSelection, type PlanningSpec, type SelectionSpec } from './planning';
 import { currentProcess } from './queue-file';
 import { rescueLostQueue, watchQueueFile } from './queue-recovery';
@@ -18,7 +18,6 @@ export const FILE_CHECK_MS = 1000;
 import { PLANNING_HELP, PLANNING_OPTIONS, planningFromValues, SELECTION_HELP, SELECTION_OPTIONS, selectionFromValues, sendNow } from './submit';
 import { InvalidationWorker } from './worker';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
 
 const noStdin = () => Promise.reject(new InputError('schedules cannot read paths from stdin; list them as arguments or in --paths-file.'));
 
@@ -29,7 +28,7 @@ export const WORKER_SPEC = {
   summary:
     'Runs the durable queue: queued and --at requests, cron schedules (schedule add), retries with backoff, polling until Completed. ' +
     'Safe to kill at any moment: restarted, it resumes without losing or duplicating an invalidation.',
-  options: { ...COMMON_OPTIONS, ...PLANNING_OPTIONS, 'exit-when-idle': { type: 'boolean' }, 'max-runtime': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { ...COMMON_OPTIONS, ...PLANNING_OPTIONS, 'exit-when-idle': { type: 'boolean' }, 'max-runtime': { type: 'number', integer: true, min: 1, max: 86_400 * 365 }, 'dry-run': { type: 'boolean' } },
   help: {
     ...COMMON_HELP,
     ...PLANNING_HELP,
@@ -62,10 +61,10 @@ export async function planScheduleRun(ctx: Context, s: StoredSchedule, runAt: Da
   return enqueueInput(`sched-${s.id}-${runAt.toISOString()}`, s.distributionId, `schedule:${s.id}`, runAt.getTime(), planned);
 }
 
-export async function workerCommand(v: Values, ctx: Context): Promise<number> {
+export async function workerCommand(v: OptionValues<typeof WORKER_SPEC.options>, ctx: Context): Promise<number> {
   const problems: string[] = [];
   const { send } = planningFromValues(v, problems);
-  const maxRuntime = v['max-runtime'] === undefined ? undefined : intOption(v['max-runtime'] as string, 'max-runtime', 0, 1, 86_400 * 365, problems);
+  const maxRuntime = v['max-runtime'];
   if (problems.length > 0) throw new InputError(problems);
   const store = ctx.queue();
   if (v['dry-run']) {
@@ -122,17 +121,18 @@ export async function workerCommand(v: Values, ctx: Context): Promise<number> {
 export const STATUS_SPEC = {
   usage: 'npm run invalidate -- [--stack X | --outputs f] status [request-id | invalidation-id]',
   summary: 'Shows queued requests and recent invalidations, or one request (its batches) or one invalidation; --wait waits for Completed.',
-  options: { ...COMMON_OPTIONS, wait: { type: 'boolean' }, timeout: { type: 'string' }, 'poll-ms': { type: 'string' }, limit: { type: 'string' } },
+  options: {
+    ...COMMON_OPTIONS, wait: { type: 'boolean' }, timeout: { type: 'number', integer: true, min: 1, max: 86_400, default: 600 },
+    'poll-ms': { type: 'number', integer: true, min: 1, max: 600_000, default: 5000 }, limit: { type: 'number', integer: true, min: 1, max: 100, default: 10 },
+  },
   help: { ...COMMON_HELP, wait: 'wait until it is Completed (progress bar)', timeout: 'seconds to wait (default 600)', 'poll-ms': 'GetInvalidation interval, ms (default 5000)', limit: 'rows of the overview (default 10)' },
   allowPositionals: true,
   examples: ['npm run invalidate -- --stack prod status', 'npm run invalidate -- --stack prod status req-20250601T0200-1a2b3c4d --wait'],
 } as const;
 
-export async function statusCommand(v: Values, positionals: readonly string[], ctx: Context): Promise<number> {
+export async function statusCommand(v: OptionValues<typeof STATUS_SPEC.options>, positionals: readonly string[], ctx: Context): Promise<number> {
   const problems: string[] = [];
-  const timeoutS = intOption(v.timeout as string | undefined, 'timeout', 600, 1, 86_400, problems);
-  const pollMs = intOption(v['poll-ms'] as string | undefined, 'poll-ms', 5000, 1, 600_000, problems);
-  const limit = intOption(v.limit as string | undefined, 'limit', 10, 1, 100, problems);
+  const { timeout: timeoutS, 'poll-ms': pollMs, limit } = v;
   if (positionals.length > 1) problems.push(`status takes at most one id, got ${positionals.length}: ${positionals.join(' ')}.`);
   if (problems.length > 0) throw new InputError(problems);
   const id = positionals[0];
@@ -150,7 +150,7 @@ export async function statusCommand(v: Values, positionals: readonly string[], c
     ctx.out('');
     ctx.out(renderTable(['invalidation', 'status', 'created'], recent.map((r) => [r.id, r.status, r.created])));
     ctx.out(`\nschedules: ${store.schedules().map((s) => `${s.id} (${s.cron}, next ${new Date(s.nextRunAt).toISOString()})`).join('; ') || 'none'}`);
-    if (v.json) writeJsonFile(v.json as string, { requests, invalidations: recent, schedules: store.schedules() });
+    if (v.json) writeJsonFile(v.json, { requests, invalidations: recent, schedules: store.schedules() });
     return EXIT_OK;
   }
 
@@ -184,7 +184,7 @@ export async function statusCommand(v: Values, positionals: readonly string[], c
     progress.stop();
   }
   ctx.out(renderTable(['part', 'invalidation', 'status', 'last error'], rows.map((r) => [r.label, r.invalidationId ?? '-', r.status, r.error ?? ''])));
-  if (v.json) writeJsonFile(v.json as string, { id, request, parts: rows });
+  if (v.json) writeJsonFile(v.json, { id, request, parts: rows });
   if (rows.some((r) => r.status === 'failed')) throw new CheckFailed(`error: ${id} has failed batches; 'npm run invalidate -- retry ${id}' sends them again.`);
   if (v.wait && !complete()) throw new CheckFailed(`error: timed out after ${timeoutS} s; ${rows.filter((r) => r.status !== STATUS_COMPLETED).length} parts are not Completed yet.`);
   return EXIT_OK;
@@ -216,13 +216,13 @@ export const SCHEDULE_SPEC = {
   ],
 } as const;
 
-export async function scheduleCommand(v: Values, positionals: readonly string[], ctx: Context): Promise<number> {
+export async function scheduleCommand(v: OptionValues<typeof SCHEDULE_SPEC.options>, positionals: readonly string[], ctx: Context): Promise<number> {
   const [action, ...rest] = positionals;
   const store = ctx.queue();
   if (action === 'list') {
     const rows = store.schedules();
     ctx.out(renderTable(['id', 'cron', 'distribution', 'next run', 'last run', 'selection'], rows.map((s) => [s.id, s.cron, s.distributionId, new Date(s.nextRunAt).toISOString(), s.lastRunAt ? new Date(s.lastRunAt).toISOString() : '-', JSON.stringify((s.spec as { selection?: unknown }).selection ?? {})])));
-    if (v.json) writeJsonFile(v.json as string, rows);
+    if (v.json) writeJsonFile(v.json, rows);
     return EXIT_OK;
   }
   if (action === 'remove') {
@@ -243,7 +243,7 @@ export async function scheduleCommand(v: Values, positionals: readonly string[],
   let cron: ReturnType<typeof parseCron> | undefined;
   if (v.cron !== undefined) {
     try {
-      cron = parseCron(v.cron as string);
+      cron = parseCron(v.cron);
     } catch (e) {
       if (e instanceof InputError) problems.push(...e.problems);
       else throw e;
@@ -255,7 +255,7 @@ export async function scheduleCommand(v: Values, positionals: readonly string[],
   if (problems.length > 0) throw new InputError(problems);
   const listing = selection.pattern !== undefined || selection.contentType !== undefined;
   const spec: ScheduleSpec = { selection, planning, changedOnly: listing && v.all !== true };
-  const id = (v.id as string | undefined) ?? `sch-${createHash('sha256').update(JSON.stringify([ctx.outputs.distributionId, v.cron, spec])).digest('hex').slice(0, 10)}`;
+  const id = v.id ?? `sch-${createHash('sha256').update(JSON.stringify([ctx.outputs.distributionId, v.cron, spec])).digest('hex').slice(0, 10)}`;
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new InputError(`--id '${id}' may use letters, digits and . _ - only (1–64 characters).`);
   const now = new Date(ctx.now());
   const runs: Date[] = [];
@@ -266,10 +266,10 @@ export async function scheduleCommand(v: Values, positionals: readonly string[],
     ctx.out(`dry run: ${line}`);
     return EXIT_OK;
   }
-  store.addSchedule({ id, distributionId: ctx.outputs.distributionId, cron: v.cron as string, spec: spec as unknown as Record<string, unknown>, createdAt: now.getTime(), nextRunAt: runs[0]!.getTime() });
+  store.addSchedule({ id, distributionId: ctx.outputs.distributionId, cron: v.cron ?? '', spec: spec as unknown as Record<string, unknown>, createdAt: now.getTime(), nextRunAt: runs[0]!.getTime() });
   ctx.out(`added ${line}`);
   ctx.out("run 'npm run invalidate -- worker' (as a service, or from cron with --exit-when-idle) to execute it.");
-  if (v.json) writeJsonFile(v.json as string, { id, cron: v.cron, spec, nextRuns: runs });
+  if (v.json) writeJsonFile(v.json, { id, cron: v.cron, spec, nextRuns: runs });
   return EXIT_OK;
 }
 
@@ -278,16 +278,16 @@ export async function scheduleCommand(v: Values, positionals: readonly string[],
 export const RETRY_SPEC = {
   usage: 'npm run invalidate -- [--stack X | --outputs f] retry <request-id>',
   summary: 'Queues the failed batches of a request again (same CallerReferences) and sends them.',
-  options: { ...COMMON_OPTIONS, ...PLANNING_OPTIONS, wait: { type: 'boolean' }, timeout: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { ...COMMON_OPTIONS, ...PLANNING_OPTIONS, wait: { type: 'boolean' }, timeout: { type: 'number', integer: true, min: 1, max: 86_400, default: 600 }, 'dry-run': { type: 'boolean' } },
   help: { ...COMMON_HELP, ...PLANNING_HELP, wait: 'wait until Completed', timeout: 'seconds to wait (default 600)', 'dry-run': 'show the failed batches; change nothing' },
   allowPositionals: true,
   examples: ['npm run invalidate -- --stack prod retry req-20250601T0200-1a2b3c4d --wait'],
 } as const;
 
-export async function retryCommand(v: Values, positionals: readonly string[], ctx: Context): Promise<number> {
+export async function retryCommand(v: OptionValues<typeof RETRY_SPEC.options>, positionals: readonly string[], ctx: Context): Promise<number> {
   const problems: string[] = [];
   const { send } = planningFromValues(v, problems);
-  const timeoutS = intOption(v.timeout as string | undefined, 'timeout', 600, 1, 86_400, problems);
+  const timeoutS = v.timeout;
   if (positionals.length !== 1) problems.push(`retry takes one request id, got ${positionals.length}; see 'status'.`);
   if (problems.length > 0) throw new InputError(problems);
   const id = positionals[0]!;

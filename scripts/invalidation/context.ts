@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { collectProblems, InputError } from '../../lib/errors';
 import { buildRouting, customNamespace, METRICS_REGION, type InvalidationApi, type MetricInput, type Routing } from '../../lib/invalidation';
 import type { StackOutputs } from '../../lib/outputs';
-import { loadStackSource, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, type StackSource } from '../lib/cli';
+import { loadStackSource, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, type OptionValues, type StackSource } from '../lib/cli';
 import { cloudFrontApi, putMetrics } from './aws';
 import { checkQueuePath, DEFAULT_QUEUE_FILE } from './queue-file';
 import { QueueStore } from './queue-store';
@@ -26,9 +26,9 @@ export const COMMON_OPTIONS = {
   quiet: { type: 'boolean' },
   'no-metrics': { type: 'boolean' },
   'metrics-namespace': { type: 'string' },
-  'request-timeout-ms': { type: 'string' },
-  'sdk-max-attempts': { type: 'string' },
-  'sdk-retry-delay-ms': { type: 'string' },
+  'request-timeout-ms': { type: 'number', integer: true, min: 1, max: 600_000, default: 30_000 },
+  'sdk-max-attempts': { type: 'number', integer: true, min: 1, max: 10, default: 3 },
+  'sdk-retry-delay-ms': { type: 'number', integer: true, min: 0, max: 60_000 },
 } as const;
 
 export const COMMON_HELP = {
@@ -75,25 +75,12 @@ export interface Context {
   close(): void;
 }
 
-type CommonValues = { [K in keyof typeof COMMON_OPTIONS]?: (typeof COMMON_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
-
-/** A whole number option within [min, max]; problems are collected, not thrown. */
-export function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number, problems: string[]): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
-    problems.push(`--${name} must be a whole number from ${min} to ${max}, got '${value}'.`);
-    return fallback;
-  }
-  return n;
-}
+export type CommonValues = OptionValues<typeof COMMON_OPTIONS>;
 
 /** Builds the context: reads the stack outputs, prepares clients lazily. */
 export async function createContext(v: CommonValues, deps: CommandDeps = {}): Promise<Context> {
   const problems: string[] = [];
-  const requestTimeoutMs = intOption(v['request-timeout-ms'], 'request-timeout-ms', 30_000, 1, 600_000, problems);
-  const sdkMaxAttempts = intOption(v['sdk-max-attempts'], 'sdk-max-attempts', 3, 1, 10, problems);
-  const sdkRetryDelayMs = v['sdk-retry-delay-ms'] === undefined ? undefined : intOption(v['sdk-retry-delay-ms'], 'sdk-retry-delay-ms', 0, 0, 60_000, problems);
+  const { 'request-timeout-ms': requestTimeoutMs, 'sdk-max-attempts': sdkMaxAttempts, 'sdk-retry-delay-ms': sdkRetryDelayMs } = v;
   const connection = connectionOptions(v);
   try {
     checkEndpoints(['CLOUDFRONT', 'S3', 'CLOUDWATCH'], connection);

@@ -9,14 +9,13 @@ import { InputError } from '../../lib/errors';
 import { renderTable } from '../../lib/format/table';
 import { isS3Origin, parseIsoTime, pathToKey, renderPlan, validateItems } from '../../lib/invalidation';
 import { isTagItem, isWildcardPath } from '../../lib/semantics';
-import { CheckFailed, EXIT_OK, writeJsonFile } from '../lib/cli';
+import { CheckFailed, EXIT_OK, writeJsonFile, type OptionValues } from '../lib/cli';
 import { startProgress } from '../lib/progress';
-import { COMMON_HELP, COMMON_OPTIONS, intOption, type Context } from './context';
+import { COMMON_HELP, COMMON_OPTIONS, type Context } from './context';
 import { enqueueInput, planSelection } from './planning';
 import { PARKED } from './queue-store';
 import { PLANNING_HELP, PLANNING_OPTIONS, planningFromValues, sendNow } from './submit';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
 
 export const ROLLBACK_SPEC = {
   usage: 'npm run invalidate -- [--stack X | --outputs f] rollback --to <time|versionId> <paths...>',
@@ -30,7 +29,7 @@ export const ROLLBACK_SPEC = {
     to: { type: 'string' },
     'dry-run': { type: 'boolean' },
     wait: { type: 'boolean' },
-    timeout: { type: 'string' },
+    timeout: { type: 'number', integer: true, min: 1, max: 86_400, default: 600 },
     'request-id': { type: 'string' },
   },
   help: {
@@ -120,11 +119,11 @@ async function keyVersions(s3: S3Client, bucket: string, key: string): Promise<K
   return out;
 }
 
-export async function rollbackCommand(v: Values, positionals: readonly string[], ctx: Context): Promise<number> {
+export async function rollbackCommand(v: OptionValues<typeof ROLLBACK_SPEC.options>, positionals: readonly string[], ctx: Context): Promise<number> {
   const problems: string[] = [];
   const { planning, send } = planningFromValues(v, problems);
-  const timeoutS = intOption(v.timeout as string | undefined, 'timeout', 600, 1, 86_400, problems);
-  const given = [...positionals, ...((v.paths as string[] | undefined) ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '')];
+  const timeoutS = v.timeout;
+  const given = [...positionals, ...(v.paths ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '')];
   const checked = validateItems(given.map((item, i) => ({ item, source: `path ${i + 1}` })));
   problems.push(...checked.problems);
   for (const p of checked.items) {
@@ -133,7 +132,7 @@ export async function rollbackCommand(v: Values, positionals: readonly string[],
     else if (!isS3Origin(ctx.routing.originOf(p))) problems.push(`'${p}' is served by the ${ctx.routing.originOf(p)} origin, which is not an S3 bucket; rollback restores S3 object versions only.`);
   }
   let to: { time?: Date; versionId?: string } | undefined;
-  const toRaw = v.to as string | undefined;
+  const toRaw = v.to;
   if (toRaw === undefined || toRaw.trim() === '') problems.push("rollback needs --to: an ISO time such as '2025-06-01T02:00:00Z' or an S3 version id.");
   else if (/^\d{4}-\d{2}-\d{2}T/.test(toRaw)) {
     try {
@@ -150,7 +149,7 @@ export async function rollbackCommand(v: Values, positionals: readonly string[],
 
   // A rollback is one request: queued (parked) before S3 is touched and released once the objects
   // are restored, so an interrupted rollback, run again, finishes the restores and invalidates all.
-  const requestId = (v['request-id'] as string | undefined) ?? `rollback-${createHash('sha256').update(JSON.stringify([[...new Set(checked.items)].sort(), toRaw])).digest('hex').slice(0, 12)}`;
+  const requestId = v['request-id'] ?? `rollback-${createHash('sha256').update(JSON.stringify([[...new Set(checked.items)].sort(), toRaw])).digest('hex').slice(0, 12)}`;
   const store = ctx.queue();
   const earlier = store.request(requestId);
   if (earlier && earlier.notBefore !== PARKED) {
@@ -193,12 +192,12 @@ export async function rollbackCommand(v: Values, positionals: readonly string[],
   const changing = steps.filter((s) => s.action !== 'none');
   if (v['dry-run']) {
     ctx.out(`\ndry run: ${changing.length} objects would be restored or removed and invalidated; nothing was changed.`);
-    if (v.json) writeJsonFile(v.json as string, { dryRun: true, steps });
+    if (v.json) writeJsonFile(v.json, { dryRun: true, steps });
     return EXIT_OK;
   }
   if (!earlier && changing.length === 0) {
     ctx.out('nothing to restore: every object is already as it was then.');
-    if (v.json) writeJsonFile(v.json as string, { dryRun: false, steps, requestId: null });
+    if (v.json) writeJsonFile(v.json, { dryRun: false, steps, requestId: null });
     return EXIT_OK;
   }
   if (!earlier) {
@@ -218,7 +217,7 @@ export async function rollbackCommand(v: Values, positionals: readonly string[],
   apply.stop();
   store.release(requestId, ctx.now());
   const outcome = await sendNow(ctx, requestId, send, { wait: v.wait === true, timeoutMs: timeoutS * 1000 });
-  if (v.json) writeJsonFile(v.json as string, { dryRun: false, steps, requestId, invalidation: store.batches(requestId).map((b) => ({ state: b.state, invalidationId: b.invalidationId, items: b.items })) });
+  if (v.json) writeJsonFile(v.json, { dryRun: false, steps, requestId, invalidation: store.batches(requestId).map((b) => ({ state: b.state, invalidationId: b.invalidationId, items: b.items })) });
   if (!outcome.ok) throw new CheckFailed(`error: restored ${changing.length} objects, but the invalidation is incomplete: ${outcome.message}`);
   ctx.out(`restored ${changing.length} objects; ${outcome.message}`);
   return EXIT_OK;

@@ -9,9 +9,9 @@ import {
   DEFAULT_BACKOFF, DEFAULT_BATCH_SIZES, DEFAULT_IN_FLIGHT_LIMITS, DEFAULT_RATE_LIMITS, parseIsoTime, renderPlan, requestPlannedMetrics,
   type BackoffPolicy, type InFlightLimits, type RateLimits,
 } from '../../lib/invalidation';
-import { CheckFailed, EXIT_OK, writeJsonFile } from '../lib/cli';
+import { CheckFailed, EXIT_OK, writeJsonFile, type OptionValues } from '../lib/cli';
 import { startProgress } from '../lib/progress';
-import { COMMON_HELP, COMMON_OPTIONS, intOption, type Context } from './context';
+import { COMMON_HELP, COMMON_OPTIONS, type Context } from './context';
 import { enqueueInput, parsePercent, planSelection, type PlanningSpec, type SelectionSpec } from './planning';
 import { currentProcess } from './queue-file';
 import { rescueLostQueue, watchQueueFile } from './queue-recovery';
@@ -25,7 +25,7 @@ export const SELECTION_OPTIONS = {
   prefix: { type: 'string' },
   'changed-since': { type: 'string' },
   manifest: { type: 'string' },
-  'list-origin': { type: 'string' },
+  'list-origin': { type: 'choice', choices: ['folders', 'none'] },
 } as const;
 
 export const SELECTION_HELP = {
@@ -41,19 +41,20 @@ export const SELECTION_HELP = {
 /** Options that shape the plan and the sending (submit, worker, schedule add, rollback, retry). */
 export const PLANNING_OPTIONS = {
   'max-overinvalidation': { type: 'string' },
-  objective: { type: 'string' },
-  'month-to-date': { type: 'string' },
-  'batch-paths': { type: 'string' },
-  'batch-wildcards': { type: 'string' },
-  'max-paths-in-flight': { type: 'string' },
-  'max-wildcards-in-flight': { type: 'string' },
-  'rate-paths-per-second': { type: 'string' },
-  'rate-wildcards-per-second': { type: 'string' },
-  tags: { type: 'string' },
-  'poll-ms': { type: 'string' },
-  'backoff-base-ms': { type: 'string' },
-  'backoff-max-ms': { type: 'string' },
-  'max-attempts': { type: 'string' },
+  objective: { type: 'choice', choices: ['paths', 'cost'] },
+  'month-to-date': { type: 'number', integer: true, min: 0, max: 1_000_000_000 },
+  // at most the in-flight quota: checked against --max-*-in-flight below
+  'batch-paths': { type: 'number', integer: true, min: 1 },
+  'batch-wildcards': { type: 'number', integer: true, min: 1 },
+  'max-paths-in-flight': { type: 'number', integer: true, min: 1, max: 1_000_000, default: DEFAULT_IN_FLIGHT_LIMITS.maxPaths },
+  'max-wildcards-in-flight': { type: 'number', integer: true, min: 1, max: 10_000, default: DEFAULT_IN_FLIGHT_LIMITS.maxWildcards },
+  'rate-paths-per-second': { type: 'number', min: 0, describe: 'a number ≥ 0 (0 turns the limit off)', default: DEFAULT_RATE_LIMITS.pathsPerSecond },
+  'rate-wildcards-per-second': { type: 'number', min: 0, describe: 'a number ≥ 0 (0 turns the limit off)', default: DEFAULT_RATE_LIMITS.wildcardsPerSecond },
+  tags: { type: 'choice', choices: ['auto', 'on', 'off'] },
+  'poll-ms': { type: 'number', integer: true, min: 1, max: 600_000, default: 5000 },
+  'backoff-base-ms': { type: 'number', integer: true, min: 1, max: 3_600_000, default: DEFAULT_BACKOFF.baseMs },
+  'backoff-max-ms': { type: 'number', integer: true, min: 1, max: 3_600_000, default: DEFAULT_BACKOFF.maxMs },
+  'max-attempts': { type: 'number', integer: true, min: 1, max: 1000, default: DEFAULT_BACKOFF.maxAttempts },
 } as const;
 
 export const PLANNING_HELP = {
@@ -73,7 +74,8 @@ export const PLANNING_HELP = {
   'max-attempts': `attempts before a throttled or failing batch is given up (default ${DEFAULT_BACKOFF.maxAttempts}; the in-progress quota is waited out)`,
 } as const;
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+type PlanningValues = OptionValues<typeof PLANNING_OPTIONS>;
+type SelectionValues = OptionValues<typeof SELECTION_OPTIONS>;
 
 export interface SendSettings {
   readonly limits: InFlightLimits;
@@ -83,64 +85,46 @@ export interface SendSettings {
 }
 
 /** Reads the planning options. Problems are collected into `problems`. */
-export function planningFromValues(v: Values, problems: string[]): { planning: PlanningSpec; send: SendSettings } {
-  const limits: InFlightLimits = {
-    maxPaths: intOption(v['max-paths-in-flight'] as string | undefined, 'max-paths-in-flight', DEFAULT_IN_FLIGHT_LIMITS.maxPaths, 1, 1_000_000, problems),
-    maxWildcards: intOption(v['max-wildcards-in-flight'] as string | undefined, 'max-wildcards-in-flight', DEFAULT_IN_FLIGHT_LIMITS.maxWildcards, 1, 10_000, problems),
+export function planningFromValues(v: PlanningValues, problems: string[]): { planning: PlanningSpec; send: SendSettings } {
+  const limits: InFlightLimits = { maxPaths: v['max-paths-in-flight'], maxWildcards: v['max-wildcards-in-flight'] };
+  /** A batch size: at most the distribution's in-flight quota. */
+  const batchSize = (name: 'batch-paths' | 'batch-wildcards', fallback: number, max: number): number => {
+    const n = v[name];
+    if (n === undefined) return Math.min(fallback, max);
+    if (n > max) problems.push(`--${name} must be a whole number from 1 to ${max}, got '${n}'.`);
+    return Math.min(n, max);
   };
   const batchSizes = {
-    paths: intOption(v['batch-paths'] as string | undefined, 'batch-paths', Math.min(DEFAULT_BATCH_SIZES.paths, limits.maxPaths), 1, limits.maxPaths, problems),
-    wildcards: intOption(v['batch-wildcards'] as string | undefined, 'batch-wildcards', Math.min(DEFAULT_BATCH_SIZES.wildcards, limits.maxWildcards), 1, limits.maxWildcards, problems),
+    paths: batchSize('batch-paths', DEFAULT_BATCH_SIZES.paths, limits.maxPaths),
+    wildcards: batchSize('batch-wildcards', DEFAULT_BATCH_SIZES.wildcards, limits.maxWildcards),
   };
-  const objective = v.objective as string | undefined;
-  if (objective !== undefined && objective !== 'paths' && objective !== 'cost') problems.push(`--objective must be 'paths' or 'cost', got '${objective}'.`);
-  const rateOption = (name: string, fallback: number): number => {
-    const raw = v[name] as string | undefined;
-    if (raw === undefined) return fallback;
-    if (!/^\d+(\.\d+)?$/.test(raw)) {
-      problems.push(`--${name} must be a number ≥ 0 (0 turns the limit off), got '${raw}'.`);
-      return fallback;
-    }
-    return Number(raw);
-  };
-  const rates: RateLimits = {
-    pathsPerSecond: rateOption('rate-paths-per-second', DEFAULT_RATE_LIMITS.pathsPerSecond),
-    wildcardsPerSecond: rateOption('rate-wildcards-per-second', DEFAULT_RATE_LIMITS.wildcardsPerSecond),
-  };
-  const tags = v.tags as string | undefined;
-  if (tags !== undefined && tags !== 'auto' && tags !== 'on' && tags !== 'off') problems.push(`--tags must be 'auto', 'on' or 'off', got '${tags}'.`);
-  const mtd = v['month-to-date'] === undefined ? undefined : intOption(v['month-to-date'] as string, 'month-to-date', 0, 0, 1_000_000_000, problems);
-  const backoff: BackoffPolicy = {
-    baseMs: intOption(v['backoff-base-ms'] as string | undefined, 'backoff-base-ms', DEFAULT_BACKOFF.baseMs, 1, 3_600_000, problems),
-    maxMs: intOption(v['backoff-max-ms'] as string | undefined, 'backoff-max-ms', DEFAULT_BACKOFF.maxMs, 1, 3_600_000, problems),
-    maxAttempts: intOption(v['max-attempts'] as string | undefined, 'max-attempts', DEFAULT_BACKOFF.maxAttempts, 1, 1000, problems),
-  };
+  const rates: RateLimits = { pathsPerSecond: v['rate-paths-per-second'], wildcardsPerSecond: v['rate-wildcards-per-second'] };
+  const mtd = v['month-to-date'];
+  const backoff: BackoffPolicy = { baseMs: v['backoff-base-ms'], maxMs: v['backoff-max-ms'], maxAttempts: v['max-attempts'] };
   if (backoff.maxMs < backoff.baseMs) problems.push(`--backoff-max-ms (${backoff.maxMs}) must not be below --backoff-base-ms (${backoff.baseMs}).`);
   return {
     planning: {
-      maxOverInvalidationPct: parsePercent(v['max-overinvalidation'] as string | undefined, '--max-overinvalidation', 5, problems),
-      ...(objective === 'cost' || objective === 'paths' ? { objective } : {}),
+      maxOverInvalidationPct: parsePercent(v['max-overinvalidation'], '--max-overinvalidation', 5, problems),
+      ...(v.objective !== undefined ? { objective: v.objective } : {}),
       batchSizes,
       ...(mtd !== undefined ? { monthToDatePaths: mtd } : {}),
-      ...(tags === 'auto' || tags === 'on' || tags === 'off' ? { tags } : {}),
+      ...(v.tags !== undefined ? { tags: v.tags } : {}),
     },
-    send: { limits, rates, backoff, pollMs: intOption(v['poll-ms'] as string | undefined, 'poll-ms', 5000, 1, 600_000, problems) },
+    send: { limits, rates, backoff, pollMs: v['poll-ms'] },
   };
 }
 
-export function selectionFromValues(v: Values, positionals: readonly string[]): SelectionSpec {
-  const list = v['list-origin'] as string | undefined;
-  if (list !== undefined && list !== 'folders' && list !== 'none') throw new InputError(`--list-origin must be 'folders' or 'none', got '${list}'.`);
+export function selectionFromValues(v: SelectionValues & { 'dry-run'?: boolean }, positionals: readonly string[]): SelectionSpec {
   return {
     ...(positionals.length > 0 ? { paths: positionals } : {}),
     ...(positionals.includes('-') ? { stdin: true } : {}),
-    ...(v['paths-file'] !== undefined ? { pathsFile: v['paths-file'] as string } : {}),
-    ...(v.pattern !== undefined ? { pattern: v.pattern as string } : {}),
-    ...(v['content-type'] !== undefined ? { contentType: v['content-type'] as string } : {}),
-    ...(v.prefix !== undefined ? { prefix: v.prefix as string } : {}),
-    ...(v['changed-since'] !== undefined ? { changedSince: v['changed-since'] as string } : {}),
-    ...(v.manifest !== undefined ? { manifest: v.manifest as string } : {}),
-    ...(list !== undefined ? { listOrigin: list } : {}),
+    ...(v['paths-file'] !== undefined ? { pathsFile: v['paths-file'] } : {}),
+    ...(v.pattern !== undefined ? { pattern: v.pattern } : {}),
+    ...(v['content-type'] !== undefined ? { contentType: v['content-type'] } : {}),
+    ...(v.prefix !== undefined ? { prefix: v.prefix } : {}),
+    ...(v['changed-since'] !== undefined ? { changedSince: v['changed-since'] } : {}),
+    ...(v.manifest !== undefined ? { manifest: v.manifest } : {}),
+    ...(v['list-origin'] !== undefined ? { listOrigin: v['list-origin'] } : {}),
     ...(v['dry-run'] === true ? { dryRun: true } : {}),
   };
 }
@@ -222,7 +206,7 @@ export const SUBMIT_SPEC = {
     at: { type: 'string' },
     'dry-run': { type: 'boolean' },
     wait: { type: 'boolean' },
-    timeout: { type: 'string' },
+    timeout: { type: 'number', integer: true, min: 1, max: 86_400 * 7, default: 600 },
     'request-id': { type: 'string' },
     'queue-only': { type: 'boolean' },
   },
@@ -246,20 +230,20 @@ export const SUBMIT_SPEC = {
   ],
 } as const;
 
-export async function submitCommand(v: Values, positionals: readonly string[], ctx: Context, readStdin: () => Promise<string>): Promise<number> {
+export async function submitCommand(v: OptionValues<typeof SUBMIT_SPEC.options>, positionals: readonly string[], ctx: Context, readStdin: () => Promise<string>): Promise<number> {
   const problems: string[] = [];
   const { planning, send } = planningFromValues(v, problems);
-  const timeoutS = intOption(v.timeout as string | undefined, 'timeout', 600, 1, 86_400 * 7, problems);
+  const timeoutS = v.timeout;
   let at: Date | undefined;
   if (v.at !== undefined) {
     try {
-      at = parseIsoTime(v.at as string, '--at');
+      at = parseIsoTime(v.at, '--at');
     } catch (e) {
       if (e instanceof InputError) problems.push(...e.problems);
       else throw e;
     }
   }
-  const requestId = (v['request-id'] as string | undefined) ?? `req-${new Date(ctx.now()).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const requestId = v['request-id'] ?? `req-${new Date(ctx.now()).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(requestId)) problems.push(`--request-id '${requestId}' may use letters, digits and . _ : - only (1–128 characters).`);
   if (problems.length > 0) throw new InputError(problems);
   const selection = selectionFromValues(v, positionals);
@@ -270,12 +254,12 @@ export async function submitCommand(v: Values, positionals: readonly string[], c
   if (v['dry-run']) {
     ctx.out(renderPlan(planned.plan, planned.batches));
     ctx.out(`\ndry run: nothing was sent (distribution ${ctx.outputs.distributionId}, ${planned.batches.length} batches).`);
-    if (v.json) writeJsonFile(v.json as string, result);
+    if (v.json) writeJsonFile(v.json, result);
     return EXIT_OK;
   }
   if (planned.batches.length === 0) {
     ctx.out(`nothing to invalidate: ${planned.plan.notes.join(' ') || 'no paths remained after planning.'}`);
-    if (v.json) writeJsonFile(v.json as string, { ...result, status: 'nothing-to-do' });
+    if (v.json) writeJsonFile(v.json, { ...result, status: 'nothing-to-do' });
     return EXIT_OK;
   }
   const store = ctx.queue();
@@ -288,11 +272,11 @@ export async function submitCommand(v: Values, positionals: readonly string[], c
   }
   if (v['queue-only'] || (at && at.getTime() > ctx.now() && !v.wait)) {
     ctx.out(`run 'npm run invalidate -- worker' to send it${at ? ` at ${at.toISOString()}` : ''}.`);
-    if (v.json) writeJsonFile(v.json as string, { ...result, status: 'queued' });
+    if (v.json) writeJsonFile(v.json, { ...result, status: 'queued' });
     return EXIT_OK;
   }
   const outcome = await sendNow(ctx, requestId, send, { wait: v.wait === true, timeoutMs: timeoutS * 1000 });
-  if (v.json) writeJsonFile(v.json as string, { ...result, status: outcome.ok ? (v.wait ? 'completed' : 'sent') : 'incomplete', batchStates: ctx.queue().batches(requestId).map((b) => ({ seq: b.seq, state: b.state, invalidationId: b.invalidationId, callerReference: b.callerReference, lastError: b.lastError })) });
+  if (v.json) writeJsonFile(v.json, { ...result, status: outcome.ok ? (v.wait ? 'completed' : 'sent') : 'incomplete', batchStates: ctx.queue().batches(requestId).map((b) => ({ seq: b.seq, state: b.state, invalidationId: b.invalidationId, callerReference: b.callerReference, lastError: b.lastError })) });
   if (!outcome.ok) throw new CheckFailed(`error: ${outcome.message}`);
   ctx.out(outcome.message);
   return EXIT_OK;

@@ -4,10 +4,10 @@
  * validation, queue, batching within the in-progress quotas and the per-second rates, and waiting.
  */
 import { InputError } from '../../lib/errors';
+import type { OptionValues } from '../lib/cli';
 import type { Context } from './context';
 import { SUBMIT_SPEC, submitCommand } from './submit';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
 
 export const TAG_SPEC = {
   ...SUBMIT_SPEC,
@@ -26,7 +26,7 @@ export function tagItems(args: readonly string[]): string[] {
   return args.map((a) => (a.startsWith('#') ? a : `#${a}`));
 }
 
-export async function tagCommand(v: Values, positionals: readonly string[], ctx: Context, readStdin: () => Promise<string>): Promise<number> {
+export async function tagCommand(v: OptionValues<typeof TAG_SPEC.options>, positionals: readonly string[], ctx: Context, readStdin: () => Promise<string>): Promise<number> {
   const problems: string[] = [];
   if (positionals.length === 0) problems.push("tag needs at least one tag, e.g. 'tag video:123'.");
   if (positionals.includes('-')) problems.push("tag takes tags as arguments, not stdin ('-'); use 'submit -' for a list of '#tag' lines.");

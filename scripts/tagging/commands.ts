@@ -19,14 +19,14 @@ import {
   advance, auditClean, newCheckpoint, objectTagStatus, parseCheckpoint, summarizeAudit, taggedMetadata, tagSettings,
   type ObjectTagStatus, type TagCheckpoint, type TagSettings,
 } from '../../lib/tagging';
-import { CheckFailed, EXIT_OK, readJsonFile, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type StackSource } from '../lib/cli';
+import { CheckFailed, EXIT_OK, readJsonFile, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type OptionValues, type StackSource } from '../lib/cli';
 import { startProgress } from '../lib/progress';
 import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connectionOptions, s3Client } from '../../adapters/aws-clients';
 import { mapConcurrent } from '../../lib/concurrency';
 import { copyInPlace, headObject, keyPages } from './s3';
 import { putTaggedObject } from './upload';
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+type CommonValues = OptionValues<typeof COMMON_OPTIONS>;
 type S3OriginName = keyof StackOutputs['buckets'];
 
 export const USAGE = 'npm run tag --';
@@ -62,9 +62,9 @@ export function headerFor(outputs: StackOutputs, given: string | undefined): str
   return outputs.cacheTagHeader ?? DEFAULT_CACHE_TAG_HEADER;
 }
 
-export function createTagContext(source: StackSource, v: Values, deps: TagDeps): TagContext {
+export function createTagContext(source: StackSource, v: CommonValues, deps: TagDeps): TagContext {
   const outputs = source.outputs;
-  const settings = tagSettings(resolveCatalog(), headerFor(outputs, v.header as string | undefined));
+  const settings = tagSettings(resolveCatalog(), headerFor(outputs, v.header));
   const connection = connectionOptions(v);
   if (!deps.s3) checkEndpoints(['S3'], connection);
   let s3: S3Client | undefined;
@@ -126,19 +126,8 @@ export function targetsOf(ctx: Pick<TagContext, 'outputs' | 'routing'>, prefixes
   return out;
 }
 
-function prefixesOf(v: Values): string[] {
-  const p = v.prefix;
-  return p === undefined ? [] : Array.isArray(p) ? p : [String(p)];
-}
-
-function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number, problems: string[]): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    problems.push(`--${name} must be a whole number from ${min} to ${max}, got '${value}'.`);
-    return fallback;
-  }
-  return n;
+function prefixesOf(v: { prefix?: string[] }): string[] {
+  return v.prefix ?? [];
 }
 
 // ------------------------------------------------------------------ apply
@@ -172,8 +161,8 @@ export const APPLY_SPEC = {
     'dry-run': { type: 'boolean' },
     resume: { type: 'boolean' },
     state: { type: 'string' },
-    concurrency: { type: 'string' },
-    'page-size': { type: 'string' },
+    concurrency: { type: 'number', integer: true, min: 1, max: 256, default: 16 },
+    'page-size': { type: 'number', integer: true, min: 1, max: 1000, default: 1000 },
   },
   help: {
     ...COMMON_HELP,
@@ -210,13 +199,12 @@ function defaultStateFile(targets: readonly TagTarget[], header: string): string
   return resolve('.local', `tag-state-${id}.json`);
 }
 
-export async function applyCommand(v: Values, ctx: TagContext): Promise<number> {
+export async function applyCommand(v: OptionValues<typeof APPLY_SPEC.options>, ctx: TagContext): Promise<number> {
   const problems: string[] = [];
-  const concurrency = intOption(v.concurrency as string | undefined, 'concurrency', 16, 1, 256, problems);
-  const pageSize = intOption(v['page-size'] as string | undefined, 'page-size', 1000, 1, 1000, problems);
+  const { concurrency, 'page-size': pageSize } = v;
   let targets: TagTarget[] = [];
   try {
-    targets = targetsOf(ctx, prefixesOf(v), v.origin as string | undefined);
+    targets = targetsOf(ctx, prefixesOf(v), v.origin);
   } catch (e) {
     if (e instanceof InputError) problems.push(...e.problems);
     else throw e;
@@ -226,7 +214,7 @@ export async function applyCommand(v: Values, ctx: TagContext): Promise<number> 
   if (problems.length > 0) throw new InputError(problems);
 
   const { settings } = ctx;
-  const stateFile = resolve((v.state as string | undefined) ?? defaultStateFile(targets, settings.headerName));
+  const stateFile = resolve(v.state ?? defaultStateFile(targets, settings.headerName));
   let checkpoint: TagCheckpoint = newCheckpoint(settings.headerName, targets);
   if (v.resume) {
     if (!existsSync(stateFile)) throw new InputError(`--resume: no state file '${stateFile}'; run without --resume to start, or give --state.`);
@@ -302,7 +290,7 @@ export async function applyCommand(v: Values, ctx: TagContext): Promise<number> 
       'or wait one max TTL before relying on tag invalidation.',
     );
   }
-  if (v.json) writeJsonFile(v.json as string, result);
+  if (v.json) writeJsonFile(v.json, result);
   if (counts.failed > 0) throw new CheckFailed(`error: ${counts.failed} objects could not be tagged; fix them and run again${dryRun ? '' : ' (--resume continues after the last finished page)'}.`);
   return EXIT_OK;
 }
@@ -312,7 +300,9 @@ export async function applyCommand(v: Values, ctx: TagContext): Promise<number> 
 export const AUDIT_SPEC = {
   usage: 'npm run tag -- [--stack X | --plan f | --outputs f] audit --prefix <key prefix> [--prefix ...]',
   summary: "Lists the objects under the prefixes whose cache tags are missing or differ from the catalog's (exit 1 when there are any).",
-  options: { ...COMMON_OPTIONS, prefix: { type: 'string', multiple: true }, origin: { type: 'string' }, concurrency: { type: 'string' }, limit: { type: 'string' } },
+  options: { ...COMMON_OPTIONS, prefix: { type: 'string', multiple: true }, origin: { type: 'string' },
+    concurrency: { type: 'number', integer: true, min: 1, max: 256, default: 16 }, limit: { type: 'number', integer: true, min: 1, max: 100_000, default: 50 },
+  },
   help: {
     ...COMMON_HELP,
     prefix: 'key prefix to audit (repeatable)',
@@ -324,13 +314,12 @@ export const AUDIT_SPEC = {
   examples: ['npm run tag -- --stack prod audit --prefix video/ --prefix thumbnails/ --json audit.json'],
 } as const;
 
-export async function auditCommand(v: Values, ctx: TagContext): Promise<number> {
+export async function auditCommand(v: OptionValues<typeof AUDIT_SPEC.options>, ctx: TagContext): Promise<number> {
   const problems: string[] = [];
-  const concurrency = intOption(v.concurrency as string | undefined, 'concurrency', 16, 1, 256, problems);
-  const limit = intOption(v.limit as string | undefined, 'limit', 50, 1, 100_000, problems);
+  const { concurrency, limit } = v;
   let targets: TagTarget[] = [];
   try {
-    targets = targetsOf(ctx, prefixesOf(v), v.origin as string | undefined);
+    targets = targetsOf(ctx, prefixesOf(v), v.origin);
   } catch (e) {
     if (e instanceof InputError) problems.push(...e.problems);
     else throw e;
@@ -369,7 +358,7 @@ export async function auditCommand(v: Values, ctx: TagContext): Promise<number> 
   if (report.stale.length > 0) ctx.out(`stale tags (${report.stale.length}):\n${table(report.stale)}\n`);
   for (const i of report.invalid.slice(0, limit)) ctx.err(`error: ${i.key}: ${i.problem}`);
   ctx.out(`${report.scanned} objects audited for header ${ctx.settings.headerName}: ${report.current} current, ${report.missing.length} missing, ${report.stale.length} stale, ${report.invalid.length} invalid.`);
-  if (v.json) writeJsonFile(v.json as string, { headerName: ctx.settings.headerName, targets, ...report });
+  if (v.json) writeJsonFile(v.json, { headerName: ctx.settings.headerName, targets, ...report });
   if (!auditClean(report)) {
     throw new CheckFailed(`error: ${report.missing.length + report.stale.length + report.invalid.length} objects do not carry their current tags; 'npm run tag -- ${targets.map((t) => `--prefix ${t.prefix}`).join(' ')}' tags them.`);
   }
@@ -403,27 +392,27 @@ export const UPLOAD_SPEC = {
   examples: ['npm run tag -- --outputs outputs.json upload ./master.m3u8 --key video/123/master.m3u8 --cache-control "public, max-age=60" --release r42'],
 } as const;
 
-export async function uploadCommand(v: Values, positionals: readonly string[], ctx: TagContext): Promise<number> {
+export async function uploadCommand(v: OptionValues<typeof UPLOAD_SPEC.options>, positionals: readonly string[], ctx: TagContext): Promise<number> {
   const problems: string[] = [];
   if (positionals.length !== 1) problems.push(`upload takes one file, got ${positionals.length}; e.g. upload ./master.m3u8 --key video/123/master.m3u8.`);
   let key: string | undefined;
   if (v.key === undefined || v.key === '') problems.push('upload needs --key, the object key, e.g. --key video/123/master.m3u8.');
-  else collectProblems(problems, () => { key = keyFromArgument(v.key as string, '--key'); });
+  else collectProblems(problems, () => { key = keyFromArgument(v.key ?? '', '--key'); });
   const file = positionals[0];
   if (file !== undefined && !existsSync(file)) problems.push(`file ${show(file)} does not exist; check the path.`);
-  const contentType = (v['content-type'] as string | undefined) ?? (key ? mediaTypeForKey(key) : undefined);
+  const contentType = v['content-type'] ?? (key ? mediaTypeForKey(key) : undefined);
   if (key && contentType === undefined) problems.push(`no Content-Type is known for ${show(key)}'s extension; give --content-type.`);
   let target: TagTarget | undefined;
   if (key) {
     try {
-      target = targetsOf(ctx, [key], v.origin as string | undefined)[0];
+      target = targetsOf(ctx, [key], v.origin)[0];
     } catch (e) {
       if (e instanceof InputError) problems.push(...e.problems.map((p) => p.replace('--prefix', '--key')));
       else throw e;
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  const metadata: Record<string, string> = v.release !== undefined ? { release: v.release as string } : {};
+  const metadata: Record<string, string> = v.release !== undefined ? { release: v.release } : {};
   const { tags } = taggedMetadata(ctx.settings, key!, metadata);
   if (v['dry-run']) {
     ctx.out(`dry run: s3://${target!.bucket}/${key} would be uploaded with ${ctx.settings.metadataKey}=${tags.join(',')}.`);
@@ -431,9 +420,9 @@ export async function uploadCommand(v: Values, positionals: readonly string[], c
   }
   await putTaggedObject(ctx.s3(), ctx.settings, {
     bucket: target!.bucket, key: key!, body: readFileSync(file!), contentType: contentType!, metadata,
-    ...(v['cache-control'] !== undefined ? { cacheControl: v['cache-control'] as string } : {}),
+    ...(v['cache-control'] !== undefined ? { cacheControl: v['cache-control'] } : {}),
   });
   ctx.out(`uploaded s3://${target!.bucket}/${key} tagged ${tags.join(',')}.`);
-  if (v.json) writeJsonFile(v.json as string, { bucket: target!.bucket, key, tags });
+  if (v.json) writeJsonFile(v.json, { bucket: target!.bucket, key, tags });
   return EXIT_OK;
 }

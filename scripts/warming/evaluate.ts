@@ -4,7 +4,7 @@
  * episodes, training hours before the window as the logs, then the window simulated with no warming,
  * the last window's top-N and the predictor at the same budget. Prints the table; --json writes it.
  */
-import { InputError, show } from '../../lib/errors';
+import { InputError } from '../../lib/errors';
 import { renderTable } from '../../lib/format/table';
 import type { Plan } from '../../lib/plan';
 import type { ReleaseEntry } from '../../lib/warming/predict';
@@ -35,24 +35,6 @@ export function runEvaluation(c: EvaluateCommand): WarmingEvaluation {
     releases: c.releases, budgetBytes: c.budgetBytes, windowSec: c.windowSec, heldOutStartSec: now - day, simulatedDayEpochSec: day,
     ...(c.scale !== undefined ? { scale: c.scale } : {}), ...(c.seed !== undefined ? { seed: c.seed } : {}),
   });
-}
-
-/** Checks --scale and --seed of the evaluation. @throws InputError */
-export function parseSimulationOptions(scale: unknown, seed: unknown): { scale?: number; seed?: number } {
-  const problems: string[] = [];
-  const out: { scale?: number; seed?: number } = {};
-  if (scale !== undefined) {
-    const n = Number(scale);
-    if (!(n > 0 && n <= 1)) problems.push(`--scale must be a number in (0, 1], got ${show(scale)}; e.g. 0.005 simulates 0.5 % of the objects.`);
-    else out.scale = n;
-  }
-  if (seed !== undefined) {
-    const n = Number(seed);
-    if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) problems.push(`--seed must be a whole number from 0 to 4294967295, got ${show(seed)}.`);
-    else out.seed = n;
-  }
-  if (problems.length > 0) throw new InputError(problems);
-  return out;
 }
 
 /** The evaluation as a table and a summary line. */

@@ -8,7 +8,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { problemsOf } from '../../lib/errors';
 import { distributionModelFromPlan, type DistributionModel } from '../../lib/distribution';
-import { orderWarmRequests, pacingFor, parsePacingOptions, TokenBucket } from '../../lib/warming/schedule';
+import { orderWarmRequests, pacingFor, TokenBucket } from '../../lib/warming/schedule';
+import { parseCommandLine } from '../../adapters/command-line';
+import { SPEC as WARM_SPEC } from '../../scripts/warm';
 import { checkSignedRequest, ipInCidr, signCannedUrl, signCustomPolicyUrl, type Signer } from '../../lib/warming/signed-urls';
 import { parsePathList, parseWarmEdges } from '../../lib/warming/targets';
 import { expandWarmRequests } from '../../lib/warming/variants';
@@ -123,11 +125,12 @@ describe('warming', function () {
     });
 
     it('refuses a bad priority, rate and concurrency together', () => {
-      expect(problemsOf(() => parsePacingOptions({ priority: 'urgent', rate: '0', concurrency: '1.5' }))).to.deep.equal([
-        "--priority must be one of high, normal, low, got 'urgent'.",
+      expect(problemsOf(() => parseCommandLine(WARM_SPEC, ['--priority', 'urgent', '--rate', '0', '--concurrency', '1.5']))).to.deep.equal([
+        "--priority must be 'high', 'normal' or 'low', got 'urgent'.",
         "--rate must be a positive number of requests per second, got '0'.",
         "--concurrency must be a whole number from 1 to 256, got '1.5'.",
       ]);
+      expect(parseCommandLine(WARM_SPEC, []).values).to.deep.include({ priority: 'normal', rate: 50, concurrency: 8, 'min-hit-ratio': 0.95 });
     });
   });
 

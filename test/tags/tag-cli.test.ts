@@ -135,8 +135,12 @@ describe('npm run tag: tagging objects at the origin (s3rver)', function () {
     ['a prefix a custom origin serves', () => ['--prefix', 'metadata/videos/'], () => [
       "--prefix 'metadata/videos/' is served by the custom origin 'metadata', which cannot be tagged from here: it must send the cache-tag header itself (docs/invalidation.md, \"Cache tags\").",
     ]],
-    ['a whole bucket without --origin, and a bad concurrency', () => ['--prefix', '', '--concurrency', '0'], () => [
+    // numbers are checked while the command line is parsed, before the stack is loaded
+    ['a bad concurrency and page size', () => ['--prefix', '', '--concurrency', '0', '--page-size', '1e3'], () => [
       "--concurrency must be a whole number from 1 to 256, got '0'.",
+      "--page-size must be a whole number from 1 to 1000, got '1e3'.",
+    ]],
+    ['a whole bucket without --origin', () => ['--prefix', ''], () => [
       "--prefix '' (a whole bucket) needs --origin video|images|static to say which bucket.",
     ]],
     ['--resume without a state file', () => ['--prefix', 'video/1/', '--resume', '--state', join(tmp.dir, 'none.json')], () => [`--resume: no state file '${join(tmp.dir, 'none.json')}'; run without --resume to start, or give --state.`]],
