@@ -10,7 +10,7 @@ import { InputError } from '../lib/errors';
 import { keyFromArgument } from '../lib/object-key';
 import { formatPercent, renderTable } from '../lib/format/table';
 import { PRICE_REGION_GROUPS, type PriceRegionGroup } from '../lib/semantics/pricing';
-import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec } from './lib/cli';
+import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, type CommandSpec, type Options } from './lib/cli';
 import { startProgress } from './lib/progress';
 import { analyzeStaticObjects, checkProblems, type CompressionReport } from './images/compression-run';
 import { openSource } from './images/source';
@@ -29,8 +29,8 @@ const spec = {
     prefix: { type: 'string' },
     precompress: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
-    'requests-per-month': { type: 'string' },
-    'price-group': { type: 'string' },
+    'requests-per-month': { type: 'number', integer: true, min: 1 },
+    'price-group': { type: 'choice', choices: PRICE_REGION_GROUPS },
     check: { type: 'boolean' },
     json: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -53,24 +53,12 @@ const spec = {
     'npm run compression -- --dir ./dist --prefix static/ --precompress --dry-run',
     'npm run compression -- --outputs outputs.json --endpoint http://127.0.0.1:4569 --json compression.json',
   ],
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+} satisfies CommandSpec<Options>;
 
-function parseVolume(values: Record<string, unknown>): StaticVolume {
-  const problems: string[] = [];
-  let volume: StaticVolume = DEFAULT_STATIC_VOLUME;
-  const rpm = values['requests-per-month'] as string | undefined;
-  if (rpm !== undefined) {
-    const n = /^\d+$/.test(rpm) ? Number(rpm) : NaN;
-    if (!(n >= 1 && Number.isSafeInteger(n))) problems.push(`--requests-per-month must be a whole number ≥ 1, got '${rpm}'.`);
-    else volume = { ...volume, requestsPerMonth: n };
-  }
-  const group = values['price-group'] as string | undefined;
-  if (group !== undefined) {
-    if (!(PRICE_REGION_GROUPS as readonly string[]).includes(group)) problems.push(`--price-group must be one of ${PRICE_REGION_GROUPS.join(', ')}, got '${group}'.`);
-    else volume = { ...volume, priceGroup: group as PriceRegionGroup };
-  }
-  if (problems.length > 0) throw new InputError(problems);
-  return volume;
+function parseVolume(values: { 'requests-per-month'?: number; 'price-group'?: PriceRegionGroup }): StaticVolume {
+  const rpm = values['requests-per-month'];
+  const group = values['price-group'];
+  return { ...DEFAULT_STATIC_VOLUME, ...(rpm !== undefined ? { requestsPerMonth: rpm } : {}), ...(group !== undefined ? { priceGroup: group } : {}) };
 }
 
 const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;

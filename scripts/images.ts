@@ -15,7 +15,7 @@ import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, connectionOptions, keyValu
 import { chartJsSource } from '../adapters/chart-js';
 import { CLOUDFRONT_LIMITS } from '../lib/semantics/limits';
 import { renderTable } from '../lib/format/table';
-import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
+import { CheckFailed, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, writeTextFile, type CommandSpec, type Options, type OptionValues } from './lib/cli';
 import { startProgress } from './lib/progress';
 import { KvsIndexWriter, type IndexWriteSummary } from './images/index-writer';
 import type { ObjectStore } from './images/object-store';
@@ -47,7 +47,7 @@ const spec = {
     aspect: { type: 'string' },
     crop: { type: 'string' },
     'max-pixels': { type: 'string' },
-    concurrency: { type: 'string' },
+    concurrency: { type: 'number', integer: true, min: 1, max: 64 },
     force: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     json: { type: 'string' },
@@ -84,14 +84,9 @@ const spec = {
     'npm run images -- --dir ./media optimize --aspect 16:9 --crop attention --json report.json --html variants.html',
     'npm run images -- --stack prod prune --prefix thumbnails/ --dry-run',
   ],
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+} satisfies CommandSpec<Options>;
 
-function parseConcurrency(raw: string | undefined): number {
-  if (raw === undefined) return Math.max(1, cpus().length);
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= 64)) throw new InputError(`--concurrency must be a whole number from 1 to 64, got '${raw}'.`);
-  return n;
-}
+type Values = OptionValues<typeof spec.options>;
 
 function kb(n: number): string {
   return `${(n / 1000).toFixed(1)} kB`;
@@ -120,7 +115,7 @@ function printReport(r: OptimizeReport): void {
 }
 
 /** Opens the stack's KeyValueStore when it has one and --skip-index-store is not given. */
-async function openIndexWriter(values: Record<string, string | boolean | undefined>, stack: OpenedSource['stack'], dryRun: boolean): Promise<KvsIndexWriter | undefined> {
+async function openIndexWriter(values: Values, stack: OpenedSource['stack'], dryRun: boolean): Promise<KvsIndexWriter | undefined> {
   const arn = stack?.outputs.imageIndexStoreArn;
   if (values['skip-index-store'] === true) return undefined;
   if (arn) return KvsIndexWriter.open({ client: keyValueStoreClient(connectionOptions(values)), arn, dryRun });
@@ -128,16 +123,16 @@ async function openIndexWriter(values: Record<string, string | boolean | undefin
   return undefined;
 }
 
-async function prune(values: Record<string, string | boolean | undefined>): Promise<void> {
+async function prune(values: Values): Promise<void> {
   const wrong = OPTIMIZE_ONLY.filter((k) => values[k] !== undefined);
   if (wrong.length > 0) throw new InputError(`${wrong.map((k) => `--${k}`).join(', ')} ${wrong.length === 1 ? 'applies' : 'apply'} to optimize only; drop ${wrong.length === 1 ? 'it' : 'them'} for prune.`);
   const { store, stack } = await openSource(values, 'images', USAGE);
   const dryRun = values['dry-run'] === true;
   const index = await openIndexWriter(values, stack, dryRun);
   const progress = startProgress('prune', 0, { quiet: values.quiet === true });
-  const json = values.json as string | undefined;
+  const json = values.json;
   const report = await pruneImages({
-    store, prefix: (values.prefix as string | undefined) ?? 'thumbnails/', dryRun, progress, ...(index ? { index } : {}),
+    store, prefix: values.prefix ?? 'thumbnails/', dryRun, progress, ...(index ? { index } : {}),
     // The plan is on disk before anything is deleted: a crash cannot lose the paths to invalidate.
     ...(json && !dryRun ? { onPlanned: (planned) => writeJsonFile(json, { ...planned, status: 'started' }) } : {}),
   });
@@ -183,7 +178,7 @@ runMain(async () => {
   if (positionals[0] === 'prune') return prune(values);
   const problems: string[] = [];
   let settings: OptimizeSettings | undefined;
-  let concurrency = 1;
+  const concurrency = values.concurrency ?? Math.min(64, Math.max(1, cpus().length));
   try {
     settings = parseOptimizeSettings({
       formats: values.formats, sizes: values.sizes, quality: values.quality,
@@ -193,11 +188,6 @@ runMain(async () => {
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     problems.push(...e.problems);
-  }
-  try {
-    concurrency = parseConcurrency(values.concurrency);
-  } catch (e) {
-    problems.push(...(e as InputError).problems);
   }
   if (problems.length > 0) throw new InputError(problems);
 

@@ -291,7 +291,7 @@ describe('npm run compression (CLI input checks)', () => {
     expect(r.status).to.equal(2);
     expect(r.stderr.trim().split('\n')).to.deep.equal([
       "error: --requests-per-month must be a whole number ≥ 1, got 'many'.",
-      "error: --price-group must be one of US, EU, ZA_ME, SA, JP, AU, AP, IN, got 'MARS'.",
+      "error: --price-group must be 'US', 'EU', 'ZA_ME', 'SA', 'JP', 'AU', 'AP' or 'IN', got 'MARS'.",
     ]);
   });
 

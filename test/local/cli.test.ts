@@ -77,19 +77,22 @@ describe('npm run warm and npm run local (command line)', function () {
   });
 
   it('warm: needs exactly one source of paths, and --predict needs logs and a budget (exit 2)', () => {
-    const r = warm(['--plan', planFile, '--predict', '--rate', 'fast']);
-    expect({ status: r.status, errors: errorLines(r.stderr) }).to.deep.equal({
+    // numbers are checked while the command line is parsed, before the other rules
+    const numbers = warm(['--plan', planFile, '--predict', '--rate', 'fast']);
+    const r = warm(['--plan', planFile, '--predict']);
+    expect({ numbers: [numbers.status, errorLines(numbers.stderr)], status: r.status, errors: errorLines(r.stderr) }).to.deep.equal({
+      numbers: [2, ["error: --rate must be a positive number of requests per second, got 'fast'."]],
       status: 2,
       errors: [
         'error: --predict needs --from-logs <dir> with the access logs to learn from.',
         'error: --predict needs --budget-gb <n>: how many GB warming may pull from the origin.',
-        "error: --rate must be a positive number of requests per second, got 'fast'.",
       ],
     });
   });
 
   it('warm --predict --evaluate: bad input exits 2; a run simulates the three strategies and sends nothing (exit 0)', () => {
-    const bad = warm(['--plan', planFile, '--evaluate', '--budget-gb', '0', '--scale', '2', '--from-logs', dir]);
+    const badNumbers = warm(['--plan', planFile, '--evaluate', '--budget-gb', '0', '--scale', '2', '--from-logs', dir]);
+    const bad = warm(['--plan', planFile, '--evaluate', '--budget-gb', '1', '--from-logs', dir]);
     const releases = join(dir, 'releases.json');
     const segments = Array.from({ length: 20 }, (_, j) => `/video/t0/s01e09/720p/seg-${String(j).padStart(5, '0')}.ts`);
     writeFileSync(releases, JSON.stringify([{ title: 't0 s01e09', releaseAt: '2025-11-24T20:00:00Z', paths: ['/video/t0/s01e09/master.m3u8', '/video/t0/s01e09/720p/index.m3u8', ...segments] }]));
@@ -97,16 +100,19 @@ describe('npm run warm and npm run local (command line)', function () {
     const good = warm(['--plan', planFile, '--predict', '--evaluate', '--budget-gb', '1', '--releases', releases, '--scale', '0.001', '--window', '30m', '--json', out]);
     const ev = JSON.parse(readFileSync(out, 'utf8')) as { windowStart: string; predictive: { warm: { releaseObjects: number } }; none: { warm: { requests: number } } };
     expect({
+      badNumbers: [badNumbers.status, errorLines(badNumbers.stderr)],
       bad: [bad.status, errorLines(bad.stderr)],
       good: good.status,
       last: good.stdout.trim().split('\n').pop(),
       window: ev.windowStart, releaseObjects: ev.predictive.warm.releaseObjects, noWarmRequests: ev.none.warm.requests,
     }).to.deep.equal({
+      badNumbers: [2, [
+        "error: --budget-gb must be a positive number of GB, got '0'.",
+        "error: --scale must be a number in (0, 1], e.g. 0.005 (0.5 % of the objects), got '2'.",
+      ]],
       bad: [2, [
         'error: --evaluate evaluates the predictor: add --predict.',
         'error: --evaluate learns from simulated logs and sends nothing; drop --from-logs.',
-        "error: --budget-gb must be a positive number of GB, got '0'.",
-        "error: --scale must be a number in (0, 1], got '2'; e.g. 0.005 simulates 0.5 % of the objects.",
       ]],
       good: 0,
       last: 'hit-ratio uplift of prediction: +0.100 percentage points vs no warming, +0.100 vs the top-N',
