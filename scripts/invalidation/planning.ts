@@ -197,7 +197,18 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
     notes.push(targets.note);
   } else if (selection && targets?.kind === 'listing') {
     for (const t of targets.targets) {
-      const s = selectFromListing(await list(t), selection, ctx.routing, t.origin);
+      let listing: ObjectEntry[];
+      try {
+        listing = await list(t);
+      } catch (e) {
+        // a dry run without credentials: the selection's folder as one wildcard, said so
+        if (!sel.dryRun || classifyError(e).kind !== 'credentials') throw e;
+        const wildcard = `${keyToPath(t.keyPrefix).path}*`;
+        items.push(wildcard);
+        notes.push(`planned without listing s3://…/${t.keyPrefix} (no AWS credentials): the selection is sent as '${wildcard}', whose over-invalidation cannot be counted; with credentials the dry run lists the objects and sends only those that match.`);
+        continue;
+      }
+      const s = selectFromListing(listing, selection, ctx.routing, t.origin);
       items.push(...s.items);
       inventory.push(...s.inventory);
       warnings.push(...s.warnings);

@@ -39,6 +39,13 @@ describe('a command without AWS credentials (the error boundary)', function () {
     expect(r.stdout + r.stderr).to.not.match(/NodeVersionSupportWarning|CredentialsProviderError|^\s+at /m);
   });
 
+  it('a dry run of a --pattern sends the pattern\'s folder as one wildcard and says the listing was skipped', () => {
+    const r = run(['--stack', 'prod', 'submit', '--dry-run', '--month-to-date', '0', '--quiet', '--pattern', 'video/2024/**/*.m3u8']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^\s+\/video\/2024\/\*$/m);
+    expect(r.stdout).to.include("planned without listing s3://…/video/2024/ (no AWS credentials)");
+  });
+
   it('a real submit exits 3 with one error line naming what to set, and queues nothing', () => {
     const queue = join(dir, 'queue.db');
     const r = run(['--stack', 'prod', 'submit', '--month-to-date', '0', '--queue', queue, '--quiet', ...PATHS]);
