@@ -7,7 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { loadAnalyses } from './adapters/analytics-sql';
 import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, LogAnalytics, MediaCdn, MediaOrigins, OriginVerification } from './components';
-import { CONFIG_NAMESPACE, CONFIG_SCHEMA, parseStackConfig } from './lib/config';
+import { CONFIG_NAMESPACE, CONFIG_SCHEMA, configNamespaceProblems, parseStackConfig } from './lib/config';
 import { InputError } from './lib/errors';
 import { contentTypeOutputs } from './lib/outputs';
 
@@ -19,6 +19,8 @@ function readConfig() {
     if (value !== undefined) raw[spec.key] = value;
   }
   try {
+    const namespaces = configNamespaceProblems(Object.keys(pulumi.runtime.allConfig()));
+    if (namespaces.length > 0) throw new InputError(namespaces);
     return parseStackConfig(pulumi.getStack(), new pulumi.Config('aws').get('region'), raw);
   } catch (e) {
     // Bad config is the user's to fix: print the problems, not a stack trace.

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
-import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from '../lib/config';
+import { CONFIG_NAMESPACE, configNamespaceProblems, parseStackConfig, type StackConfig } from '../lib/config';
 import { InputError } from '../lib/errors';
 
 /** The repository root (where Pulumi.yaml and the stack files live). */
@@ -59,5 +59,13 @@ export function validateStackFileConfig(stack: string, config: Readonly<Record<s
     const [ns, name] = key.includes(':') ? key.split(/:(.*)/s) as [string, string] : [CONFIG_NAMESPACE, key];
     if (ns === CONFIG_NAMESPACE) raw[name] = value;
   }
-  return parseStackConfig(stack, config['aws:region'] as string | undefined, raw);
+  const namespaces = configNamespaceProblems(Object.keys(config));
+  try {
+    const parsed = parseStackConfig(stack, config['aws:region'] as string | undefined, raw);
+    if (namespaces.length > 0) throw new InputError(namespaces);
+    return parsed;
+  } catch (e) {
+    if (e instanceof InputError && namespaces.length > 0 && e.problems !== namespaces) throw new InputError([...namespaces, ...e.problems]);
+    throw e;
+  }
 }

@@ -7,6 +7,8 @@ import { shieldRegionNear } from '../builders/origins';
 import { InputError, show } from '../errors';
 import { isRemovableResponseHeader } from '../semantics/response-headers';
 import { AWS_REGIONS, isKnownAwsRegion } from '../network';
+import { ALL_AWS_REGIONS, isAwsRegion } from '../aws-regions';
+import { closestName } from '../suggest';
 import { candidateShapeProblems, relabelCandidateProblems, type CandidateValues } from './candidate';
 import { CONFIG_SCHEMA, type ConfigKeySpec, type ENVIRONMENTS, type GEO_RESTRICTION_TYPES, type HTTP_VERSIONS, type MODERN_TLS_POLICIES, type PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, type ENFORCEMENT_LEVELS, type ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
@@ -98,13 +100,38 @@ export interface StackConfig {
   readonly catalog: Catalog;
 }
 
-const REGION_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** ", did you mean 'us-east-1'" for a near miss, else nothing. */
+function regionHint(region: unknown): string {
+  const near = typeof region === 'string' ? closestName(region, ALL_AWS_REGIONS) : undefined;
+  return near !== undefined ? ` (did you mean '${near}'?)` : ` (not an AWS Region; the list is in lib/aws-regions.ts)`;
+}
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const COUNTRY_RE = /^[A-Z]{2}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ANOMALY_MONITOR_ARN_RE = /^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/[0-9a-f-]{36}$/;
 const ALB_ARN_RE = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/;
 const ACM_ARN_RE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** Config namespaces a stack file may use: the program's, the AWS provider's, Pulumi's own. */
+export const CONFIG_NAMESPACES = [CONFIG_NAMESPACE, 'aws', 'pulumi'] as const;
+
+/**
+ * Problems of fully qualified config keys (`ns:key`) in namespaces the program does not read: a
+ * misspelled namespace (`mediacdn:priceClass`) would otherwise be ignored without a word.
+ */
+export function configNamespaceProblems(keys: Iterable<string>): string[] {
+  const problems: string[] = [];
+  for (const key of keys) {
+    const i = key.indexOf(':');
+    if (i < 0) continue;
+    const ns = key.slice(0, i);
+    if ((CONFIG_NAMESPACES as readonly string[]).includes(ns)) continue;
+    const near = closestName(ns, CONFIG_NAMESPACES);
+    const fix = near !== undefined ? `did you mean ${near}:${key.slice(i + 1)}?` : `use ${CONFIG_NAMESPACE}:<setting> for this program's settings`;
+    problems.push(`${key} is in the namespace '${ns}', which nothing here reads (known: ${CONFIG_NAMESPACES.join(', ')}); ${fix}`);
+  }
+  return problems;
+}
 
 /**
  * Validates raw values (keys without the `media-cdn:` prefix; strings, numbers, booleans, arrays or
@@ -115,13 +142,17 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   const problems: string[] = [];
   const known = new Set(CONFIG_SCHEMA.map((s) => s.key));
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) problems.push(`${CONFIG_NAMESPACE}:${key} is not a known setting; see docs/configuration.md for the list (known: ${[...known].join(', ')}).`);
+    if (known.has(key)) continue;
+    const near = closestName(key, known);
+    problems.push(near !== undefined
+      ? `${CONFIG_NAMESPACE}:${key} is not a known setting; did you mean ${CONFIG_NAMESPACE}:${near}? (docs/configuration.md lists every setting)`
+      : `${CONFIG_NAMESPACE}:${key} is not a known setting; see docs/configuration.md for the list (known: ${[...known].join(', ')}).`);
   }
   const values: Record<string, unknown> = {};
   for (const spec of CONFIG_SCHEMA) values[spec.key] = coerce(spec, raw[spec.key], problems);
 
-  if (!region || !REGION_RE.test(region)) {
-    problems.push(`aws:region must be an AWS Region such as 'us-east-1', got ${show(region)}; set it with 'pulumi config set aws:region us-east-1'.`);
+  if (!isAwsRegion(region)) {
+    problems.push(`aws:region must be an AWS Region such as 'us-east-1', got ${show(region)}${regionHint(region)}; set it with 'pulumi config set aws:region us-east-1'.`);
   }
   const k = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
   const domain = parseDomain(values.domain as Readonly<Record<string, unknown>>, k('domain'), problems);
@@ -146,7 +177,7 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   for (const key of ['metadataOriginDomain', 'apiOriginDomain'] as const) {
     if (!DOMAIN_RE.test(v[key])) problems.push(`${k(key)} must be a domain name such as 'api.example.com' (no scheme, no path), got ${show(v[key])}.`);
   }
-  if (!REGION_RE.test(v.failoverRegion)) problems.push(`${k('failoverRegion')} must be an AWS Region such as 'us-west-2', got ${show(v.failoverRegion)}.`);
+  if (!isAwsRegion(v.failoverRegion)) problems.push(`${k('failoverRegion')} must be an AWS Region such as 'us-west-2', got ${show(v.failoverRegion)}${regionHint(v.failoverRegion)}; set it with 'pulumi config set ${k('failoverRegion')} us-west-2'.`);
   else if (v.failoverRegion === region) problems.push(`${k('failoverRegion')} is ${show(v.failoverRegion)}, the same as aws:region; the secondary buckets must live in another Region to survive a regional outage.`);
   const originRegions = checkOriginRegions(v, region, problems);
   for (const key of ['metadataOriginDomains', 'apiOriginDomains'] as const) checkRegionalDomains(key, v[key], region, problems);
@@ -227,6 +258,8 @@ function checkOriginRegions(v: { originRegions: readonly string[]; failoverRegio
   for (const r of list) {
     if (r === region) {
       problems.push(`${key} lists aws:region ${show(r)} after other Regions; aws:region is the primary: list it first or leave it out.`);
+    } else if (!isAwsRegion(r)) {
+      problems.push(`${key} contains ${show(r)}${regionHint(r)}; list AWS Regions such as 'eu-central-1'.`);
     } else if (!isKnownAwsRegion(r)) {
       problems.push(`${key} contains ${show(r)}, which is not an AWS Region the latency model knows; use one of ${AWS_REGIONS.join(', ')}.`);
     } else if (seen.has(r)) {
@@ -247,6 +280,7 @@ function checkRegionalDomains(name: 'metadataOriginDomains' | 'apiOriginDomains'
   const single = name === 'metadataOriginDomains' ? 'metadataOriginDomain' : 'apiOriginDomain';
   for (const [r, domain] of Object.entries(map)) {
     if (r === region) problems.push(`${key} has an entry for aws:region ${show(r)}; the primary Region's origin is ${CONFIG_NAMESPACE}:${single}, so remove the entry.`);
+    else if (!isAwsRegion(r)) problems.push(`${key} has the key ${show(r)}${regionHint(r)}; key each domain by an AWS Region such as 'eu-central-1'.`);
     else if (!isKnownAwsRegion(r)) problems.push(`${key} has the key ${show(r)}, which is not an AWS Region the latency model knows; key each domain by one of ${AWS_REGIONS.join(', ')}.`);
     if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) problems.push(`${key}.${r} must be a domain name such as 'api.eu.example.com' (no scheme, no path), got ${show(domain)}.`);
   }

@@ -39,14 +39,14 @@ describe('stack config: regional origins', () => {
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
-    ['an unknown Region', { originRegions: ['eu-middle-9'] }, /originRegions contains 'eu-middle-9', which is not an AWS Region the latency model knows; use one of us-east-1, /],
+    ['an unknown Region', { originRegions: ['eu-middle-9'] }, /originRegions contains 'eu-middle-9' \(not an AWS Region; the list is in lib\/aws-regions\.ts\); list AWS Regions such as 'eu-central-1'\./],
     ['a Region listed twice', { originRegions: ['eu-central-1', 'eu-central-1'] }, /originRegions lists 'eu-central-1' twice/],
     ['aws:region after other Regions', { originRegions: ['eu-central-1', 'us-east-1'] }, /originRegions lists aws:region 'us-east-1' after other Regions; .*list it first or leave it out/],
     ['the failover Region', { originRegions: ['us-west-2'] }, /originRegions contains 'us-west-2', the failoverRegion, .*pick another Region, or move media-cdn:failoverRegion/],
     ['a Region without Origin Shield nearby', { originRegions: ['ca-central-1'] }, /originRegions contains 'ca-central-1', which has no Origin Shield .*use a Region that offers Origin Shield/],
     ['not a list', { originRegions: 'eu-central-1' }, /originRegions must be a list of strings, got 'eu-central-1'/],
     ['a metadata domain keyed by aws:region', { metadataOriginDomains: { 'us-east-1': 'm.example.com' } }, /metadataOriginDomains has an entry for aws:region 'us-east-1'; .*metadataOriginDomain, so remove the entry/],
-    ['an API domain keyed by a non-Region', { apiOriginDomains: { europe: 'api.eu.example.com' } }, /apiOriginDomains has the key 'europe', which is not an AWS Region/],
+    ['an API domain keyed by a non-Region', { apiOriginDomains: { europe: 'api.eu.example.com' } }, /apiOriginDomains has the key 'europe' \(not an AWS Region; the list is in lib\/aws-regions\.ts\); key each domain by an AWS Region such as 'eu-central-1'\./],
     ['an API domain that is a URL', { apiOriginDomains: { 'eu-central-1': 'https://api.eu.example.com/' } }, /apiOriginDomains\.eu-central-1 must be a domain name such as 'api\.eu\.example\.com' \(no scheme, no path\), got 'https:\/\/api\.eu\.example\.com\/'/],
     ['domains given as a list', { metadataOriginDomains: ['m.example.com'] }, /metadataOriginDomains must be an object/],
   ];

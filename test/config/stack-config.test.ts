@@ -110,6 +110,42 @@ describe('stack config', () => {
     });
   }
 
+  it('refuses a Region that does not exist in every Region setting, naming the key, the value and the fix', () => {
+    expect(problemsOf(() => parseStackConfig('s', 'us-moon-1', staging()))).to.equal(
+      "aws:region must be an AWS Region such as 'us-east-1', got 'us-moon-1' (not an AWS Region; the list is in lib/aws-regions.ts); set it with 'pulumi config set aws:region us-east-1'.",
+    );
+    expect(problemsOf(() => parseStackConfig('s', 'us-east-1', staging({ failoverRegion: 'us-moon-2' })))).to.equal(
+      "media-cdn:failoverRegion must be an AWS Region such as 'us-west-2', got 'us-moon-2' (not an AWS Region; the list is in lib/aws-regions.ts); set it with 'pulumi config set media-cdn:failoverRegion us-west-2'.",
+    );
+    expect(problemsOf(() => parseStackConfig('s', 'us-east-1', staging({ failoverRegion: 'us-west2' })))).to.contain("got 'us-west2' (did you mean 'us-west-2'?)");
+    // Every setting whose name says Region (and the Region keys of the regional origin maps) refuses one.
+    const moon: Record<string, unknown> = { originShieldRegion: 'us-moon-1', failoverRegion: 'us-moon-1', originRegions: ['us-moon-1'], metadataOriginDomains: { 'us-moon-1': 'metadata.moon.example.com' }, apiOriginDomains: { 'us-moon-1': 'api.moon.example.com' } };
+    const regionKeys = CONFIG_SCHEMA.filter((k) => /region/i.test(k.key) || /OriginDomains$/.test(k.key)).map((k) => k.key);
+    expect(regionKeys.sort()).to.deep.equal(Object.keys(moon).sort());
+    for (const key of regionKeys) {
+      const problems = problemsOf(() => parseStackConfig('s', 'us-east-1', staging({ [key]: moon[key] })));
+      expect(problems, key).to.contain(`media-cdn:${key}`).and.contain("'us-moon-1'");
+    }
+    // A real Region the latency model has no round trips for is still named as such.
+    expect(problemsOf(() => parseStackConfig('s', 'us-east-1', staging({ originRegions: ['mx-central-1'] })))).to.match(/not an AWS Region the latency model knows/);
+  });
+
+  it('suggests the setting a misspelled key meant', () => {
+    expect(problemsOf(() => parseStackConfig('s', 'us-east-1', staging({ priceclass: 'PriceClass_100' })))).to.equal(
+      'media-cdn:priceclass is not a known setting; did you mean media-cdn:priceClass? (docs/configuration.md lists every setting)',
+    );
+    expect(problemsOf(() => parseStackConfig('s', 'us-east-1', staging({ failoverRegon: 'us-west-2' })))).to.contain('did you mean media-cdn:failoverRegion?');
+  });
+
+  it('refuses a stack file key in a namespace nothing reads (a misspelled media-cdn:), with a did-you-mean', () => {
+    const config = { ...readStackConfig('staging'), 'mediacdn:priceClass': 'PriceClass_100', 'myteam:owner': 'cdn' };
+    expect(problemsOf(() => validateStackFileConfig('staging', config)).split('\n')).to.deep.equal([
+      "mediacdn:priceClass is in the namespace 'mediacdn', which nothing here reads (known: media-cdn, aws, pulumi); did you mean media-cdn:priceClass?",
+      "myteam:owner is in the namespace 'myteam', which nothing here reads (known: media-cdn, aws, pulumi); use media-cdn:<setting> for this program's settings",
+    ]);
+    expect(() => validateStackFileConfig('staging', readStackConfig('staging'))).not.to.throw();
+  });
+
   it('declares every schema key in Pulumi.yaml with its type, description and default', () => {
     const project = YAML.parse(readFileSync(join(PROJECT_DIR, 'Pulumi.yaml'), 'utf8')) as { config: unknown };
     expect(project.config).to.deep.equal(projectConfigBlock());
