@@ -57,7 +57,7 @@ new CdnCostAlerts('cdn', { config, topicArn: alarms.topic.arn });
 // Log analytics adds a third delivery to the log source, after the CloudWatch Logs one: a source takes one change at a time.
 const analytics = config.logAnalytics
   ? new LogAnalytics('analytics', {
-    config, accessLogs: cdn.accessLogs, logBucket: origins.logBucket, distributionId: cdn.distribution.id, accountId, analyses: loadAnalyses(config.catalog),
+    config, accessLogs: cdn.accessLogs, logBucket: origins.logBucket, distributionId: cdn.distribution.id, accountId, analyses: loadAnalyses(config.catalog), cdnName: 'cdn',
   }, { dependsOn: [accessLogs] })
   : undefined;
 const invalidation = new InvalidationPipeline('invalidation', {

@@ -21,6 +21,8 @@ export interface LogAnalyticsArgs {
   readonly accountId: pulumi.Input<string>;
   /** The analyses of analytics/sql/ rendered for the stack's catalog (adapters/analytics-sql.ts). */
   readonly analyses: readonly RenderedAnalysis[];
+  /** Name of the MediaCdn component, which starts the AWS names of the distribution's log deliveries (`<cdn>-<stack>-…`). */
+  readonly cdnName: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class LogAnalytics extends pulumi.ComponentResource {
   private readonly args: LogAnalyticsArgs;
 
   constructor(name: string, args: LogAnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('media-cdn:analytics:LogAnalytics', name, {}, opts);
+    super('media-cdn:cdn:LogAnalytics', name, {}, opts);
     this.name = name;
     this.args = args;
 
@@ -75,7 +77,7 @@ export class LogAnalytics extends pulumi.ComponentResource {
     const { config, accessLogs, logBucket } = this.args;
     const destination = new aws.cloudwatch.LogDeliveryDestination(`${this.name}-parquet-destination`, {
       region: CLOUDFRONT_REGION,
-      name: boundedName([this.name, config.stack, 'parquet'], NAME_LIMITS.logDeliveryDestination),
+      name: boundedName([this.args.cdnName, config.stack, 'analytics-parquet'], NAME_LIMITS.logDeliveryDestination),
       outputFormat: 'parquet',
       deliveryDestinationConfiguration: { destinationResourceArn: logBucket.arn },
     }, this.parent);
