@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { InputError, show } from '../lib/errors';
 import { renderTable } from '../lib/format/table';
 import { distributionModelFromPlan } from '../lib/distribution';
-import { EXIT_OK, loadPlan, parseCommandLine, runMain, writeJsonFile, type CommandSpec } from './lib/cli';
+import { EXIT_OK, loadPlan, parseCommandLine, runMain, writeJsonFile, type CommandSpec, type Options } from './lib/cli';
 import { describeLocalStack, probeS3Endpoint, startEverything } from './local/start';
 
 export const USAGE = 'npm run local --';
@@ -21,17 +21,17 @@ export const SPEC = {
   options: {
     stack: { type: 'string' },
     plan: { type: 'string' },
-    port: { type: 'string' },
+    port: { type: 'number', integer: true, min: 0, max: 65_535, describe: 'a port number from 0 to 65535 (0 picks a free one)', default: 8080 },
     pops: { type: 'string' },
     'seed-content': { type: 'boolean' },
-    's3-port': { type: 'string' },
+    's3-port': { type: 'number', integer: true, min: 0, max: 65_535, describe: 'a port number from 0 to 65535 (0 picks a free one)', default: 4568 },
     's3-endpoint': { type: 'string' },
-    'api-port': { type: 'string' },
-    'cloudfront-port': { type: 'string' },
+    'api-port': { type: 'number', integer: true, min: 0, max: 65_535, describe: 'a port number from 0 to 65535 (0 picks a free one)', default: 8090 },
+    'cloudfront-port': { type: 'number', integer: true, min: 0, max: 65_535, describe: 'a port number from 0 to 65535 (0 picks a free one)', default: 4580 },
     'data-dir': { type: 'string' },
     'log-dir': { type: 'string' },
     'cache-tag-header': { type: 'string' },
-    'capacity-mb': { type: 'string' },
+    'capacity-mb': { type: 'number', min: 0, exclusiveMin: true, default: 256 },
     'enforce-https': { type: 'boolean' },
     json: { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -59,52 +59,33 @@ export const SPEC = {
     'npm run local -- --plan plan.json --port 0 --json .local/endpoints.json',
     'npm run local -- --stack staging --s3-endpoint http://127.0.0.1:4566',
   ],
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
-
-type Values = Record<string, string | boolean | undefined>;
-
-function port(v: Values, name: string, fallback: number, problems: string[]): number {
-  const raw = v[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 0 || n > 65_535) {
-    problems.push(`--${name} must be a port number from 0 to 65535 (0 picks a free one), got ${show(raw)}.`);
-    return fallback;
-  }
-  return n;
-}
+} satisfies CommandSpec<Options>;
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-  const { values } = parseCommandLine(SPEC, argv);
-  const v = values as Values;
+  const { values: v } = parseCommandLine(SPEC, argv);
   const problems: string[] = [];
-  const edgePort = port(v, 'port', 8080, problems);
-  const s3Port = port(v, 's3-port', 4568, problems);
-  const apiPort = port(v, 'api-port', 8090, problems);
-  const cloudfrontPort = port(v, 'cloudfront-port', 4580, problems);
-  const pops = v.pops === undefined ? ['IAD89-C1', 'FRA56-C1'] : String(v.pops).split(',').map((s) => s.trim()).filter(Boolean);
+  const { port: edgePort, 's3-port': s3Port, 'api-port': apiPort, 'cloudfront-port': cloudfrontPort, 'capacity-mb': capacityMb } = v;
+  const pops = v.pops === undefined ? ['IAD89-C1', 'FRA56-C1'] : v.pops.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of pops) if (!/^[A-Z]{3}[0-9]{1,3}(-[A-Z0-9]{1,4})?$/.test(p)) problems.push(`--pops: ${show(p)} is not an edge location code such as 'IAD89-C1'.`);
   if (pops.length === 0 || pops.length > 16) problems.push(`--pops must list 1 to 16 edge locations, got ${pops.length}.`);
   if (new Set(pops).size !== pops.length) problems.push(`--pops lists an edge location twice: ${show(v.pops)}.`);
-  const capacityMb = v['capacity-mb'] === undefined ? 256 : Number(v['capacity-mb']);
-  if (!Number.isFinite(capacityMb) || capacityMb <= 0) problems.push(`--capacity-mb must be a positive number, got ${show(v['capacity-mb'])}.`);
-  const s3Endpoint = v['s3-endpoint'] as string | undefined;
+  const s3Endpoint = v['s3-endpoint'];
   if (s3Endpoint !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(s3Endpoint)) problems.push(`--s3-endpoint must be a URL such as http://127.0.0.1:4566, got ${show(s3Endpoint)}.`);
   if (problems.length > 0) throw new InputError(problems);
 
   // `npm run local` alone serves the staging stack
-  const source = v.stack === undefined && v.plan === undefined ? { stack: 'staging' } : (v as { stack?: string; plan?: string });
+  const source = v.stack === undefined && v.plan === undefined ? { stack: 'staging' } : v;
   const plan = await loadPlan(source, USAGE);
   const model = distributionModelFromPlan(plan);
-  const dataDir = resolve(String(v['data-dir'] ?? '.local'));
-  const logDir = resolve(String(v['log-dir'] ?? join(dataDir, 'logs')));
+  const dataDir = resolve(v['data-dir'] ?? '.local');
+  const logDir = resolve(v['log-dir'] ?? join(dataDir, 'logs'));
   const settings = {
     plan, pops, edgePort, s3Port, apiPort, cloudfrontPort, logDir,
     s3Directory: join(dataDir, 's3'),
     ...(s3Endpoint !== undefined ? { s3Endpoint } : {}),
     seed: v['seed-content'] === true,
     capacityBytes: capacityMb * 2 ** 20,
-    ...(v['cache-tag-header'] !== undefined ? { cacheTagHeader: String(v['cache-tag-header']) } : {}),
+    ...(v['cache-tag-header'] !== undefined ? { cacheTagHeader: v['cache-tag-header'] } : {}),
     enforceHttps: v['enforce-https'] === true,
   };
   if (v['dry-run'] === true) {
@@ -121,7 +102,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   console.log(renderTable(['service', 'address'], d.rows, ['left', 'left']));
   const seedHint = settings.seed ? '' : '\n(sample content is uploaded with --seed-content; the buckets keep it between runs)';
   console.log(`\n${d.hints.join('\n')}${seedHint}\n\nCtrl-C stops everything.`);
-  if (v.json) writeJsonFile(String(v.json), d.json);
+  if (v.json) writeJsonFile(v.json, d.json);
 
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
