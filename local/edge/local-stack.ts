@@ -15,6 +15,7 @@ import { startImageFallbackOrigin } from '../origins/image-fallback-origin';
 import { localS3Client, startS3Origin, type S3OriginServer } from '../origins/s3-origin';
 import { sampleContent, seedSampleContent, type SampleBucket, type SampleContentOptions } from '../origins/sample-content';
 import { LocalEdge, type LocalEdgeOptions } from './edge';
+import type { LocalOrigins } from './origin-client';
 
 export interface LocalStackOptions {
   readonly plan: Plan;
@@ -32,6 +33,11 @@ export interface LocalStackOptions {
   readonly seed?: boolean | SampleContentOptions;
   /** Everything else the edge takes (clock, logDir, capacities, …). */
   readonly edge?: Omit<LocalEdgeOptions, 'model' | 'origins' | 'pops'>;
+  /**
+   * Puts something between the edge and its origins (the drills' fault proxies): gets where the
+   * origins listen, returns where the edge should send its origin requests.
+   */
+  readonly wrapOrigins?: (origins: LocalOrigins) => Promise<LocalOrigins>;
 }
 
 export interface LocalStack {
@@ -140,10 +146,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       imageFallback = await startImageFallbackOrigin({ s3Endpoint, primaryBucket: primary.images, replicaBucket: replica.images });
       closers.push(() => imageFallback!.close());
     }
+    const direct: LocalOrigins = { s3Endpoint, defaultCustom: api.url, ...(imageFallback ? { custom: { [IMAGE_FALLBACK_ORIGIN_ID]: imageFallback.url } } : {}) };
     const edge = new LocalEdge({
       ...opts.edge,
       model,
-      origins: { s3Endpoint, defaultCustom: api.url, ...(imageFallback ? { custom: { [IMAGE_FALLBACK_ORIGIN_ID]: imageFallback.url } } : {}) },
+      origins: opts.wrapOrigins ? await opts.wrapOrigins(direct) : direct,
       pops: opts.pops ?? ['IAD89-C1', 'FRA56-C1'],
     });
     closers.push(() => edge.close());
