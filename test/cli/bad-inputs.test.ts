@@ -137,7 +137,7 @@ const ONLY = process.env.BAD_INPUTS_ONLY ? new RegExp(process.env.BAD_INPUTS_ONL
 const SELECTED = ONLY ? CASES.filter((k) => ONLY.test(k.what)) : CASES;
 
 describe('bad input across every command (exit 2, one error line, nothing left behind)', function () {
-  this.timeout(600_000);
+  this.timeout(1_200_000);
   let dir: string;
   const results = new Map<string, { code: number | null; stderr: string; stdout: string }>();
 
