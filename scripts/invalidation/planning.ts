@@ -202,7 +202,7 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
         listing = await list(t);
       } catch (e) {
         // a dry run without credentials: the selection's folder as one wildcard, said so
-        if (!sel.dryRun || classifyError(e).kind !== 'credentials') throw e;
+        if (!plansWithoutCredentials(sel, e)) throw e;
         const wildcard = `${keyToPath(t.keyPrefix).path}*`;
         items.push(wildcard);
         notes.push(`planned without listing s3://…/${t.keyPrefix} (no AWS credentials): the selection is sent as '${wildcard}', whose over-invalidation cannot be counted; with credentials the dry run lists the objects and sends only those that match.`);
@@ -223,7 +223,7 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
         entries = await list(t);
       } catch (e) {
         // the folder listing only lets the planner collapse paths: a dry run plans without it
-        if (!sel.dryRun || classifyError(e).kind !== 'credentials') throw e;
+        if (!plansWithoutCredentials(sel, e)) throw e;
         notes.push('planned without listing the origin folders (no AWS credentials): explicit paths are not collapsed into wildcards; with credentials, or --list-origin none to skip the listing, the plan is the one a real run makes.');
         break;
       }
@@ -322,6 +322,14 @@ export async function tagPlanning(items: readonly string[], inventory: OriginInv
   return { tags: planned.tags, inventory: planned.inventory, notes };
 }
 
+/**
+ * Whether a dry run goes on without an AWS read that failed for want of credentials (an optional
+ * listing or tag read): the plan then says what it skipped. Anything else is rethrown by the caller.
+ */
+function plansWithoutCredentials(sel: SelectionSpec, e: unknown): boolean {
+  return sel.dryRun === true && classifyError(e).kind === 'credentials';
+}
+
 /** Plans and batches a selection. */
 export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Context, readStdin: () => Promise<string>, o: { backoff?: BackoffPolicy } = {}): Promise<Planned> {
   const sizes = p.batchSizes ?? DEFAULT_BATCH_SIZES;
@@ -329,7 +337,7 @@ export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Co
   const resolved = await resolveSelection(sel, ctx, readStdin);
   const tagged: Awaited<ReturnType<typeof tagPlanning>> = await tagPlanning(resolved.items, resolved.inventory, p.tags ?? 'auto', ctx).catch((e: unknown) => {
     // reading the changed objects' cache tags only lets the planner use tags: a dry run plans without them
-    if (!sel.dryRun || classifyError(e).kind !== 'credentials') throw e;
+    if (!plansWithoutCredentials(sel, e)) throw e;
     return { ...(resolved.inventory ? { inventory: resolved.inventory } : {}), notes: ['planned without cache tags (no AWS credentials to read the objects\' tags): every changed object is invalidated by path.'] };
   });
   const mtd = p.monthToDatePaths ?? (await monthToDate(ctx, o.backoff));

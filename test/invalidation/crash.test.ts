@@ -6,10 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { splitIntoBatches } from '../../lib/invalidation';
 import { seededRandom, startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
 import { QueueStore } from '../../scripts/invalidation/queue-store';
-import { bundleCli, cliEnv, REPO, sleep, tempDir, writeOutputs } from './helpers';
+import { bundleCli, cliEnv, REPO, sleep, tempDir, writeOutputs, enqueueThreeReleases } from './helpers';
 
 const KILLS = 20;
 const LIMITS = { maxPaths: 40, maxWildcards: 4 };
@@ -54,15 +53,7 @@ describe('crash safety: the worker SIGKILLed 20 times at random moments (child p
 
     // Three requests, 64 batches in all, queued before any worker runs.
     const store = QueueStore.open(queue);
-    const requested: string[] = [];
-    for (let r = 0; r < 3; r++) {
-      const items = [
-        ...Array.from({ length: 200 }, (_, i) => `/video/title-${r}/seg-${String(i).padStart(4, '0')}.ts`),
-        ...Array.from({ length: 6 }, (_, i) => `/thumbnails/title-${r}/${i}/*`),
-      ];
-      requested.push(...items);
-      store.enqueue({ id: `release-${r}`, distributionId: outputs.distributionId, source: 'test', notBefore: 0, summary: {}, batches: splitIntoBatches(items, { paths: 10, wildcards: 2 }) }, Date.now() + r);
-    }
+    const requested = enqueueThreeReleases(store, outputs.distributionId);
     const batchRefs = store.batches().map((b) => b.callerReference);
     store.close();
     expect(batchRefs).to.have.length(60);

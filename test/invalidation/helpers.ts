@@ -11,7 +11,8 @@ import { resolveCatalog } from '../../lib/catalog';
 import { contentTypeOutputs, type StackOutputs } from '../../lib/outputs';
 import { cloudFrontClient } from '../../adapters/aws-clients';
 import { cloudFrontApi } from '../../scripts/invalidation/aws';
-import type { InvalidationApi } from '../../lib/invalidation';
+import { splitIntoBatches, type InvalidationApi } from '../../lib/invalidation';
+import type { QueueStore } from '../../scripts/invalidation/queue-store';
 
 export function tempDir(prefix = 'inv-'): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -123,4 +124,21 @@ export function startS3rver(directory: string, buckets: readonly string[]): Prom
       }
     });
   });
+}
+
+/**
+ * Queues three release requests (200 segments and 6 thumbnail wildcards each, 64 batches of at most 10
+ * paths / 2 wildcards in all) before any worker runs; returns every item asked for.
+ */
+export function enqueueThreeReleases(store: QueueStore, distributionId: string): string[] {
+  const requested: string[] = [];
+  for (let r = 0; r < 3; r++) {
+    const items = [
+      ...Array.from({ length: 200 }, (_, i) => `/video/title-${r}/seg-${String(i).padStart(4, '0')}.ts`),
+      ...Array.from({ length: 6 }, (_, i) => `/thumbnails/title-${r}/${i}/*`),
+    ];
+    requested.push(...items);
+    store.enqueue({ id: `release-${r}`, distributionId, source: 'test', notBefore: 0, summary: {}, batches: splitIntoBatches(items, { paths: 10, wildcards: 2 }) }, Date.now() + r);
+  }
+  return requested;
 }

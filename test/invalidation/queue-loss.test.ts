@@ -8,11 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { splitIntoBatches } from '../../lib/invalidation';
 import { seededRandom, startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
 import type { QueueExport } from '../../scripts/invalidation/queue-recovery';
 import { QueueStore } from '../../scripts/invalidation/queue-store';
-import { bundleCli, cliEnv, REPO, sleep, tempDir, writeOutputs } from './helpers';
+import { bundleCli, cliEnv, REPO, sleep, tempDir, writeOutputs, enqueueThreeReleases } from './helpers';
 
 const LIMITS = { maxPaths: 100, maxWildcards: 10 };
 
@@ -58,15 +57,7 @@ describe('the queue survives its file: deleted, replaced or corrupted while the 
     ep = await startCloudFrontEndpoint({ distributions: [outputs.distributionId], limits: LIMITS, completionDelayMs: () => 40 + Math.floor(delays() * 80) });
     const queue = join(dir, 'queue.sqlite');
     const store = QueueStore.open(queue);
-    const requested: string[] = [];
-    for (let r = 0; r < 3; r++) {
-      const items = [
-        ...Array.from({ length: 200 }, (_, i) => `/video/title-${r}/seg-${String(i).padStart(4, '0')}.ts`),
-        ...Array.from({ length: 6 }, (_, i) => `/thumbnails/title-${r}/${i}/*`),
-      ];
-      requested.push(...items);
-      store.enqueue({ id: `release-${r}`, distributionId: outputs.distributionId, source: 'test', notBefore: 0, summary: {}, batches: splitIntoBatches(items, { paths: 10, wildcards: 2 }) }, Date.now() + r);
-    }
+    const requested = enqueueThreeReleases(store, outputs.distributionId);
     store.close();
     const workerArgs = [
       '--outputs', file, '--queue', queue, '--endpoint', ep.endpoint, '--no-metrics', '--quiet',
