@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { resolveCatalog } from '../lib/catalog';
 import { InputError, show, collectProblems } from '../lib/errors';
+import { classifyError } from '../lib/error-kinds';
 import { renderTable } from '../lib/format/table';
 import { GIB } from '../lib/semantics';
 import { distributionModelFromCatalog, distributionModelFromPlan, type DistributionModel } from '../lib/distribution';
@@ -30,7 +31,7 @@ import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connection
 import { renderEvaluation, runEvaluation } from './warming/evaluate';
 import { readLogDir } from './warming/logs';
 import { closeWarmConnections, estimateCostUsd, runWarming, type WarmReport } from './warming/runner';
-import { contentTypePatterns, inContentType, predictTargets, targetsFromPathsFile, topTargetsFromBucket, topTargetsFromLogs } from './warming/sources';
+import { contentTypePatterns, inContentType, predictTargets, standInTargets, targetsFromPathsFile, topTargetsFromBucket, topTargetsFromLogs } from './warming/sources';
 
 export const USAGE = 'npm run warm --';
 
@@ -176,6 +177,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   // Where the paths come from
   let targets: WarmTarget[];
   let predictionNote: Record<string, unknown> | undefined;
+  let offline: { objects: number; bucket: string; note: string } | undefined;
   const typeFilter = v['content-type'] !== undefined ? contentTypePatterns(source.outputs, v['content-type']) : undefined;
   const filter = typeFilter ? inContentType(model, typeFilter.patterns) : undefined;
   if (v.paths !== undefined) {
@@ -205,7 +207,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     try {
       targets = await topTargetsFromBucket(client, bucket, top ?? 100, filter!);
     } catch (e) {
-      throw new InputError(`listing bucket '${bucket}' failed (${(e as Error).message}); check --endpoint / AWS_ENDPOINT_URL_S3 and credentials.`);
+      const kind = classifyError(e).kind;
+      if (kind === 'credentials' && v['dry-run'] === true) {
+        // a dry run plans without the listing: what each object of the type expands to, said so
+        targets = standInTargets(t.patterns, top ?? 100);
+        offline = { objects: top ?? 100, bucket, note: `planned without listing s3://${bucket} (no AWS credentials): which ${top ?? 100} objects are newest is not known, so each behavior of '${t.name}' is shown with a stand-in object; with credentials the dry run lists the bucket and shows the real paths.` };
+      } else if (kind !== 'internal') {
+        throw e; // credentials, access denied, throttling, unreachable: one line from the error boundary (exit 3)
+      } else {
+        throw new InputError(`listing bucket '${bucket}' failed (${(e as Error).message}); check --endpoint / AWS_ENDPOINT_URL_S3 and the bucket name in the stack outputs.`);
+      }
     } finally {
       client.destroy();
     }
@@ -224,6 +235,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     const rows = requests.slice(0, 25).map((r) => [r.path + (r.query ? `?${r.query}` : ''), r.encoding, r.behaviorPattern, r.weight.toFixed(2)]);
     console.log(renderTable(['path', 'accept-encoding', 'behavior', 'weight'], rows, ['left', 'left', 'left', 'right']));
     if (requests.length > 25) console.log(`… and ${requests.length - 25} more`);
+    if (offline) {
+      const perObject = requests.length / targets.length;
+      const variants = Math.round(perObject * offline.objects);
+      const planned = variants * edges.length * (v['no-verify'] === true ? 1 : 2);
+      console.error(`note: ${offline.note}`);
+      console.log(`\ndry run (offline): up to ${offline.objects} objects × about ${perObject.toFixed(1)} variants each = ${variants} variants × ${edges.length} edge(s) (${edges.map((e) => e.label).join(', ')}); ` +
+        `${planned} requests at ${p.ratePerSec}/s, ${p.concurrency} in flight (priority ${pacing.priority}); about ${usd(estimateCostUsd(planned, 0))} in requests on the distribution, plus the bytes pulled. Nothing was sent.`);
+      if (v.json) writeJsonFile(v.json, { dryRun: true, offline: { ...offline, variantsPerObject: perObject, plannedRequests: planned }, edges: edges.map((e) => e.label), pacing: p, requests });
+      return EXIT_OK;
+    }
     console.log(`\ndry run: ${targets.length} paths → ${requests.length} variants × ${edges.length} edge(s) (${edges.map((e) => e.label).join(', ')}); ` +
       `${plannedRequests} requests at ${p.ratePerSec}/s, ${p.concurrency} in flight (priority ${pacing.priority}); ` +
       `about ${usd(estimateCostUsd(plannedRequests, expectedBytes))} on the distribution. Nothing was sent.`);

@@ -248,7 +248,8 @@ export const USAGE_READ_MAX_ATTEMPTS = 5;
 /**
  * Month-to-date paths of the stack's distributions (ListInvalidations; sizes cached in the queue file).
  * Throttling, 5xx and dropped connections are retried with `backoff`; when they persist the command
- * fails (exit 1), never as bad input. Credentials, permissions and the like are bad input (exit 2).
+ * fails (exit 1), never as bad input. Credentials, permissions and an unreachable endpoint are the
+ * environment's (exit 3); anything else (an unknown distribution) is bad input (exit 2).
  */
 export async function monthToDate(ctx: Context, backoff: BackoffPolicy = DEFAULT_BACKOFF): Promise<number> {
   const store = ctx.queue();
@@ -269,6 +270,8 @@ export async function monthToDate(ctx: Context, backoff: BackoffPolicy = DEFAULT
     if (e instanceof RetriesExhausted) {
       throw new CheckFailed(`error: could not read this month's invalidations with ListInvalidations: ${e.message}; CloudFront is throttling or unreachable and nothing was sent: run again later, or give --month-to-date <paths> to plan without it.`);
     }
+    // credentials, permissions, an unreachable endpoint: the environment's one line (exit 3), not bad input
+    if (classifyError(e).kind !== 'internal') throw e;
     throw new InputError(`could not read this month's invalidations with ListInvalidations (${(e as Error).name}: ${(e as Error).message}); check credentials and --endpoint, or give --month-to-date <paths> to plan without it.`);
   }
 }

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_CACHE_TAG_HEADER, resolveCatalog } from '../../lib/catalog';
 import { mediaTypeForKey } from '../../lib/compression/media-types';
 import { collectProblems, InputError, show } from '../../lib/errors';
+import { classifyError } from '../../lib/error-kinds';
 import { keyFromArgument } from '../../lib/object-key';
 import { renderTable } from '../../lib/format/table';
 import { buildRouting, isS3Origin, type Routing } from '../../lib/invalidation';
@@ -224,6 +225,15 @@ export async function applyCommand(v: OptionValues<typeof APPLY_SPEC.options>, c
   const changes: ApplyResult['changes'][number][] = [];
   const failures: ApplyResult['failures'][number][] = [];
   const s3 = ctx.s3();
+  if (dryRun && targets.length > 0) {
+    try {
+      await keyPages(s3, targets[0]!.bucket, targets[0]!.prefix, { pageSize: 1 }).next();
+    } catch (e) {
+      // a dry run without credentials plans what it can without the listing: the tags of each prefix
+      if (classifyError(e).kind !== 'credentials') throw e;
+      return offlineApplyPlan(targets, ctx, v.json);
+    }
+  }
   const progress = startProgress(dryRun ? 'checking tags' : 'tagging', counts.scanned, { quiet: ctx.quiet });
   progress.increment(counts.scanned);
   let listed = counts.scanned;
@@ -292,6 +302,23 @@ export async function applyCommand(v: OptionValues<typeof APPLY_SPEC.options>, c
   }
   if (v.json) writeJsonFile(v.json, result);
   if (counts.failed > 0) throw new CheckFailed(`error: ${counts.failed} objects could not be tagged; fix them and run again${dryRun ? '' : ' (--resume continues after the last finished page)'}.`);
+  return EXIT_OK;
+}
+
+/**
+ * `apply --dry-run` without AWS credentials: which objects exist is not known, so the plan shows, per
+ * prefix, the cache tags the catalog gives an object there (a stand-in key) and says what it skipped.
+ */
+function offlineApplyPlan(targets: readonly TagTarget[], ctx: TagContext, json: string | undefined): number {
+  const { settings } = ctx;
+  const rows = targets.map((t) => {
+    const key = `${t.prefix}${t.prefix === '' || t.prefix.endsWith('/') ? 'example' : ''}`;
+    return { bucket: t.bucket, prefix: t.prefix, tags: objectTagStatus(settings, key, {}).want };
+  });
+  ctx.out(renderTable(['objects under', 'would carry'], rows.map((r) => [`s3://${r.bucket}/${r.prefix}*`, r.tags.join(',') || '(none)'])));
+  ctx.err(`note: planned without listing (no AWS credentials): how many objects lack their tags is not known; with credentials the dry run lists every object and counts what would change.`);
+  ctx.out(`dry run (offline): ${targets.length} prefix(es) for header ${settings.headerName} (metadata '${settings.metadataKey}'). Nothing was written.`);
+  if (json) writeJsonFile(json, { dryRun: true, offline: true, headerName: settings.headerName, metadataKey: settings.metadataKey, prefixes: rows });
   return EXIT_OK;
 }
 

@@ -29,6 +29,15 @@ export function contentTypePatterns(outputs: StackOutputs, type: string): { name
   return { name: type, patterns: ct.pathPatterns, origin: ct.origin };
 }
 
+/**
+ * What a dry run can plan for `--content-type X --top N` without listing the bucket (no credentials):
+ * one stand-in object per behavior pattern of the type (`*` read as `example`), weighted so the
+ * patterns share the N objects. Each expands to the variants a real object on that behavior would.
+ */
+export function standInTargets(patterns: readonly string[], top: number): WarmTarget[] {
+  return patterns.map((p) => ({ path: p.replace(/\*/g, 'example'), weight: top / patterns.length, source: `stand-in for objects under '${p}'` }));
+}
+
 /** True when `path` belongs to the content type: the first behavior pattern that matches it is one of the type's. */
 export function inContentType(model: DistributionModel, patterns: readonly string[]): (path: string) => boolean {
   const select = compileBehaviorSelector(model.behaviors);
