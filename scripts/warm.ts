@@ -64,6 +64,7 @@ export const SPEC = {
     'min-hit-ratio': { type: 'number', min: 0, max: 1, describe: 'a share between 0 and 1', default: 0.95 },
     'no-verify': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    offline: { type: 'boolean' },
     json: { type: 'string' },
     quiet: { type: 'boolean' },
   },
@@ -92,7 +93,8 @@ export const SPEC = {
     ...AWS_CONNECTION_HELP,
     'min-hit-ratio': 'fail (exit 1) when the verified share of paths that hit is below this (default 0.95)',
     'no-verify': 'skip the verification pass',
-    'dry-run': 'show the requests that would be sent, the budget and the cost, and send nothing',
+    'dry-run': 'show the requests that would be sent, the budget and the cost, and send nothing (without AWS credentials, --content-type plans with a stand-in object per behavior and says so)',
+    offline: 'with --dry-run --content-type: do not list the bucket; plan with a stand-in object per behavior of the type',
     json: 'write the report as JSON to this file',
     quiet: 'no progress bars',
   },
@@ -153,6 +155,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (v['signing-key'] === undefined && v['key-pair-id'] !== undefined) problems.push('--key-pair-id needs --signing-key <private key PEM file>.');
   const connection = connectionOptions(v);
   collect(() => checkEndpoints(['S3'], connection));
+  if (v.offline === true && (v['dry-run'] !== true || v['content-type'] === undefined || v.paths !== undefined || v['from-logs'] !== undefined)) problems.push('--offline plans --content-type without listing its bucket and sends nothing: use it with --content-type X --dry-run (and no --paths or --from-logs).');
   if (problems.length > 0) throw new InputError(problems);
 
   const source = await loadStackSource(v, USAGE);
@@ -203,22 +206,25 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     const t = typeFilter!;
     const bucket = (source.outputs.buckets as Record<string, { name: string } | undefined>)[t.origin]?.name;
     if (!bucket) throw new InputError(`--content-type ${t.name} is served by the custom origin '${t.origin}', which has no bucket to list; use --from-logs <dir> --content-type ${t.name} --top N instead.`);
-    const client = s3Client(connection, source.outputs.region);
+    const withoutListing = (why: string) => {
+      // a dry run plans without the listing: what each object of the type expands to, said so
+      offline = { objects: top ?? 100, bucket, note: `planned without listing s3://${bucket} (${why}): which ${top ?? 100} objects are newest is not known, so each behavior of '${t.name}' is shown with a stand-in object; with credentials (and without --offline) the dry run lists the bucket and shows the real paths.` };
+      return standInTargets(t.patterns, top ?? 100);
+    };
+    const client = v.offline === true ? undefined : s3Client(connection, source.outputs.region);
     try {
-      targets = await topTargetsFromBucket(client, bucket, top ?? 100, filter!);
+      targets = client === undefined ? withoutListing('--offline') : await topTargetsFromBucket(client, bucket, top ?? 100, filter!);
     } catch (e) {
       const kind = classifyError(e).kind;
       if (kind === 'credentials' && v['dry-run'] === true) {
-        // a dry run plans without the listing: what each object of the type expands to, said so
-        targets = standInTargets(t.patterns, top ?? 100);
-        offline = { objects: top ?? 100, bucket, note: `planned without listing s3://${bucket} (no AWS credentials): which ${top ?? 100} objects are newest is not known, so each behavior of '${t.name}' is shown with a stand-in object; with credentials the dry run lists the bucket and shows the real paths.` };
+        targets = withoutListing('no AWS credentials');
       } else if (kind !== 'internal') {
         throw e; // credentials, access denied, throttling, unreachable: one line from the error boundary (exit 3)
       } else {
         throw new InputError(`listing bucket '${bucket}' failed (${(e as Error).message}); check --endpoint / AWS_ENDPOINT_URL_S3 and the bucket name in the stack outputs.`);
       }
     } finally {
-      client.destroy();
+      client?.destroy();
     }
   }
   if (targets.length === 0) throw new InputError('no paths to warm were found; check the source (--paths, --content-type/--top, --from-logs).');

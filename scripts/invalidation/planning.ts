@@ -41,6 +41,8 @@ export interface SelectionSpec {
    * without it (explicit paths are not collapsed into wildcards) and say so, instead of failing.
    */
   readonly dryRun?: boolean;
+  /** A dry run that makes no AWS call at all: listings, tag reads and the month-to-date read are skipped and said so. */
+  readonly offline?: boolean;
 }
 
 /** How to plan (or stored with a schedule). */
@@ -160,6 +162,7 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
   const listed: ListingTarget[] = [];
 
   const list = async (t: ListingTarget): Promise<ObjectEntry[]> => {
+    if (sel.offline) throw new OfflineSkip();
     const bucket = ctx.outputs.buckets[t.origin as 'video' | 'images' | 'static']?.name;
     if (!bucket) throw new InputError(`the stack outputs have no bucket for origin '${t.origin}'; check buckets.${t.origin}.name in the outputs.`);
     const progress = startProgress(`listing s3://${bucket}/${t.keyPrefix}`, 0, { quiet: ctx.quiet });
@@ -205,7 +208,7 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
         if (!plansWithoutCredentials(sel, e)) throw e;
         const wildcard = `${keyToPath(t.keyPrefix).path}*`;
         items.push(wildcard);
-        notes.push(`planned without listing s3://…/${t.keyPrefix} (no AWS credentials): the selection is sent as '${wildcard}', whose over-invalidation cannot be counted; with credentials the dry run lists the objects and sends only those that match.`);
+        notes.push(`planned without listing s3://…/${t.keyPrefix} (${skipReason(sel)}): the selection is sent as '${wildcard}', whose over-invalidation cannot be counted; with credentials (and without --offline) the dry run lists the objects and sends only those that match.`);
         continue;
       }
       const s = selectFromListing(listing, selection, ctx.routing, t.origin);
@@ -224,7 +227,7 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
       } catch (e) {
         // the folder listing only lets the planner collapse paths: a dry run plans without it
         if (!plansWithoutCredentials(sel, e)) throw e;
-        notes.push('planned without listing the origin folders (no AWS credentials): explicit paths are not collapsed into wildcards; with credentials, or --list-origin none to skip the listing, the plan is the one a real run makes.');
+        notes.push(`planned without listing the origin folders (${skipReason(sel)}): explicit paths are not collapsed into wildcards; with credentials (and without --offline), or --list-origin none to skip the listing, the plan is the one a real run makes.`);
         break;
       }
       for (const e of entries) inventory.push(keyToPath(e.key).path);
@@ -330,7 +333,15 @@ export async function tagPlanning(items: readonly string[], inventory: OriginInv
  * listing or tag read): the plan then says what it skipped. Anything else is rethrown by the caller.
  */
 function plansWithoutCredentials(sel: SelectionSpec, e: unknown): boolean {
-  return sel.dryRun === true && classifyError(e).kind === 'credentials';
+  return e instanceof OfflineSkip || (sel.dryRun === true && classifyError(e).kind === 'credentials');
+}
+
+/** Thrown instead of an AWS call under `--offline`. */
+class OfflineSkip extends Error {}
+
+/** Why a dry run planned without an AWS read, for its notes. */
+function skipReason(sel: SelectionSpec): string {
+  return sel.offline ? '--offline' : 'no AWS credentials';
 }
 
 /** Plans and batches a selection. */
@@ -338,12 +349,17 @@ export async function planSelection(sel: SelectionSpec, p: PlanningSpec, ctx: Co
   const sizes = p.batchSizes ?? DEFAULT_BATCH_SIZES;
   validateBatchSizes(sizes);
   const resolved = await resolveSelection(sel, ctx, readStdin);
-  const tagged: Awaited<ReturnType<typeof tagPlanning>> = await tagPlanning(resolved.items, resolved.inventory, p.tags ?? 'auto', ctx).catch((e: unknown) => {
-    // reading the changed objects' cache tags only lets the planner use tags: a dry run plans without them
-    if (!plansWithoutCredentials(sel, e)) throw e;
-    return { ...(resolved.inventory ? { inventory: resolved.inventory } : {}), notes: ['planned without cache tags (no AWS credentials to read the objects\' tags): every changed object is invalidated by path.'] };
-  });
-  const mtd = p.monthToDatePaths ?? (await monthToDate(ctx, o.backoff));
+  const withoutTags = { ...(resolved.inventory ? { inventory: resolved.inventory } : {}), notes: [`planned without cache tags (${skipReason(sel)}: the objects' tags were not read): every changed object is invalidated by path.`] };
+  const tagged: Awaited<ReturnType<typeof tagPlanning>> = sel.offline
+    ? withoutTags
+    : await tagPlanning(resolved.items, resolved.inventory, p.tags ?? 'auto', ctx).catch((e: unknown) => {
+      // reading the changed objects' cache tags only lets the planner use tags: a dry run plans without them
+      if (!plansWithoutCredentials(sel, e)) throw e;
+      return withoutTags;
+    });
+  const offlineUsage = sel.offline && p.monthToDatePaths === undefined;
+  if (offlineUsage) resolved.notes.push("--offline: this month's invalidations were not read; the cost assumes none were billed yet (give --month-to-date <paths> for the real figure).");
+  const mtd = p.monthToDatePaths ?? (offlineUsage ? 0 : await monthToDate(ctx, o.backoff));
   const plan = planInvalidation(resolved.items, tagged.inventory, {
     maxOverInvalidation: (p.maxOverInvalidationPct ?? 5) / 100,
     monthToDatePaths: mtd,

@@ -114,7 +114,7 @@ export function planningFromValues(v: PlanningValues, problems: string[]): { pla
   };
 }
 
-export function selectionFromValues(v: SelectionValues & { 'dry-run'?: boolean }, positionals: readonly string[]): SelectionSpec {
+export function selectionFromValues(v: SelectionValues & { 'dry-run'?: boolean; offline?: boolean }, positionals: readonly string[]): SelectionSpec {
   return {
     ...(positionals.length > 0 ? { paths: positionals } : {}),
     ...(positionals.includes('-') ? { stdin: true } : {}),
@@ -126,6 +126,7 @@ export function selectionFromValues(v: SelectionValues & { 'dry-run'?: boolean }
     ...(v.manifest !== undefined ? { manifest: v.manifest } : {}),
     ...(v['list-origin'] !== undefined ? { listOrigin: v['list-origin'] } : {}),
     ...(v['dry-run'] === true ? { dryRun: true } : {}),
+    ...(v.offline === true ? { offline: true } : {}),
   };
 }
 
@@ -205,6 +206,7 @@ export const SUBMIT_SPEC = {
     ...PLANNING_OPTIONS,
     at: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    offline: { type: 'boolean' },
     wait: { type: 'boolean' },
     timeout: { type: 'number', integer: true, min: 1, max: 86_400 * 7, default: 600 },
     'request-id': { type: 'string' },
@@ -215,7 +217,8 @@ export const SUBMIT_SPEC = {
     ...SELECTION_HELP,
     ...PLANNING_HELP,
     at: 'send at this ISO time (queued for the worker: npm run invalidate -- worker)',
-    'dry-run': 'print the plan and its estimated cost; send nothing',
+    'dry-run': 'print the plan and its estimated cost; send nothing (without AWS credentials it plans without the listings and tag reads, and says so)',
+    offline: "with --dry-run: make no AWS call at all (no listing, tag read or month-to-date read; the notes say what was skipped)",
     wait: 'wait until every batch is Completed (progress bar)',
     timeout: 'seconds to wait for sending (and with --wait, completion) (default 600)',
     'request-id': 'id of this request; re-running with the same id never creates a second invalidation (default: random)',
@@ -245,6 +248,7 @@ export async function submitCommand(v: OptionValues<typeof SUBMIT_SPEC.options>,
   }
   const requestId = v['request-id'] ?? `req-${new Date(ctx.now()).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(requestId)) problems.push(`--request-id '${requestId}' may use letters, digits and . _ : - only (1–128 characters).`);
+  if (v.offline === true && v['dry-run'] !== true) problems.push('--offline plans without AWS and sends nothing: add --dry-run.');
   if (problems.length > 0) throw new InputError(problems);
   const selection = selectionFromValues(v, positionals);
 

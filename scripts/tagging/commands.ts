@@ -160,6 +160,7 @@ export const APPLY_SPEC = {
     prefix: { type: 'string', multiple: true },
     origin: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    offline: { type: 'boolean' },
     resume: { type: 'boolean' },
     state: { type: 'string' },
     concurrency: { type: 'number', integer: true, min: 1, max: 256, default: 16 },
@@ -169,7 +170,8 @@ export const APPLY_SPEC = {
     ...COMMON_HELP,
     prefix: "key prefix to tag, e.g. video/123/ (repeatable); the bucket is the origin's that serves it",
     origin: "the bucket's origin (video, images, static) instead of the one serving the prefix; needed for --prefix ''",
-    'dry-run': 'list what would change; write nothing',
+    'dry-run': 'list what would change; write nothing (without AWS credentials: the tags each prefix would carry, said so)',
+    offline: "with --dry-run: list nothing; show the tags each prefix's objects would carry",
     resume: 'continue a stopped run from its state file',
     state: 'the state file (default .local/tag-state-<hash of the prefixes and header>.json)',
     concurrency: 'objects read and rewritten at once (default 16)',
@@ -225,13 +227,17 @@ export async function applyCommand(v: OptionValues<typeof APPLY_SPEC.options>, c
   const changes: ApplyResult['changes'][number][] = [];
   const failures: ApplyResult['failures'][number][] = [];
   const s3 = ctx.s3();
+  if (v.offline === true) {
+    if (!dryRun) throw new InputError('--offline plans without listing and writes nothing: add --dry-run.');
+    return offlineApplyPlan(targets, ctx, v.json, '--offline');
+  }
   if (dryRun && targets.length > 0) {
     try {
       await keyPages(s3, targets[0]!.bucket, targets[0]!.prefix, { pageSize: 1 }).next();
     } catch (e) {
       // a dry run without credentials plans what it can without the listing: the tags of each prefix
       if (classifyError(e).kind !== 'credentials') throw e;
-      return offlineApplyPlan(targets, ctx, v.json);
+      return offlineApplyPlan(targets, ctx, v.json, 'no AWS credentials');
     }
   }
   const progress = startProgress(dryRun ? 'checking tags' : 'tagging', counts.scanned, { quiet: ctx.quiet });
@@ -309,14 +315,14 @@ export async function applyCommand(v: OptionValues<typeof APPLY_SPEC.options>, c
  * `apply --dry-run` without AWS credentials: which objects exist is not known, so the plan shows, per
  * prefix, the cache tags the catalog gives an object there (a stand-in key) and says what it skipped.
  */
-function offlineApplyPlan(targets: readonly TagTarget[], ctx: TagContext, json: string | undefined): number {
+function offlineApplyPlan(targets: readonly TagTarget[], ctx: TagContext, json: string | undefined, why: string): number {
   const { settings } = ctx;
   const rows = targets.map((t) => {
     const key = `${t.prefix}${t.prefix === '' || t.prefix.endsWith('/') ? 'example' : ''}`;
     return { bucket: t.bucket, prefix: t.prefix, tags: objectTagStatus(settings, key, {}).want };
   });
   ctx.out(renderTable(['objects under', 'would carry'], rows.map((r) => [`s3://${r.bucket}/${r.prefix}*`, r.tags.join(',') || '(none)'])));
-  ctx.err(`note: planned without listing (no AWS credentials): how many objects lack their tags is not known; with credentials the dry run lists every object and counts what would change.`);
+  ctx.err(`note: planned without listing (${why}): how many objects lack their tags is not known; with credentials (and without --offline) the dry run lists every object and counts what would change.`);
   ctx.out(`dry run (offline): ${targets.length} prefix(es) for header ${settings.headerName} (metadata '${settings.metadataKey}'). Nothing was written.`);
   if (json) writeJsonFile(json, { dryRun: true, offline: true, headerName: settings.headerName, metadataKey: settings.metadataKey, prefixes: rows });
   return EXIT_OK;

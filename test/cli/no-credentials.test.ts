@@ -104,4 +104,17 @@ describe('a command without AWS credentials (the error boundary)', function () {
     expect(real.stderr).to.match(/^error: AWS credentials are missing or invalid/m).and.not.match(/^\s+at /m);
     expect(existsSync(join(dir, 'tag-state.json'))).to.equal(false);
   });
+
+  it('--offline makes the same dry runs without trying AWS at all: no aws: line, the notes name --offline', () => {
+    const inv = run(['--stack', 'prod', 'submit', '--dry-run', '--offline', '--quiet', ...PATHS]);
+    expect(inv.code, inv.stderr).to.equal(0);
+    expect(inv.stdout).to.include('planned without listing the origin folders (--offline)').and.include("--offline: this month's invalidations were not read");
+    const warm = run(['--stack', 'prod', '--content-type', 'static', '--top', '10', '--dry-run', '--offline'], 'scripts/warm.ts');
+    expect(warm.code, warm.stderr).to.equal(0);
+    expect(warm.stderr).to.match(/^note: planned without listing s3:\/\/origins-static-[0-9a-f]+ \(--offline\)/m);
+    const tag = run(['--stack', 'prod', 'apply', '--prefix', 'static/', '--dry-run', '--offline'], 'scripts/tag.ts');
+    expect(tag.code, tag.stderr).to.equal(0);
+    expect(tag.stdout).to.match(/s3:\/\/origins-static-[0-9a-f]+\/static\/\*\s+type:static$/m);
+    for (const r of [inv, warm, tag]) expect(r.stderr).to.not.match(/^aws: |^\s+at /m);
+  });
 });
