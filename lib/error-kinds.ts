@@ -20,7 +20,15 @@ export const EXIT_CODES = {
   internal: 4,
 } as const;
 
-export type ErrorKind = 'credentials' | 'unreachable' | 'access-denied' | 'throttled' | 'file-system' | 'internal';
+export type ErrorKind = 'credentials' | 'unreachable' | 'access-denied' | 'throttled' | 'service-error' | 'file-system' | 'internal';
+
+/** A failure of the environment already said in one line: the boundary prints it and exits 3. */
+export class EnvironmentError extends Error {
+  constructor(readonly kind: Exclude<ErrorKind, 'internal'>, message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
 
 export interface ClassifiedError {
   readonly kind: ErrorKind;
@@ -53,6 +61,7 @@ function firstLine(message: string): string {
 const CREDENTIAL_NAMES = new Set(['CredentialsProviderError', 'CredentialsError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'SignatureDoesNotMatch']);
 const DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Forbidden', 'AuthorizationError']);
 const THROTTLE_NAMES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded', 'TooManyInvalidationsInProgress', 'ProvisionedThroughputExceededException']);
+const SERVER_NAMES = new Set(['InternalError', 'InternalFailure', 'InternalServerError', 'InternalServerException', 'ServiceUnavailable', 'ServiceUnavailableException', 'ServiceException']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
 const FS_CODES: Readonly<Record<string, string>> = {
   ENOENT: 'does not exist; check the path',
@@ -75,6 +84,7 @@ function causes(e: ErrorLike): ErrorLike[] {
 
 /** Classifies an error thrown out of a command. `endpoint` names where AWS requests were going, if known. */
 export function classifyError(error: unknown, endpoint?: string): ClassifiedError {
+  if (error instanceof EnvironmentError) return { kind: error.kind, exitCode: EXIT_CODES.environment, line: error.message };
   const e: ErrorLike = error && typeof error === 'object' ? (error) : { message: String(error) };
   const chain = causes(e);
   const name = str(e.name);
@@ -93,6 +103,9 @@ export function classifyError(error: unknown, endpoint?: string): ClassifiedErro
   if (THROTTLE_NAMES.has(name) || status === 429) {
     return { kind: 'throttled', exitCode: EXIT_CODES.environment, line: `AWS kept throttling the request${where} after every retry (${name || 'HTTP 429'}: ${message}); wait a minute and run again, or lower --rate/--concurrency.` };
   }
+  if (SERVER_NAMES.has(name) || (status !== undefined && status >= 500)) {
+    return { kind: 'service-error', exitCode: EXIT_CODES.environment, line: `AWS kept failing the request${where} after every retry (${name || `HTTP ${status}`}: ${message}); the service is in trouble: run again later (nothing was half-done).` };
+  }
   const net = chain.find((c) => NETWORK_CODES.has(str(c.code)));
   if (net) {
     const target = str(net.hostname) || (str(net.address) ? `${str(net.address)}${typeof net.port === 'number' ? `:${net.port}` : ''}` : '') || endpoint || 'the endpoint';
@@ -104,4 +117,34 @@ export function classifyError(error: unknown, endpoint?: string): ClassifiedErro
     return { kind: 'file-system', exitCode: EXIT_CODES.environment, line: `${path ? `'${path}'` : 'a file'} ${FS_CODES[str(fs.code)]} (${str(fs.code)}${str(fs.syscall) ? ` on ${str(fs.syscall)}` : ''}).` };
   }
   return { kind: 'internal', exitCode: EXIT_CODES.internal, line: `internal error: ${name && name !== 'Error' ? `${name}: ` : ''}${message} (a bug: run again with --debug for the stack trace, and report it).` };
+}
+
+/**
+ * One AWS call's failure in the environment's words, naming the IAM action and the resource: an
+ * EnvironmentError (exit 3) for missing credentials, a missing permission, throttling or a failing
+ * service after the SDK's retries, and an endpoint that does not answer; undefined for anything else,
+ * which the caller judges (a resource that does not exist is usually bad input).
+ * @param endpointHint where the user sets the endpoint of this service.
+ */
+export function awsCallFailure(error: unknown, action: string, resource: string, endpointHint = '--endpoint / AWS_ENDPOINT_URL'): EnvironmentError | undefined {
+  const c = classifyError(error);
+  const e: ErrorLike = error && typeof error === 'object' ? (error) : { message: String(error) };
+  const name = str(e.name);
+  const said = firstLine(str(e.message) || String(error));
+  switch (c.kind) {
+    case 'credentials':
+      return new EnvironmentError(c.kind, `no usable AWS credentials to call ${action} (${said}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (aws configure, aws sso login; any values for a local --endpoint).`);
+    case 'access-denied':
+      return new EnvironmentError(c.kind, `missing permission ${action} on ${resource} (AWS said: ${said}); grant it to the caller's role (docs/deployment.md lists what each script needs).`);
+    case 'throttled':
+      return new EnvironmentError(c.kind, `AWS kept throttling ${action} on ${resource} after every retry (${name}: ${said}); wait a minute and run again, or lower --rate/--concurrency.`);
+    case 'service-error':
+      return new EnvironmentError(c.kind, `AWS kept failing ${action} on ${resource} after every retry (${name || 'HTTP 5xx'}: ${said}); the service is in trouble: run again later.`);
+    case 'unreachable': {
+      const code = causes(e).map((x) => str(x.code)).find((x) => NETWORK_CODES.has(x)) ?? name;
+      return new EnvironmentError(c.kind, `cannot reach the AWS endpoint for ${action} on ${resource} (${code}: ${said}); check ${endpointHint} and the network.`);
+    }
+    default:
+      return undefined;
+  }
 }

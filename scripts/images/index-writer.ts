@@ -21,6 +21,7 @@ import { InputError } from '../../lib/errors';
 import { fitsInBatch, KVS_QUOTAS, kvsItemBytes, kvsItemProblem, parseKvsArn, putPayloadBytes, storeBytesAfter, type KvsItem, type KvsQuotas } from '../../lib/images';
 import { CLOUDFRONT_LIMITS } from '../../lib/semantics/limits';
 import { describeKvsError, isStaleEtagError } from './kvs-client';
+import { classifyError, EnvironmentError } from '../../lib/error-kinds';
 
 export interface RetryPolicy {
   /** Attempts per batch, the first included. @default 6 */
@@ -112,8 +113,8 @@ export class KvsIndexWriter implements IndexSink {
 
   /**
    * Reads the store's ETag, size and items.
-   * @throws InputError for a malformed ARN, a missing store, missing permissions or credentials, or an
-   *   unreachable endpoint — before any image is processed.
+   * @throws InputError for a malformed ARN or a missing store; EnvironmentError for missing permissions
+   *   or credentials, or an unreachable endpoint — before any image is processed.
    */
   static async open(opts: IndexWriterOptions): Promise<KvsIndexWriter> {
     parseKvsArn(opts.arn, 'imageIndexStoreArn');
@@ -284,7 +285,12 @@ interface WriteOutput {
   readonly TotalSizeInBytes?: number;
 }
 
-/** At `open`, any failure ends the run before it starts, as bad input (exit 2). */
+/**
+ * At `open`, any failure ends the run before it starts: the environment's (credentials, permissions,
+ * endpoints) exit 3, anything else (a store that does not exist) is bad input (exit 2).
+ */
 function rethrow(e: unknown, action: string, arn: string): never {
-  throw new InputError(describeKvsError(e, action, arn));
+  const line = describeKvsError(e, action, arn);
+  const kind = classifyError(e).kind;
+  throw kind === 'internal' ? new InputError(line) : new EnvironmentError(kind, line);
 }

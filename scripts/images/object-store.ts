@@ -8,6 +8,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, paginateListO
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { mediaTypeForKey, precompressedCopyOf } from '../../lib/compression/media-types';
+import { awsCallFailure } from '../../lib/error-kinds';
 import { InputError } from '../../lib/errors';
 import { checkObjectKey } from '../../lib/object-key';
 
@@ -46,24 +47,11 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
 }
 
-const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT']);
-
-/** Rethrows an S3 failure the user can fix (bucket, permission, credentials, endpoint) as an InputError. */
+/** Rethrows an S3 failure in one line: a missing bucket as bad input, the environment's as exit 3 (`awsCallFailure`). */
 export function explainS3Error(e: unknown, action: string, bucket: string): never {
-  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const name = err.name ?? '';
-  const said = (err.message ?? '').split('\n')[0] ?? '';
-  if (name === 'NoSuchBucket') throw new InputError(`bucket '${bucket}' does not exist (${said}); check the stack outputs or --endpoint.`);
-  if (name === 'AccessDenied' || err.$metadata?.httpStatusCode === 403) {
-    throw new InputError(`missing permission ${action} on bucket '${bucket}' (AWS said: ${said}); grant it to the caller's role.`);
-  }
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(said)) {
-    throw new InputError(`no AWS credentials to call ${action}; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (any values for a local --endpoint).`);
-  }
-  if (NETWORK.has(err.code ?? '') || NETWORK.has(name)) {
-    throw new InputError(`cannot reach S3 for ${action} on '${bucket}' (${err.code ?? name}: ${said}); check --endpoint / AWS_ENDPOINT_URL and the network.`);
-  }
-  throw e;
+  const err = e as { name?: string; message?: string };
+  if (err.name === 'NoSuchBucket') throw new InputError(`bucket '${bucket}' does not exist (${(err.message ?? '').split('\n')[0]}); check the stack outputs or --endpoint.`);
+  throw awsCallFailure(e, action, `bucket '${bucket}'`) ?? e;
 }
 
 export class S3ObjectStore implements ObjectStore {

@@ -9,6 +9,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { checkEndpoints, cloudFrontClient, cloudWatchClient, cloudWatchLogsClient, costExplorerClient, type AwsClientOptions, type AwsService, type ConnectionOptions } from '../../adapters/aws-clients';
+import { awsCallFailure } from '../../lib/error-kinds';
 import { InputError } from '../../lib/errors';
 import { MONITORING_REGION } from '../../lib/monitoring/names';
 
@@ -38,35 +39,18 @@ export function createMonitoringClients(o: AwsClientOptions): MonitoringClients 
   };
 }
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'UnauthorizedException']);
-const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException', 'InvalidSignatureException', 'SignatureDoesNotMatch']);
-const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT']);
-
 /**
- * Rethrows an SDK failure as an InputError when the user can fix it, naming the IAM action and the
- * resource; anything else is rethrown unchanged.
+ * Rethrows an SDK failure in one line naming the IAM action and the resource: a missing resource as
+ * bad input (exit 2), credentials, permissions, throttling and endpoints as the environment's (exit 3,
+ * lib/error-kinds `awsCallFailure`); anything else unchanged.
  * @param action IAM action of the call, e.g. `cloudwatch:GetMetricData`.
  */
 export function explainAwsError(e: unknown, action: string, resource: string): never {
-  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const name = err.name ?? '';
-  const said = (err.message ?? '').split('\n')[0] ?? '';
-  if (DENIED.has(name) || err.$metadata?.httpStatusCode === 403) {
-    throw new InputError(`missing permission ${action} on ${resource} (AWS said: ${said}); grant it to the caller's role — docs/monitoring.md lists the permissions the scripts need.`);
+  const err = e as { name?: string; message?: string };
+  if (err.name === 'ResourceNotFoundException') {
+    throw new InputError(`${resource} does not exist in ${MONITORING_REGION} (${(err.message ?? '').split('\n')[0]}); deploy the stack's monitoring (pulumi up) or check the outputs file.`);
   }
-  if (BAD_CREDENTIALS.has(name)) {
-    throw new InputError(`AWS rejected the credentials calling ${action} (${name}: ${said}); refresh them (aws sso login, or set AWS_PROFILE).`);
-  }
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(said)) {
-    throw new InputError(`no AWS credentials to call ${action}; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (any values for a local --endpoint).`);
-  }
-  if (name === 'ResourceNotFoundException') {
-    throw new InputError(`${resource} does not exist in ${MONITORING_REGION} (${said}); deploy the stack's monitoring (pulumi up) or check the outputs file.`);
-  }
-  if (NETWORK.has(err.code ?? '') || NETWORK.has(name)) {
-    throw new InputError(`cannot reach the AWS endpoint for ${action} (${err.code ?? name}: ${said}); check --endpoint / AWS_ENDPOINT_URL and the network.`);
-  }
-  throw e;
+  throw awsCallFailure(e, action, resource) ?? e;
 }
 
 /** Runs an SDK call, translating user-fixable failures. */

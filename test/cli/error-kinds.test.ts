@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classifyError, EXIT_CODES } from '../../lib/error-kinds';
+import { awsCallFailure, classifyError, EnvironmentError, EXIT_CODES } from '../../lib/error-kinds';
 
 const err = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name }, extra);
 
@@ -15,6 +15,9 @@ describe('lib/error-kinds: one line and an exit code for what the environment re
     ['a full disk', Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: '/tmp/out.json' }), 'file-system', 3, /^'\/tmp\/out\.json' cannot be written: the disk is full/],
     ['a read-only file system', Object.assign(new Error('EROFS'), { code: 'EROFS', syscall: 'open', path: '/ro/x' }), 'file-system', 3, /read-only/],
     ['a directory given as a file', Object.assign(new Error('EISDIR'), { code: 'EISDIR', syscall: 'open', path: 'out' }), 'file-system', 3, /^'out' is a directory; give a file path \(EISDIR on open\)\.$/],
+    ['a 5xx the retries did not outlast (by name)', err('InternalError', 'We encountered an internal error. Please try again.'), 'service-error', 3, /^AWS kept failing the request after every retry \(InternalError: We encountered an internal error/],
+    ['a 5xx the retries did not outlast (HTTP 503)', err('UnknownError', 'Service Unavailable', { $metadata: { httpStatusCode: 503 } }), 'service-error', 3, /run again later/],
+    ['an EnvironmentError already said', new EnvironmentError('access-denied', 'missing permission s3:ListBucket on bucket b; grant it.'), 'access-denied', 3, /^missing permission s3:ListBucket on bucket b; grant it\.$/],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'x')"), 'internal', 4, /^internal error: TypeError: Cannot read properties of undefined \(reading 'x'\) \(a bug: run again with --debug/],
     ['a thrown string', 'boom', 'internal', 4, /^internal error: boom/],
   ];
@@ -33,5 +36,16 @@ describe('lib/error-kinds: one line and an exit code for what the environment re
 
   it('keeps the documented codes', () => {
     expect(EXIT_CODES).to.deep.equal({ ok: 0, checkFailed: 1, badInput: 2, environment: 3, internal: 4 });
+  });
+
+  it('awsCallFailure names the action and resource for the environment\'s kinds, and leaves the rest to the caller', () => {
+    const said = (e: unknown) => awsCallFailure(e, 's3:ListBucket', "bucket 'media'")?.message;
+    expect(said(err('AccessDenied', 'User is not authorized'))).to.equal("missing permission s3:ListBucket on bucket 'media' (AWS said: User is not authorized); grant it to the caller's role (docs/deployment.md lists what each script needs).");
+    expect(said(err('CredentialsProviderError', 'Could not load credentials from any providers'))).to.match(/^no usable AWS credentials to call s3:ListBucket \(Could not load/);
+    expect(said(err('SlowDown', 'Please reduce your request rate.'))).to.match(/^AWS kept throttling s3:ListBucket on bucket 'media' after every retry/);
+    expect(said(err('InternalError', 'oops'))).to.match(/^AWS kept failing s3:ListBucket on bucket 'media' after every retry \(InternalError: oops\)/);
+    expect(said(Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }))).to.match(/^cannot reach the AWS endpoint for s3:ListBucket on bucket 'media' \(ECONNREFUSED: fetch failed\); check --endpoint/);
+    expect(awsCallFailure(err('AccessDenied', 'x'), 'a', 'b')).to.be.instanceOf(EnvironmentError).and.have.property('kind', 'access-denied');
+    expect(said(err('NoSuchBucket', 'The specified bucket does not exist'))).to.equal(undefined);
   });
 });

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
+import { EnvironmentError } from '../../lib/error-kinds';
 import {
   encodeVariantIndex, KVS_QUOTAS, kvsItemProblem, manifestKey, parseKvsArn, parseManifest, parseOptimizeSettings, putBatches, storeBytesAfter,
   type KvsItem, type OptimizeSettings,
@@ -250,12 +251,12 @@ describe('the index writer against the local KeyValueStore endpoint', function (
       ['a missing permission', () => {
         kvs.failNext(1, () => KVS_ERRORS.accessDenied('cloudfront-keyvaluestore:DescribeKeyValueStore'), ['DescribeKeyValueStore']);
         return open(fresh());
-      }, /^missing permission cloudfront-keyvaluestore:DescribeKeyValueStore on KeyValueStore '.*' \(AWS said: User is not authorized to perform: cloudfront-keyvaluestore:DescribeKeyValueStore\); grant it to the caller's role\.$/],
+      }, /^missing permission cloudfront-keyvaluestore:DescribeKeyValueStore on KeyValueStore '.*' \(AWS said: User is not authorized to perform: cloudfront-keyvaluestore:DescribeKeyValueStore\); grant it to the caller's role \(docs\/deployment\.md lists what each script needs\)\.$/],
     ];
     for (const [name, run, message] of openErrors) {
-      it(`refuses to open on ${name}, as bad input (the CLI opens the writer before processing any image)`, async () => {
+      it(`refuses to open on ${name}, as ${name === 'a missing permission' ? 'the environment (exit 3)' : 'bad input'} (the CLI opens the writer before processing any image)`, async () => {
         const e = await run().then(() => undefined, (err: unknown) => err);
-        expect(e).to.be.instanceOf(InputError);
+        expect(e).to.be.instanceOf(name === 'a missing permission' ? EnvironmentError : InputError);
         if (typeof message === 'string') expect((e as Error).message).to.equal(message);
         else expect((e as Error).message).to.match(message);
       });

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
+import { EnvironmentError } from '../../lib/error-kinds';
 import { rebillForPriceClass } from '../../lib/monitoring/cost-analysis';
 import { monthlyCostUsd, type MonthlyUsage } from '../../lib/semantics/pricing';
 import {
@@ -40,6 +41,13 @@ async function serve(f: Fakes = {}): Promise<AwsJsonServer & { cloudFrontRequest
 const options = (over: Partial<ActualCostOptions> = {}): ActualCostOptions => ({
   source: fixtureSource(), context: fixtureContext(), range: FEBRUARY, now: NOW, ...over,
 });
+
+/** The one line of an EnvironmentError (exit 3 at the boundary: credentials, permissions, endpoints). */
+async function environmentLine(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e, 'expected an EnvironmentError').to.be.instanceOf(EnvironmentError);
+  return (e as EnvironmentError).message;
+}
 
 async function inputProblems(p: Promise<unknown>): Promise<string> {
   try {
@@ -117,14 +125,14 @@ describe('npm run cost against local Cost Explorer and CloudFront servers', func
     expect(r.totalUsd).to.equal(1663);
   });
 
-  it('names the missing Cost Explorer permission', async () => {
+  it('names the missing Cost Explorer permission (the environment: exit 3)', async () => {
     server = await serve({ ce: { GetCostAndUsage: failFirst(99, ACCESS_DENIED('ce:GetCostAndUsage'), () => ({})) } });
-    expect(await inputProblems(actualCost(localClients(server.endpoint), options()))).to.match(/^missing permission ce:GetCostAndUsage on Cost Explorer \(AWS said: User: /);
+    expect(await environmentLine(actualCost(localClients(server.endpoint), options()))).to.match(/^missing permission ce:GetCostAndUsage on Cost Explorer \(AWS said: User: /);
   });
 
   it('names the missing CloudFront permission', async () => {
     server = await serve({ cloudFront: { denied: true } });
-    expect(await inputProblems(actualCost(localClients(server.endpoint), options()))).to.match(
+    expect(await environmentLine(actualCost(localClients(server.endpoint), options()))).to.match(
       new RegExp(`^missing permission cloudfront:ListInvalidations on distribution ${DISTRIBUTION_ID} `),
     );
   });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
+import { EnvironmentError } from '../../lib/error-kinds';
 import { evaluateReport } from '../../lib/monitoring/report';
 import {
   ACCESS_DENIED, AwsServiceError, cloudWatchHandlers, cloudWatchService, failFirst, logsHandlers, logsService, startAwsJsonServer, THROTTLING,
@@ -43,6 +44,13 @@ async function serve(f: Fakes = {}): Promise<AwsJsonServer> {
 const options = (over: Partial<CollectOptions> = {}): CollectOptions => ({
   source: fixtureSource(), context: fixtureContext(), range: RANGE, now: NOW, insights: { pollMs: 0 }, ...over,
 });
+
+/** The one line of an EnvironmentError (exit 3 at the boundary: credentials, permissions, endpoints). */
+async function environmentLine(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e, 'expected an EnvironmentError').to.be.instanceOf(EnvironmentError);
+  return (e as EnvironmentError).message;
+}
 
 async function inputProblems(p: Promise<unknown>): Promise<string> {
   try {
@@ -122,9 +130,9 @@ describe('npm run report against local CloudWatch and Logs servers', function ()
     expect(polls).to.have.length(10 * 4);
   });
 
-  it('names the missing permission when CloudWatch denies GetMetricData', async () => {
+  it('names the missing permission when CloudWatch denies GetMetricData (the environment: exit 3)', async () => {
     server = await serve({ cw: { GetMetricData: failFirst(99, ACCESS_DENIED('cloudwatch:GetMetricData'), () => ({})) } });
-    expect(await inputProblems(collectReport(localClients(server.endpoint), options()))).to.match(
+    expect(await environmentLine(collectReport(localClients(server.endpoint), options()))).to.match(
       new RegExp(`^missing permission cloudwatch:GetMetricData on distribution ${DISTRIBUTION_ID} \\(AWS said: User: .* is not authorized`),
     );
   });
