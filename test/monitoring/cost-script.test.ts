@@ -49,16 +49,6 @@ async function environmentLine(p: Promise<unknown>): Promise<string> {
   return (e as EnvironmentError).message;
 }
 
-async function inputProblems(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof InputError) return e.problems.join('\n');
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
-
 describe('npm run cost against local Cost Explorer and CloudFront servers', function () {
   this.timeout(90_000);
   let server: (AwsJsonServer & { cloudFrontRequests: string[] }) | undefined;
