@@ -6,7 +6,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { loadAnalyses } from './adapters/analytics-sql';
-import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, LogAnalytics, MediaCdn, MediaOrigins, OriginVerification } from './components';
+import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, CdnRum, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, LogAnalytics, MediaCdn, MediaOrigins, OriginVerification } from './components';
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, configNamespaceProblems, parseStackConfig } from './lib/config';
 import { InputError } from './lib/errors';
 import { contentTypeOutputs } from './lib/outputs';
@@ -50,8 +50,12 @@ if (config.domain) {
 }
 const accessLogs = new CdnLogGroup('cdn', { config, accessLogs: cdn.accessLogs });
 const alarms = new CdnAlarms('cdn', { config, distributionId: cdn.distribution.id, accountId, metricSources: [accessLogs], alarmRegions: [config.region] });
+// Real-user monitoring of the web player (media-cdn:rum): app monitor, identity pool, guest role, alarms.
+const rum = config.rum ? new CdnRum('cdn', { config, topicArn: alarms.topic.arn }) : undefined;
 const dashboard = new CdnDashboard('cdn', {
-  config, distributionId: cdn.distribution.id, logGroupName: accessLogs.logGroupName, alarmArns: [alarms.degraded.arn, ...alarms.alarms.map((a) => a.arn)],
+  config, distributionId: cdn.distribution.id, logGroupName: accessLogs.logGroupName,
+  alarmArns: [alarms.degraded.arn, ...alarms.alarms.map((a) => a.arn), ...(rum?.alarms ?? []).map((a) => a.arn)],
+  ...(rum ? { rumAppMonitorName: rum.appMonitorName } : {}),
 });
 new CdnCostAlerts('cdn', { config, topicArn: alarms.topic.arn });
 // Log analytics adds a third delivery to the log source, after the CloudWatch Logs one: a source takes one change at a time.
@@ -97,3 +101,12 @@ export const logsBucket = analytics?.logsBucket ?? pulumi.output('');
 export const athenaWorkgroup = analytics?.workgroup.name ?? pulumi.output('');
 export const glueDatabase = analytics?.database.name ?? pulumi.output('');
 export const glueTable = analytics?.table.name ?? pulumi.output('');
+/**
+ * Real-user monitoring (media-cdn:rum): what the web player's RUM snippet needs (docs/monitoring.md,
+ * "Real-user monitoring") and what npm run report reads; '' when off.
+ */
+export const rumAppMonitorName = rum?.appMonitor.name ?? pulumi.output('');
+export const rumAppMonitorId = rum?.appMonitor.appMonitorId ?? pulumi.output('');
+export const rumIdentityPoolId = rum?.identityPool.id ?? pulumi.output('');
+export const rumGuestRoleArn = rum?.guestRole.arn ?? pulumi.output('');
+export const rumRegion = rum ? pulumi.output(rum.region) : pulumi.output('');

@@ -15,6 +15,11 @@ export interface CdnDashboardArgs {
    * @default [] (no widget)
    */
   readonly alarmArns?: readonly pulumi.Input<string>[];
+  /**
+   * The CloudWatch RUM app monitor of the web player (CdnRum), whose widgets follow the CDN's.
+   * @default none (no RUM widgets)
+   */
+  readonly rumAppMonitorName?: pulumi.Input<string>;
 }
 
 /**
@@ -28,8 +33,8 @@ export class CdnDashboard extends pulumi.ComponentResource {
   constructor(name: string, args: CdnDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
     super('media-cdn:cdn:CdnDashboard', name, {}, opts);
     const { config } = args;
-    const body = pulumi.all([args.distributionId, args.logGroupName, pulumi.all([...(args.alarmArns ?? [])])])
-      .apply(([distributionId, logGroupName, alarmArns]) => JSON.stringify(buildDashboardBody({
+    const body = pulumi.all([args.distributionId, args.logGroupName, pulumi.all([...(args.alarmArns ?? [])]), args.rumAppMonitorName])
+      .apply(([distributionId, logGroupName, alarmArns, rumAppMonitorName]) => JSON.stringify(buildDashboardBody({
         catalog: config.catalog,
         stack: config.stack,
         distributionId,
@@ -38,6 +43,7 @@ export class CdnDashboard extends pulumi.ComponentResource {
         bandwidthCeilingGbps: config.bandwidthCeilingGbps,
         monthlyBudgetUsd: config.monthlyBudgetUsd,
         alarmArns,
+        ...(rumAppMonitorName ? { rum: { appMonitorName: rumAppMonitorName } } : {}),
       })));
     this.dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
       region: MONITORING_REGION,

@@ -5,6 +5,7 @@ export * from './media-cdn';
 export * from './cdn-log-group';
 export * from './cdn-alarms';
 export * from './cdn-dashboard';
+export * from './cdn-rum';
 export * from './cdn-cost-alerts';
 export * from './invalidation-pipeline';
 export * from './image-fallback-origin';

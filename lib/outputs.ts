@@ -62,6 +62,16 @@ export interface StackOutputs {
   readonly athenaWorkgroup?: string;
   readonly glueDatabase?: string;
   readonly glueTable?: string;
+  /**
+   * Real-user monitoring (`rum`): the CloudWatch RUM app monitor's name (the `application_name` of its
+   * metrics) and id, the Cognito identity pool and the guest role the web player's snippet uses, and
+   * their Region; '' or absent when off.
+   */
+  readonly rumAppMonitorName?: string;
+  readonly rumAppMonitorId?: string;
+  readonly rumIdentityPoolId?: string;
+  readonly rumGuestRoleArn?: string;
+  readonly rumRegion?: string;
 }
 
 /** The `contentTypes` output: per type, the main route's patterns and TTLs and the targets. */

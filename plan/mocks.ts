@@ -110,6 +110,15 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
   }),
   'aws:acm/certificateValidation:CertificateValidation': (name, inputs) => ({ id: `${name}-id`, state: { certificateArn: inputs.certificateArn } }),
   'aws:route53/record:Record': (name, inputs) => ({ id: `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}`, state: { fqdn: String(inputs.name).replace(/\.$/, '') } }),
+  'aws:rum/appMonitor:AppMonitor': (name, inputs, region) => {
+    const monitor = String(inputs.name ?? name);
+    return { id: monitor, state: { name: monitor, appMonitorId: uuid(`rum::${name}`), arn: `arn:aws:rum:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:appmonitor/${monitor}` } };
+  },
+  'aws:cognito/identityPool:IdentityPool': (name, inputs, region) => {
+    const r = String(inputs.region ?? region);
+    const id = `${r}:${uuid(`identity-pool::${name}`)}`;
+    return { id, state: { arn: `arn:aws:cognito-identity:${r}:${MOCK_ACCOUNT_ID}:identitypool/${id}` } };
+  },
   'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': (name, inputs) => ({
     id: String(inputs.name ?? name),
     state: { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${String(inputs.name ?? name)}` },
@@ -134,6 +143,7 @@ const ECHO_TYPES = new Set([
   'aws:athena/namedQuery:NamedQuery',
   'aws:athena/workgroup:Workgroup',
   'aws:budgets/budget:Budget',
+  'aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment',
   CLOUDFRONT_TYPES.monitoringSubscription,
   'aws:cloudwatch/dashboard:Dashboard',
   'aws:cloudwatch/logDelivery:LogDelivery',

@@ -20,9 +20,9 @@ const END = '<!-- END generated -->';
 export function projectConfigBlock(): Record<string, unknown> {
   const block: Record<string, unknown> = {};
   for (const s of CONFIG_SCHEMA) {
-    // Pulumi project config types are string, integer, boolean and array; objects are declared untyped.
+    // Pulumi project config types are string, integer, boolean and array; objects and fractional numbers are declared untyped.
     const decl: Record<string, unknown> = { description: s.description, default: s.default };
-    if (s.kind !== 'object') decl.type = s.kind;
+    if (s.kind !== 'object' && s.kind !== 'number') decl.type = s.kind;
     if (s.kind === 'array') decl.items = { type: 'string' };
     block[s.key] = decl; // keys without a namespace belong to the project (media-cdn:)
   }

@@ -3,7 +3,7 @@
  * keys (a test keeps the two equal) and `docs/configuration.md` lists them.
  */
 
-export type ConfigKind = 'string' | 'integer' | 'boolean' | 'array' | 'object';
+export type ConfigKind = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
 
 export interface ConfigKeySpec {
   readonly key: string;
@@ -12,7 +12,7 @@ export interface ConfigKeySpec {
   readonly default: string | number | boolean | readonly string[] | Readonly<Record<string, unknown>>;
   /** Allowed values for string keys. */
   readonly oneOf?: readonly string[];
-  /** Inclusive range for integer keys. */
+  /** Inclusive range for integer and number keys. */
   readonly range?: readonly [number, number];
 }
 
@@ -142,6 +142,14 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
     description: 'Largest amount of data, in GB, one Athena query of the log-analytics workgroup may scan before Athena cancels it (BytesScannedCutoffPerQuery, enforced); at $5 per TB a query then costs at most this many half-cents.' },
   { key: 'logAnalyticsResultsRetentionDays', kind: 'integer', range: [1, 3650], default: 7,
     description: "Days the Athena workgroup's query results are kept in its results bucket." },
+  { key: 'rum', kind: 'boolean', default: false,
+    description: 'Real-user monitoring of the web player: a CloudWatch RUM app monitor (us-east-1) for the player pages (rumDomains), its Cognito identity pool with an unauthenticated guest role that may only send events to it (rum:PutRumEvents), dashboard widgets and alarms on page load, LCP and JavaScript errors, and RUM figures in npm run report (docs/monitoring.md, "Real-user monitoring"). Cost: per RUM event collected.' },
+  { key: 'rumSessionSampleRate', kind: 'number', range: [0, 1], default: 0.1,
+    description: 'Share of player sessions RUM records (0 to 1, e.g. 0.1 = 10 %); RUM bills per event, so the cost grows with it. Used when rum is true.' },
+  { key: 'rumDomains', kind: 'array', default: [],
+    description: 'Domains (host names, "*.example.com" allowed; at most 5) of the pages that run the web player and send RUM events. Empty: the hosts of corsAllowedOrigins, which must then not be "*". Used when rum is true.' },
+  { key: 'rumCloudWatchLogs', kind: 'boolean', default: false,
+    description: 'Also copy the RUM events to a CloudWatch Logs group of the account (kept beyond the 30 days RUM keeps them, at CloudWatch Logs prices). Used when rum is true.' },
 ];
 
 export function configKeySpec(key: string): ConfigKeySpec | undefined {

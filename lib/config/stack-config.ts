@@ -96,6 +96,16 @@ export interface StackConfig {
   /** '' when the stack subscribes to no existing monitor. */
   readonly costAnomalyMonitorArn: string;
   readonly costAnomalyAlertUsd: number;
+  /** Real-user monitoring of the web player (CloudWatch RUM app monitor, identity pool, guest role). */
+  readonly rum: boolean;
+  /** Share of player sessions RUM records, 0 to 1. */
+  readonly rumSessionSampleRate: number;
+  /**
+   * The player pages' domains the app monitor accepts events from: `rumDomains` as configured, or the
+   * hosts of `corsAllowedOrigins` when it is empty (see `resolveRumDomains`).
+   */
+  readonly rumDomains: readonly string[];
+  readonly rumCloudWatchLogs: boolean;
   /** The content-type catalog with this stack's overrides applied. */
   readonly catalog: Catalog;
 }
@@ -230,6 +240,7 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   for (const u of v.alarmHttpsEndpoints) {
     if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(u)) problems.push(`${k('alarmHttpsEndpoints')} contains ${show(u)}; SNS HTTPS subscriptions need an https:// URL such as 'https://alerts.example.com/sns'.`);
   }
+  const rumDomains = resolveRumDomains(v, problems);
   if (!(CLOUDWATCH_LOG_RETENTION_DAYS as readonly number[]).includes(v.accessLogGroupRetentionDays)) {
     problems.push(`${k('accessLogGroupRetentionDays')} is ${v.accessLogGroupRetentionDays}, which CloudWatch Logs does not accept; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}.`);
   }
@@ -243,8 +254,35 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   }
   problems.push(...candidateShapeProblems(raw.candidate, v.stagingDistribution));
   if (problems.length > 0 || !catalog) throw new InputError(problems);
-  const base: StackConfig = { ...v, originRegions, stack, region: region!, catalog };
+  const base: StackConfig = { ...v, originRegions, rumDomains, stack, region: region!, catalog };
   return Object.keys(v.candidate).length === 0 ? base : { ...base, candidateConfig: parseCandidate(base, raw) };
+}
+
+/** Most domains a CloudWatch RUM app monitor accepts (CreateAppMonitor `DomainList`: 1 to 5 items). */
+export const RUM_MAX_DOMAINS = 5;
+const RUM_DOMAIN_RE = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/**
+ * The domains of the player pages that send RUM events: `rumDomains`, or the hosts of
+ * `corsAllowedOrigins` (the players' origins) when it is empty; each once. With `rum` on the list
+ * must hold 1 to 5 domain names. Problems name the key, the value and the fix.
+ */
+function resolveRumDomains(v: { rum: boolean; rumDomains: readonly string[]; corsAllowedOrigins: readonly string[] }, problems: string[]): readonly string[] {
+  const key = `${CONFIG_NAMESPACE}:rumDomains`;
+  const explicit = v.rumDomains.length > 0;
+  const hosts = explicit ? v.rumDomains : v.corsAllowedOrigins.filter((o) => o !== '*').map((o) => o.replace(/^https?:\/\//, '').replace(/:\d+$/, ''));
+  const domains = [...new Set(hosts)];
+  if (!v.rum) return domains;
+  if (domains.length === 0) {
+    problems.push(`${key} is empty and ${CONFIG_NAMESPACE}:corsAllowedOrigins names no player origin (${show(v.corsAllowedOrigins)}), but ${CONFIG_NAMESPACE}:rum is true; list the player pages' domains in ${key}, such as ["www.example.com"], or set rum to false.`);
+  }
+  if (domains.length > RUM_MAX_DOMAINS) {
+    problems.push(`${explicit ? key : `${CONFIG_NAMESPACE}:corsAllowedOrigins`} gives ${domains.length} RUM domains (${domains.join(', ')}), but an app monitor accepts at most ${RUM_MAX_DOMAINS}; list the player pages' domains in ${key}, using '*.example.com' to cover several hosts.`);
+  }
+  for (const d of explicit ? domains : []) {
+    if (!RUM_DOMAIN_RE.test(d)) problems.push(`${key} contains ${show(d)}, which is not a domain name such as 'www.example.com' or '*.example.com' (no scheme, no path).`);
+  }
+  return domains;
 }
 
 /**
@@ -352,6 +390,18 @@ function coerce(spec: ConfigKeySpec, value: unknown, problems: string[]): unknow
       }
       if (spec.range && (n < spec.range[0] || n > spec.range[1])) {
         problems.push(`${key} must be between ${spec.range[0]} and ${spec.range[1]}, got ${n}.`);
+        return spec.default;
+      }
+      return n;
+    }
+    case 'number': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) {
+        problems.push(`${key} must be a number${spec.range ? ` from ${spec.range[0]} to ${spec.range[1]}` : ''}, got ${show(value)}.`);
+        return spec.default;
+      }
+      if (spec.range && (n < spec.range[0] || n > spec.range[1])) {
+        problems.push(`${key} must be between ${spec.range[0]} and ${spec.range[1]}, got ${n}${spec.range[1] === 1 && n > 1 && n <= 100 ? `; it is a share, not a percentage: write ${n / 100} for ${n} %` : ''}.`);
         return spec.default;
       }
       return n;

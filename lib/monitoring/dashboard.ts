@@ -7,6 +7,7 @@ import {
   gbpsExpression, hitRatioExpression, overallHitRateTargetPercent, originLatencyThresholdMs, SEVERITY_PROFILES, type Severity,
 } from './alarms';
 import { breakdownQuery, topMissesQuery, withSource } from './insights-queries';
+import { jsErrorRateExpression, RUM_APPLICATION_DIMENSION, RUM_METRIC_NAMES, RUM_NAMESPACE, RUM_THRESHOLDS } from './rum';
 import {
   BILLING_NAMESPACE, BILLING_SERVICE_NAME, CLOUDFRONT_METRIC_REGION, CLOUDFRONT_NAMESPACE, contentTypeMetricName,
   customNamespace, INVALIDATION_METRICS, MONITORING_REGION,
@@ -23,6 +24,8 @@ export interface DashboardInputs {
   readonly monthlyBudgetUsd: number;
   /** ARNs of the alarms shown in the alarm-status widget; none, no widget. */
   readonly alarmArns?: readonly string[];
+  /** The web player's CloudWatch RUM app monitor; absent, no RUM widgets. */
+  readonly rum?: { readonly appMonitorName: string };
 }
 
 export interface DashboardWidget {
@@ -101,6 +104,40 @@ function header(inp: DashboardInputs): Placed {
   return { type: 'text', width: GRID, height: 3 + Math.ceil(rows.length / 2), properties: { markdown } };
 }
 
+/** The web player's real-user metrics (AWS/RUM, dimension application_name = the app monitor). */
+function rumWidgets(appMonitorName: string): Placed[] {
+  const rum = (metricName: string, extra: Record<string, unknown>): unknown[] => [RUM_NAMESPACE, metricName, RUM_APPLICATION_DIMENSION, appMonitorName, extra];
+  return [
+    metricWidget('Web player: page load and LCP (ms) — RUM', [
+      rum(RUM_METRIC_NAMES.navigation, { stat: 'p50', label: 'page load p50' }),
+      rum(RUM_METRIC_NAMES.navigation, { stat: 'p90', label: 'page load p90' }),
+      rum(RUM_METRIC_NAMES.lcp, { stat: 'p75', label: 'LCP p75' }),
+      rum(RUM_METRIC_NAMES.lcp, { stat: 'p90', label: 'LCP p90' }),
+    ], {
+      yMin: 0,
+      annotations: [
+        { label: `LCP p90 alarm ${RUM_THRESHOLDS.lcpP90Ms} ms (poor)`, value: RUM_THRESHOLDS.lcpP90Ms, color: '#d62728' },
+        { label: 'LCP good ≤ 2500 ms', value: 2500, color: '#2ca02c' },
+      ],
+    }),
+    metricWidget('Web player: resource timing (ms) — RUM', [
+      rum(RUM_METRIC_NAMES.resource, { stat: 'p50', label: 'resource p50' }),
+      rum(RUM_METRIC_NAMES.resource, { stat: 'p90', label: 'resource p90' }),
+    ], { yMin: 0 }),
+    metricWidget('Web player: JavaScript errors per 100 page views — RUM', [
+      rum(RUM_METRIC_NAMES.jsErrors, { id: 'errors', stat: 'Sum', visible: false }),
+      rum(RUM_METRIC_NAMES.pageViews, { id: 'views', stat: 'Sum', visible: false }),
+      [{ expression: jsErrorRateExpression(), label: 'errors per 100 page views', id: 'rate' }],
+    ], { yMin: 0, annotations: [{ label: `alarm ${RUM_THRESHOLDS.jsErrorsPer100PageViews}`, value: RUM_THRESHOLDS.jsErrorsPer100PageViews, color: '#d62728' }] }),
+    metricWidget('Web player: sessions, page views, HTTP errors — RUM', [
+      rum(RUM_METRIC_NAMES.sessions, { label: 'sessions' }),
+      rum(RUM_METRIC_NAMES.pageViews, { label: 'page views' }),
+      rum(RUM_METRIC_NAMES.http4xx, { label: 'HTTP 4xx', yAxis: 'right' }),
+      rum(RUM_METRIC_NAMES.http5xx, { label: 'HTTP 5xx', yAxis: 'right' }),
+    ], { stat: 'Sum', yMin: 0 }),
+  ];
+}
+
 /** Builds the dashboard body. Pure: same inputs, same JSON. */
 export function buildDashboardBody(inp: DashboardInputs): DashboardBody {
   const { catalog } = inp;
@@ -162,6 +199,7 @@ export function buildDashboardBody(inp: DashboardInputs): DashboardBody {
       annotations: inp.monthlyBudgetUsd > 0 ? [{ label: `budget ${inp.monthlyBudgetUsd} USD`, value: inp.monthlyBudgetUsd, color: '#d62728' }] : [],
     }),
   ];
+  if (inp.rum) widgets.push(...rumWidgets(inp.rum.appMonitorName));
   if (inp.alarmArns?.length) {
     widgets.push({ type: 'alarm', width: GRID, height: 4, properties: { title: 'Alarms', alarms: [...inp.alarmArns], sortBy: 'stateUpdatedTimestamp' } });
   }

@@ -1,7 +1,7 @@
 /**
  * Monitoring and cost, pure: names, access-log fields, content-type path classes, metric filters,
- * Logs Insights queries, alarm specs, the dashboard body, the report and the cost analysis.
- * Components (CdnLogGroup, CdnDashboard, CdnAlarms, CdnCostAlerts) and the scripts (report, cost)
+ * Logs Insights queries, alarm specs, the dashboard body, the report, real-user monitoring and the cost
+ * analysis. Components (CdnLogGroup, CdnDashboard, CdnAlarms, CdnCostAlerts, CdnRum) and the scripts (report, cost)
  * build on these.
  */
 export * from './names';
@@ -13,6 +13,7 @@ export * from './alarms';
 export * from './dashboard';
 export * from './report-metrics';
 export * from './report';
+export * from './rum';
 export * from './time-range';
 export * from './cost-analysis';
 export * from './cost-alerts';

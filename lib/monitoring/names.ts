@@ -85,6 +85,8 @@ export const alarmNames = (prefix: string) => ({
   originLatency: `${prefix}-origin-latency-p95`,
   bandwidth: `${prefix}-bandwidth`,
   invalidationFailures: `${prefix}-invalidation-failures`,
+  rumLcp: `${prefix}-rum-lcp-p90`,
+  rumJsErrors: `${prefix}-rum-js-errors`,
   degraded: `${prefix}-degraded`,
   topic: `${prefix}-alarms`,
   budget: `${prefix}-cloudfront`,

@@ -10,7 +10,7 @@ const page = () => readFileSync(join(PROJECT_DIR, 'docs', 'deployment.md'), 'utf
 const IAM_SERVICES: Readonly<Record<string, readonly string[]>> = {
   cloudfront: ['cloudfront'], wafv2: ['wafv2'], s3: ['s3'], iam: ['iam'], lambda: ['lambda'], sqs: ['sqs'], scheduler: ['scheduler'],
   sns: ['sns'], cloudwatch: ['cloudwatch', 'logs'], budgets: ['budgets'], costexplorer: ['ce'], acm: ['acm'], route53: ['route53'],
-  secretsmanager: ['secretsmanager'], glue: ['glue'], athena: ['athena'],
+  secretsmanager: ['secretsmanager'], glue: ['glue'], athena: ['athena'], rum: ['rum'], cognito: ['cognito-identity'],
 };
 
 describe('docs/deployment.md', function () {

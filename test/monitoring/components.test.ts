@@ -47,8 +47,11 @@ for (const stack of ['prod', 'staging'] as const) {
       const alarmWidget = body.widgets.find((w) => w.type === 'alarm')!;
       const ours = findResources(plan, T.alarm).filter((r) => r.parent.includes('media-cdn:cdn:CdnAlarms'));
       expect(ours).to.have.length(4 + catalog.types.length + 2);
+      // With RUM (prod), the web player's alarms follow the CDN's (test/components/rum.test.ts).
+      const rum = findResources(plan, T.alarm).filter((r) => r.parent.includes('media-cdn:cdn:CdnRum'));
+      expect(rum).to.have.length(stack === 'prod' ? 2 : 0);
       expect(alarmWidget.properties.alarms).to.deep.equal([
-        `arn:aws:cloudwatch:us-east-1:123456789012:alarm:cdn-${stack}-degraded`, ...ours.map((r) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${inputsOf(r).name}`),
+        `arn:aws:cloudwatch:us-east-1:123456789012:alarm:cdn-${stack}-degraded`, ...[...ours, ...rum].map((r) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${inputsOf(r).name}`),
       ].sort((a, b) => (alarmWidget.properties.alarms as string[]).indexOf(a) - (alarmWidget.properties.alarms as string[]).indexOf(b)));
     });
 
