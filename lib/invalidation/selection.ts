@@ -5,6 +5,7 @@
  */
 import type { ContentTypeName } from '../catalog';
 import { InputError } from '../errors';
+import { objectKeyProblem } from '../object-key';
 import { showValue } from '../semantics';
 import { keyToPath, pathToKey } from './items';
 import type { KeyPattern } from './pattern';
@@ -199,6 +200,10 @@ export function parseManifest(text: string, file: string): Manifest {
   } else {
     objects = trimmed === '' ? [] : trimmed.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((key) => ({ key }));
   }
+  if (/[\u0000\ufffd]/.test(text)) throw new InputError(`manifest ${file} is not text (it holds NUL or undecodable bytes); give the release's object keys, one per line, or {"objects": [...]}.`);
+  const bad = objects.map((o) => ({ key: o.key, problem: objectKeyProblem(o.key.replace(/^\//, '')) })).filter((b) => b.problem !== undefined);
+  for (const b of bad.slice(0, 5)) problems.push(`manifest ${file}: key ${JSON.stringify(b.key)} ${b.problem}; list the bucket's object keys (video/123/master.m3u8).`);
+  if (bad.length > 5) problems.push(`manifest ${file}: ${bad.length - 5} more keys are not valid object keys.`);
   if (problems.length > 0) throw new InputError(problems);
   if (complete === undefined) {
     const tops = new Set<string>();

@@ -5,14 +5,14 @@
  * lib/invalidation's; this module only does the I/O around them.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { collectProblems, InputError } from '../../lib/errors';
+import { collectProblems, InputError, show } from '../../lib/errors';
 import { checkObjectKey, keyFromArgument } from '../../lib/object-key';
-import { DEFAULT_CACHE_TAG_HEADER, isContentTypeName, resolveCatalog, type ContentTypeName } from '../../lib/catalog';
+import { CONTENT_TYPE_NAMES, DEFAULT_CACHE_TAG_HEADER, isContentTypeName, resolveCatalog, type ContentTypeName } from '../../lib/catalog';
 import {
   billedPathsPerBatch, compileKeyPattern, DEFAULT_BATCH_SIZES, foldersToList, listingCompletePrefixes, monthStartUtc, parseIsoTime, parseItemList,
   parseManifest, pathsSince, planInvalidation, selectFromListing, selectionTargets, splitIntoBatches, validateBatchSizes, validateItems,
   keyToPath, pathToKey, isS3Origin, type BatchSizes, type InvalidationPlan, type ListingTarget, type ObjectEntry, type OriginInventory, type Selection,
-  type SourcedItem, type TagCandidate, DEFAULT_BACKOFF, RetriesExhausted, withRetries, type BackoffPolicy,
+  type SourcedItem, type TagCandidate, DEFAULT_BACKOFF, RetriesExhausted, withRetries, type BackoffPolicy, type Routing,
 } from '../../lib/invalidation';
 import { CheckFailed } from '../lib/cli';
 import { planTags, tagsFromMetadata, tagSettings } from '../../lib/tagging';
@@ -235,11 +235,20 @@ export async function resolveSelection(sel: SelectionSpec, ctx: Context, readStd
     }
   }
   if (selection && items.length === checked.items.length && !(targets?.kind === 'wildcards')) {
+    if (manifest && manifest.objects.length > 0 && !manifest.objects.some((o) => servedUnderAFolder(o.key, ctx.routing))) {
+      throw new InputError(`none of the ${manifest.objects.length} keys of --manifest '${sel.manifest}' is under a folder the stack serves (${CONTENT_TYPE_NAMES.flatMap((t) => ctx.routing.prefixesOf(t)).join(', ')}; first key ${show(manifest.objects[0]!.key)}); give the release's object keys, e.g. video/123/master.m3u8.`);
+    }
     notes.push('the selection matched no objects.');
   }
   const selectedChecked = validateItems(items.slice(checked.items.length).map((item) => ({ item, source: 'selected object' })));
   if (items.length > checked.items.length && selectedChecked.problems.length > 0) throw new InputError(selectedChecked.problems);
   return { items, ...(inventory.length > 0 || complete.length > 0 ? { inventory: { paths: inventory, completePrefixes: [...new Set(complete)] } } : {}), warnings, notes };
+}
+
+/** Whether a manifest key lies under a folder one of the stack's behaviors names (not only the default behavior). */
+function servedUnderAFolder(key: string, routing: Routing): boolean {
+  const path = key.startsWith('/') ? key : `/${key}`;
+  return CONTENT_TYPE_NAMES.some((t) => routing.prefixesOf(t).some((p) => p !== '/' && path.startsWith(p)));
 }
 
 /**

@@ -127,6 +127,8 @@ const CASES: Case[] = [
   c('cost: --endpoint with another scheme', 'cost', ['--plan', '$T/plan.json', '--from', '2026-11-01', '--to', '2026-11-02', '--endpoint', 'ftp://127.0.0.1:21', ...OUT], /--endpoint|ftp/),
   c('warm: a remote --endpoint without --allow-remote-endpoint', 'warm', ['--plan', '$T/plan.json', '--content-type', 'static', '--endpoint', 'http://10.1.2.3:4566', '--dry-run', ...OUT], /allow-remote-endpoint|10\.1\.2\.3/),
   c('report: a remote AWS_ENDPOINT_URL-like --endpoint', 'report', ['--plan', '$T/plan.json', '--from', '2026-11-01', '--to', '2026-11-02', '--endpoint', 'https://example.com', ...OUT], /allow-remote-endpoint|example\.com/),
+  c('invalidate submit: a binary --manifest', 'invalidate', ['--plan', '$T/plan.json', 'submit', '--dry-run', '--offline', '--content-type', 'video', '--manifest', '$T/garbage.bin'], /garbage\.bin.*(not text|control character)/),
+  c('invalidate submit: a --manifest of no key the stack serves', 'invalidate', ['--plan', '$T/plan.json', 'submit', '--dry-run', '--offline', '--content-type', 'video', '--manifest', '$T/file.txt'], /--manifest .*file\.txt.* is under a folder the stack serves/),
   c('warm: --offline without --dry-run', 'warm', ['--plan', '$T/plan.json', '--content-type', 'static', '--offline', ...OUT], /--offline/),
   c('tag apply: --offline without --dry-run', 'tag', ['--plan', '$T/plan.json', 'apply', '--prefix', 'video/', '--offline'], /--offline/),
   c('invalidate submit: --offline without --dry-run', 'invalidate', ['--plan', '$T/plan.json', 'submit', '--offline', '/a.m3u8'], /--offline/),

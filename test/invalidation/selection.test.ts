@@ -141,6 +141,15 @@ describe('invalidation/selection: patterns, routing, manifests, schedules', () =
         `manifest m.json "complete" must be a list of path prefixes starting with '/', got ["a/"].`,
       ]);
     });
+    it('refuses garbage: binary bytes, and keys that are not object keys', () => {
+      expect(problems(() => parseManifest('\u0000\u0007\u0000garbage', 'g.bin'))).to.deep.equal([
+        'manifest g.bin is not text (it holds NUL or undecodable bytes); give the release\'s object keys, one per line, or {"objects": [...]}.',
+      ]);
+      const p = problems(() => parseManifest('video/1/a.ts\nvideo/../../secret\nstatic/\u0007x\n', 'm.txt'));
+      expect(p).to.have.length(2);
+      expect(p[0]).to.equal(`manifest m.txt: key "video/../../secret" has a '..' segment, which a store or proxy may resolve to another folder or bucket; list the bucket's object keys (video/123/master.m3u8).`);
+      expect(p[1]).to.equal('manifest m.txt: key "static/\\u0007x" has a control character; list the bucket\'s object keys (video/123/master.m3u8).');
+    });
   });
 
   describe('time: --at and cron', () => {
