@@ -9,6 +9,8 @@ import type { HtmlReport, ReportSection } from '../report/html';
 import { originLatencyThresholdMs, overallHitRateTargetPercent, SEVERITY_PROFILES, type Severity } from './alarms';
 import type { BreakdownRow, ClassStats, PathRow, RouteClass } from './insights-queries';
 import type { ReportMetricKey } from './report-metrics';
+import { rumChecks, rumTable, type RumData } from './rum-report';
+import { RUM_THRESHOLDS } from './rum';
 
 export interface Series {
   readonly timestamps: readonly string[];
@@ -40,6 +42,8 @@ export interface ReportData {
     readonly topMisses: readonly PathRow[];
     readonly bytesScanned: number;
   };
+  /** The web player's real-user figures; absent when the stack has no RUM app monitor. */
+  readonly rum?: RumData;
 }
 
 export type CheckStatus = 'pass' | 'FAIL' | 'no data';
@@ -106,6 +110,7 @@ export function evaluateReport(data: ReportData, catalog: Catalog, severity: Sev
     }
     checks.push({ name: `p95 first byte ${label}`, measured: ttfbMs === undefined ? '-' : `${Math.round(ttfbMs)} ms`, target: `≤ ${spec.targetLatencyMs} ms`, status: status(ttfbMs, (v) => v <= spec.targetLatencyMs) });
   }
+  if (data.rum) checks.push(...rumChecks(data.rum));
   return { data, checks, types, failed: checks.filter((c) => c.status === 'FAIL').length };
 }
 
@@ -155,6 +160,10 @@ export function renderReportText(r: MonitoringReport): string {
     ] as const) {
       parts.push('', title, renderTable(table.headers, table.rows));
     }
+  }
+  if (r.data.rum) {
+    const rt = rumTable(r.data.rum);
+    parts.push('', `Real-user monitoring (CloudWatch RUM app monitor ${r.data.rum.appMonitorName}):`, renderTable(rt.headers, rt.rows));
   }
   return parts.join('\n');
 }
@@ -212,6 +221,18 @@ export function reportHtml(r: MonitoringReport, catalog: Catalog): HtmlReport {
     sections.push({ title: 'By edge location', table: breakdownTable(r.data.logs.edgeLocations, 'edge location') });
     sections.push({ title: 'Top paths', table: pathTable(r.data.logs.topPaths, 'requests') });
     sections.push({ title: 'Top misses', table: pathTable(r.data.logs.topMisses, 'misses') });
+  }
+  if (r.data.rum) {
+    const rum = r.data.rum;
+    sections.push({ title: `Web player (RUM app monitor ${rum.appMonitorName})`, table: rumTable(rum) });
+    for (const [title, id, s, target] of [
+      ['LCP p90 (ms) — RUM', 'rum-lcp', rum.series.lcpP90, { value: RUM_THRESHOLDS.lcpP90Ms, label: 'alarm threshold' }],
+      ['Page load p90 (ms) — RUM', 'rum-page-load', rum.series.navigationP90, { value: RUM_THRESHOLDS.navigationP90Ms, label: 'frustrating (RUM)' }],
+      ['JavaScript errors — RUM', 'rum-js-errors', rum.series.jsErrors, undefined],
+    ] as const) {
+      const chart = lineChart(id, s, title, target);
+      if (chart) sections.push({ title, chart });
+    }
   }
   return { title: `media-cdn monitoring report — ${r.data.stack}`, subtitle: `${r.data.from} to ${r.data.to}`, sections };
 }

@@ -10,6 +10,8 @@ import {
   breakdownQuery, classQueries, parseBreakdown, parseClassStats, parsePathRows, topMissesQuery, topPathsQuery,
 } from '../../lib/monitoring/insights-queries';
 import type { ReportData, Series } from '../../lib/monitoring/report';
+import { rumReportQueries } from '../../lib/monitoring/rum';
+import { rumDataFromResults } from '../../lib/monitoring/rum-report';
 import { REPORT_METRICS, reportMetricQueries, SERIES_METRICS, seriesId, totalId, type ReportMetricKey } from '../../lib/monitoring/report-metrics';
 import { seriesPeriodSeconds, wholeRangePeriodSeconds, type TimeRange } from '../../lib/monitoring/time-range';
 import type { StackSource } from '../lib/cli';
@@ -47,7 +49,12 @@ export async function collectReport(clients: ReportClients, opts: CollectOptions
   }
   const progress = opts.progress ?? (() => NO_PROGRESS);
   const seriesPeriod = seriesPeriodSeconds(opts.range, opts.now);
-  const queries = reportMetricQueries(outputs.distributionId, seriesPeriod, wholeRangePeriodSeconds(opts.range));
+  // The web player's RUM metrics (us-east-1, like the CDN's) when the stack has an app monitor.
+  const rumMonitor = outputs.rumAppMonitorName || undefined;
+  const queries = [
+    ...reportMetricQueries(outputs.distributionId, seriesPeriod, wholeRangePeriodSeconds(opts.range)),
+    ...(rumMonitor ? rumReportQueries(rumMonitor, seriesPeriod, wholeRangePeriodSeconds(opts.range)) : []),
+  ];
 
   const metricsBar = progress('CloudWatch metrics (pages)', Math.ceil(queries.length / (opts.batchSize ?? 500)));
   let metrics;
@@ -83,6 +90,7 @@ export async function collectReport(clients: ReportClients, opts: CollectOptions
     seriesPeriodSeconds: seriesPeriod,
     totals,
     series,
+    ...(rumMonitor ? { rum: rumDataFromResults(rumMonitor, metrics) } : {}),
   };
   if (!queryLogs) return data;
 
