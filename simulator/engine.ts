@@ -145,6 +145,8 @@ export interface WarmStats {
 }
 
 const T = CONTENT_TYPE_NAMES.length;
+/** Player roles with a TTFB histogram of their own (EngineStats.videoTtfbByRegion). */
+export const VIDEO_ROLES = 3;
 
 /** Fields of EngineStats.phases. */
 export const PH_REQUESTS = 0, PH_ERRORS = 1, PH_CACHING = 2, PH_CACHING_ERRORS = 3, PH_ORIGIN_REQUESTS = 4, PHASE_FIELDS = 5;
@@ -206,6 +208,11 @@ export class EngineStats {
   /** Cacheable requests on caching behaviors and their hits, by viewer region then type: [region * T + t]. */
   readonly cachingByRegion = new Float64Array(REGIONS.length * T);
   readonly hitsByRegion = new Float64Array(REGIONS.length * T);
+  /**
+   * TTFB histograms of video requests by viewer region and player role (KeySpace.videoRole 1–3:
+   * manifest, first segment, later segment): [(region * VIDEO_ROLES + role − 1) * HIST_BUCKETS + bucket].
+   */
+  readonly videoTtfbByRegion = new Float64Array(REGIONS.length * VIDEO_ROLES * HIST_BUCKETS);
   readonly total = new Float64Array(T * HIST_BUCKETS);
   originShieldIncremental = 0;
   functionInvocations = 0;
@@ -265,16 +272,16 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   const { originSize, ttl, asset, weight, functions } = k;
   // Per-key facts packed so one request touches few cache lines: f64 [size, ttl, weight, originSize,
   // stale-while-revalidate, stale-if-error] and i32 [asset, flags] with flags = type | origin << 4 |
-  // cacheable method << 12 | revalidates << 13.
+  // cacheable method << 12 | revalidates << 13 | video role << 14 | functions << 16.
   const nk = k.count;
   const kf = new Float64Array(nk * KF);
   const ki = new Int32Array(nk * 2);
-  const swrOf = k.staleWhileRevalidate, sieOf = k.staleIfError;
+  const swrOf = k.staleWhileRevalidate, sieOf = k.staleIfError, roleOf = k.videoRole;
   for (let j = 0; j < nk; j++) {
     kf[KF * j] = k.size[j]!; kf[KF * j + 1] = ttl[j]!; kf[KF * j + 2] = weight[j]!; kf[KF * j + 3] = originSize[j]!;
     kf[KF * j + 4] = swrOf !== undefined ? swrOf[j]! : 0; kf[KF * j + 5] = sieOf !== undefined ? sieOf[j]! : 0;
     ki[2 * j] = asset[j]!;
-    ki[2 * j + 1] = k.type[j]! | (k.origin[j]! << 4) | (k.cacheableMethod[j]! << 12) | (k.revalidates[j]! << 13) | (functions[j]! << 16);
+    ki[2 * j + 1] = k.type[j]! | (k.origin[j]! << 4) | (k.cacheableMethod[j]! << 12) | (k.revalidates[j]! << 13) | ((roleOf !== undefined ? roleOf[j]! & 3 : 0) << 14) | (functions[j]! << 16);
   }
   const assetVersion = new Int32Array(input.assets);
   const faults = faultTable(input.profile.originOutages ?? [], routed.origins);
@@ -327,7 +334,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
     hitBytes: sHitBytes, originBytes: sOriginBytes, staleServed: sStale, requestsByGroup: sReqGroup, bytesByGroup: sBytesGroup,
     staleWhileRevalidateHits: sSwr, staleIfErrorServed: sSie, originErrors: sErrors, cachingErrors: sCachingErrors, errorCacheHits: sErrorCacheHits,
     originFailures: sOriginFailures, failovers: sFailovers, phases: sPhases, ttfbByPhase: sTtfbPhase, errorSeries,
-    ttfb: sTtfb, ttfbByRegion: sTtfbRegion, cachingByRegion: sCachingRegion, hitsByRegion: sHitsRegion, total: sTotal, edgeBytesSeries, originBytesSeries, requestSeries,
+    ttfb: sTtfb, ttfbByRegion: sTtfbRegion, videoTtfbByRegion: sVideoTtfb, cachingByRegion: sCachingRegion, hitsByRegion: sHitsRegion, total: sTotal, edgeBytesSeries, originBytesSeries, requestSeries,
   } = stats;
   let shieldIncremental = 0, fnInvocations = 0, simulated = 0, nUpdates = 0, nInvalidations = 0;
   let ev = 0;
@@ -527,6 +534,11 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       sTtfb[hb] = sTtfb[hb]! + w;
       const rb = (viewerRegion[v]! * T + ty) * HIST_BUCKETS + b;
       sTtfbRegion[rb] = sTtfbRegion[rb]! + w;
+      const role = (flags >>> 14) & 3;
+      if (role !== 0) {
+        const vb = (viewerRegion[v]! * VIDEO_ROLES + role - 1) * HIST_BUCKETS + b;
+        sVideoTtfb[vb] = sVideoTtfb[vb]! + w;
+      }
       if (phaseFrom !== Infinity) {
         const pb = (t < phaseFrom ? 0 : t < phaseTo ? 1 : 2) * HIST_BUCKETS + b;
         sTtfbPhase[pb] = sTtfbPhase[pb]! + w;

@@ -10,10 +10,13 @@ import type { ContentTypeName } from '../lib/catalog';
 import type { FaultMode } from '../lib/faults/scenarios';
 import { NETWORK_PROFILE, type NetworkProfile } from '../lib/network';
 import type { PriceRegionGroup } from '../lib/semantics/pricing';
+import type { PlayerProfile } from './video/player';
 
 /** The five viewer regions; each has its edge locations and one regional edge cache. */
 export const REGIONS = ['NA', 'EU', 'AP', 'SA', 'MEA'] as const;
 export type Region = (typeof REGIONS)[number];
+/** The regions' names in tables and reports. */
+export const REGION_NAMES: Readonly<Record<Region, string>> = { NA: 'North America', EU: 'Europe', AP: 'Asia-Pacific', SA: 'South America', MEA: 'Middle East & Africa' };
 
 export interface CountryProfile {
   /** ISO 3166-1 alpha-2. */
@@ -114,6 +117,11 @@ export interface WorkloadProfile {
   readonly updates: Readonly<Record<ContentTypeName, UpdateProfile>>;
   /** Seconds between an update and its invalidation request. */
   readonly invalidationDelaySeconds: number;
+  /**
+   * The video player of the viewer-experience model (simulator/video: startup and rebuffering per
+   * region) and its targets. @default DEFAULT_PLAYER_PROFILE
+   */
+  readonly player?: PlayerProfile;
   /** How the releases of a release manifest (new episodes) are watched. @default DEFAULT_RELEASE_PROFILE */
   readonly releases?: ReleaseProfile;
   /**

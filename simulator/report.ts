@@ -6,8 +6,9 @@ import { CONTENT_TYPE_NAMES, type ContentTypeName } from '../lib/catalog';
 import { formatDuration, formatPercent, renderTable } from '../lib/format/table';
 import type { ChartConfigLike, HtmlReport, ReportSection } from '../lib/report/html';
 import type { PolicyName } from './caches';
-import { REGIONS } from './profile';
+import { REGION_NAMES, REGIONS } from './profile';
 import type { SimulationResult, TypeResult } from './results';
+import { videoReportSection } from './video/report';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
@@ -43,7 +44,6 @@ export function renderResultTable(r: SimulationResult): string {
   ].join('\n');
 }
 
-const REGION_NAMES = { NA: 'North America', EU: 'Europe', AP: 'Asia-Pacific', SA: 'South America', MEA: 'Middle East & Africa' } as const;
 
 /** Headers and rows of the per-region table: p95 TTFB / hit ratio per type (a missed p95 marked), share within 100 ms. */
 export function regionTableData(r: SimulationResult): { headers: string[]; rows: string[][] } {
@@ -190,6 +190,8 @@ export function simulationReport(input: ReportInput): HtmlReport {
       table: regionTableData(r),
     });
   }
+
+  if (r.video) sections.push(videoReportSection(r.video));
 
   const labels = r.series.edgeGbps.map((_, i) => hhmm(i * r.series.bucketSeconds));
   sections.push({

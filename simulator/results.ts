@@ -9,6 +9,7 @@ import { GIB, monthlyCostUsd, PRICE_REGION_GROUPS, type CostLine, type MonthlyUs
 import type { EngineStats } from './engine';
 import { bucketUpperMs, HIST_BUCKETS, percentileMs, shareBelowMs } from './latency';
 import { REGIONS, type Region } from './profile';
+import { videoExperience, type VideoExperienceInputs, type VideoExperienceResult } from './video/experience';
 
 export const DAYS_PER_MONTH = 30.4375;
 export const SECONDS_PER_MONTH = DAYS_PER_MONTH * 86_400;
@@ -115,6 +116,11 @@ export interface SimulationResult {
   readonly events: { readonly updates: number; readonly invalidations: number };
   readonly evictions: { readonly edge: number; readonly rec: number; readonly shield: number };
   readonly simulatedRequests: number;
+  /**
+   * Video startup time and rebuffering per viewer region against the player targets (simulator/video),
+   * when the run had the player model's inputs (seed-workload runs). Not part of `pass`.
+   */
+  readonly video?: VideoExperienceResult;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
@@ -148,6 +154,8 @@ export interface SummarizeInput {
   readonly invalidationPathsPerMonth: number;
   /** Storage and replication of the S3 origins' regional copies (./regional-usage.ts), when there are any. */
   readonly regionalOrigins?: RegionalOriginUsage;
+  /** The player model's inputs (simulator/video/experience.ts): with them the result has `video`. */
+  readonly videoExperience?: VideoExperienceInputs;
 }
 
 export function summarize(input: SummarizeInput): SimulationResult {
@@ -257,6 +265,7 @@ export function summarize(input: SummarizeInput): SimulationResult {
     events: { updates: s.updates, invalidations: s.invalidations },
     evictions: s.evictions,
     simulatedRequests: s.simulated,
+    ...(input.videoExperience ? { video: videoExperience(s.videoTtfbByRegion, input.videoExperience) } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { mergeStats, shardWorkload, type Shard } from './shard';
 import { summarize, SECONDS_PER_MONTH, type SimulationResult } from './results';
 import { generateEvents, generateRequests, invalidationPathsPerMonth, type EventLog, type RequestLog } from './workload/arrivals';
 import { buildWorkload, type Workload } from './workload/build';
+import { videoExperienceInputs, type VideoExperienceInputs } from './video/experience';
 
 const TIB = 2 ** 40;
 
@@ -115,10 +116,16 @@ export interface SummaryContext {
   readonly stack: string;
   readonly invalidationPathsPerMonth: number;
   readonly regionalOrigins?: NonNullable<ReturnType<typeof regionalOriginUsage>>;
+  /** The player model's inputs: the seed workload's ladder, throughputs and player (simulator/video). */
+  readonly videoExperience?: VideoExperienceInputs;
 }
 
 export function summaryContext(p: Prepared): SummaryContext {
-  return { stack: p.workload.model.stack, invalidationPathsPerMonth: invalidationPathsPerMonth(p.workload, SECONDS_PER_MONTH), ...regionalOf(p) };
+  const w = p.workload;
+  return {
+    stack: w.model.stack, invalidationPathsPerMonth: invalidationPathsPerMonth(w, SECONDS_PER_MONTH), ...regionalOf(p),
+    videoExperience: videoExperienceInputs(w.profile, w.model.catalog, w.seed),
+  };
 }
 
 export function runPrepared(p: Prepared, opts: SimulateOptions = {}): SimulationResult {

@@ -10,6 +10,7 @@ import { missCauses } from '../../simulator/miss-causes';
 import { simModelFromPlan } from '../../simulator/plan-model';
 import { renderRegionTable, renderResultTable, simulationReport } from '../../simulator/report';
 import { writeOracleGeneral } from '../../simulator/trace';
+import { renderVideoTable } from '../../simulator/video/report';
 import { parseSetOptions } from '../../simulator/what-if';
 import { EXIT_CHECK_FAILED, EXIT_OK, writeFileAtomic, writeJsonFile, writeTextFile } from '../lib/cli';
 import type { SimValues } from './options';
@@ -41,6 +42,7 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
   console.log(`${label}: ${settingsLabel(s, prepared.requests.length)}\n`);
   console.log(renderResultTable(r));
   console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(r)}`);
+  if (r.video) console.log(`\nvideo viewer experience by region (simulated player sessions against the player targets):\n${renderVideoTable(r.video)}`);
   const causes = missCauses(model, r);
   if (causes.length > 0) console.log(`\nwhy targets are missed:\n${causes.map((c) => `  ${c}`).join('\n')}`);
   if (v.json) {

@@ -11,6 +11,7 @@ import { summarize } from '../../simulator/results';
 import { mergeStats, statsFromJson, statsToJson, type Shard } from '../../simulator/shard';
 import { runPreparedShard, summaryContext, type SummaryContext } from '../../simulator/simulate';
 import { planFromJson } from '../../simulator/stack-export';
+import { renderVideoTable } from '../../simulator/video/report';
 import { parseSetOptions } from '../../simulator/what-if';
 import { EXIT_CHECK_FAILED, EXIT_OK, readJsonFile, writeJsonFile } from '../lib/cli';
 import type { SimValues } from './options';
@@ -80,6 +81,7 @@ export function mergeMode(v: SimValues, files: readonly string[]): number {
   console.log(`merged ${n} shard${n > 1 ? 's' : ''} of stack ${model.stack}: ${stats.simulated.toLocaleString('en-US')} simulated requests\n`);
   console.log(renderResultTable(result));
   console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(result)}`);
+  if (result.video) console.log(`\nvideo viewer experience by region (simulated player sessions against the player targets):\n${renderVideoTable(result.video)}`);
   if (v.json) writeJsonFile(v.json, jsonOf(result, { mode: 'seed-workload', shards: n, settings: first.settings }));
   return result.pass ? EXIT_OK : EXIT_CHECK_FAILED;
 }
@@ -95,6 +97,7 @@ export async function workersMode(v: SimValues, s: SimSettings, count: number): 
   console.log(`stack ${plan.stack}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}: ${settingsLabel(s, run.requests)}, ${count} shards on worker threads\n`);
   console.log(renderResultTable(result));
   console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(result)}`);
+  if (result.video) console.log(`\nvideo viewer experience by region (simulated player sessions against the player targets):\n${renderVideoTable(result.video)}`);
   if (v.json) writeJsonFile(v.json, jsonOf(result, { mode: 'seed-workload', shards: count, workers: count, whatIf: whatIf.labels, settings: partSettings(s) }));
   return result.pass ? EXIT_OK : EXIT_CHECK_FAILED;
 }

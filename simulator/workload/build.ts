@@ -65,6 +65,23 @@ export interface KeySpace {
   readonly staleWhileRevalidate?: Float64Array;
   /** Seconds after expiry during which a stale copy is served when the origin fails (`stale-if-error`). @default 0 */
   readonly staleIfError?: Float64Array;
+  /**
+   * What a video key is to a player (VIDEO_ROLE_*): a manifest, the first segment of a rendition, a
+   * later segment; VIDEO_ROLE_NONE for every other key. The engine keeps a TTFB histogram per viewer
+   * region and role (simulator/video). @default VIDEO_ROLE_NONE for every key
+   */
+  readonly videoRole?: Uint8Array;
+}
+
+/** KeySpace.videoRole values. */
+export const VIDEO_ROLE_NONE = 0, VIDEO_ROLE_MANIFEST = 1, VIDEO_ROLE_FIRST_SEGMENT = 2, VIDEO_ROLE_SEGMENT = 3;
+
+/** The player role of an object of a content type (KeySpace.videoRole). */
+export function videoRoleOf(type: ContentTypeName, spec: { readonly rangeIndex: number; readonly compressionFamily?: string }): number {
+  if (type !== 'video') return VIDEO_ROLE_NONE;
+  if (spec.compressionFamily === 'manifest') return VIDEO_ROLE_MANIFEST;
+  if (spec.rangeIndex === 0) return VIDEO_ROLE_FIRST_SEGMENT;
+  return spec.rangeIndex > 0 ? VIDEO_ROLE_SEGMENT : VIDEO_ROLE_NONE;
 }
 
 export interface FamilySummary {
@@ -206,7 +223,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     size: new Float64Array(cap), originSize: new Float64Array(cap), ttl: new Float64Array(cap), revalidates: new Uint8Array(cap),
     asset: new Int32Array(cap), type: new Uint8Array(cap), behavior: new Uint8Array(cap), origin: new Uint8Array(cap),
     weight: new Float64Array(cap), cacheableMethod: new Uint8Array(cap), functions: new Uint8Array(cap), compressed: new Uint8Array(cap),
-    staleWhileRevalidate: new Float64Array(cap), staleIfError: new Float64Array(cap),
+    staleWhileRevalidate: new Float64Array(cap), staleIfError: new Float64Array(cap), videoRole: new Uint8Array(cap),
   };
   const keyPath: string[] = [];
   const assetIds = new Map<string, number>();
@@ -282,6 +299,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
         k.weight[key] = s.weight / thin;
         k.cacheableMethod[key] = cacheableMethod ? 1 : 0;
         k.functions[key] = beh.functionCount;
+        k.videoRole[key] = videoRoleOf(fam.type, spec);
         keyPath.push(spec.query ? `${spec.path}?${spec.query}` : spec.path);
       }
       objectKeys[o * MAX_AE_CLASSES + c] = key;
@@ -312,7 +330,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     count: nKeys, size: trim(k.size), originSize: trim(k.originSize), ttl: trim(k.ttl), revalidates: trim(k.revalidates),
     asset: trim(k.asset), type: trim(k.type), behavior: trim(k.behavior), origin: trim(k.origin), weight: trim(k.weight),
     cacheableMethod: trim(k.cacheableMethod), functions: trim(k.functions), compressed: trim(k.compressed),
-    staleWhileRevalidate: trim(k.staleWhileRevalidate), staleIfError: trim(k.staleIfError),
+    staleWhileRevalidate: trim(k.staleWhileRevalidate), staleIfError: trim(k.staleIfError), videoRole: trim(k.videoRole),
   };
   // release families: rates at their peak
   const familySummaries: FamilySummary[] = families.map((fam: Family, f) => {

@@ -60,6 +60,15 @@ export function dropOffRate(share: number): number {
   return (lo + hi) / 2;
 }
 
+/**
+ * Bytes of rendition `r` (of `renditions`, lowest first) for a title of middle length: the rendition
+ * files spread geometrically over the catalog's video size range. Over the middle length this is the
+ * rendition's bitrate (simulator/video/ladder.ts reads the ABR ladder from it).
+ */
+export function renditionLadderBytes(min: number, max: number, renditions: number, r: number): number {
+  return min * Math.pow(max / min, renditions === 1 ? 1 : r / (renditions - 1));
+}
+
 /** The families of the seed workload. `seed` varies object sizes, lengths and premium flags. */
 export function seedFamilies(profile: WorkloadProfile, catalog: Catalog, seed: number): Family[] {
   return [...videoFamilies(profile, catalog, seed), thumbnailFamily(profile, catalog, seed), metadataFamily(profile, catalog, seed), staticFamily(profile, catalog, seed), ...apiFamilies(profile, catalog, seed)];
@@ -78,11 +87,7 @@ function videoFamilies(profile: WorkloadProfile, catalog: Catalog, seed: number)
   const segments = (t: number) => Math.ceil((minutes(t) * 60) / v.segmentSeconds);
   const premium = (t: number) => hashUnit(seed, 102, t) < v.premiumShare;
   const prefix = (t: number) => (premium(t) ? `/video/premium/t${t}` : `/video/t${t}`);
-  // Rendition files spread geometrically over the catalog's size range for a title of middle length.
-  const fileBytes = (t: number, r: number) => {
-    const ladder = min * Math.pow(max / min, R === 1 ? 1 : r / (R - 1));
-    return Math.min(max, Math.max(min, Math.round((ladder * minutes(t)) / midMinutes)));
-  };
+  const fileBytes = (t: number, r: number) => Math.min(max, Math.max(min, Math.round((renditionLadderBytes(min, max, R, r) * minutes(t)) / midMinutes)));
   const SEG = 2048;
   const titleItem = (t: number) => [`${prefix(t)}/*`];
 
