@@ -200,7 +200,7 @@ export function parseManifest(text: string, file: string): Manifest {
   } else {
     objects = trimmed === '' ? [] : trimmed.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((key) => ({ key }));
   }
-  if (/[\u0000\ufffd]/.test(text)) throw new InputError(`manifest ${file} is not text (it holds NUL or undecodable bytes); give the release's object keys, one per line, or {"objects": [...]}.`);
+  if (text.includes('\u0000') || text.includes('\ufffd')) throw new InputError(`manifest ${file} is not text (it holds NUL or undecodable bytes); give the release's object keys, one per line, or {"objects": [...]}.`);
   const bad = objects.map((o) => ({ key: o.key, problem: objectKeyProblem(o.key.replace(/^\//, '')) })).filter((b) => b.problem !== undefined);
   for (const b of bad.slice(0, 5)) problems.push(`manifest ${file}: key ${JSON.stringify(b.key)} ${b.problem}; list the bucket's object keys (video/123/master.m3u8).`);
   if (bad.length > 5) problems.push(`manifest ${file}: ${bad.length - 5} more keys are not valid object keys.`);
