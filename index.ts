@@ -110,3 +110,5 @@ export const rumAppMonitorId = rum?.appMonitor.appMonitorId ?? pulumi.output('')
 export const rumIdentityPoolId = rum?.identityPool.id ?? pulumi.output('');
 export const rumGuestRoleArn = rum?.guestRole.arn ?? pulumi.output('');
 export const rumRegion = rum ? pulumi.output(rum.region) : pulumi.output('');
+/** The share of sessions the player's RUM client records (the app monitor's sessionSampleRate); 0 when off. */
+export const rumSessionSampleRate = config.rum ? config.rumSessionSampleRate : 0;

@@ -72,6 +72,8 @@ export interface StackOutputs {
   readonly rumIdentityPoolId?: string;
   readonly rumGuestRoleArn?: string;
   readonly rumRegion?: string;
+  /** The app monitor's session sample rate, which the player's RUM client must use too; 0 when off. */
+  readonly rumSessionSampleRate?: number;
 }
 
 /** The `contentTypes` output: per type, the main route's patterns and TTLs and the targets. */

@@ -4,7 +4,9 @@
  * specs and the report's metric queries. `CdnRum` (components/cdn-rum.ts) registers them; the
  * dashboard and `npm run report` read the same names. docs/monitoring.md, "Real-user monitoring".
  */
+import { InputError } from '../errors';
 import type { PolicyDocument } from '../invalidation/pipeline';
+import type { StackOutputs } from '../outputs';
 import { SEVERITY_PROFILES, type AlarmSpec, type Severity } from './alarms';
 import { alarmNames, TAG_SEVERITY, TAG_STACK } from './names';
 import type { MetricDataQuery } from './report-metrics';
@@ -206,4 +208,39 @@ export function rumReportQueries(appMonitorName: string, seriesPeriod: number, t
   });
   const keys = Object.keys(RUM_REPORT_METRICS) as RumReportMetricKey[];
   return [...keys.map((k) => query(rumTotalId(k), k, totalPeriod)), ...RUM_SERIES_METRICS.map((k) => query(rumSeriesId(k), k, seriesPeriod))];
+}
+
+/** The `AwsRum` constructor's arguments for the web player (aws-rum-web), from the stack outputs. */
+export interface RumWebClientConfig {
+  readonly applicationId: string;
+  readonly applicationRegion: string;
+  readonly config: {
+    readonly sessionSampleRate: number;
+    readonly identityPoolId: string;
+    readonly endpoint: string;
+    readonly telemetries: readonly string[];
+    readonly allowCookies: true;
+    readonly enableXRay: false;
+  };
+}
+
+/**
+ * What the web player passes to `new AwsRum(applicationId, version, applicationRegion, config)`,
+ * mapped from the stack outputs, so the player samples like the app monitor and signs in through its
+ * identity pool (the enhanced flow: no guestRoleArn). docs/monitoring.md shows the snippet.
+ * @throws InputError when the outputs have no app monitor (RUM off, or a stack deployed before it).
+ */
+export function rumWebClientConfig(outputs: Pick<StackOutputs, 'rumAppMonitorId' | 'rumIdentityPoolId' | 'rumRegion' | 'rumSessionSampleRate'>, source = 'the stack outputs'): RumWebClientConfig {
+  const { rumAppMonitorId: id, rumIdentityPoolId: pool, rumRegion: region, rumSessionSampleRate: rate } = outputs;
+  if (!id || !pool || !region || rate === undefined) {
+    throw new InputError(`${source} have no RUM app monitor (rumAppMonitorId, rumIdentityPoolId, rumRegion, rumSessionSampleRate); set media-cdn:rum to true and run 'pulumi up', then read 'pulumi stack output --json' again.`);
+  }
+  return {
+    applicationId: id,
+    applicationRegion: region,
+    config: {
+      sessionSampleRate: rate, identityPoolId: pool, endpoint: `https://dataplane.rum.${region}.amazonaws.com`,
+      telemetries: [...RUM_TELEMETRIES], allowCookies: true, enableXRay: false,
+    },
+  };
 }

@@ -78,6 +78,7 @@ describe('CdnRum in the prod plan (under Pulumi mocks)', function () {
     expect(o.rumIdentityPoolId).to.equal(findResource(plan, T.identityPool, 'cdn-rum-identities').id);
     expect(o.rumGuestRoleArn).to.equal('arn:aws:iam::123456789012:role/cdn-rum-guest');
     expect(o.rumRegion).to.equal('us-east-1');
+    expect(o.rumSessionSampleRate).to.equal(0.1);
   });
 });
 
@@ -90,5 +91,6 @@ describe('a stack without RUM (staging, under Pulumi mocks)', function () {
     const body = JSON.parse(inputsOf(findResource(plan, T.dashboard, 'cdn-dashboard')).dashboardBody as string) as { widgets: { properties: Record<string, unknown> }[] };
     expect(body.widgets.filter((w) => String(w.properties.title).includes('RUM'))).to.deep.equal([]);
     expect((plan.outputs as Record<string, unknown>).rumAppMonitorName).to.equal('');
+    expect((plan.outputs as Record<string, unknown>).rumSessionSampleRate).to.equal(0);
   });
 });

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { resolveCatalog } from '../../lib/catalog';
 import {
   buildAppMonitorArgs, buildDashboardBody, buildRumAlarmSpecs, jsErrorRateExpression, RUM_GUEST_ACTION, RUM_REPORT_METRICS, RUM_SERIES_METRICS,
-  rumGuestPolicy, rumGuestTrustPolicy, rumReportQueries,
+  rumGuestPolicy, rumGuestTrustPolicy, rumReportQueries, rumWebClientConfig,
 } from '../../lib/monitoring';
+import { InputError } from '../../lib/errors';
 
 const POOL = 'us-east-1:0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
 const MONITOR_ARN = 'arn:aws:rum:us-east-1:123456789012:appmonitor/media-cdn-prod';
@@ -108,5 +109,24 @@ describe('RUM report queries', () => {
       MetricStat: { Metric: { Namespace: 'AWS/RUM', MetricName: 'SessionCount', Dimensions: [{ Name: 'application_name', Value: 'media-cdn-prod' }] }, Period: 21600, Stat: 'Sum' },
     });
     expect(q.filter((x) => x.Id.startsWith('s_rum_')).map((x) => [x.Id, x.MetricStat.Period])).to.deep.equal([['s_rum_lcpP90', 60], ['s_rum_navigationP90', 60], ['s_rum_jsErrors', 60]]);
+  });
+});
+
+describe('the web player\'s RUM client config from the stack outputs', () => {
+  it('maps the app monitor id, Region, identity pool and sample rate into the AwsRum arguments', () => {
+    expect(rumWebClientConfig({ rumAppMonitorId: 'a1b2', rumIdentityPoolId: POOL, rumRegion: 'us-east-1', rumSessionSampleRate: 0.1 })).to.deep.equal({
+      applicationId: 'a1b2',
+      applicationRegion: 'us-east-1',
+      config: {
+        sessionSampleRate: 0.1, identityPoolId: POOL, endpoint: 'https://dataplane.rum.us-east-1.amazonaws.com',
+        telemetries: ['performance', 'errors', 'http'], allowCookies: true, enableXRay: false,
+      },
+    });
+  });
+
+  it('refuses outputs without an app monitor, saying how to get one', () => {
+    expect(() => rumWebClientConfig({ rumAppMonitorId: '', rumIdentityPoolId: '', rumRegion: '', rumSessionSampleRate: 0 }, 'outputs.json'))
+      .to.throw(InputError, "outputs.json have no RUM app monitor (rumAppMonitorId, rumIdentityPoolId, rumRegion, rumSessionSampleRate); set media-cdn:rum to true and run 'pulumi up'");
+    expect(() => rumWebClientConfig({})).to.throw(InputError);
   });
 });
