@@ -5,7 +5,7 @@
  *
  * Reference: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html
  */
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { LineSplitter, ReadProblems, StringIds, TraceBuilder, type Trace } from './trace';
 import { STANDARD_LOG_FIELDS } from '../../lib/semantics/logs';
 
@@ -45,10 +45,25 @@ export interface CloudFrontLog {
   readonly malformedExamples: readonly string[];
 }
 
-/** Text of a log file: gunzips when the bytes start with the gzip magic number. */
-export function logText(bytes: Uint8Array): string {
+/**
+ * Text of a log file: gunzips when the bytes start with the gzip magic number. Damaged or truncated
+ * gzip data throws, unless `onDamage` is given: it is then told why, and the text decompressed before
+ * the damage is returned.
+ */
+export function logText(bytes: Uint8Array, onDamage?: (why: string) => void): string {
   const gz = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return Buffer.from(gz ? gunzipSync(bytes) : bytes).toString('utf8');
+  if (!gz) return Buffer.from(bytes).toString('utf8');
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch (e) {
+    if (!onDamage) throw e;
+    onDamage((e as Error).message);
+    try {
+      return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8');
+    } catch {
+      return '';
+    }
+  }
 }
 
 /**
@@ -87,6 +102,14 @@ export class CloudFrontLogParser {
 
   push(chunk: Uint8Array): void {
     (this.lines ?? this.first()).push(chunk);
+  }
+
+  /**
+   * Counts a file whose compressed data is damaged or truncated as one malformed entry (malformed logs
+   * are never fatal): the lines read before the damage are kept; a half line at the break is malformed too.
+   */
+  damaged(file: string, why: string): void {
+    this.problems.bad(file, `the compressed data is damaged or truncated (${why}); the lines before the damage were read`);
   }
 
   pushText(text: string): void {

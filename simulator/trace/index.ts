@@ -35,7 +35,15 @@ export function traceFiles(path: string): string[] {
 
 /** Reads CloudFront logs (plain or gzip) from a file or folder. */
 export function readCloudFrontLogs(path: string): CloudFrontLog {
-  return parseCloudFrontLogs(traceFiles(path).map((f) => logText(readFileSync(f))));
+  const files = traceFiles(path);
+  const b = new CloudFrontLogBuilder();
+  const parser = new CloudFrontLogParser(b, files.length);
+  files.forEach((f, i) => {
+    parser.startFile(i);
+    parser.pushText(logText(readFileSync(f), (why) => parser.damaged(f, why)));
+  });
+  parser.end();
+  return b.build(parser.problems);
 }
 
 /** The totals of a streamed read; `late`: log requests that arrived beyond the reorder window. */
@@ -67,7 +75,7 @@ export async function streamTrace(path: string, format: TraceFormat, sink: Reque
       const parser = new CloudFrontLogTraceParser(sink, files.length);
       for (let i = 0; i < files.length; i++) {
         parser.startFile(i);
-        await readChunks(files[i]!, (c) => parser.push(c), chunkBytes);
+        await readChunks(files[i]!, (c) => parser.push(c), chunkBytes, (why) => parser.damaged(files[i]!, why));
       }
       return parser.end();
     }
@@ -81,7 +89,7 @@ export async function streamCloudFrontLogs(path: string, chunkBytes = CHUNK_BYTE
   const parser = new CloudFrontLogParser(b, files.length);
   for (let i = 0; i < files.length; i++) {
     parser.startFile(i);
-    await readChunks(files[i]!, (c) => parser.push(c), chunkBytes);
+    await readChunks(files[i]!, (c) => parser.push(c), chunkBytes, (why) => parser.damaged(files[i]!, why));
   }
   parser.end();
   return b.build(parser.problems);

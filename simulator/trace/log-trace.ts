@@ -30,6 +30,11 @@ export class CloudFrontLogTraceParser implements LogSink {
     this.parser.push(chunk);
   }
 
+  /** Counts a damaged (truncated, corrupt) compressed file as malformed: the lines before the damage stay read. */
+  damaged(file: string, why: string): void {
+    this.parser.damaged(file, why);
+  }
+
   logRequest(time: number, _edge: string, method: number, _status: number, bytes: number, contentLength: number, url: string, rangeStart: number): void {
     if (method === 2) { this.parser.problems.skipped++; return; }
     this.requests++;

@@ -38,9 +38,11 @@ function damaged(file: string, kind: Compression, why: string): InputError {
 
 /**
  * Calls `onChunk` with the file's (decompressed) bytes, in order, in chunks of at most about
- * `chunkBytes`. A chunk is only valid during the call.
+ * `chunkBytes`. A chunk is only valid during the call. Damaged or truncated compressed data is bad
+ * input, unless `onDamage` is given (logs, where a damaged file is counted, not fatal): it is told
+ * why, after the chunks before the damage.
  */
-export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => void, chunkBytes = CHUNK_BYTES): Promise<Compression> {
+export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => void, chunkBytes = CHUNK_BYTES, onDamage?: (why: string) => void): Promise<Compression> {
   const kind = compressionOf(fileHead(file));
   const input = createReadStream(file, { highWaterMark: chunkBytes });
   if (kind === 'none') {
@@ -52,11 +54,27 @@ export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => v
     input.on('error', (e) => gunzip.destroy(e));
     input.pipe(gunzip);
     try {
-      for await (const chunk of gunzip) onChunk(chunk as Buffer);
+      // 'data' events, not the async iterator: an iterator drops the output still buffered when the
+      // stream errors, and a damaged log keeps the lines before the damage (onChunk is synchronous)
+      await new Promise<void>((resolve, reject) => {
+        gunzip.on('data', (chunk: Buffer) => {
+          try {
+            onChunk(chunk);
+          } catch (e) {
+            gunzip.destroy(e as Error);
+          }
+        });
+        gunzip.on('end', resolve);
+        gunzip.on('error', reject);
+      });
     } catch (e) {
       if (e instanceof InputError) throw e;
       const err = e as NodeJS.ErrnoException;
-      if (err.code?.startsWith('Z_') || err.code === 'ERR_ZLIB_INITIALIZATION_FAILED') throw damaged(file, kind, err.message);
+      if (err.code?.startsWith('Z_') || err.code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
+        if (!onDamage) throw damaged(file, kind, err.message);
+        onDamage(err.message);
+        return kind;
+      }
       throw e;
     }
     return kind;
@@ -67,7 +85,8 @@ export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => v
     zstd.push(new Uint8Array(0), true);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw damaged(file, kind, (e as Error).message);
+    if (!onDamage) throw damaged(file, kind, (e as Error).message);
+    onDamage((e as Error).message);
   }
   return kind;
 }

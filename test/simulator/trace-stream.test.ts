@@ -7,7 +7,7 @@ import { InputError } from '../../lib/errors';
 import { parseCacheSize, runSingleCache, runSingleCacheStream } from '../../simulator/single-cache';
 import {
   CloudFrontLogBuilder, CloudFrontLogParser, CloudFrontLogTraceParser, CsvParser, OracleGeneralParser, ReorderWindow, TraceBuilder,
-  parseCloudFrontLogs, readCsvTrace, readOracleGeneral, readTraceStreamed, streamCloudFrontLogs, streamTrace, traceFromLog, writeOracleGeneral,
+  parseCloudFrontLogs, readCloudFrontLogs, readCsvTrace, readOracleGeneral, readTraceStreamed, streamCloudFrontLogs, streamTrace, traceFromLog, writeOracleGeneral,
   type Trace,
 } from '../../simulator/trace';
 import { generated, generatedCsv } from './generated-trace';
@@ -162,6 +162,28 @@ describe('simulator/trace: streamed files (plain, gzip, zstd) and damaged input'
     writeFileSync(f, gz);
     const err = await streamTrace(f, 'oracle-general', new TraceBuilder()).then(() => undefined, (e: unknown) => e);
     expect((err as Error).message).to.match(/^--trace '.*bad\.bin\.gz': the gzip data is damaged or truncated \(incorrect data check\)/);
+  });
+
+  it('counts a truncated gzip CloudFront log as malformed (never fatal) and keeps the lines before the break, in every log reader', async () => {
+    const lines = (n: number, from: number) => Array.from({ length: n }, (_, i) => logLine({ time: `12:${String(from + i).padStart(2, '0')}:00`, 'cs-uri-stem': `/static/f${from + i}.js` }));
+    const folder = join(dir, 'logs-with-a-cut-file');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'E1.2026-03-01-12.a.gz'), gzipSync([LOG_HEADER, ...lines(10, 0)].join('\n') + '\n'));
+    // cut 30 bytes before the end: most lines come out before the break, the last ones do not
+    const cut = gzipSync([LOG_HEADER, ...lines(30, 10)].join('\n') + '\n');
+    writeFileSync(join(folder, 'E1.2026-03-01-12.b.gz'), cut.subarray(0, cut.length - 30));
+    const streamed = await streamCloudFrontLogs(folder, 256);
+    const whole = readCloudFrontLogs(folder);
+    const counts = await streamTrace(folder, 'cloudfront-log', new TraceBuilder(), 256);
+    for (const r of [streamed, whole, counts]) {
+      expect(r.malformedExamples.some((e) => /E1\.2026-03-01-12\.b\.gz: the compressed data is damaged or truncated \(unexpected end of file\); the lines before the damage were read$/.test(e)), JSON.stringify(r.malformedExamples)).to.equal(true);
+      expect(r.malformed).to.be.within(1, 2); // the damage, and the half line at the break when there is one
+    }
+    // every line of the good file, and some but not all of the cut one's
+    expect(streamed.length).to.be.above(30).and.below(40);
+    // the whole-file reader flushes what zlib holds at the break: it may keep a line more than the stream
+    expect(whole.length - streamed.length).to.be.within(0, 1);
+    expect(counts.requests).to.equal(streamed.length);
   });
 
   it('refuses a truncated zstd file with one line naming the file', async () => {
