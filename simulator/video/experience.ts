@@ -51,12 +51,23 @@ export interface VideoRegionResult {
   readonly ttfbStandIns: readonly string[];
 }
 
+/** Every region's sessions together, each region weighted by its viewers' video segment requests. */
+export interface VideoOverallResult {
+  readonly startupP50Ms: number;
+  readonly startupP95Ms: number;
+  readonly rebufferingRatio: number;
+  readonly startupPass: boolean;
+  readonly rebufferingPass: boolean;
+}
+
 export interface VideoExperienceResult {
   readonly ladder: readonly Rendition[];
   readonly segmentSeconds: number;
   readonly watchSeconds: number;
   readonly targets: PlayerTargets;
   readonly regions: Readonly<Partial<Record<Region, VideoRegionResult>>>;
+  /** All viewers (absent when no region had video requests). */
+  readonly overall?: VideoOverallResult;
   /** Every region meets both targets. */
   readonly pass: boolean;
 }
@@ -145,6 +156,7 @@ export function videoExperience(videoTtfbByRegion: Float64Array, x: VideoExperie
   if (videoTtfbByRegion.length !== expected) throw new InputError(`the video TTFB histograms must hold ${expected} buckets (${REGIONS.length} regions × ${VIDEO_ROLES} roles × ${HIST_BUCKETS}), got ${videoTtfbByRegion.length}.`);
   const { player: p } = x;
   const regions: Partial<Record<Region, VideoRegionResult>> = {};
+  const pooled: { startup: Float64Array; weight: number; stall: number; watch: number }[] = [];
   REGIONS.forEach((region, ri) => {
     const t = regionTtfb(videoTtfbByRegion, ri);
     if (t === undefined) return;
@@ -167,6 +179,7 @@ export function videoExperience(videoTtfbByRegion: Float64Array, x: VideoExperie
     startup.sort();
     const p95 = nearestRank(startup, 0.95);
     const ratio = stall / (stall + watch);
+    pooled.push({ startup, weight: segmentRequests(videoTtfbByRegion, ri) / n, stall, watch });
     regions[region] = {
       sessions: n, viewerMbps: x.viewerMbps[region],
       startupP50Ms: round(nearestRank(startup, 0.5), 1), startupP95Ms: round(p95, 1), startupTtfbShare: round(startupTtfb / startupTotal, 4),
@@ -177,7 +190,38 @@ export function videoExperience(videoTtfbByRegion: Float64Array, x: VideoExperie
   const values = Object.values(regions);
   return {
     ladder: x.ladder.map((r) => ({ name: r.name, bitrateMbps: round(r.bitrateMbps, 3) })), segmentSeconds: x.segmentSeconds,
-    watchSeconds: x.watchSeconds, targets: p.targets, regions,
+    watchSeconds: x.watchSeconds, targets: p.targets, regions, ...(pooled.length > 0 ? { overall: overallOf(pooled, p.targets) } : {}),
     pass: values.length > 0 && values.every((r) => r.startupPass && r.rebufferingPass),
+  };
+}
+
+/** Weight of the segment requests (first and later) of region `ri`. */
+function segmentRequests(h: Float64Array, ri: number): number {
+  let n = 0;
+  for (const role of [1, 2]) {
+    const off = (ri * VIDEO_ROLES + role) * HIST_BUCKETS;
+    for (let b = 0; b < HIST_BUCKETS; b++) n += h[off + b]!;
+  }
+  return n;
+}
+
+/** The regions' sessions pooled, each session weighted by its region's segment requests per session (weighted nearest rank). */
+function overallOf(pooled: readonly { startup: Float64Array; weight: number; stall: number; watch: number }[], targets: PlayerTargets): VideoOverallResult {
+  const all: [number, number][] = [];
+  for (const g of pooled) for (const ms of g.startup) all.push([ms, g.weight]);
+  all.sort((a, b) => a[0] - b[0]);
+  const total = all.reduce((s, [, w]) => s + w, 0);
+  const quantile = (q: number) => {
+    let acc = 0;
+    for (const [ms, w] of all) { acc += w; if (acc >= q * total) return ms; }
+    return all[all.length - 1]![0];
+  };
+  const stall = pooled.reduce((s, g) => s + g.weight * g.stall, 0);
+  const played = pooled.reduce((s, g) => s + g.weight * (g.stall + g.watch), 0);
+  const p95 = quantile(0.95);
+  const ratio = played > 0 ? stall / played : 0;
+  return {
+    startupP50Ms: round(quantile(0.5), 1), startupP95Ms: round(p95, 1), rebufferingRatio: round(ratio, 6),
+    startupPass: p95 <= targets.startupP95Ms, rebufferingPass: ratio <= targets.rebufferingRatio,
   };
 }

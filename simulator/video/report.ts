@@ -21,6 +21,8 @@ export function videoTableData(v: VideoExperienceResult): { headers: string[]; r
       formatPercent(g.rebufferingRatio, 3), formatPercent(g.sessionsWithStall), g.meanBitrateMbps.toFixed(1), passText(g.startupPass && g.rebufferingPass),
     ]);
   }
+  const o = v.overall;
+  if (o !== undefined) rows.push(['all viewers', '', ms(o.startupP50Ms), ms(o.startupP95Ms), '', formatPercent(o.rebufferingRatio, 3), '', '', passText(o.startupPass && o.rebufferingPass)]);
   return {
     headers: [
       'viewers in', 'median Mbps', 'startup p50 ms', `startup p95 ms (< ${ms(v.targets.startupP95Ms)})`, 'of which TTFB',

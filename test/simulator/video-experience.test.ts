@@ -126,6 +126,22 @@ describe('simulator/video: the player-session model', () => {
       expect(r.regions.EU!.ttfbStandIns).to.deep.equal([]);
     });
 
+    it('pools the regions for all viewers, each weighted by its segment requests', () => {
+      const T = bucketUpperMs(histBucket(100));
+      const h = histograms(['EU', 'MEA'], 100);
+      const equal = videoExperience(h, inputs()).overall!;
+      // three EU sessions at 4T + 250, three MEA sessions at 4T + 3,000, equal weights: the p50 is EU's, the p95 MEA's
+      expect(equal.startupP50Ms).to.be.closeTo(4 * T + 250, 0.05);
+      expect(equal.startupP95Ms).to.be.closeTo(4 * T + 3000, 0.05);
+      expect(equal.rebufferingRatio).to.be.closeTo((T + 1000) / (T + 9000), 1e-6);
+      // MEA with three times EU's segment requests: 0.5 of the weight is reached inside MEA's sessions
+      for (const role of [1, 2]) h[(REGIONS.indexOf('MEA') * VIDEO_ROLES + role) * HIST_BUCKETS + histBucket(100)] = 15;
+      const heavy = videoExperience(h, inputs()).overall!;
+      expect(heavy.startupP50Ms).to.be.closeTo(4 * T + 3000, 0.05);
+      expect(heavy.rebufferingRatio).to.be.closeTo((3 * (T + 1000)) / (4000 + 3 * (T + 1000 + 4000)), 1e-6);
+      expect(videoExperience(histograms([], 100), inputs()).overall).to.equal(undefined);
+    });
+
     it('judges against configurable targets', () => {
       const T = bucketUpperMs(histBucket(100));
       const at = (startupP95Ms: number) => videoExperience(histograms(['EU'], 100), inputs({ player: player({ initSegmentBytes: 0, startupBufferSeconds: 2, sessionsPerRegion: 3, targets: { startupP95Ms, rebufferingRatio: 0 } }) }));
@@ -183,12 +199,12 @@ describe('simulator/video: the player-session model', () => {
       const v = videoExperience(stats().videoTtfbByRegion, x);
       const { headers, rows } = videoTableData(v);
       expect(headers[3]).to.equal('startup p95 ms (< 2,000)');
-      expect(rows.map((r) => [r[0], r[8]])).to.deep.equal([['Europe', 'pass'], ['Middle East & Africa', 'FAIL']]);
+      expect(rows.map((r) => [r[0], r[8]])).to.deep.equal([['Europe', 'pass'], ['Middle East & Africa', 'FAIL'], ['all viewers', 'FAIL']]);
       expect(renderVideoTable(v)).to.match(/Middle East & Africa .* FAIL/);
       const section = videoReportSection(v);
       const data = (section.chart!.config as { data: { datasets: { backgroundColor: unknown }[] } }).data;
       expect(data.datasets[0]!.backgroundColor).to.deep.equal(['#2ca02c', '#d62728']);
-      expect(section.table!.rows).to.have.length(2);
+      expect(section.table!.rows).to.have.length(3);
     });
   });
 
