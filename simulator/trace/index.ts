@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
-import { CloudFrontLogBuilder, CloudFrontLogParser, logText, parseCloudFrontLogs, traceFromLog, type CloudFrontLog } from './cloudfront-log';
+import { CloudFrontLogBuilder, CloudFrontLogParser, logText, traceFromLog, type CloudFrontLog } from './cloudfront-log';
 import { CsvParser, readCsvTrace } from './csv';
 import { CloudFrontLogTraceParser } from './log-trace';
 import { OracleGeneralParser, readOracleGeneral } from './oracle-general';
