@@ -226,7 +226,7 @@ export class MediaCdn extends pulumi.ComponentResource {
         imageFallback: { domainName: this.origins.imageFallback.domainName, originAccessControlId: this.origins.imageFallback.originAccessControl.id },
         ...(this.originSecretHeader ? { originSecretHeader: this.originSecretHeader } : {}),
       }),
-      originGroups: buildOriginGroups(),
+      originGroups: buildOriginGroups(config),
       orderedCacheBehaviors: behaviors.ordered,
       defaultCacheBehavior: behaviors.default,
       customErrorResponses: buildCustomErrorResponses(config.catalog),

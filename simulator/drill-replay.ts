@@ -10,7 +10,7 @@
 import { CONTENT_TYPE_NAMES } from '../lib/catalog';
 import type { FaultMode } from '../lib/faults/scenarios';
 import { runEngine, type EngineStats } from './engine';
-import type { SimModel, SimOrigin } from './plan-model';
+import { simOriginKey, type SimModel, type SimOrigin } from './plan-model';
 import { SEED_PROFILE } from './profile';
 import { EVENT_INVALIDATE, type RequestLog } from './workload/arrivals';
 import type { KeySpace } from './workload/build';
@@ -55,8 +55,9 @@ export function replayDrill(model: SimModel, requests: readonly ReplayRequest[],
     type: Uint8Array.from(behaviors, (b) => CONTENT_TYPE_NAMES.indexOf(b.contentType)),
     behavior: new Uint8Array(n),
     origin: Uint8Array.from(behaviors, (b) => {
-      let i = originIndex.get(b.origin.id);
-      if (i === undefined) { i = origins.length; origins.push(b.origin); originIndex.set(b.origin.id, i); }
+      const originKey = simOriginKey(b.origin);
+      let i = originIndex.get(originKey);
+      if (i === undefined) { i = origins.length; origins.push(b.origin); originIndex.set(originKey, i); }
       return i;
     }),
     weight: new Float64Array(n).fill(1),

@@ -79,7 +79,7 @@ export function modelOrigins(model: SimModel): SimOrigin[] {
 export function outagesFor(model: SimModel, fault: FaultSpec): OriginOutage[] {
   const all = modelOrigins(model);
   const facts = all.map(factsOf);
-  const region = faultRegion(facts, model.awsRegion);
+  const region = faultRegion(model.awsRegion);
   const ids = facts.filter((f) => originFails(fault.scenario.target, f, region)).map((f) => f.id);
   if (ids.length === 0) return [];
   return [{ fromSec: fault.startSec, toSec: fault.startSec + fault.durationSec, origins: ids, mode: fault.scenario.mode }];

@@ -14,7 +14,8 @@ import { compileBehaviorSelector, DEFAULT_BEHAVIOR_PATTERN, normalizePattern } f
 import type { TtlPolicy } from '../lib/semantics/ttl';
 import type { CacheKeyPolicy } from '../lib/semantics/cache-key';
 import type { Region } from './profile';
-import { primaryOriginId, regionalOriginId } from '../lib/builders/origins';
+import { failoverStatusCodes, primaryOriginId, regionalOriginId } from '../lib/builders/origins';
+import { regionalFailoverOriginId } from '../lib/routing/origin-routing';
 import { AWS_REGIONS } from '../lib/network';
 import type { OriginName } from '../lib/catalog';
 
@@ -78,6 +79,21 @@ export interface SimModel {
   readonly errorCachingMinTtl: number;
 }
 
+/** The origin as a behavior that targets it directly (not through its group) reaches it: without failover. */
+function directOf(o: SimOrigin): SimOrigin {
+  const { failover: _failover, ...rest } = o;
+  return rest;
+}
+
+/**
+ * Which origin entry of the engine a behavior's origin is: its id, and whether requests reach it
+ * through a group (the same origin reached directly by a behavior that proxies writes fails no
+ * request over: a separate entry; faults, matched by id, take both down).
+ */
+export function simOriginKey(o: SimOrigin): string {
+  return o.failover ? `${o.id}>${o.failover.origin.id}` : o.id;
+}
+
 /** Our viewer region of an AWS Region code (us-east-1 → NA). */
 export function regionOfAwsRegion(awsRegion: string): Region {
   if (/^(us|ca|mx)-/.test(awsRegion)) return 'NA';
@@ -132,19 +148,27 @@ export function simModelFromPlan(plan: Plan): SimModel {
     origins.set(primary.id, { ...primary, failover: { origin: secondary, statusCodes: g.statusCodes } });
   }
 
-  // An origin's regional copies are origins of the distribution named regionalOriginId(origin, Region).
+  // An origin's regional copies are origins of the distribution named regionalOriginId(origin, Region);
+  // the viewer-request function sends each copy's requests through a group with the origin's fallback
+  // (lib/routing regionalFailoverOriginId), so each copy fails over to it. A copy that is also a
+  // configured group's secondary keeps that role (which origins a fault takes down, lib/faults).
   for (const name of ORIGIN_NAMES) {
     const base = origins.get(primaryOriginId(name));
     if (!base) continue;
+    const fallback = origins.get(regionalFailoverOriginId(name));
     const regional = AWS_REGIONS.flatMap((region) => {
       const o = origins.get(regionalOriginId(name, region));
-      return o ? [{ ...o, awsRegion: region, role: 'regional' as const }] : [];
+      if (!o) return [];
+      const copy: SimOrigin = { ...o, awsRegion: region, role: o.role === 'secondary' ? 'secondary' : 'regional' };
+      return [fallback ? { ...copy, failover: { origin: fallback, statusCodes: failoverStatusCodes(name) } } : copy];
     });
     if (regional.length > 0) origins.set(base.id, { ...base, regional });
   }
 
   const toBehavior = (b: ModelBehavior): SimBehavior => {
-    const origin = origins.get(firstOriginOf(model, b.targetOriginId)!.id)!;
+    const first = origins.get(firstOriginOf(model, b.targetOriginId)!.id)!;
+    // a behavior that targets the origin itself, not its group (one that proxies writes), never fails over (spec §9.2)
+    const origin = first.failover && !model.originGroups.has(b.targetOriginId) ? directOf(first) : first;
     const route = routeOfPattern(catalog, b.pathPattern);
     const p = b.cachePolicy;
     return {

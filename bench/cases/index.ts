@@ -1,5 +1,6 @@
 /** Every benchmark case, in the order `npm run bench` runs them (bench/run.ts checks none is missing here). */
 import { benchCase as analytics } from './analytics';
+import { benchCase as drill } from './drill';
 import { benchCase as edge } from './edge';
 import { benchCase as images } from './images';
 import { benchCase as invalidation } from './invalidation';
@@ -11,4 +12,4 @@ import { benchCase as tune } from './tune';
 import { benchCase as warm } from './warm';
 import type { BenchCase } from '../types';
 
-export const BENCH_CASES: readonly BenchCase[] = [analytics, edge, images, invalidation, plan, sim, simScale, simLatency, tune, warm];
+export const BENCH_CASES: readonly BenchCase[] = [analytics, drill, edge, images, invalidation, plan, sim, simScale, simLatency, tune, warm];

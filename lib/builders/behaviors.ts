@@ -67,7 +67,7 @@ export function buildBehavior<R>(route: RouteSpec, refs: BehaviorRefs<R>, routin
   }
   const fnKey = viewerFunctionKey(route, routing);
   return {
-    targetOriginId: behaviorTargetId(route.origin),
+    targetOriginId: behaviorTargetId(route, groupedCustomOriginsOf(routing)),
     viewerProtocolPolicy: 'redirect-to-https',
     allowedMethods: [...ALLOWED_METHOD_LISTS[route.allowedMethods]],
     cachedMethods: ['GET', 'HEAD'],
@@ -81,6 +81,15 @@ export function buildBehavior<R>(route: RouteSpec, refs: BehaviorRefs<R>, routin
 }
 
 const NO_ROUTING: ReadonlyMap<OriginName, OriginRouting> = new Map();
+
+/**
+ * The custom origins with an origin group: those with copies in other Regions, which are exactly the
+ * custom origins `routing` routes (a copy in another Region is the group's secondary, origins.ts
+ * `customSecondaryRegion`).
+ */
+function groupedCustomOriginsOf(routing: ReadonlyMap<OriginName, OriginRouting>): ReadonlySet<OriginName> {
+  return new Set([...routing.keys()].filter((o) => !isS3Origin(o)));
+}
 
 /** The one viewer-request function of a route, by key: the shared normalization or image function, or a regional one. */
 function viewerFunctionArn<R>(key: string, refs: BehaviorRefs<R>): R {

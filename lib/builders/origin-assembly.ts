@@ -15,8 +15,8 @@ import { extraRegionsOf } from '../routing/origin-routing';
 import { imageFallbackOrigin } from './image-fallback';
 import { originSecretHeaders } from './origin-verification';
 import {
-  connectionSettings, customOriginConfig, customOriginDomain, failoverStatusCodes, originGroupId, originShield,
-  primaryOriginId, regionalOriginId, regionalOriginShield, secondaryMemberId, secondaryOriginId, secondaryOriginShield,
+  connectionSettings, customOriginConfig, customOriginDomain, customSecondaryOriginId, failoverStatusCodes, originGroupId, originShield,
+  primaryOriginId, regionalOriginId, regionalOriginShield, secondaryMemberId, secondaryOriginId, secondaryOriginShield, type CustomOriginRegionsConfig,
 } from './origins';
 
 /** References to the created origin resources. */
@@ -58,8 +58,8 @@ export function dynamicOriginDomain(config: StackConfig, origin: OriginName, reg
 
 /** The distribution's origins: S3 (primary, replica, regional copies), the images fallback, then custom ones. */
 export function buildOrigins<R>(config: StackConfig, res: OriginResources<R>): OriginArgs<R>[] {
-  const connection = connectionSettings(config);
   const s3 = S3_ORIGINS.flatMap((origin) => {
+    const connection = connectionSettings(config, origin);
     const b = res.buckets[origin];
     if (!b) throw new Error(`no buckets given for the S3 origin '${origin}'`);
     const s3Origin = (originId: string, domainName: R, shield: { enabled: boolean; originShieldRegion: string } | undefined): OriginArgs<R> => ({
@@ -79,28 +79,45 @@ export function buildOrigins<R>(config: StackConfig, res: OriginResources<R>): O
   const fallback = imageFallbackOrigin(config, res.imageFallback.domainName, res.imageFallback.originAccessControlId);
   // Every custom origin, regional copies included, gets the secret header that proves CloudFront sent the request.
   const secret = res.originSecretHeader ? { customHeaders: originSecretHeaders(res.originSecretHeader.name, res.originSecretHeader.value) } : {};
-  const custom = CUSTOM_ORIGINS.flatMap((origin): OriginArgs<R>[] => [
-    { originId: primaryOriginId(origin), domainName: customOriginDomain(config, origin), customOriginConfig: customOriginConfig(config), ...secret, originShield: originShield(config), ...connection },
-    ...extraRegionsOf(config, origin).map((region) => {
+  const custom = CUSTOM_ORIGINS.flatMap((origin): OriginArgs<R>[] => {
+    const connection = connectionSettings(config, origin);
+    const originConfig = customOriginConfig(config, origin);
+    const primary: OriginArgs<R> = {
+      originId: primaryOriginId(origin), domainName: customOriginDomain(config, origin), customOriginConfig: originConfig, ...secret, originShield: originShield(config), ...connection,
+    };
+    return [primary, ...extraRegionsOf(config, origin).map((region) => {
       const shield = regionalOriginShield(region);
       return {
         originId: regionalOriginId(origin, region),
         domainName: dynamicOriginDomain(config, origin, region),
-        customOriginConfig: customOriginConfig(config),
+        customOriginConfig: originConfig,
         ...secret,
         ...(shield ? { originShield: shield } : {}),
         ...connection,
       };
-    }),
-  ]);
+    })];
+  });
   return [...s3, fallback, ...custom];
 }
 
-/** One origin group per S3 origin: primary first, then the failover Region's member (spec §9.2). */
-export function buildOriginGroups(): OriginGroupArgs[] {
-  return S3_ORIGINS.map((origin) => ({
+/**
+ * The origin groups (spec §9.2), primary first: one per S3 origin, with the failover Region's member;
+ * one per custom origin that has a copy in another Region, with that copy (the failover Region's when
+ * there is one: origins.ts `customSecondaryRegion`). The GET/HEAD/OPTIONS behaviors of the origin
+ * target the group; the copies' own groups (copy first, then the primary) are created per request by
+ * the viewer-request function (lib/routing).
+ */
+export function buildOriginGroups(config: CustomOriginRegionsConfig): OriginGroupArgs[] {
+  const group = (origin: OriginName, secondary: string): OriginGroupArgs => ({
     originId: originGroupId(origin),
     failoverCriteria: { statusCodes: failoverStatusCodes(origin) },
-    members: [{ originId: primaryOriginId(origin) }, { originId: secondaryMemberId(origin) }],
-  }));
+    members: [{ originId: primaryOriginId(origin) }, { originId: secondary }],
+  });
+  return [
+    ...S3_ORIGINS.map((origin) => group(origin, secondaryMemberId(origin))),
+    ...CUSTOM_ORIGINS.flatMap((origin) => {
+      const secondary = customSecondaryOriginId(config, origin);
+      return secondary === undefined ? [] : [group(origin, secondary)];
+    }),
+  ];
 }

@@ -1,7 +1,7 @@
 /**
  * Origin ids, origin groups and origin connection settings, as plain data (spec §9).
  */
-import { CUSTOM_ORIGINS, S3_ORIGINS, type OriginName } from '../catalog';
+import { CUSTOM_ORIGINS, S3_ORIGINS, type AllowedMethods, type OriginName } from '../catalog';
 import type { StackConfig } from '../config';
 import { ORIGIN_SHIELD_REGIONS } from '../config/schema';
 
@@ -37,14 +37,55 @@ export function secondaryMemberId(origin: OriginName): string {
   return origin === 'images' ? IMAGE_FALLBACK_ORIGIN_ID : secondaryOriginId(origin);
 }
 
-/** Id of the origin group that fails an S3 origin over to its secondary. */
+/** Id of the origin group that fails an origin over to its secondary. */
 export function originGroupId(origin: OriginName): string {
   return `${origin}-group`;
 }
 
-/** What a cache behavior targets: the origin group for S3 origins, the origin itself for custom ones. */
-export function behaviorTargetId(origin: OriginName): string {
-  return S3_ORIGINS.includes(origin) ? originGroupId(origin) : primaryOriginId(origin);
+/** The config keys that say which custom origins have a copy in another Region. */
+export type CustomOriginRegionsConfig = Pick<StackConfig, 'failoverRegion' | 'metadataOriginDomains' | 'apiOriginDomains'>;
+
+/**
+ * The Region of a custom origin's group secondary: its copy in `failoverRegion` when it has one (the
+ * Region the S3 secondaries live in), else its first copy in `metadataOriginDomains` /
+ * `apiOriginDomains`; `undefined` for an origin with no copy in another Region (no group: one origin).
+ */
+export function customSecondaryRegion(config: CustomOriginRegionsConfig, origin: OriginName): string | undefined {
+  if (origin !== 'metadata' && origin !== 'api') return undefined;
+  const regions = Object.keys(origin === 'metadata' ? config.metadataOriginDomains : config.apiOriginDomains);
+  return regions.includes(config.failoverRegion) ? config.failoverRegion : regions[0];
+}
+
+/** The secondary member of a custom origin's group (its copy in {@link customSecondaryRegion}); `undefined` without one. */
+export function customSecondaryOriginId(config: CustomOriginRegionsConfig, origin: OriginName): string | undefined {
+  const region = customSecondaryRegion(config, origin);
+  return region === undefined ? undefined : regionalOriginId(origin, region);
+}
+
+/**
+ * Whether a behavior with these allowed methods may target an origin group: CloudFront fails over
+ * GET, HEAD and OPTIONS only (spec §9.2) and accepts origin groups only on behaviors that allow no
+ * other method, so a behavior that proxies writes (`ALL`) targets the primary origin itself.
+ */
+export function groupTargetable(allowedMethods: AllowedMethods): boolean {
+  return allowedMethods !== 'ALL';
+}
+
+/**
+ * What a cache behavior targets: the origin's group when it has one (every S3 origin; a custom origin
+ * in `grouped`, the custom origins with a copy in another Region) and the behavior allows only
+ * GET/HEAD/OPTIONS; else the origin itself.
+ */
+export function behaviorTargetId(route: { readonly origin: OriginName; readonly allowedMethods: AllowedMethods }, grouped: ReadonlySet<OriginName> = NO_CUSTOM_GROUPS): string {
+  if (S3_ORIGINS.includes(route.origin)) return originGroupId(route.origin);
+  return grouped.has(route.origin) && groupTargetable(route.allowedMethods) ? originGroupId(route.origin) : primaryOriginId(route.origin);
+}
+
+const NO_CUSTOM_GROUPS: ReadonlySet<OriginName> = new Set();
+
+/** The custom origins that have an origin group (a copy in another Region). */
+export function groupedCustomOrigins(config: CustomOriginRegionsConfig): ReadonlySet<OriginName> {
+  return new Set(CUSTOM_ORIGINS.filter((o) => customSecondaryRegion(config, o) !== undefined));
 }
 
 /**
@@ -62,14 +103,18 @@ export function isS3Origin(origin: OriginName): boolean {
 
 export { S3_ORIGINS, CUSTOM_ORIGINS };
 
-/** `customOriginConfig` of the metadata and API origins: HTTPS only, TLS 1.2, timeouts from config. */
-export function customOriginConfig(config: StackConfig) {
+/**
+ * `customOriginConfig` of the metadata and API origins (and the images fallback): HTTPS only, TLS 1.2,
+ * timeouts from config, `originTimeouts.<origin>.readTimeoutSeconds` over `originReadTimeoutSeconds`.
+ */
+export function customOriginConfig(config: StackConfig, origin?: OriginName) {
+  const own = origin === undefined ? undefined : config.originTimeouts[origin];
   return {
     httpPort: 80,
     httpsPort: 443,
     originProtocolPolicy: 'https-only' as const,
     originSslProtocols: ['TLSv1.2'],
-    originReadTimeout: config.originReadTimeoutSeconds,
+    originReadTimeout: own?.readTimeoutSeconds ?? config.originReadTimeoutSeconds,
     originKeepaliveTimeout: config.originKeepaliveTimeoutSeconds,
   };
 }
@@ -114,7 +159,15 @@ export function regionalOriginShield(region: string): { enabled: true; originShi
   return shieldRegion ? { enabled: true, originShieldRegion: shieldRegion } : undefined;
 }
 
-/** Connection settings shared by every origin (spec §9.1). */
-export function connectionSettings(config: StackConfig) {
-  return { connectionAttempts: config.originConnectionAttempts, connectionTimeout: config.originConnectionTimeoutSeconds };
+/**
+ * Connection settings of an origin's every copy (spec §9.1): `originTimeouts.<origin>` over the
+ * stack-wide `originConnectionAttempts` / `originConnectionTimeoutSeconds` (which alone apply when no
+ * origin is named, as for the images fallback).
+ */
+export function connectionSettings(config: StackConfig, origin?: OriginName) {
+  const own = origin === undefined ? undefined : config.originTimeouts[origin];
+  return {
+    connectionAttempts: own?.connectionAttempts ?? config.originConnectionAttempts,
+    connectionTimeout: own?.connectionTimeoutSeconds ?? config.originConnectionTimeoutSeconds,
+  };
 }

@@ -2,7 +2,7 @@
  * Turns raw stack-config values into one validated, typed `StackConfig`. Pure: callers (index.ts under
  * Pulumi, the offline plan, the scripts) read the values and pass them in.
  */
-import { resolveCatalog, type Catalog, type CatalogOverrides } from '../catalog';
+import { CUSTOM_ORIGINS, resolveCatalog, S3_ORIGINS, type Catalog, type CatalogOverrides, type OriginName } from '../catalog';
 import { shieldRegionNear } from '../builders/origins';
 import { InputError, show } from '../errors';
 import { isRemovableResponseHeader } from '../semantics/response-headers';
@@ -22,6 +22,14 @@ export interface DomainConfig {
   readonly hostedZoneId: string;
   /** Hosted zone name (`example.com`); '' when `hostedZoneId` is given. */
   readonly hostedZone: string;
+}
+
+/** One origin's connection settings over the stack-wide ones (spec §9.1); unset fields fall back to them. */
+export interface OriginTimeouts {
+  readonly connectionAttempts?: number;
+  readonly connectionTimeoutSeconds?: number;
+  /** Custom origins (metadata, api) only. */
+  readonly readTimeoutSeconds?: number;
 }
 
 export interface StackConfig {
@@ -56,6 +64,8 @@ export interface StackConfig {
   readonly originConnectionAttempts: number;
   readonly originConnectionTimeoutSeconds: number;
   readonly originReadTimeoutSeconds: number;
+  /** Per-origin connection settings over the stack-wide ones (`originTimeouts`); `{}` when none. */
+  readonly originTimeouts: Readonly<Partial<Record<OriginName, OriginTimeouts>>>;
   readonly originKeepaliveTimeoutSeconds: number;
   readonly wafRateLimitPer5Minutes: number;
   readonly signingPublicKeyPem: string;
@@ -191,6 +201,7 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   else if (v.failoverRegion === region) problems.push(`${k('failoverRegion')} is ${show(v.failoverRegion)}, the same as aws:region; the secondary buckets must live in another Region to survive a regional outage.`);
   const originRegions = checkOriginRegions(v, region, problems);
   for (const key of ['metadataOriginDomains', 'apiOriginDomains'] as const) checkRegionalDomains(key, v[key], region, problems);
+  checkOriginTimeouts(v.originTimeouts, problems);
   for (const c of v.geoRestrictionLocations) {
     if (!COUNTRY_RE.test(c)) problems.push(`${k('geoRestrictionLocations')} contains ${show(c)}; use ISO 3166-1 alpha-2 codes in capitals such as 'US'.`);
   }
@@ -321,6 +332,42 @@ function checkRegionalDomains(name: 'metadataOriginDomains' | 'apiOriginDomains'
     else if (!isAwsRegion(r)) problems.push(`${key} has the key ${show(r)}${regionHint(r)}; key each domain by an AWS Region such as 'eu-central-1'.`);
     else if (!isKnownAwsRegion(r)) problems.push(`${key} has the key ${show(r)}, which is not an AWS Region the latency model knows; key each domain by one of ${AWS_REGIONS.join(', ')}.`);
     if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) problems.push(`${key}.${r} must be a domain name such as 'api.eu.example.com' (no scheme, no path), got ${show(domain)}.`);
+  }
+}
+
+/** The fields of one `originTimeouts` entry and the range each takes: the stack-wide key's (spec §9.1). */
+const ORIGIN_TIMEOUT_FIELDS = {
+  connectionAttempts: 'originConnectionAttempts',
+  connectionTimeoutSeconds: 'originConnectionTimeoutSeconds',
+  readTimeoutSeconds: 'originReadTimeoutSeconds',
+} as const;
+
+/** `originTimeouts`: keys are origin names, values objects of known fields, integers in range; read timeouts on custom origins only. */
+function checkOriginTimeouts(map: Readonly<Record<string, unknown>>, problems: string[]): void {
+  const key = `${CONFIG_NAMESPACE}:originTimeouts`;
+  const origins: readonly string[] = [...S3_ORIGINS, ...CUSTOM_ORIGINS];
+  for (const [origin, entry] of Object.entries(map)) {
+    if (!origins.includes(origin)) {
+      problems.push(`${key} has the key ${show(origin)}, which is not an origin; key the settings by one of ${origins.join(', ')}.`);
+      continue;
+    }
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      problems.push(`${key}.${origin} must be an object such as {"connectionAttempts": 1, "readTimeoutSeconds": 4}, got ${show(entry)}.`);
+      continue;
+    }
+    for (const [field, value] of Object.entries(entry as Record<string, unknown>)) {
+      const global = (ORIGIN_TIMEOUT_FIELDS as Readonly<Record<string, string>>)[field];
+      if (global === undefined) {
+        problems.push(`${key}.${origin} has the field ${show(field)}; use ${Object.keys(ORIGIN_TIMEOUT_FIELDS).join(', ')}.`);
+        continue;
+      }
+      const range = CONFIG_SCHEMA.find((s) => s.key === global)!.range!;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < range[0] || value > range[1]) {
+        problems.push(`${key}.${origin}.${field} must be a whole number from ${range[0]} to ${range[1]} (as ${CONFIG_NAMESPACE}:${global}), got ${show(value)}.`);
+      } else if (field === 'readTimeoutSeconds' && !(CUSTOM_ORIGINS as readonly string[]).includes(origin)) {
+        problems.push(`${key}.${origin}.readTimeoutSeconds is set, but ${origin} is an S3 origin, whose response timeout stays CloudFront's 30 s (the provider cannot set it); remove the field.`);
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { InputError, show } from '../errors';
 import { DEFAULT_BEHAVIOR_PATTERN } from '../semantics/path-pattern';
+import { parseRegionalOriginId } from '../builders/origins';
 import { behaviorCachePolicy } from './cache-policy';
 import { asObject, items, num, text, valueAt, type Json } from './json';
 import type {
@@ -35,12 +36,18 @@ export function awsRegionOfS3Domain(domainName: string): string | undefined {
   return /\.s3[.-]([a-z0-9-]+)\.amazonaws\.com$/.exec(domainName)?.[1];
 }
 
+/** AWS Region of a Lambda function URL domain (`<id>.lambda-url.us-west-2.on.aws` → us-west-2); undefined otherwise. */
+export function awsRegionOfFunctionUrlDomain(domainName: string): string | undefined {
+  return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(domainName)?.[1];
+}
+
 function originOf(o: Json): ModelOrigin {
   const id = String(o.originId);
   const domainName = String(o.domainName ?? '');
   const bucket = o.customOriginConfig ? undefined : bucketOfS3Domain(domainName);
   const s3 = !o.customOriginConfig && (bucket !== undefined || o.s3OriginConfig !== undefined);
-  const region = s3 ? awsRegionOfS3Domain(domainName) : undefined;
+  // a custom origin's Region: a function URL's domain names it; a regional copy's id does (`metadata-us-west-2`)
+  const region = s3 ? awsRegionOfS3Domain(domainName) : awsRegionOfFunctionUrlDomain(domainName) ?? parseRegionalOriginId(id)?.region;
   const originShield = asObject(o.originShield);
   const shield = originShield?.enabled === true ? { ...(text(originShield.originShieldRegion) ? { awsRegion: String(originShield.originShieldRegion) } : {}) } : undefined;
   // connection settings as planned, CloudFront's defaults where the plan leaves them out (spec §9.1)

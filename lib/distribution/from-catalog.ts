@@ -27,7 +27,8 @@ export function distributionModelFromCatalog(catalog: Catalog, outputs: StackOut
   const toBehavior = (route: Catalog['routes'][number], pathPattern: string): ModelBehavior => ({
     pathPattern,
     isDefault: pathPattern === '*',
-    targetOriginId: behaviorTargetId(route.origin),
+    // custom origins' groups depend on stack config the outputs do not carry: they target the origin itself
+    targetOriginId: behaviorTargetId(route),
     viewerProtocolPolicy: 'redirect-to-https',
     allowedMethods: ['GET', 'HEAD'],
     cachedMethods: ['GET', 'HEAD'],

@@ -63,7 +63,10 @@ export interface ModelOrigin {
   readonly kind: 's3' | 'custom';
   /** Bucket name for S3 origins (`<bucket>.s3.<region>.amazonaws.com`). */
   readonly bucket?: string;
-  /** AWS Region named in the domain (`.s3.<region>.amazonaws.com`, `.lambda-url.<region>.on.aws`); undefined when it names none. */
+  /**
+   * AWS Region named in the domain (`.s3.<region>.amazonaws.com`, `.lambda-url.<region>.on.aws`), or for a
+   * custom origin's regional copy in its id (`api-us-west-2`); undefined when neither names one.
+   */
   readonly awsRegion?: string;
   /** Origin Shield, when enabled (spec §9.4); `awsRegion` undefined when the plan names none. */
   readonly originShield?: { readonly awsRegion?: string };

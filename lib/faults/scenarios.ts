@@ -22,10 +22,11 @@ export const FAULT_STATUS: Readonly<Record<FaultMode, number>> = { refused: 502,
 /**
  * Which origins fail:
  * - `primary-s3`: the S3 origins in the stack's Region (the origin groups' primaries);
- * - `region`: every origin in one AWS Region (the first regional copy's Region when the stack has
- *   regional origins, else the stack's Region);
- * - `primaries`: every origin requests reach first (S3 primaries, metadata, API);
- * - `api`: the API origin and its regional copies;
+ * - `region`: every origin in the stack's Region (`aws:region`: every group's primary, and the origin
+ *   of every viewer without a nearer regional copy), whatever its role;
+ * - `primaries`: the origins requests reach first in the stack's Region (S3 primaries, metadata, API;
+ *   not the regional copies nor the groups' secondaries);
+ * - `api`: the API origin in the stack's Region (its copies in other Regions stay up);
  * - `none`: no origin fails (load scenarios).
  */
 export type FaultTarget = 'primary-s3' | 'region' | 'primaries' | 'api' | 'none';
@@ -68,27 +69,27 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'region-origin-down', target: 'region', mode: 'refused', defaultDurationSec: 1800, targetPct: DEFAULT_TARGET_PCT, targetScope: 'cacheable',
-    summary: "Every origin in one AWS Region refuses connections (a Region's S3 copy, metadata and API).",
-    protects: 'origin groups fail over to the failover Region; stale-if-error serves metadata; cached copies serve the rest.',
-    targetNote: 'proxied API requests (POST, private GET) have no second origin: they fail for the outage, so the target applies to cacheable requests.',
+    summary: "Every origin in the stack's Region refuses connections (the S3 primaries, metadata and API).",
+    protects: 'origin groups fail over to the secondaries in another Region (S3 replicas; metadata and API copies where configured); stale-if-error and cached copies serve the rest.',
+    targetNote: 'proxied API requests (POST, private GET) cannot fail over (spec §9.2): they fail for the outage, so the target applies to cacheable requests.',
   },
   {
     name: 'origin-slow', target: 'primaries', mode: 'slow', defaultDurationSec: 900, targetPct: DEFAULT_TARGET_PCT, targetScope: 'cacheable',
     summary: 'Every primary origin answers after its response timeout.',
     protects: 'origin groups fail over after the read timeouts; stale-if-error serves what is cached; the viewer waits attempts × read timeout on a miss.',
-    targetNote: 'proxied API requests time out (504) with no second origin: the target applies to cacheable requests.',
+    targetNote: 'proxied API requests time out (504) and cannot fail over (spec §9.2): the target applies to cacheable requests.',
   },
   {
     name: 'error-burst', target: 'primaries', mode: 'http5xx', defaultDurationSec: 120, targetPct: DEFAULT_TARGET_PCT, targetScope: 'cacheable',
     summary: 'Every primary origin answers 503 for a short burst.',
     protects: 'origin groups fail over on 503; stale-if-error serves expired copies; errors are cached for ErrorCachingMinTTL (spec §3.3).',
-    targetNote: 'proxied API requests get the 503: the target applies to cacheable requests.',
+    targetNote: 'proxied API requests get the 503 and cannot fail over (spec §9.2): the target applies to cacheable requests.',
   },
   {
     name: 'api-down', target: 'api', mode: 'refused', defaultDurationSec: 900, targetPct: DEFAULT_TARGET_PCT, targetScope: 'cacheable',
-    summary: 'The API origin refuses connections.',
-    protects: 'public API answers are cached with stale-if-error; everything else does not use the API origin.',
-    targetNote: 'the API has no second origin: its proxied requests fail for the outage, so the target applies to cacheable requests.',
+    summary: "The API origin in the stack's Region refuses connections (its copies in other Regions stay up).",
+    protects: 'public API GETs fail over to the API copy in another Region where configured; cached answers with stale-if-error; everything else does not use the API origin.',
+    targetNote: 'proxied API requests (POST, private GET) cannot fail over (spec §9.2): they fail for the outage, so the target applies to cacheable requests.',
   },
   {
     name: 'release-herd', target: 'none', mode: 'refused', load: 'release', defaultDurationSec: 1800, targetPct: DEFAULT_TARGET_PCT, targetScope: 'all',
@@ -162,14 +163,17 @@ export interface FaultOriginFacts {
 export function originFails(target: FaultTarget, o: FaultOriginFacts, region: string): boolean {
   switch (target) {
     case 'primary-s3': return o.kind === 's3' && o.role === 'primary';
-    case 'region': return o.awsRegion === region && o.role !== 'secondary';
+    case 'region': return o.awsRegion === region;
     case 'primaries': return o.role === 'primary';
-    case 'api': return o.kind === 'api' && o.role !== 'secondary';
+    case 'api': return o.kind === 'api' && o.role === 'primary';
     case 'none': return false;
   }
 }
 
-/** The Region the `region` target takes down: the first regional copy's Region, else the stack's. */
-export function faultRegion(origins: readonly FaultOriginFacts[], stackRegion: string): string {
-  return origins.find((o) => o.role === 'regional')?.awsRegion ?? stackRegion;
+/**
+ * The Region the `region` target takes down: the stack's, where every origin group's primary lives
+ * (a regional copy's Region going down only sends its viewers to the primary, a lesser fault).
+ */
+export function faultRegion(stackRegion: string): string {
+  return stackRegion;
 }

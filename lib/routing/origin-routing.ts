@@ -112,6 +112,15 @@ export function extraRegionsOf(config: RoutingConfig, origin: OriginName): reado
   return [];
 }
 
+/**
+ * The secondary of the group a regional copy's request goes through: the primary origin, except for
+ * images, which fail over to the fallback origin (it reads the primary and the replica and serves the
+ * original of a missing variant).
+ */
+export function regionalFailoverOriginId(origin: OriginName): string {
+  return origin === 'images' ? secondaryMemberId(origin) : primaryOriginId(origin);
+}
+
 /** Routing of every origin that has a copy outside the primary Region; empty for a single-Region stack. */
 export function planOriginRouting(config: RoutingConfig): ReadonlyMap<OriginName, OriginRouting> {
   const out = new Map<OriginName, OriginRouting>();
@@ -122,8 +131,7 @@ export function planOriginRouting(config: RoutingConfig): ReadonlyMap<OriginName
       origin,
       primaryRegion: config.region,
       regional: extra.map((region) => ({ region, originId: regionalOriginId(origin, region) })),
-      // Images fail over to the fallback origin, which reads the primary and the replica and serves the original of a missing variant.
-      failoverOriginId: origin === 'images' ? secondaryMemberId(origin) : primaryOriginId(origin),
+      failoverOriginId: regionalFailoverOriginId(origin),
       failoverStatusCodes: failoverStatusCodes(origin),
     });
   }

@@ -96,7 +96,7 @@ export function failingOriginIds(model: DistributionModel, scenario: FaultScenar
     awsRegion: o.awsRegion ?? stackRegion,
     role: secondaries.has(o.id) ? 'secondary' : /-[a-z]{2}-[a-z]+-\d$/.test(o.id) ? 'regional' : 'primary',
   }));
-  const region = faultRegion(facts, stackRegion);
+  const region = faultRegion(stackRegion);
   return facts.filter((f) => originFails(scenario.target, f, region)).map((f) => f.id);
 }
 

@@ -23,7 +23,7 @@ import { compressionDecision } from '../../lib/semantics/compression';
 import { invalidationMatches } from '../../lib/semantics/invalidation';
 import { parseCacheControl, resolveTtl, staleWindows } from '../../lib/semantics/ttl';
 import { cacheControlFor } from '../../lib/catalog/cache-control';
-import type { SimBehavior, SimModel, SimOrigin } from '../plan-model';
+import { simOriginKey, type SimBehavior, type SimModel, type SimOrigin } from '../plan-model';
 import type { WorkloadProfile } from '../profile';
 import { Rng } from '../rng';
 import { seedFamilies, type Family } from './families';
@@ -238,8 +238,9 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     const spec = fam.describe(s.ref);
     const beh = model.select(spec.path);
     familyStats[s.family]!.originId ??= beh.origin.id;
-    let oi = originIndex.get(beh.origin.id);
-    if (oi === undefined) { oi = origins.length; origins.push(beh.origin); originIndex.set(beh.origin.id, oi); }
+    const originKey = simOriginKey(beh.origin);
+    let oi = originIndex.get(originKey);
+    if (oi === undefined) { oi = origins.length; origins.push(beh.origin); originIndex.set(originKey, oi); }
     const typeIdx = CONTENT_TYPE_NAMES.indexOf(fam.type);
     let a = assetIds.get(spec.asset);
     if (a === undefined) {

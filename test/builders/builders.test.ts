@@ -88,7 +88,12 @@ describe('behavior builder', () => {
     expect(targets['/thumbnails/*']).to.equal('images-group');
     expect(targets['/metadata/*']).to.equal('metadata');
     expect(targets['/api/*']).to.equal('api');
-    expect(behaviorTargetId('static')).to.equal('static-group');
+    expect(behaviorTargetId({ origin: 'static', allowedMethods: 'GET_HEAD' })).to.equal('static-group');
+    // a custom origin with a group: its GET/HEAD/OPTIONS behaviors target the group, a behavior that proxies writes the origin
+    const grouped = new Set(['api'] as const);
+    expect(behaviorTargetId({ origin: 'api', allowedMethods: 'GET_HEAD_OPTIONS' }, grouped)).to.equal('api-group');
+    expect(behaviorTargetId({ origin: 'api', allowedMethods: 'ALL' }, grouped)).to.equal('api');
+    expect(behaviorTargetId({ origin: 'metadata', allowedMethods: 'GET_HEAD_OPTIONS' }, grouped)).to.equal('metadata');
   });
 
   it('redirects HTTP to HTTPS everywhere and caches GET/HEAD only', () => {

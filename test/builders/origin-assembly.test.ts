@@ -69,11 +69,45 @@ describe('origin assembly (lib/builders/origin-assembly.ts)', () => {
     expect(() => buildOrigins(config({ originRegions: ['eu-central-1'] }), resources([]))).to.throw(/no video bucket given for eu-central-1/);
   });
 
-  it('keeps one origin group per S3 origin failing over to the failover Region (regional groups are made by the functions)', () => {
-    expect(buildOriginGroups()).to.deep.equal([
+  it('keeps one origin group per S3 origin failing over to the failover Region, and none for a custom origin without a copy', () => {
+    expect(buildOriginGroups(config())).to.deep.equal([
       { originId: 'video-group', failoverCriteria: { statusCodes: [500, 502, 503, 504] }, members: [{ originId: 'video-primary' }, { originId: 'video-secondary' }] },
       { originId: 'images-group', failoverCriteria: { statusCodes: [403, 404, 500, 502, 503, 504] }, members: [{ originId: 'images-primary' }, { originId: 'images-fallback' }] },
       { originId: 'static-group', failoverCriteria: { statusCodes: [500, 502, 503, 504] }, members: [{ originId: 'static-primary' }, { originId: 'static-secondary' }] },
     ]);
+  });
+
+  it('groups a custom origin with its copy in the failover Region, else with its first copy', () => {
+    const c = config({
+      metadataOriginDomains: { 'eu-central-1': 'metadata.eu.example.com', 'us-west-2': 'metadata.usw2.example.com' },
+      apiOriginDomains: { 'eu-central-1': 'api.eu.example.com', 'ap-northeast-1': 'api.ap.example.com' },
+    });
+    const custom = buildOriginGroups(c).filter((g) => g.originId === 'metadata-group' || g.originId === 'api-group');
+    expect(custom).to.deep.equal([
+      { originId: 'metadata-group', failoverCriteria: { statusCodes: [500, 502, 503, 504] }, members: [{ originId: 'metadata' }, { originId: 'metadata-us-west-2' }] },
+      { originId: 'api-group', failoverCriteria: { statusCodes: [500, 502, 503, 504] }, members: [{ originId: 'api' }, { originId: 'api-eu-central-1' }] },
+    ]);
+    // every member is an origin of the distribution
+    const ids = new Set(buildOrigins(c, resources([])).map((o) => o.originId));
+    for (const g of buildOriginGroups(c)) for (const m of g.members) expect(ids.has(m.originId), m.originId).to.equal(true);
+  });
+
+  it('applies originTimeouts to every copy of the named origin, the stack-wide settings to the others', () => {
+    const c = config({
+      originConnectionAttempts: 2, originConnectionTimeoutSeconds: 3, originReadTimeoutSeconds: 30,
+      originTimeouts: { metadata: { connectionAttempts: 1, connectionTimeoutSeconds: 2, readTimeoutSeconds: 4 }, video: { connectionAttempts: 1 } },
+      metadataOriginDomains: { 'us-west-2': 'metadata.usw2.example.com' },
+    });
+    const origins = buildOrigins(c, resources([]));
+    const by = (id: string) => origins.find((o) => o.originId === id)!;
+    for (const id of ['metadata', 'metadata-us-west-2']) {
+      expect(by(id), id).to.include({ connectionAttempts: 1, connectionTimeout: 2 });
+      expect(by(id).customOriginConfig!.originReadTimeout, id).to.equal(4);
+    }
+    expect(by('video-primary')).to.include({ connectionAttempts: 1, connectionTimeout: 3 });
+    expect(by('video-secondary')).to.include({ connectionAttempts: 1, connectionTimeout: 3 });
+    expect(by('api')).to.include({ connectionAttempts: 2, connectionTimeout: 3 });
+    expect(by('api').customOriginConfig!.originReadTimeout).to.equal(30);
+    expect(by('images-fallback')).to.include({ connectionAttempts: 2, connectionTimeout: 3 });
   });
 });

@@ -38,6 +38,12 @@ describe('stack config: regional origins', () => {
     expect(c.apiOriginDomains).to.deep.equal({ 'ap-northeast-1': 'api.jp.example.com' });
   });
 
+  it('accepts per-origin timeouts', () => {
+    const t = { metadata: { connectionAttempts: 1, connectionTimeoutSeconds: 2, readTimeoutSeconds: 4 }, video: { connectionAttempts: 2 } };
+    expect(parse({ originTimeouts: t }).originTimeouts).to.deep.equal(t);
+    expect(parse({}).originTimeouts).to.deep.equal({});
+  });
+
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ['an unknown Region', { originRegions: ['eu-middle-9'] }, /originRegions contains 'eu-middle-9' \(not an AWS Region; the list is in lib\/aws-regions\.ts\); list AWS Regions such as 'eu-central-1'\./],
     ['a Region listed twice', { originRegions: ['eu-central-1', 'eu-central-1'] }, /originRegions lists 'eu-central-1' twice/],
@@ -49,6 +55,11 @@ describe('stack config: regional origins', () => {
     ['an API domain keyed by a non-Region', { apiOriginDomains: { europe: 'api.eu.example.com' } }, /apiOriginDomains has the key 'europe' \(not an AWS Region; the list is in lib\/aws-regions\.ts\); key each domain by an AWS Region such as 'eu-central-1'\./],
     ['an API domain that is a URL', { apiOriginDomains: { 'eu-central-1': 'https://api.eu.example.com/' } }, /apiOriginDomains\.eu-central-1 must be a domain name such as 'api\.eu\.example\.com' \(no scheme, no path\), got 'https:\/\/api\.eu\.example\.com\/'/],
     ['domains given as a list', { metadataOriginDomains: ['m.example.com'] }, /metadataOriginDomains must be an object/],
+    ['origin timeouts for an unknown origin', { originTimeouts: { metadta: { connectionAttempts: 1 } } }, /originTimeouts has the key 'metadta', which is not an origin; key the settings by one of video, images, static, metadata, api\./],
+    ['origin timeouts that are not an object', { originTimeouts: { api: 5 } }, /originTimeouts\.api must be an object such as .*got 5\./],
+    ['an unknown origin timeout field', { originTimeouts: { api: { readTimeout: 5 } } }, /originTimeouts\.api has the field 'readTimeout'; use connectionAttempts, connectionTimeoutSeconds, readTimeoutSeconds\./],
+    ['an origin timeout out of range', { originTimeouts: { api: { connectionAttempts: 4 } } }, /originTimeouts\.api\.connectionAttempts must be a whole number from 1 to 3 \(as media-cdn:originConnectionAttempts\), got 4\./],
+    ['a read timeout on an S3 origin', { originTimeouts: { video: { readTimeoutSeconds: 5 } } }, /originTimeouts\.video\.readTimeoutSeconds is set, but video is an S3 origin, .*remove the field\./],
   ];
   for (const [what, overrides, expected] of bad) {
     it(`rejects ${what}, naming the value and the fix`, () => {

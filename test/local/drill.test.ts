@@ -55,12 +55,22 @@ describe('npm run drill: failure drills on the local edge, beside the simulator'
     expect(sim.stats.failovers.reduce((a, b) => a + b, 0)).to.be.above(0);
   });
 
-  it('the API down: cacheable requests keep the target only while cached; the simulator agrees', async () => {
+  it('the API down: public API GETs fail over to the copy in another Region and meet the target; the simulator agrees', async () => {
     const sc = faultScenario('api-down')!;
     const r = await runDrill(plan, sc, load);
     expect(r.failingOrigins).to.deep.equal(['api']);
     for (const status of Object.keys(r.figures.errorsByStatus)) expect(status).to.equal('502');
+    expect([r.figures.cacheableAvailabilityPct, r.pass]).to.deep.equal([100, true]);
     compare(r, sc);
+  });
+
+  it("the stack's Region down: S3, metadata and the public API fail over to us-west-2 and meet the target; the simulator agrees", async () => {
+    const sc = faultScenario('region-origin-down')!;
+    const r = await runDrill(plan, sc, load);
+    expect([...r.failingOrigins].sort()).to.deep.equal(['api', 'images-primary', 'metadata', 'static-primary', 'video-primary']);
+    expect([r.figures.cacheableAvailabilityPct, r.pass]).to.deep.equal([100, true]);
+    const sim = compare(r, sc);
+    expect(sim.stats.failovers.reduce((a, b) => a + b, 0)).to.be.above(0);
   });
 
   it('a release herd on cold objects: collapsed to about one origin request per object; the simulator agrees', async () => {

@@ -48,8 +48,16 @@ describe('simulator/faults: scenarios on the prod plan', function () {
   it('knows the origin groups, their secondaries and the connection settings of the plan', () => {
     const video = model.behaviors.find((b) => b.pathPattern === '/video/*')!.origin;
     expect([video.failover?.origin.id, video.failover?.origin.role, video.failover?.statusCodes, video.connection]).to.deep.equal([
-      'video-secondary', 'secondary', [500, 502, 503, 504], { attempts: 3, connectTimeoutSec: 10, readTimeoutSec: 30 },
+      'video-secondary', 'secondary', [500, 502, 503, 504], { attempts: 2, connectTimeoutSec: 3, readTimeoutSec: 30 },
     ]);
+    // metadata and the public API fail over to their copies in the failover Region, with short timeouts
+    const metadata = model.behaviors.find((b) => b.pathPattern === '/metadata/*')!.origin;
+    expect([metadata.failover?.origin.id, metadata.failover?.origin.awsRegion, metadata.connection]).to.deep.equal([
+      'metadata-us-west-2', 'us-west-2', { attempts: 1, connectTimeoutSec: 2, readTimeoutSec: 4 },
+    ]);
+    expect(model.behaviors.find((b) => b.pathPattern === '/api/*')!.origin.failover?.origin.id).to.equal('api-us-west-2');
+    // a behavior that proxies writes cannot target a group (spec §9.2): the private API has no failover
+    expect(model.behaviors.find((b) => b.pathPattern === '/api/me/*')!.origin.failover).to.equal(undefined);
     expect(model.errorCachingMinTtl).to.be.a('number').and.to.be.at.least(0);
   });
 
@@ -57,7 +65,9 @@ describe('simulator/faults: scenarios on the prod plan', function () {
     const ids = (name: string) => outagesFor(model, parseFaultSpec(`${name}@1h+10m`, 0)).flatMap((o) => o.origins ?? []).sort();
     expect(ids('primary-s3-down')).to.deep.equal(['images-primary', 'static-primary', 'video-primary']);
     expect(ids('api-down')).to.deep.equal(['api']);
+    // the stack's Region: every origin there, none of the copies and secondaries in us-west-2 (the images fallback included)
     expect(ids('region-origin-down')).to.deep.equal(['api', 'images-primary', 'metadata', 'static-primary', 'video-primary']);
+    expect(ids('origin-slow')).to.deep.equal(['api', 'images-primary', 'metadata', 'static-primary', 'video-primary']);
     expect(ids('release-herd')).to.deep.equal([]);
     expect(modelOrigins(model).map((o) => o.id)).to.include.members(['video-secondary', 'images-fallback']);
   });
@@ -70,14 +80,25 @@ describe('simulator/faults: scenarios on the prod plan', function () {
     expect(result.phases.during.p95TtfbMs).to.be.above(result.phases.before.p95TtfbMs);
   });
 
-  it('the API down: proxied API calls fail during the window only, with their 502s counted', () => {
+  it('the API down: public API GETs fail over and meet the target; proxied API calls fail during the window only', () => {
     const { result } = simulateFault(model, parseFaultSpec('api-down@2h+30m', 0), { scale: 0.05, hours: 4, warmupHours: 2, profile: SMALL });
     expect(result.phases.before.availabilityPct).to.equal(100);
     expect(result.phases.during.availabilityPct).to.be.below(99);
     expect(result.phases.after.availabilityPct).to.be.above(99.9);
     expect(Object.keys(result.errorsByStatus)).to.deep.equal(['502']);
-    expect(result.failovers).to.equal(0);
+    expect(result.failovers).to.be.above(0);
+    expect(result.phases.during.cacheableAvailabilityPct).to.equal(100);
+    expect([result.targetScope, result.pass]).to.deep.equal(['cacheable', true]);
   });
+
+  for (const name of ['region-origin-down', 'origin-slow', 'error-burst']) {
+    it(`${name}: the groups fail every cacheable request over (metadata and API included), the target is met and nothing fails after the window`, () => {
+      const { result } = simulateFault(model, parseFaultSpec(`${name}@2h+10m`, 0), { scale: 0.05, hours: 4, warmupHours: 2, profile: SMALL });
+      expect(result.phases.during.cacheableAvailabilityPct, 'cacheable during').to.equal(100);
+      expect([result.pass, result.recoverySeconds, result.errorCacheHits]).to.deep.equal([true, 0, 0]);
+      expect(result.failovers).to.be.above(0);
+    });
+  }
 
   it('refuses a window that ends after the measured hours', () => {
     expect(() => simulateFault(model, parseFaultSpec('api-down@3h+2h', 0), { scale: 0.05, hours: 4, warmupHours: 0, profile: SMALL })).to.throw(InputError, /after the 4 measured hours/);
