@@ -81,16 +81,20 @@ for (const stack of ['staging', 'prod'] as const) {
       }
       // Primaries use the configured shield; the secondaries (failover Region us-west-2) a shield beside them.
       for (const o of dist.origins) {
-        const secondary = o.originId.endsWith('-secondary') || o.originId === 'images-fallback';
+        const secondary = o.originId.endsWith('-secondary') || o.originId === 'images-fallback' || o.originId.endsWith('-us-west-2');
         expect(o.originShield, o.originId).to.deep.equal({ enabled: true, originShieldRegion: secondary ? 'us-west-2' : stack === 'prod' ? 'us-east-1' : 'us-east-2' });
       }
     });
 
     it('reaches the custom origins over HTTPS with TLSv1.2 and configured timeouts', () => {
       const custom = dist.origins.filter((o) => o.customOriginConfig);
-      expect(custom.map((o) => o.originId)).to.deep.equal(['images-fallback', 'metadata', 'api']);
+      // prod has copies of metadata and the API in us-west-2, with short timeouts (originTimeouts) for a fast failover
+      expect(custom.map((o) => o.originId)).to.deep.equal(stack === 'prod'
+        ? ['images-fallback', 'metadata', 'metadata-us-west-2', 'api', 'api-us-west-2']
+        : ['images-fallback', 'metadata', 'api']);
       for (const o of custom) {
-        expect(o.customOriginConfig).to.deep.include({ originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 30, originKeepaliveTimeout: 5 });
+        const read = stack === 'prod' && o.originId !== 'images-fallback' ? 4 : 30;
+        expect(o.customOriginConfig, o.originId).to.deep.include({ originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: read, originKeepaliveTimeout: 5 });
       }
     });
 
@@ -99,6 +103,11 @@ for (const stack of ['staging', 'prod'] as const) {
         ['video-group', ['video-primary', 'video-secondary'], [500, 502, 503, 504]],
         ['images-group', ['images-primary', 'images-fallback'], [403, 404, 500, 502, 503, 504]],
         ['static-group', ['static-primary', 'static-secondary'], [500, 502, 503, 504]],
+        // prod: metadata and the API fail over to their copies in the failover Region
+        ...(stack === 'prod' ? [
+          ['metadata-group', ['metadata', 'metadata-us-west-2'], [500, 502, 503, 504]],
+          ['api-group', ['api', 'api-us-west-2'], [500, 502, 503, 504]],
+        ] : []),
       ]);
       const replica = findResource(plan, T.bucket, 'origins-video-replica');
       expect(inputsOf(replica).region).to.equal('us-west-2');

@@ -75,7 +75,11 @@ describe('MediaCdn with regional origins (test/stacks/regional, under Pulumi moc
       }
     }
     expect(dist.origins.find((x) => x.originId === 'api-ap-northeast-1').domainName).to.equal('api.ap-northeast-1.internal.example-stream.com');
-    expect(dist.originGroups.map((g) => g.originId)).to.deep.equal(['video-group', 'images-group', 'static-group']);
+    // metadata and API have copies, none in the failover Region: each group's secondary is its first copy
+    expect(dist.originGroups.map((g) => [g.originId, g.members.map((m: { originId: string }) => m.originId)])).to.deep.equal([
+      ['video-group', ['video-primary', 'video-secondary']], ['images-group', ['images-primary', 'images-fallback']], ['static-group', ['static-primary', 'static-secondary']],
+      ['metadata-group', ['metadata', 'metadata-eu-central-1']], ['api-group', ['api', 'api-eu-central-1']],
+    ]);
   });
 
   it("lets only this stack's distributions read each regional bucket (OAC, AWS:SourceArn)", () => {

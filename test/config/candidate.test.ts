@@ -40,7 +40,7 @@ describe('stack config: the candidate block', () => {
   it('accepts every candidate key with a value that differs from the stack', () => {
     const c = prodWith({
       priceClass: 'PriceClass_100', httpVersion: 'http1.1', ipv6: false, geoRestrictionType: 'none', geoRestrictionLocations: [],
-      originConnectionAttempts: 2, originConnectionTimeoutSeconds: 5, originReadTimeoutSeconds: 20, originKeepaliveTimeoutSeconds: 10,
+      originConnectionAttempts: 3, originConnectionTimeoutSeconds: 5, originReadTimeoutSeconds: 20, originKeepaliveTimeoutSeconds: 10,
       corsAllowedOrigins: ['https://beta.example-stream.com'], contentTypes: { api: { defaultTtl: 60 } },
     })();
     expect(Object.keys(c.candidate).sort()).to.deep.equal([...CANDIDATE_KEYS].sort());
