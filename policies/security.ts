@@ -13,6 +13,7 @@ import { bucketOfDomain, isS3Origin, isS3WebsiteDomain, originGroup, targetOrigi
 import type { DistributionShape } from './lib/shapes';
 import { arnIsDistribution, bucketName, distributionsOf, findById, ofType } from './lib/stack';
 import { quoteList } from './lib/text';
+import { rumGuestRoleLeastPrivilege } from './rum-guest-role';
 
 const distribution = aws.cloudfront.Distribution;
 
@@ -569,4 +570,5 @@ export const securityPolicies: readonly MediaCdnPolicy[] = [
   lambdaUrlOriginsUseOriginAccessControl,
   functionUrlsRequireIam,
   athenaWorkgroupEnforced,
+  rumGuestRoleLeastPrivilege,
 ];

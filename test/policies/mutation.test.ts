@@ -123,6 +123,13 @@ const MUTATIONS: readonly Mutation[] = [
   { rule: 'lambda-url-origins-use-origin-access-control', change: 'images-fallback without OAC', apply: (p) => { delete origin(p, 'images-fallback').originAccessControlId; } },
   { rule: 'function-urls-require-iam', change: 'the fallback function URL with auth NONE', apply: (p) => { inputs(p, aws.lambda.FunctionUrl, 'origins-image-fallback').authorizationType = 'NONE'; } },
   { rule: 'athena-workgroup-enforced', change: 'the log-analytics workgroup lets clients override its settings', apply: (p) => { inputs(p, aws.athena.Workgroup, 'analytics-workgroup').configuration.enforceWorkgroupConfiguration = false; } },
+  {
+    rule: 'rum-guest-role-least-privilege', change: 'the RUM guest role may also read S3',
+    apply: (p) => {
+      const guest = p.resources.find((r) => r.type === typeOf(aws.iam.RolePolicy) && r.inputs.role === 'cdn-rum-guest')!.inputs as Inputs;
+      guest.policy = JSON.stringify({ Version: '2012-10-17', Statement: [...JSON.parse(guest.policy as string).Statement, { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:rum:us-east-1:123456789012:appmonitor/media-cdn-prod' }] });
+    },
+  },
   // origin buckets
   { rule: 'bucket-public-access-blocked', change: 'video bucket allows public policies', apply: (p) => { inputs(p, aws.s3.BucketPublicAccessBlock, 'origins-video-public-access').blockPublicPolicy = false; } },
   { rule: 'bucket-encrypted', change: 'log bucket without default encryption rules', apply: (p) => { inputs(p, aws.s3.BucketServerSideEncryptionConfiguration, 'origins-logs-encryption').rules = []; } },
