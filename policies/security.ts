@@ -101,7 +101,7 @@ export const viewerHttpsRequired = resourceRule({
 
 export const originFailoverConfigured = resourceRule({
   name: 'origin-failover-configured',
-  description: 'Every behavior that reads from S3 targets an origin group of two origins with failover status codes.',
+  description: 'Every behavior that reads from S3 (in prod also every read-only behavior of a custom origin) targets an origin group of two origins with failover status codes.',
   remediationSteps: 'Target the origin group (primary bucket + replica in media-cdn:failoverRegion) instead of the bucket, and give the group failoverCriteria.statusCodes.',
   docs: {
     group: 'security',
@@ -110,8 +110,12 @@ export const originFailoverConfigured = resourceRule({
   },
   resource: distribution,
   config: {
-    requireForCustomOrigins: { type: 'boolean', default: false, description: 'Also require groups for custom (HTTPS) origins.' },
+    requireForCustomOrigins: {
+      type: 'boolean', default: false,
+      description: 'Also require groups for custom (HTTPS) origins, on behaviors that allow only GET, HEAD and OPTIONS (those that allow writes cannot fail over, spec §9.2); on in prod.',
+    },
   },
+  stackSettings: (stack) => ({ requireForCustomOrigins: stack.environment === 'prod' }),
   validate(props, _args, report, config) {
     const d = props as DistributionShape;
     const reported = new Set<string>();
@@ -122,7 +126,9 @@ export const originFailoverConfigured = resourceRule({
       if (reported.has(key)) continue;
       if (!group) {
         const origins = targetOrigins(d, target);
-        if (origins.length > 0 && (config.requireForCustomOrigins || origins.some(isS3Origin))) {
+        // CloudFront fails over GET, HEAD and OPTIONS only: a behavior that proxies writes cannot use a group
+        const readOnly = (view.behavior.allowedMethods ?? ['GET', 'HEAD']).every((m) => ['GET', 'HEAD', 'OPTIONS'].includes(m));
+        if (origins.length > 0 && ((config.requireForCustomOrigins && readOnly) || origins.some(isS3Origin))) {
           reported.add(key);
           report(`${view.label} reads from origin '${target}' directly, with no origin group to fail over to; target an origin group of '${target}' and its replica.`);
         }

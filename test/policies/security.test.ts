@@ -127,7 +127,13 @@ describe('security rules', function () {
       expect(await messagesOf(originFailoverConfigured, asDistribution(d))).to.deep.equal([
         "cache behavior '/static/*' reads from origin 'static-primary' directly, with no origin group to fail over to; target an origin group of 'static-primary' and its replica.",
       ]);
-      expect(await messagesOf(originFailoverConfigured, asDistribution(d), { requireForCustomOrigins: true })).to.have.length(3); // + metadata and api
+      // prod (requireForCustomOrigins): a read-only behavior of a custom origin needs a group too; a behavior that proxies writes cannot have one
+      behavior(d, '/metadata/*').targetOriginId = 'metadata';
+      expect(behavior(d, '/api/me/*').targetOriginId).to.equal('api');
+      expect(await messagesOf(originFailoverConfigured, asDistribution(d), { requireForCustomOrigins: true })).to.deep.equal([
+        "cache behavior '/metadata/*' reads from origin 'metadata' directly, with no origin group to fail over to; target an origin group of 'metadata' and its replica.",
+        "cache behavior '/static/*' reads from origin 'static-primary' directly, with no origin group to fail over to; target an origin group of 'static-primary' and its replica.",
+      ]);
     });
   });
 

@@ -133,7 +133,7 @@ describe('simulator/warming: predictive warming on a held-out window, with the s
       noWarmingPullsNothing: ev.none.warm.originBytes,
       warmEdges: ev.warmEdges,
     }).to.deep.equal({
-      hitRatio: { none: 82.32, topN: 82.57, predictive: 83.07 },
+      hitRatio: { none: 82.28, topN: 82.53, predictive: 83.03 }, // prod: metadata and API viewers nearest us-west-2 fill from the copies there
       upliftVsNone: 0.76,
       upliftVsTopN: 0.5,
       predictiveReleaseObjects: 135,
