@@ -11,7 +11,7 @@ import type { DrillPhase } from '../lib/faults/drill-figures';
 import { FAULT_SCENARIOS, faultScenario } from '../lib/faults/scenarios';
 import { renderTable } from '../lib/format/table';
 import { DEFAULT_DRILL_LOAD, runDrill, type DrillResult } from '../local/faults/drill';
-import { EXIT_CHECK_FAILED, EXIT_OK, loadPlan, parseCommandLine, runMain, writeJsonFile, writeTextFile, CheckFailed, type CommandSpec } from './lib/cli';
+import { EXIT_CHECK_FAILED, EXIT_OK, loadPlan, parseCommandLine, runMain, writeJsonFile, writeTextFile, CheckFailed, type CommandSpec, type Options } from './lib/cli';
 
 export const SPEC = {
   usage: 'npm run drill --',
@@ -20,8 +20,8 @@ export const SPEC = {
     stack: { type: 'string' },
     plan: { type: 'string' },
     all: { type: 'boolean' },
-    'phase-seconds': { type: 'string' },
-    rate: { type: 'string' },
+    'phase-seconds': { type: 'number', min: 1, max: 60 },
+    rate: { type: 'number', min: 1, max: 500 },
     json: { type: 'string' },
     html: { type: 'string' },
   },
@@ -36,7 +36,7 @@ export const SPEC = {
   },
   allowPositionals: true,
   examples: ['npm run drill -- --stack prod primary-s3-down', 'npm run drill -- --stack prod --all --json d.json'],
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+} satisfies CommandSpec<Options>;
 
 const pctText = (p: number) => `${p.toFixed(p >= 99.9 ? 3 : 2)} %`;
 
@@ -64,13 +64,6 @@ function html(results: readonly DrillResult[]): string {
     `<table border="1" cellpadding="4">${row(HEADERS, 'th')}${drillRows(results).map((r) => row(r, 'td')).join('')}</table>`;
 }
 
-function bounded(raw: unknown, name: string, lo: number, hi: number, fallback: number, problems: string[]): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < lo || n > hi) { problems.push(`--${name} must be a number from ${lo} to ${hi}, got ${show(raw)}.`); return fallback; }
-  return n;
-}
-
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const { values: v, positionals } = parseCommandLine(SPEC, argv);
   const problems: string[] = [];
@@ -78,8 +71,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (names.length === 0) problems.push(`name a scenario (${FAULT_SCENARIOS.map((s) => s.name).join(', ')}) or --all.`);
   if (v.all === true && positionals.length > 0) problems.push('give scenarios or --all, not both.');
   for (const n of names) if (!faultScenario(n)) problems.push(`${show(n)} is not a fault scenario; use one of ${FAULT_SCENARIOS.map((s) => s.name).join(', ')}.`);
-  const phaseSeconds = bounded(v['phase-seconds'], 'phase-seconds', 1, 60, DEFAULT_DRILL_LOAD.phaseSeconds, problems);
-  const rate = bounded(v.rate, 'rate', 1, 500, DEFAULT_DRILL_LOAD.ratePerSecond, problems);
+  const phaseSeconds = v['phase-seconds'] ?? DEFAULT_DRILL_LOAD.phaseSeconds;
+  const rate = v.rate ?? DEFAULT_DRILL_LOAD.ratePerSecond;
   if (problems.length > 0) throw new InputError(problems);
   const plan = await loadPlan(v.plan === undefined ? { stack: v.stack ?? 'prod' } : { plan: v.plan }, SPEC.usage);
   const results: DrillResult[] = [];

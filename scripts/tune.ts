@@ -20,7 +20,7 @@ import { hintsFor } from '../simulator/tune/explain';
 import { changesText, costTable, missedTargets, missText, formatTarget, formatTargetValue, searchSummary, targetsTable } from '../simulator/tune/report';
 import { tune } from '../simulator/tune/search';
 import { defaultTuneSpace } from '../simulator/tune/space';
-import { CheckFailed, EXIT_OK, parseCommandLine, runMain, writeJsonFile, writeTextFile, type CommandSpec } from './lib/cli';
+import { CheckFailed, EXIT_OK, parseCommandLine, runMain, writeJsonFile, writeTextFile, type CommandSpec, type Options } from './lib/cli';
 import { startProgress } from './lib/progress';
 
 const USAGE = 'npm run tune --';
@@ -35,8 +35,10 @@ const spec = {
     'for the stack config that meets every target at the lowest monthly cost. Prints each target and cost line before and after and the stack-file diff; ' +
     '--write applies it once the policy pack passes on the new plan. When nothing meets every target, simulates the best case of the model and names the targets even it misses.',
   options: {
-    stack: { type: 'string' }, 'budget-usd': { type: 'string' }, json: { type: 'string' }, write: { type: 'boolean' },
-    seed: { type: 'string' }, scale: { type: 'string' }, quiet: { type: 'boolean' },
+    stack: { type: 'string' }, json: { type: 'string' }, write: { type: 'boolean' }, quiet: { type: 'boolean' },
+    'budget-usd': { type: 'number', min: 0, exclusiveMin: true, describe: 'a positive number of USD per month, e.g. 650000' },
+    seed: { type: 'number', integer: true, min: 0, max: 0xffffffff },
+    scale: { type: 'number', min: 0, exclusiveMin: true, max: 1, describe: 'a number in (0, 1], e.g. 0.005' },
   },
   help: {
     stack: `stack to tune (${listStacks().join(', ')}); its Pulumi.<stack>.yaml is the starting point`,
@@ -48,27 +50,16 @@ const spec = {
     quiet: 'no progress bar',
   },
   examples: [`${USAGE} --stack prod`, `${USAGE} --stack prod --json tune.json --write`, `${USAGE} --stack staging --budget-usd 500`],
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+} satisfies CommandSpec<Options>;
 
 interface TuneArgs { stack: string; budgetUsd?: number; seed: number; scale: number }
 
 /** Validates the options; every problem is one line naming the option, the value and the fix. */
-function parseTuneArgs(v: { stack?: string; 'budget-usd'?: string; seed?: string; scale?: string }): TuneArgs {
-  const problems: string[] = [];
+function parseTuneArgs(v: { stack?: string; 'budget-usd'?: number; seed?: number; scale?: number }): TuneArgs {
   const stacks = listStacks();
-  if (v.stack === undefined) problems.push(`--stack is required; use one of: ${stacks.join(', ')}.`);
-  else if (!stacks.includes(v.stack)) problems.push(`--stack ${show(v.stack)} has no Pulumi.${v.stack}.yaml; use one of: ${stacks.join(', ')}.`);
-  const num = (name: string, raw: string | undefined, ok: (n: number) => boolean, expect: string): number | undefined => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n) || !ok(n)) { problems.push(`--${name} ${show(raw)} must be ${expect}.`); return undefined; }
-    return n;
-  };
-  const budgetUsd = num('budget-usd', v['budget-usd'], (n) => n > 0, 'a positive number of USD per month, e.g. 650000');
-  const seed = num('seed', v.seed, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'a whole number from 0 to 4294967295') ?? DEFAULTS.seed;
-  const scale = num('scale', v.scale, (n) => n > 0 && n <= 1, 'a number in (0, 1], e.g. 0.005') ?? START_SETTINGS.scale;
-  if (problems.length > 0) throw new InputError(problems);
-  return { stack: v.stack!, ...(budgetUsd !== undefined ? { budgetUsd } : {}), seed, scale };
+  if (v.stack === undefined) throw new InputError(`--stack is required; use one of: ${stacks.join(', ')}.`);
+  if (!stacks.includes(v.stack)) throw new InputError(`--stack ${show(v.stack)} has no Pulumi.${v.stack}.yaml; use one of: ${stacks.join(', ')}.`);
+  return { stack: v.stack, ...(v['budget-usd'] !== undefined ? { budgetUsd: v['budget-usd'] } : {}), seed: v.seed ?? DEFAULTS.seed, scale: v.scale ?? START_SETTINGS.scale };
 }
 
 runMain(async () => {

@@ -6,24 +6,13 @@
 import { CONTENT_TYPE_NAMES } from '../../lib/catalog';
 import { InputError, show } from '../../lib/errors';
 import { parseReleaseManifest, type ReleaseEntry } from '../../lib/warming/predict';
-import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../simulator/caches';
+import type { PolicyName } from '../../simulator/caches';
 import type { HitLevel, TierCapacities } from '../../simulator/engine';
 import { REGIONS, SEED_PROFILE, type Region, type WorkloadProfile } from '../../simulator/profile';
 import { DEFAULT_CAPACITY, DEFAULTS } from '../../simulator/simulate';
 import { parseCacheSize } from '../../simulator/single-cache';
 import { readJsonFile } from '../lib/cli';
 import type { SimValues } from './options';
-
-function numberOption(v: SimValues, name: keyof SimValues & string, problems: string[], check: (n: number) => boolean, expect: string): number | undefined {
-  const raw = v[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw === '' || !Number.isFinite(n) || !check(n)) {
-    problems.push(`--${name} ${show(raw)} must be ${expect}.`);
-    return undefined;
-  }
-  return n;
-}
 
 function capacityOption(v: SimValues, name: 'edge-cache' | 'rec-cache' | 'shield-cache', problems: string[]): number | undefined {
   const raw = v[name];
@@ -97,9 +86,7 @@ function releasesFrom(v: SimValues, problems: string[]): ReleaseEntry[] {
 
 export function settingsFrom(v: SimValues, problems: string[], defaults: Partial<SimSettings>): SimSettings {
   const policy = v.policy ?? defaults.policy ?? DEFAULTS.policy;
-  if (!isPolicyName(policy)) problems.push(`--policy ${show(policy)} is not a policy; use one of: ${POLICY_NAMES.join(', ')}.`);
   const hitLevel = v['hit-level'] ?? DEFAULTS.hitLevel;
-  if (hitLevel !== 'cloudfront' && hitLevel !== 'edge') problems.push(`--hit-level ${show(hitLevel)} must be 'cloudfront' or 'edge'.`);
   let sweep = defaults.sweep ?? [];
   if (v.sweep !== undefined) {
     const parts = v.sweep.split(',').map((x) => Number(x));
@@ -107,17 +94,17 @@ export function settingsFrom(v: SimValues, problems: string[], defaults: Partial
     else sweep = parts;
   }
   return {
-    seed: numberOption(v, 'seed', problems, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'a whole number from 0 to 4294967295') ?? defaults.seed ?? DEFAULTS.seed,
-    scale: numberOption(v, 'scale', problems, (n) => n > 0 && n <= 1, 'a number in (0, 1], e.g. 0.01') ?? defaults.scale ?? DEFAULTS.scale,
-    hours: numberOption(v, 'hours', problems, (n) => n > 0 && n <= 168, 'a number of hours in (0, 168]') ?? defaults.hours ?? DEFAULTS.hours,
-    warmupHours: numberOption(v, 'warmup-hours', problems, (n) => n >= 0 && n <= 168, 'a number of hours in [0, 168]') ?? defaults.warmupHours ?? DEFAULTS.warmupHours,
-    policy: policy as PolicyName,
+    seed: v.seed ?? defaults.seed ?? DEFAULTS.seed,
+    scale: v.scale ?? defaults.scale ?? DEFAULTS.scale,
+    hours: v.hours ?? defaults.hours ?? DEFAULTS.hours,
+    warmupHours: v['warmup-hours'] ?? defaults.warmupHours ?? DEFAULTS.warmupHours,
+    policy,
     capacity: {
       edge: capacityOption(v, 'edge-cache', problems) ?? DEFAULT_CAPACITY.edge,
       rec: capacityOption(v, 'rec-cache', problems) ?? DEFAULT_CAPACITY.rec,
       shield: capacityOption(v, 'shield-cache', problems) ?? DEFAULT_CAPACITY.shield,
     },
-    hitLevel: hitLevel as HitLevel,
+    hitLevel,
     refreshHitIsHit: !v['no-refresh-hits'],
     profile: profileFrom(v, problems),
     sweep,

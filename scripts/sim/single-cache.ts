@@ -6,7 +6,6 @@
  */
 import { InputError, show, throwIfProblems } from '../../lib/errors';
 import { renderTable } from '../../lib/format/table';
-import { isPolicyName, POLICY_NAMES, type PolicyName } from '../../simulator/caches';
 import { MapLru, parseCacheSize, runSingleCacheStream } from '../../simulator/single-cache';
 import { LOG_REORDER_SECONDS, streamTrace, type StreamCounts, type TraceFormat } from '../../simulator/trace';
 import { CheckFailed, EXIT_OK, writeJsonFile } from '../lib/cli';
@@ -16,7 +15,6 @@ export async function singleCacheMode(v: SimValues, format: TraceFormat): Promis
   const problems: string[] = [];
   const policy = v.policy ?? 'lru';
   const ignoreSize = v['ignore-size'] ?? false;
-  if (!isPolicyName(policy)) problems.push(`--policy ${show(policy)} is not a policy; use one of: ${POLICY_NAMES.join(', ')}.`);
   let size: ReturnType<typeof parseCacheSize> | undefined;
   try { size = parseCacheSize(v['cache-size']!); } catch (e) { if (e instanceof InputError) problems.push(...e.problems); else throw e; }
   if (v.verify && (policy !== 'lru' || !(ignoreSize || size?.kind === 'objects'))) {
@@ -28,7 +26,7 @@ export async function singleCacheMode(v: SimValues, format: TraceFormat): Promis
   const empty = () => new InputError(`--trace ${show(v.trace)} has no readable requests as ${format}${trace?.malformed ? ` (${trace.malformed} malformed, e.g. ${trace.malformedExamples[0]})` : ''}; check the file and --format.`);
   let r;
   try {
-    r = await runSingleCacheStream(replay, { policy: policy as PolicyName, size: size!, ignoreSize });
+    r = await runSingleCacheStream(replay, { policy, size: size!, ignoreSize });
   } catch (e) {
     if (e instanceof InputError && trace !== undefined && trace.requests === 0) throw empty();
     throw e;

@@ -85,10 +85,15 @@ describe('npm run drill: failure drills on the local edge, beside the simulator'
 
   it('refuses an unknown scenario and out-of-range load with one line each (exit 2)', async () => {
     let caught: unknown;
-    try { await main(['disk-full', '--rate', '0']); } catch (e) { caught = e; }
+    try { await main(['disk-full', '--rate', '0', '--phase-seconds', 'x']); } catch (e) { caught = e; }
+    expect((caught as InputError).problems).to.deep.equal([
+      "--phase-seconds must be a number from 1 to 60, got 'x'.",
+      "--rate must be a number from 1 to 500, got '0'.",
+    ]);
+    caught = undefined;
+    try { await main(['disk-full']); } catch (e) { caught = e; }
     expect((caught as InputError).problems).to.deep.equal([
       "'disk-full' is not a fault scenario; use one of primary-s3-down, region-origin-down, origin-slow, error-burst, api-down, release-herd, invalidation-storm.",
-      "--rate must be a number from 1 to 500, got '0'.",
     ]);
   });
 });

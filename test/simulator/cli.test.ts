@@ -30,8 +30,8 @@ describe('npm run sim (scripts/sim.ts)', function () {
 
   const bad: [string, string[], string[]][] = [
     ['out-of-range numbers and an unknown policy, one error line each', ['--scale', '2', '--seed=-1', '--policy', 'arc'], [
-      "error: --seed '-1' must be a whole number from 0 to 4294967295.",
-      "error: --scale '2' must be a number in (0, 1], e.g. 0.01.",
+      "error: --seed must be a whole number from 0 to 4294967295, got '-1'.",
+      "error: --scale must be a number in (0, 1], e.g. 0.01, got '2'.",
     ]],
     ['a trace without a format', ['--trace', 'x.csv'], ['error: --trace needs --format (csv, oracle-general, cloudfront-log).']],
     ['an unknown format', ['--trace', 'x', '--format', 'parquet', '--cache-size', '1'], ["error: --format 'parquet' is not a trace format; use one of: csv, oracle-general, cloudfront-log."]],
@@ -62,8 +62,13 @@ describe('npm run sim (scripts/sim.ts)', function () {
   });
 
   it('names every bad option value in one run', () => {
-    const r = sim(['--scale', '2', '--seed=-1', '--policy', 'arc']);
-    expect(r.stderr).to.contain("error: --policy 'arc' is not a policy; use one of: lru, fifo, s3fifo.");
+    const r = sim(['--scale', '2', '--seed=-1', '--policy', 'arc', '--hit-level', 'origin']);
+    expect(r.stderr.trim().split('\n')).to.deep.equal([
+      "error: --policy must be 'lru', 'fifo' or 's3fifo', got 'arc'.",
+      "error: --seed must be a whole number from 0 to 4294967295, got '-1'.",
+      "error: --scale must be a number in (0, 1], e.g. 0.01, got '2'.",
+      "error: --hit-level must be 'cloudfront' or 'edge', got 'origin'.",
+    ]);
   });
 
   it('single-cache mode on a CSV trace writes missRatio and byteMissRatio at the top level', () => {

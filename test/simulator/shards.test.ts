@@ -94,7 +94,9 @@ describe('npm run sim -- --shard i/n and merge', function () {
     expect(noJson.stderr).to.contain('error: --shard 0/2 needs --json part-0.json');
     const badWorkers = sim(['--plan', planFile, '--workers', '0', '--shard', '0/2']);
     expect(badWorkers.code).to.equal(2);
-    expect(badWorkers.stderr).to.contain("error: --workers '0' must be a whole number from 1 to 64");
-    expect(badWorkers.stderr).to.contain('error: --workers runs the seed workload in shards on threads; drop --trace, --compare, --shard and merge.');
+    expect(badWorkers.stderr).to.contain("error: --workers must be a whole number from 1 to 64 (threads, one shard each), got '0'.");
+    const workersWithShard = sim(['--plan', planFile, '--workers', '2', '--shard', '0/2']);
+    expect(workersWithShard.code).to.equal(2);
+    expect(workersWithShard.stderr).to.contain('error: --workers runs the seed workload in shards on threads; drop --trace, --compare, --shard and merge.');
   });
 });

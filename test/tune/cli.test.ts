@@ -18,9 +18,9 @@ describe('npm run tune (scripts/tune.ts): help and bad input', function () {
     ['no --stack', [], ['error: --stack is required; use one of: prod, staging.']],
     ['an unknown stack', ['--stack', 'qa'], ["error: --stack 'qa' has no Pulumi.qa.yaml; use one of: prod, staging."]],
     ['a budget, seed and scale out of range, one line each', ['--stack', 'prod', '--budget-usd=-5', '--seed', '1.5', '--scale', '2'], [
-      "error: --budget-usd '-5' must be a positive number of USD per month, e.g. 650000.",
-      "error: --seed '1.5' must be a whole number from 0 to 4294967295.",
-      "error: --scale '2' must be a number in (0, 1], e.g. 0.005.",
+      "error: --budget-usd must be a positive number of USD per month, e.g. 650000, got '-5'.",
+      "error: --seed must be a whole number from 0 to 4294967295, got '1.5'.",
+      "error: --scale must be a number in (0, 1], e.g. 0.005, got '2'.",
     ]],
     ['a stray argument', ['--stack', 'prod', 'now'], ["error: Unexpected argument 'now'. This command does not take positional arguments; see 'npm run tune -- --help'."]],
   ];
