@@ -130,13 +130,18 @@ describe('npm run sim (scripts/sim.ts)', function () {
     expect(j.regions.NA.types.video).to.include.keys('requests', 'hitRatio', 'p95LatencyMs', 'latencyPass');
     expect(j.regions.EU.shareUnder100Ms).to.be.within(0, 1);
     expect(r.stdout).to.match(/by viewer region[\s\S]*North America[\s\S]*Middle East & Africa/);
+    expect(j.video.targets).to.deep.equal({ startupP95Ms: 2000, rebufferingRatio: 0.005 });
+    expect(j.video.regions.EU).to.include.keys('startupP50Ms', 'startupP95Ms', 'rebufferingRatio', 'startupPass', 'rebufferingPass');
+    expect(j.video.overall.startupP95Ms).to.be.above(0);
+    expect(j.pass).to.equal(Object.values(j.types as Record<string, { pass: boolean }>).every((t) => t.pass) && (j.checks as { pass: boolean }[]).every((c) => c.pass));
+    expect(r.stdout).to.match(/video viewer experience by region[\s\S]*startup p95 ms \(< 2,000\)[\s\S]*all viewers/);
     expect(r.stdout).to.match(/report: .*report\.html/);
     if (!chromiumPath()) {
       console.log('    (Chromium check skipped: no /usr/bin/chromium; install with apt-get install -y chromium)');
       return;
     }
     const check = await checkPageInChromium({ file: html });
-    expect([check.consoleErrors, check.pageErrors, check.externalRequests, check.charts]).to.deep.equal([[], [], [], 6]);
+    expect([check.consoleErrors, check.pageErrors, check.externalRequests, check.charts]).to.deep.equal([[], [], [], 7]);
   });
 
   it('adds the episodes of a release manifest to the workload (--releases), and names a bad manifest', async () => {
