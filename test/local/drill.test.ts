@@ -83,6 +83,16 @@ describe('npm run drill: failure drills on the local edge, beside the simulator'
     compare(r, sc);
   });
 
+  // the other three scenarios: each meets its target and the simulator agrees (every scenario is compared)
+  for (const name of ['origin-slow', 'error-burst', 'invalidation-storm'] as const) {
+    it(`${name}: meets its target; the simulator agrees`, async () => {
+      const sc = faultScenario(name)!;
+      const r = await runDrill(plan, sc, load);
+      expect(r.pass, JSON.stringify(r.figures.errorsByStatus)).to.equal(true);
+      compare(r, sc);
+    });
+  }
+
   it('refuses an unknown scenario and out-of-range load with one line each (exit 2)', async () => {
     let caught: unknown;
     try { await main(['disk-full', '--rate', '0', '--phase-seconds', 'x']); } catch (e) { caught = e; }
