@@ -1,7 +1,7 @@
 /**
  * npm run drill -- --stack prod <scenario> | --all [--json f] [--html f] [--phase-seconds n] [--rate n]
  *
- * Failure drills on the local edge (docs/failure-drills.md): for each scenario (lib/faults) starts
+ * Failure drills on the local edge (docs/resilience.md): for each scenario (lib/faults) starts
  * the local edge, origins and stand-ins on 127.0.0.1, drives a bounded viewer load, injects the
  * fault, and prints availability, errors by status, p95 TTFB before/during/after, time to recover and
  * origin requests. Exit 1 when a scenario's availability misses its target, 2 on bad input.

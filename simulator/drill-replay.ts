@@ -1,7 +1,7 @@
 /**
  * A drill's viewer requests replayed through the engine: the same paths at the same times on the same
  * edge locations, the same origins failing in the same window, so that the simulator's availability
- * and origin requests can be set beside what the local edge measured (docs/failure-drills.md,
+ * and origin requests can be set beside what the local edge measured (docs/resilience.md,
  * "Simulator and drill"). The world is tiny and exact: one key per path (the drill sends no
  * Accept-Encoding), weight 1, the drill's edge locations as edges sharing one regional edge cache
  * (the local edge's regional cache), GET only. Every sample object lives longer than a drill (the

@@ -1,5 +1,5 @@
 /**
- * Failure drills of the prod plan on the local edge (127.0.0.1, bounded, self-stopping: docs/failure-drills.md),
+ * Failure drills of the prod plan on the local edge (127.0.0.1, bounded, self-stopping: docs/resilience.md),
  * one per origin-failure scenario (primary-s3-down, region-origin-down, origin-slow, error-burst,
  * api-down) at a small load (2 s phases, 40 requests/s, seed 1: about 25 s in all on 2 cores):
  *

@@ -85,7 +85,7 @@ export const CONFIG_SCHEMA: readonly ConfigKeySpec[] = [
   { key: 'originReadTimeoutSeconds', kind: 'integer', range: [1, 120], default: 30,
     description: 'Seconds to wait for the first byte and between packets from a custom origin (spec §9.1).' },
   { key: 'originTimeouts', kind: 'object', default: {},
-    description: 'Per-origin connection settings over the three above, by origin (video, images, static, metadata, api): {"metadata": {"connectionAttempts": 1, "connectionTimeoutSeconds": 2, "readTimeoutSeconds": 4}}; each applies to every copy of the origin (primary, secondary, regional). readTimeoutSeconds only for metadata and api (the S3 origins keep CloudFront\'s 30 s). Short settings on an origin with a second origin make failover fast (docs/failure-drills.md).' },
+    description: 'Per-origin connection settings over the three above, by origin (video, images, static, metadata, api): {"metadata": {"connectionAttempts": 1, "connectionTimeoutSeconds": 2, "readTimeoutSeconds": 4}}; each applies to every copy of the origin (primary, secondary, regional). readTimeoutSeconds only for metadata and api (the S3 origins keep CloudFront\'s 30 s). Short settings on an origin with a second origin make failover fast (docs/resilience.md).' },
   { key: 'originKeepaliveTimeoutSeconds', kind: 'integer', range: [1, 120], default: 5,
     description: 'Seconds an idle connection to a custom origin is kept open (spec §9.1).' },
   { key: 'wafRateLimitPer5Minutes', kind: 'integer', range: [10, 2_000_000_000], default: 2000,

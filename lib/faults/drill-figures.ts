@@ -2,7 +2,7 @@
  * The figures of a drill from its viewer samples (pure): availability per phase and over the drill,
  * for all requests and for cacheable ones (GET/HEAD on caching behaviors), errors by status, p95 time
  * to first byte per phase, time to recover, origin requests per phase. `local/faults/drill.ts`
- * collects the samples on the local edge; docs/failure-drills.md explains the figures.
+ * collects the samples on the local edge; docs/resilience.md explains the figures.
  */
 
 /** One viewer request of a drill. */

@@ -1,7 +1,7 @@
 /**
  * The failure scenarios shared by the simulator (`npm run sim -- --fault <scenario>@<start>+<duration>`)
  * and the drills on the local edge (`npm run drill`): what fails, how it fails, what protects the
- * viewer, and the availability each must keep. Pure data and parsing; docs/failure-drills.md explains
+ * viewer, and the availability each must keep. Pure data and parsing; docs/resilience.md explains
  * each scenario and the figures measured.
  *
  * How an origin fails (spec §9.1, §2.4):

@@ -10,7 +10,7 @@ import { simModelFromPlan, type SimModel } from '../../simulator/plan-model';
 import { planFor } from '../helpers/plan';
 
 /**
- * Tolerance between the drill and the simulator's replay of the same requests (docs/failure-drills.md):
+ * Tolerance between the drill and the simulator's replay of the same requests (docs/resilience.md):
  * availability within 1 percentage point, origin requests within 25 % (+3): the local edge's timing
  * (which concurrent misses it collapses, when a request lands at the fault's edges) is real, the
  * engine's fills are instantaneous.

@@ -4,7 +4,7 @@ import type { Plan } from '../../lib/plan';
 import { planFor } from '../helpers/plan';
 
 /**
- * The shipped prod design against origin failures (docs/failure-drills.md): every origin a cacheable
+ * The shipped prod design against origin failures (docs/resilience.md): every origin a cacheable
  * request reaches first sits in an origin group whose other member lives in another Region, the
  * behaviors that may fail over target those groups, and the metadata and API origins give up fast
  * enough for the failover to help the viewer.
