@@ -46,12 +46,27 @@ export const seriesId = (key: ReportMetricKey) => `s_${key}`;
 
 export function reportMetricQueries(distributionId: string, seriesPeriod: number, totalPeriod: number): MetricDataQuery[] {
   const dims = [{ Name: 'DistributionId', Value: distributionId }, { Name: 'Region', Value: CLOUDFRONT_METRIC_REGION }];
-  const query = (id: string, key: ReportMetricKey, period: number): MetricDataQuery => ({
+  return metricQueries({ namespace: CLOUDFRONT_NAMESPACE, dims, metrics: REPORT_METRICS, series: SERIES_METRICS, totalId, seriesId }, seriesPeriod, totalPeriod);
+}
+
+/** A set of metrics a report reads: each once over the whole range (its total) and the `series` keys charted per period. */
+export interface MetricSet<K extends string> {
+  readonly namespace: string;
+  readonly dims: readonly { Name: string; Value: string }[];
+  readonly metrics: Readonly<Record<K, { readonly label: string; readonly metricName: string; readonly stat: string }>>;
+  readonly series: readonly K[];
+  readonly totalId: (key: K) => string;
+  readonly seriesId: (key: K) => string;
+}
+
+/** GetMetricData queries of a metric set: one total per metric over `totalPeriod`, the series per `seriesPeriod`. */
+export function metricQueries<K extends string>(set: MetricSet<K>, seriesPeriod: number, totalPeriod: number): MetricDataQuery[] {
+  const query = (id: string, key: K, period: number): MetricDataQuery => ({
     Id: id,
-    Label: REPORT_METRICS[key].label,
+    Label: set.metrics[key].label,
     ReturnData: true,
-    MetricStat: { Metric: { Namespace: CLOUDFRONT_NAMESPACE, MetricName: REPORT_METRICS[key].metricName, Dimensions: dims }, Period: period, Stat: REPORT_METRICS[key].stat },
+    MetricStat: { Metric: { Namespace: set.namespace, MetricName: set.metrics[key].metricName, Dimensions: set.dims }, Period: period, Stat: set.metrics[key].stat },
   });
-  const keys = Object.keys(REPORT_METRICS) as ReportMetricKey[];
-  return [...keys.map((k) => query(totalId(k), k, totalPeriod)), ...SERIES_METRICS.map((k) => query(seriesId(k), k, seriesPeriod))];
+  const keys = Object.keys(set.metrics) as K[];
+  return [...keys.map((k) => query(set.totalId(k), k, totalPeriod)), ...set.series.map((k) => query(set.seriesId(k), k, seriesPeriod))];
 }

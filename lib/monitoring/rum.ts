@@ -9,7 +9,7 @@ import type { PolicyDocument } from '../invalidation/pipeline';
 import type { StackOutputs } from '../outputs';
 import { SEVERITY_PROFILES, type AlarmSpec, type Severity } from './alarms';
 import { alarmNames, TAG_SEVERITY, TAG_STACK } from './names';
-import type { MetricDataQuery } from './report-metrics';
+import { metricQueries, type MetricDataQuery } from './report-metrics';
 
 /**
  * RUM publishes its metrics in `AWS/RUM`, each with the dimension `application_name` = the app
@@ -200,14 +200,7 @@ export const rumSeriesId = (key: RumReportMetricKey) => `s_rum_${key}`;
 /** GetMetricData queries of the app monitor's metrics: totals over the range, and the charted series. */
 export function rumReportQueries(appMonitorName: string, seriesPeriod: number, totalPeriod: number): MetricDataQuery[] {
   const dims = [{ Name: RUM_APPLICATION_DIMENSION, Value: appMonitorName }];
-  const query = (id: string, key: RumReportMetricKey, period: number): MetricDataQuery => ({
-    Id: id,
-    Label: RUM_REPORT_METRICS[key].label,
-    ReturnData: true,
-    MetricStat: { Metric: { Namespace: RUM_NAMESPACE, MetricName: RUM_REPORT_METRICS[key].metricName, Dimensions: dims }, Period: period, Stat: RUM_REPORT_METRICS[key].stat },
-  });
-  const keys = Object.keys(RUM_REPORT_METRICS) as RumReportMetricKey[];
-  return [...keys.map((k) => query(rumTotalId(k), k, totalPeriod)), ...RUM_SERIES_METRICS.map((k) => query(rumSeriesId(k), k, seriesPeriod))];
+  return metricQueries({ namespace: RUM_NAMESPACE, dims, metrics: RUM_REPORT_METRICS, series: RUM_SERIES_METRICS, totalId: rumTotalId, seriesId: rumSeriesId }, seriesPeriod, totalPeriod);
 }
 
 /** The `AwsRum` constructor's arguments for the web player (aws-rum-web), from the stack outputs. */
