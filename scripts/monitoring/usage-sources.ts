@@ -48,6 +48,6 @@ export function fileUsageSource(file: string): UsageSource {
 export function simulatorUsageSource(opts: UsageOptions = {}): UsageSource {
   return {
     label: 'the simulator (predictMonthlyUsage)',
-    predict: (plan: Plan) => toPredicted(predictMonthlyUsage(plan, opts), 'predictMonthlyUsage'),
+    predict: async (plan: Plan) => toPredicted(await predictMonthlyUsage(plan, opts), 'predictMonthlyUsage'),
   };
 }

@@ -13,7 +13,7 @@ import {
 import { cloudFrontInvalidations, type CloudFrontData } from '../../local/aws-json-server/cloudfront';
 import { actualCost, offlineCost, type ActualCostOptions } from '../../scripts/monitoring/run-cost';
 import { stackContext } from '../../scripts/monitoring/stack-context';
-import { fileUsageSource } from '../../scripts/monitoring/usage-sources';
+import { fileUsageSource, simulatorUsageSource } from '../../scripts/monitoring/usage-sources';
 import { planFor } from '../helpers/plan';
 import { COST_ROWS, INVALIDATIONS } from './fixtures';
 import { DISTRIBUTION_ID, fixtureContext, fixtureOutputs, fixtureSource, LOCAL_ENV, localClients, runTsx } from './helpers';
@@ -140,6 +140,16 @@ describe('npm run cost against local Cost Explorer and CloudFront servers', func
       expect(r.lines).to.deep.equal(expected.lines);
       // South American viewers are billed at the cheapest group of PriceClass_100 (US).
       expect(r.lines.filter((l) => l.group === 'SA')).to.deep.equal([]);
+    });
+
+    it('prices the simulator\'s predicted month (the source --offline --stack uses), invalidations from the planner', async function () {
+      this.timeout(300_000);
+      const plan = await planFor('staging');
+      const context = await stackContext({ plan, label: 'stack staging' });
+      const r = await offlineCost(plan, context, simulatorUsageSource({ scale: 0.0005 }));
+      expect(r.usageSource).to.equal('the simulator (predictMonthlyUsage)');
+      expect(r.totalUsd).to.be.above(0);
+      expect(r.lines.some((l) => l.item === 'Invalidation paths' || /nvalidation/.test(JSON.stringify(l)))).to.equal(true);
     });
 
     it('reads a month of usage from a file and rejects a malformed one', async () => {
