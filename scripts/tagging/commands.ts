@@ -231,15 +231,6 @@ export async function applyCommand(v: OptionValues<typeof APPLY_SPEC.options>, c
     if (!dryRun) throw new InputError('--offline plans without listing and writes nothing: add --dry-run.');
     return offlineApplyPlan(targets, ctx, v.json, '--offline');
   }
-  if (dryRun && targets.length > 0) {
-    try {
-      await keyPages(s3, targets[0]!.bucket, targets[0]!.prefix, { pageSize: 1 }).next();
-    } catch (e) {
-      // a dry run without credentials plans what it can without the listing: the tags of each prefix
-      if (classifyError(e).kind !== 'credentials') throw e;
-      return offlineApplyPlan(targets, ctx, v.json, 'no AWS credentials');
-    }
-  }
   const progress = startProgress(dryRun ? 'checking tags' : 'tagging', counts.scanned, { quiet: ctx.quiet });
   progress.increment(counts.scanned);
   let listed = counts.scanned;
@@ -282,6 +273,10 @@ export async function applyCommand(v: OptionValues<typeof APPLY_SPEC.options>, c
         if (!dryRun) writeJsonFile(stateFile, checkpoint);
       }
     }
+  } catch (e) {
+    // a dry run without credentials fails on its first listing: it plans what it can without it, the tags of each prefix
+    if (dryRun && listed === 0 && classifyError(e).kind === 'credentials') return offlineApplyPlan(targets, ctx, v.json, 'no AWS credentials');
+    throw e;
   } finally {
     progress.stop();
   }
