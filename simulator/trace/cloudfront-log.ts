@@ -5,7 +5,8 @@
  *
  * Reference: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html
  */
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { decompressBeforeDamage } from './source';
 import { LineSplitter, ReadProblems, StringIds, TraceBuilder, type Trace } from './trace';
 import { STANDARD_LOG_FIELDS } from '../../lib/semantics/logs';
 
@@ -58,11 +59,7 @@ export function logText(bytes: Uint8Array, onDamage?: (why: string) => void): st
   } catch (e) {
     if (!onDamage) throw e;
     onDamage((e as Error).message);
-    try {
-      return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8');
-    } catch {
-      return '';
-    }
+    return decompressBeforeDamage(bytes).toString('utf8');
   }
 }
 

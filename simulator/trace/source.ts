@@ -4,8 +4,8 @@
  * one chunk in flight, whatever the file's length. Damaged or truncated compressed data is one
  * InputError naming the file.
  */
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { createReadStream, openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { InputError } from '../../lib/errors';
 
@@ -53,25 +53,22 @@ export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => v
     const gunzip = createGunzip({ chunkSize: Math.max(64, chunkBytes) });
     input.on('error', (e) => gunzip.destroy(e));
     input.pipe(gunzip);
+    let delivered = 0;
     try {
-      // 'data' events, not the async iterator: an iterator drops the output still buffered when the
-      // stream errors, and a damaged log keeps the lines before the damage (onChunk is synchronous)
-      await new Promise<void>((resolve, reject) => {
-        gunzip.on('data', (chunk: Buffer) => {
-          try {
-            onChunk(chunk);
-          } catch (e) {
-            gunzip.destroy(e as Error);
-          }
-        });
-        gunzip.on('end', resolve);
-        gunzip.on('error', reject);
-      });
+      for await (const chunk of gunzip) {
+        onChunk(chunk as Buffer);
+        delivered += (chunk as Buffer).length;
+      }
     } catch (e) {
       if (e instanceof InputError) throw e;
       const err = e as NodeJS.ErrnoException;
       if (err.code?.startsWith('Z_') || err.code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
         if (!onDamage) throw damaged(file, kind, err.message);
+        // How much output a stream hands over before its error depends on timing: the rest of what
+        // can be decompressed comes from one flushed pass over the (damaged, so rare) file, so the
+        // lines read are always the same, and the same as the whole-file reader's (logText).
+        const rest = decompressBeforeDamage(readFileSync(file));
+        if (rest.length > delivered) onChunk(rest.subarray(delivered));
         onDamage(err.message);
         return kind;
       }
@@ -89,4 +86,13 @@ export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => v
     onDamage((e as Error).message);
   }
   return kind;
+}
+
+/** The bytes of damaged gzip data that decompress before the damage (flushed, no error for the break). */
+export function decompressBeforeDamage(bytes: Uint8Array): Buffer {
+  try {
+    return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return Buffer.alloc(0);
+  }
 }
