@@ -55,6 +55,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (workers !== undefined) {
     if (v.trace !== undefined || v.compare || merge || v.shard !== undefined) problems.push('--workers runs the seed workload in shards on threads; drop --trace, --compare, --shard and merge.');
   }
+  if (v['write-logs'] !== undefined && (v.trace !== undefined || v.compare || merge || v.shard !== undefined || workers !== undefined || v.fault !== undefined)) {
+    problems.push('--write-logs writes the seed workload\'s simulated day from one run: drop --trace, --compare, --shard, --workers, --fault and merge.');
+  }
   throwIfProblems(problems);
   if (merge) return mergeMode(v, positionals.slice(1));
   if (shard !== undefined) return shardMode(v, s, shard);

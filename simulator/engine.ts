@@ -121,6 +121,25 @@ export interface EngineOptions {
    * `EngineStats.phases`). @default none
    */
   readonly phases?: { readonly from: number; readonly to: number };
+  /** Per-request outcomes of the measured requests, for the simulated access logs (simulator/logs). @default none */
+  readonly record?: OutcomeRecord;
+}
+
+/** How CloudFront would log a request (x-edge-result-type); 0 for a request outside the measured window. */
+export const OUTCOME_NONE = 0, OUTCOME_HIT = 1, OUTCOME_REFRESH_HIT = 2, OUTCOME_MISS = 3, OUTCOME_ERROR = 4;
+
+/**
+ * Outcome of every request, indexed like the RequestLog: the result type (OUTCOME_*) and the time to
+ * first byte at the viewer, ms. Arrays as long as the requests; the engine fills the measured ones.
+ */
+export interface OutcomeRecord {
+  readonly result: Uint8Array;
+  readonly ttfbMs: Float64Array;
+}
+
+/** An empty record for `requests` requests. */
+export function outcomeRecord(requests: number): OutcomeRecord {
+  return { result: new Uint8Array(requests), ttfbMs: new Float64Array(requests) };
 }
 
 /**
@@ -345,6 +364,8 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   let wi = 0;
   // warm counters in a typed array (no boxed doubles): see WARM_* indexes
   const wc = new Float64Array(WARM_COUNTERS);
+  const rec = opts.record;
+  if (rec !== undefined && (rec.result.length < nReq || rec.ttfbMs.length < nReq)) throw new RangeError(`outcome record holds ${rec.result.length} requests, the log ${nReq}`);
 
   for (let i = 0; i < nReq; i++) {
     const t = time[i]!;
@@ -527,6 +548,15 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
         ? served < 3 || (origin304 && refreshIsHit)
         : served === 0 || (edgeRefresh && refreshIsHit);
       if (hit) { sHits[ty] = sHits[ty]! + w; sHitBytes[ty] = sHitBytes[ty]! + wsz; sHitsRegion[rt] = sHitsRegion[rt]! + w; }
+    }
+    if (rec !== undefined) {
+      // as CloudFront logs it (spec §11), with the 'cloudfront' hit level's rule: a body from the edge,
+      // the REC or the shield is a Hit (a RefreshHit when the edge's copy was revalidated), a 304 from
+      // the origin a RefreshHit, the origin's body a Miss, a failed answer an Error
+      rec.result[i] = isError ? OUTCOME_ERROR
+        : served < 3 || origin304 ? (edgeRefresh || origin304 ? OUTCOME_REFRESH_HIT : OUTCOME_HIT)
+          : OUTCOME_MISS;
+      rec.ttfbMs[i] = ttfb;
     }
     {
       const b = histBucketCentiMs((ttfb * 100) | 0);

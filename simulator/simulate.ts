@@ -8,7 +8,7 @@ import type { ContentTypeName } from '../lib/catalog';
 import { InputError } from '../lib/errors';
 import type { ReleaseEntry } from '../lib/warming/predict';
 import type { PolicyName } from './caches';
-import { runEngine, type EngineStats, type HitLevel, type TierCapacities } from './engine';
+import { runEngine, type EngineStats, type HitLevel, type OutcomeRecord, type TierCapacities } from './engine';
 import { simModelFromPlan, type SimModel } from './plan-model';
 import { SEED_PROFILE, type WorkloadProfile } from './profile';
 import { regionalOriginUsage } from './regional-usage';
@@ -59,6 +59,8 @@ export interface SimulateOptions {
   readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
   /** New episodes going live during the simulated day (a release manifest; workload/releases.ts). @default none */
   readonly releases?: readonly ReleaseEntry[];
+  /** Record every measured request's outcome here (for `--write-logs`); one run only. @default none */
+  readonly record?: OutcomeRecord;
   /** Progress of the long phases (requests generated, requests simulated). */
   readonly onProgress?: (phase: 'generate' | 'simulate', done: number, total: number) => void;
 }
@@ -108,6 +110,7 @@ function engineOptions(p: Prepared, opts: SimulateOptions, capacityShare = 1) {
     measureFrom: p.measureFrom,
     measureTo: p.measureTo,
     seed: p.workload.seed,
+    ...(opts.record ? { record: opts.record } : {}),
   };
 }
 
@@ -139,7 +142,8 @@ export function runPrepared(p: Prepared, opts: SimulateOptions = {}): Simulation
  */
 export function runPreparedShard(p: Prepared, shard: Shard, opts: SimulateOptions = {}): EngineStats {
   const { requests, events } = shardWorkload(p.requests, p.events, p.workload.keys.asset, shard);
-  return runEngine(p.workload, requests, events, engineOptions(p, opts, 1 / shard.count), opts.onProgress ? (done) => opts.onProgress!('simulate', done, requests.length) : undefined);
+  const { record: _unused, ...rest } = opts;
+  return runEngine(p.workload, requests, events, engineOptions(p, rest, 1 / shard.count), opts.onProgress ? (done) => opts.onProgress!('simulate', done, requests.length) : undefined);
 }
 
 /** All n shards in this process, one after another, merged: what `--shard i/n` parts and `merge` add up to. */

@@ -41,7 +41,10 @@ export function runStudy(p: Prepared, opts: StudyOptions): Study {
   for (const policy of policies) {
     for (const m of multipliers) {
       opts.onRun?.(index++, runs, `${policy} at ${m}× cache size`);
-      const r = runPrepared(p, { ...opts, policy, capacity: { edge: base.edge * m, rec: base.rec * m, shield: base.shield * m } });
+      // only the main run (first policy, 1×) records its outcomes
+      const { record, ...rest } = opts;
+      const main = policy === policies[0] && m === 1;
+      const r = runPrepared(p, { ...rest, ...(main && record ? { record } : {}), policy, capacity: { edge: base.edge * m, rec: base.rec * m, shield: base.shield * m } });
       if (m === 1) byPolicy.push({ policy, result: r });
       sweep.push(point(m, policy, r));
     }

@@ -3,6 +3,7 @@
  * with progress bars on stderr.
  */
 import type { PolicyName } from '../../simulator/caches';
+import type { OutcomeRecord } from '../../simulator/engine';
 import type { SimModel } from '../../simulator/plan-model';
 import { prepare, type Prepared } from '../../simulator/simulate';
 import { runStudy, type Study } from '../../simulator/study';
@@ -29,7 +30,7 @@ export function prepareWithProgress(model: SimModel, s: SimSettings, quiet?: boo
 }
 
 /** Runs the main policy, the others and the sweep with one progress bar over all runs. */
-export function studyWithProgress(prepared: Prepared, s: SimSettings, policies: readonly PolicyName[], quiet?: boolean): Study {
+export function studyWithProgress(prepared: Prepared, s: SimSettings, policies: readonly PolicyName[], quiet?: boolean, record?: OutcomeRecord): Study {
   const runs = policies.length * new Set([1, ...s.sweep]).size;
   const n = prepared.requests.length;
   const p = bar(quiet, `simulating ${runs} run${runs > 1 ? 's' : ''} (requests)`, runs * n);
@@ -38,6 +39,7 @@ export function studyWithProgress(prepared: Prepared, s: SimSettings, policies: 
   const advance = (to: number) => { if (to > reported) { p.increment(to - reported); reported = to; } };
   const study = runStudy(prepared, {
     policies, sweep: s.sweep, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit,
+    ...(record ? { record } : {}),
     onRun: (index) => { runBase = index * n; advance(runBase); },
     onProgress: (_phase, done) => advance(runBase + done),
   });

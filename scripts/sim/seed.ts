@@ -3,9 +3,12 @@
  * table against the targets, and writes --json, --html and --write-trace.
  */
 import { resolve } from 'node:path';
+import { checkLogFolder, writeSimulatedLogs } from '../../adapters/simulated-logs';
 import { renderHtmlReport } from '../../lib/report/html';
 import { chartJsSource } from '../../adapters/chart-js';
+import { simulatedLogTables } from '../../simulator/access-logs';
 import type { PolicyName } from '../../simulator/caches';
+import { outcomeRecord } from '../../simulator/engine';
 import { missCauses } from '../../simulator/miss-causes';
 import { simModelFromPlan } from '../../simulator/plan-model';
 import { renderRegionTable, renderResultTable, simulationReport } from '../../simulator/report';
@@ -22,6 +25,7 @@ import type { SimSettings } from './settings';
 /** Seed-workload mode; returns the exit code. */
 export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPath?: string; label?: string } = {}): Promise<number> {
   const whatIf = parseSetOptions(v.set ?? []);
+  if (v['write-logs'] !== undefined) checkLogFolder(v['write-logs']);
   const plan = await loadPlanWithWhatIf(v, whatIf);
   const model = simModelFromPlan(plan);
   const prepared = prepareWithProgress(model, s, v.quiet);
@@ -36,7 +40,8 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
   const htmlPath = v.html ?? opts.reportPath;
   const sweep = htmlPath ? (s.sweep.length > 0 || v.sweep !== undefined ? s.sweep : [0.25, 0.5, 2]) : s.sweep;
   const policies: PolicyName[] = htmlPath ? [s.policy, s.policy === 'lru' ? 's3fifo' : 'lru'] : [s.policy];
-  const study = studyWithProgress(prepared, { ...s, sweep }, policies, v.quiet);
+  const record = v['write-logs'] !== undefined ? outcomeRecord(prepared.requests.length) : undefined;
+  const study = studyWithProgress(prepared, { ...s, sweep }, policies, v.quiet, record);
   const r = study.result;
   const label = `${opts.label ?? `stack ${plan.stack}`}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}`;
   console.log(`${label}: ${settingsLabel(s, prepared.requests.length)}\n`);
@@ -53,6 +58,10 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
       ...(study.sweep.length > study.policies.length ? { sweep: study.sweep } : {}),
       workload: { sessionsPerSecond: prepared.workload.sessionsPerSecond, families: prepared.workload.families },
     }));
+  }
+  if (v['write-logs'] !== undefined && record) {
+    const written = await writeSimulatedLogs(v['write-logs'], simulatedLogTables(prepared, record));
+    console.log(`\nlogs: ${written.lines.toLocaleString('en-US')} lines in ${written.files} Parquet file(s) under ${written.folder} (npm run analyze -- --logs ${v['write-logs']} --all)`);
   }
   if (htmlPath) {
     const html = renderHtmlReport(simulationReport(reportInputFor(model, prepared, study, s, `${label} — ${settingsLabel(s, prepared.requests.length)}`)), chartJsSource());

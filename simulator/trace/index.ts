@@ -1,4 +1,5 @@
 /** Trace readers and writers: CSV, libCacheSim oracleGeneral, CloudFront standard logs. */
+import type * as ColumnarLogTrace from '../../adapters/columnar-log-trace';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
@@ -22,6 +23,21 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 export function isTraceFormat(s: string): s is TraceFormat {
   return (TRACE_FORMATS as readonly string[]).includes(s);
+}
+
+/**
+ * Whether `path` is a folder of Parquet or JSON-lines logs (CloudFront's v2 delivery or the simulator's
+ * --write-logs, Hive-partitioned): those are read through DuckDB, loaded only then.
+ */
+function columnar(path: string): boolean {
+  if (!existsSync(path) || !statSync(path).isDirectory()) return false;
+  return columnarReader().holdsColumnarLogs(path);
+}
+
+/** The DuckDB-backed reader, loaded on first use (single-cache runs on other traces never load DuckDB). */
+function columnarReader(): typeof ColumnarLogTrace {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../adapters/columnar-log-trace') as typeof ColumnarLogTrace;
 }
 
 /** Files of a path: the file itself, or the files of a directory (CloudFront delivers many), sorted. */
@@ -55,6 +71,11 @@ export type StreamCounts = ReadCounts & { readonly late?: number };
  * and one chunk, whatever the trace's length. The requests and counts equal `readTrace`'s.
  */
 export async function streamTrace(path: string, format: TraceFormat, sink: RequestSink, chunkBytes = CHUNK_BYTES): Promise<StreamCounts> {
+  if (format === 'cloudfront-log' && columnar(path)) {
+    const parser = new CloudFrontLogTraceParser(sink);
+    await columnarReader().streamColumnarLogs(path, parser);
+    return parser.end();
+  }
   const files = traceFiles(path);
   switch (format) {
     case 'oracle-general': {
@@ -84,6 +105,13 @@ export async function streamTrace(path: string, format: TraceFormat, sink: Reque
 
 /** Reads CloudFront logs (plain, gzip or zstd) from a file or folder in fixed-size chunks (no file held whole as text). */
 export async function streamCloudFrontLogs(path: string, chunkBytes = CHUNK_BYTES): Promise<CloudFrontLog> {
+  if (columnar(path)) {
+    const b = new CloudFrontLogBuilder();
+    const parser = new CloudFrontLogParser(b);
+    await columnarReader().streamColumnarLogs(path, parser);
+    parser.end();
+    return b.build(parser.problems);
+  }
   const files = traceFiles(path);
   const b = new CloudFrontLogBuilder();
   const parser = new CloudFrontLogParser(b, files.length);

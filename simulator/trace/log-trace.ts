@@ -30,6 +30,10 @@ export class CloudFrontLogTraceParser implements LogSink {
     this.parser.push(chunk);
   }
 
+  pushText(text: string): void {
+    this.parser.pushText(text);
+  }
+
   /** Counts a damaged (truncated, corrupt) compressed file as malformed: the lines before the damage stay read. */
   damaged(file: string, why: string): void {
     this.parser.damaged(file, why);
