@@ -11,7 +11,7 @@
  * standing for `weight` full-scale requests per simulated one. Every line carries that weight in the
  * `sample_weight` column (lib/analytics/log-table.ts); CloudFront's own lines have none and count once.
  */
-import { LOG_TABLE_COLUMNS } from '../lib/analytics/log-table';
+import { LOG_TABLE_COLUMNS, SAMPLE_WEIGHT_COLUMN } from '../lib/analytics/log-table';
 import { OUTCOME_ERROR, OUTCOME_HIT, OUTCOME_MISS, OUTCOME_NONE, OUTCOME_REFRESH_HIT, type OutcomeRecord } from './engine';
 import type { Prepared } from './simulate';
 import { DEFAULT_SIMULATED_DAY_EPOCH_SEC } from './workload/releases';
@@ -114,7 +114,7 @@ function lit(text: string): string {
 
 /**
  * DuckDB `SELECT` of the log lines from the four CSV files: the log table's columns (strings, as
- * CloudFront's Parquet delivery writes them), `sample_weight`, and the Hive partition columns
+ * CloudFront's Parquet delivery writes them, `sample_weight` last) and the Hive partition columns
  * (DistributionId, year, month, day, hour) the Parquet writer splits the files by.
  */
 export function simulatedLogSelectSql(files: SimulatedLogFiles, t: Pick<SimulatedLogTables, 'distributionId' | 'dayEpochSec'>): string {
@@ -139,6 +139,7 @@ export function simulatedLogSelectSql(files: SimulatedLogFiles, t: Pick<Simulate
     x_edge_detailed_result_type: `CASE WHEN r.result = ${OUTCOME_ERROR} THEN 'OriginConnectError' ELSE ${resultTypes}[r.result] END`,
     sc_content_type: 'CAST(NULL AS VARCHAR)',
     c_country: 'v.country',
+    [SAMPLE_WEIGHT_COLUMN]: 'CAST(k.weight AS VARCHAR)',
   };
   const missing = LOG_TABLE_COLUMNS.filter((c) => !(c in columns));
   if (missing.length > 0) throw new Error(`simulated logs have no value for log column(s) ${missing.join(', ')}`);
@@ -146,7 +147,6 @@ export function simulatedLogSelectSql(files: SimulatedLogFiles, t: Pick<Simulate
   return [
     'SELECT',
     [...select,
-      `    CAST(k.weight AS VARCHAR) AS sample_weight`,
       `    ${lit(t.distributionId)} AS DistributionId`,
       `    strftime(${ts}, '%Y') AS year`,
       `    strftime(${ts}, '%m') AS month`,

@@ -52,7 +52,12 @@ export function bucketUpperMs(b: number): number {
   return HIST_MIN_MS * Math.pow(HIST_RATIO, b);
 }
 
-/** The q-quantile (0–1) of histogram `h[offset .. offset + HIST_BUCKETS)`, ms; 0 when empty. */
+/**
+ * The q-quantile (0–1) of histogram `h[offset .. offset + HIST_BUCKETS)`, ms; 0 when empty. Linear
+ * within the bucket where the cumulative weight reaches q (the weight spread evenly over its 1 %
+ * width), so the figure is within a small fraction of a bucket of the exact quantile of the
+ * durations recorded, not up to a whole bucket above it.
+ */
 export function percentileMs(h: Float64Array, offset: number, q: number): number {
   let total = 0;
   for (let b = 0; b < HIST_BUCKETS; b++) total += h[offset + b]!;
@@ -60,8 +65,12 @@ export function percentileMs(h: Float64Array, offset: number, q: number): number
   const target = q * total;
   let acc = 0;
   for (let b = 0; b < HIST_BUCKETS; b++) {
-    acc += h[offset + b]!;
-    if (acc >= target) return bucketUpperMs(b);
+    const w = h[offset + b]!;
+    if (w > 0 && acc + w >= target) {
+      const lower = b === 0 ? 0 : bucketUpperMs(b - 1);
+      return lower + (bucketUpperMs(b) - lower) * Math.min(1, Math.max(0, (target - acc) / w));
+    }
+    acc += w;
   }
   return bucketUpperMs(HIST_BUCKETS - 1);
 }

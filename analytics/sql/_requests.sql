@@ -1,6 +1,8 @@
 -- The requests every analysis reads: one distribution's log lines in [from, to), typed, with the
 -- content type, the cache class and the viewer area generated from the catalog and the country table
--- (lib/analytics). Parameters, in this order: first hour (YYYYMMDDHH), last hour (YYYYMMDDHH), from
+-- (lib/analytics), and the weight of each line: the number of requests it stands for (1 for
+-- CloudFront's own lines, which have no sample_weight; a sampled line's weight for the simulator's).
+-- Every count and sum below is weighted. Parameters, in this order: first hour (YYYYMMDDHH), last hour (YYYYMMDDHH), from
 -- (timestamp), to (timestamp, exclusive), distribution id (a LIKE pattern; '%' for every one).
 -- The hour bounds prune the partitions (year, month, day, hour) before any file is read.
 requests AS (
@@ -16,6 +18,7 @@ requests AS (
     l.x_edge_result_type AS result_type,
     l.x_edge_detailed_result_type AS detailed_result_type,
     coalesce(try_cast(l.sc_bytes AS BIGINT), 0) AS bytes,
+    coalesce(try_cast(l.sample_weight AS DOUBLE), 1e0) AS weight,
     try_cast(l.time_to_first_byte AS DOUBLE) * 1000 AS ttfb_ms,
     {{content_type}} AS content_type,
     {{cached_route}} AS cached_route,

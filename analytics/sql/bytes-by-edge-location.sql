@@ -4,9 +4,9 @@ WITH
 {{requests}}
 SELECT
   r.edge_location,
-  count(*) AS requests,
-  sum(r.bytes) AS bytes,
-  CAST(sum(r.is_hit) AS DOUBLE) / NULLIF(sum(r.is_cacheable), 0) AS hit_ratio
+  sum(r.weight) AS requests,
+  sum(r.bytes * r.weight) AS bytes,
+  sum(r.is_hit * r.weight) / NULLIF(sum(r.is_cacheable * r.weight), 0) AS hit_ratio
 FROM requests r
 GROUP BY r.edge_location
-ORDER BY sum(r.bytes) DESC, r.edge_location
+ORDER BY sum(r.bytes * r.weight) DESC, r.edge_location

@@ -5,11 +5,11 @@ WITH
 SELECT
   r.viewer_area,
   CASE WHEN grouping(r.country) = 1 THEN '*' ELSE r.country END AS country,
-  count(*) AS requests,
-  CAST(sum(r.is_hit) AS DOUBLE) / NULLIF(sum(r.is_cacheable), 0) AS hit_ratio,
-  sum(r.bytes) AS bytes,
-  CAST(sum(r.is_hit * r.bytes) AS DOUBLE) / NULLIF(sum(r.is_cacheable * r.bytes), 0) AS byte_hit_ratio
+  sum(r.weight) AS requests,
+  sum(r.is_hit * r.weight) / NULLIF(sum(r.is_cacheable * r.weight), 0) AS hit_ratio,
+  sum(r.bytes * r.weight) AS bytes,
+  sum(r.is_hit * r.bytes * r.weight) / NULLIF(sum(r.is_cacheable * r.bytes * r.weight), 0) AS byte_hit_ratio
 FROM requests r
 WHERE r.cached_route = 'cached'
 GROUP BY GROUPING SETS ((r.viewer_area), (r.viewer_area, r.country))
-ORDER BY r.viewer_area, grouping(r.country) DESC, count(*) DESC, 2
+ORDER BY r.viewer_area, grouping(r.country) DESC, sum(r.weight) DESC, 2

@@ -6,12 +6,12 @@ WITH
 targets AS (SELECT * FROM {{targets}})
 SELECT
   r.content_type,
-  count(*) AS requests,
-  sum(r.is_cacheable) AS cacheable_requests,
-  sum(r.is_hit) AS hits,
-  CAST(sum(r.is_hit) AS DOUBLE) / NULLIF(sum(r.is_cacheable), 0) AS hit_ratio,
-  sum(r.bytes) AS bytes,
-  CAST(sum(r.is_hit * r.bytes) AS DOUBLE) / NULLIF(sum(r.is_cacheable * r.bytes), 0) AS byte_hit_ratio,
+  sum(r.weight) AS requests,
+  sum(r.is_cacheable * r.weight) AS cacheable_requests,
+  sum(r.is_hit * r.weight) AS hits,
+  sum(r.is_hit * r.weight) / NULLIF(sum(r.is_cacheable * r.weight), 0) AS hit_ratio,
+  sum(r.bytes * r.weight) AS bytes,
+  sum(r.is_hit * r.bytes * r.weight) / NULLIF(sum(r.is_cacheable * r.bytes * r.weight), 0) AS byte_hit_ratio,
   max(t.target_hit_ratio) AS target_hit_ratio
 FROM requests r
 LEFT JOIN targets t ON t.content_type = r.content_type

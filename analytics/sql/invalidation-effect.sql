@@ -8,8 +8,8 @@ windows AS (
   SELECT
     r.content_type,
     date_trunc('minute', r.ts) - ((minute(r.ts) % 5) * INTERVAL '1' MINUTE) AS window_start,
-    sum(r.is_cacheable) AS cacheable_requests,
-    sum(r.is_cacheable) - sum(r.is_hit) AS misses
+    sum(r.is_cacheable * r.weight) AS cacheable_requests,
+    sum((r.is_cacheable - r.is_hit) * r.weight) AS misses
   FROM requests r
   WHERE r.cached_route = 'cached'
   GROUP BY 1, 2
@@ -17,7 +17,7 @@ windows AS (
 ratios AS (
   SELECT
     w.*,
-    CAST(w.misses AS DOUBLE) / NULLIF(w.cacheable_requests, 0) AS miss_ratio
+    w.misses / NULLIF(w.cacheable_requests, 0) AS miss_ratio
   FROM windows w
 ),
 baselines AS (

@@ -4,10 +4,10 @@ WITH
 {{requests}}
 SELECT
   r.hour_start,
-  count(*) AS requests,
-  sum(r.bytes) AS bytes,
-  CAST(sum(r.is_hit) AS DOUBLE) / count(*) AS request_offload,
-  CAST(sum(r.is_hit * r.bytes) AS DOUBLE) / NULLIF(sum(r.bytes), 0) AS byte_offload
+  sum(r.weight) AS requests,
+  sum(r.bytes * r.weight) AS bytes,
+  sum(r.is_hit * r.weight) / sum(r.weight) AS request_offload,
+  sum(r.is_hit * r.bytes * r.weight) / NULLIF(sum(r.bytes * r.weight), 0) AS byte_offload
 FROM requests r
 GROUP BY r.hour_start
 ORDER BY r.hour_start

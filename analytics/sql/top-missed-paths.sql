@@ -5,10 +5,10 @@ WITH
 SELECT
   r.content_type,
   r.path,
-  count(*) AS misses,
-  sum(r.bytes) AS miss_bytes
+  sum(r.weight) AS misses,
+  sum(r.bytes * r.weight) AS miss_bytes
 FROM requests r
 WHERE r.is_cacheable = 1 AND r.is_hit = 0
 GROUP BY r.content_type, r.path
-ORDER BY count(*) DESC, r.path
+ORDER BY sum(r.weight) DESC, r.path
 LIMIT 50

@@ -21,8 +21,18 @@ export function logFieldColumn(field: string): string {
  */
 export const ANALYTICS_RECORD_FIELDS: readonly string[] = CLOUDWATCH_RECORD_FIELDS;
 
-/** Columns of the table, in the delivery's order (all strings). */
-export const LOG_TABLE_COLUMNS: readonly string[] = Object.freeze(ANALYTICS_RECORD_FIELDS.map(logFieldColumn));
+/** Columns of the delivered fields, in the delivery's order (all strings). */
+export const LOG_FIELD_COLUMNS: readonly string[] = Object.freeze(ANALYTICS_RECORD_FIELDS.map(logFieldColumn));
+
+/**
+ * How many requests a line stands for (a string holding a number). CloudFront's own lines have no
+ * such column (Athena and DuckDB read it as NULL, counted as 1); the simulator's logs carry each
+ * line's sampling weight, so the analyses of a sampled day add up to the whole day.
+ */
+export const SAMPLE_WEIGHT_COLUMN = 'sample_weight';
+
+/** Columns of the table: the delivered fields, then the sample weight (all strings). */
+export const LOG_TABLE_COLUMNS: readonly string[] = Object.freeze([...LOG_FIELD_COLUMNS, SAMPLE_WEIGHT_COLUMN]);
 
 /** Partition keys, as the Hive-compatible S3 path names them (`DistributionId=…/year=…/…`). */
 export const LOG_PARTITIONS = Object.freeze([

@@ -5,10 +5,11 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { TRACE_LOG_FIELDS } from '../../adapters/columnar-log-trace';
+import { ANALYSIS_NAMES } from '../../lib/analytics/analyses';
 import { LOG_TABLE_COLUMNS, logFieldColumn } from '../../lib/analytics/log-table';
 import { csvField, simulatedDistributionId } from '../../simulator/access-logs';
 import { readTraceStreamed } from '../../simulator/trace';
@@ -61,7 +62,7 @@ describe('simulator --write-logs: the simulated day as Parquet logs', function (
     expect(Number(count!.ids)).to.equal(lines);
     expect([count!.first, count!.last]).to.deep.equal(['00:00:00', '01:59:59']);
     const described = await query(`DESCRIBE SELECT * FROM read_parquet(${glob}, hive_partitioning = false)`);
-    expect(described.map((c) => c.column_name)).to.deep.equal([...LOG_TABLE_COLUMNS, 'sample_weight']);
+    expect(described.map((c) => c.column_name)).to.deep.equal([...LOG_TABLE_COLUMNS]);
     expect(described.every((c) => c.column_type === 'VARCHAR')).to.equal(true); // strings, as the delivery writes them
     const [order] = await query(`SELECT count(*) FILTER (WHERE time < prev) AS backwards FROM (SELECT time, lag(time) OVER (PARTITION BY filename ORDER BY file_row_number) AS prev FROM read_parquet(${glob}, filename = true, file_row_number = true))`);
     expect(Number(order!.backwards)).to.equal(0);
@@ -104,6 +105,27 @@ describe('simulator --write-logs: the simulated day as Parquet logs', function (
     expect(Array.from(fromParquet.id)).to.deep.equal(Array.from(fromV1.id));
     expect(Array.from(fromParquet.size)).to.deep.equal(Array.from(fromV1.size));
     expect(Array.from(fromParquet.time)).to.deep.equal(Array.from(fromV1.time));
+  });
+
+  it("closes the loop: npm run analyze on these logs gives the simulator's per-type hit ratios, and p95 within 1 ms", () => {
+    const out = join(dir, 'analyze.json');
+    const r = runScript('scripts/analyze.ts', ['--logs', logs, '--all', '--json', out], { timeoutMs: 240_000 });
+    expect(r.status, r.stderr).to.equal(0);
+    const analyzed = JSON.parse(readFileSync(out, 'utf8')) as { analyses: Record<string, { rows: Record<string, unknown>[] }> };
+    expect(Object.keys(analyzed.analyses)).to.have.members([...ANALYSIS_NAMES]);
+    const sim = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')) as { types: Record<string, { hitRatio: number; byteHitRatio: number; p50LatencyMs: number; p95LatencyMs: number; p99LatencyMs: number }> };
+    const hitRows = analyzed.analyses['hit-ratio-by-type']!.rows;
+    expect(hitRows.map((x) => x.content_type)).to.have.members(Object.keys(sim.types));
+    const ttfb = analyzed.analyses['ttfb-by-type-region']!.rows.filter((x) => x.viewer_area === '*');
+    for (const [type, t] of Object.entries(sim.types)) {
+      const hit = hitRows.find((x) => x.content_type === type)!;
+      // the simulator's JSON gives ratios to 4 decimals
+      expect(Number((hit.hit_ratio as number).toFixed(4)), `${type} hit ratio`).to.equal(t.hitRatio);
+      expect(Number((hit.byte_hit_ratio as number).toFixed(4)), `${type} byte hit ratio`).to.equal(t.byteHitRatio);
+      const lat = ttfb.find((x) => x.content_type === type)!;
+      expect(Math.abs((lat.p95_ms as number) - t.p95LatencyMs), `${type} p95 ${String(lat.p95_ms)} vs ${t.p95LatencyMs}`).to.be.at.most(1);
+      expect(Math.abs((lat.p50_ms as number) - t.p50LatencyMs), `${type} p50`).to.be.at.most(1);
+    }
   });
 
   it('quotes CSV fields that need it', () => {
