@@ -41,6 +41,12 @@ export interface ReportData {
     readonly topPaths: readonly PathRow[];
     readonly topMisses: readonly PathRow[];
     readonly bytesScanned: number;
+    /** Where the figures come from: Logs Insights (the default) or the log analyses on Athena. */
+    readonly source?: 'logs-insights' | 'athena';
+    /** Athena's price of the bytes scanned (`--source athena`). */
+    readonly costUsd?: number;
+    /** The Athena workgroup that ran them (`--source athena`). */
+    readonly workgroup?: string;
   };
   /** The web player's real-user figures; absent when the stack has no RUM app monitor. */
   readonly rum?: RumData;
@@ -136,12 +142,20 @@ function pathTable(rows: readonly PathRow[], what: string) {
   return { headers: ['path', what, 'GB'], rows: rows.map((p) => [p.path, int(p.count), round(p.bytes / BYTES_PER_GB, 3).toFixed(3)]) };
 }
 
+function logsLine(d: ReportData): string {
+  const l = d.logs;
+  if (!l) return 'Access logs not queried (the outputs name no log group).';
+  const gb = (l.bytesScanned / BYTES_PER_GB).toFixed(3);
+  if (l.source === 'athena') return `Athena scanned ${gb} GB of Parquet logs in workgroup ${l.workgroup ?? '-'} ($${(l.costUsd ?? 0).toFixed(4)}).`;
+  return `Logs Insights scanned ${gb} GB of ${d.logGroupName}.`;
+}
+
 function summaryText(r: MonitoringReport): string {
   const t = r.data.totals;
   return [
     `Stack ${r.data.stack}, distribution ${r.data.distributionId}, ${r.data.from} to ${r.data.to}.`,
     `Requests ${t.requests === undefined ? '-' : int(t.requests)}, ${t.bytesDownloaded === undefined ? '-' : (t.bytesDownloaded / BYTES_PER_GB).toFixed(2)} GB to viewers.`,
-    r.data.logs ? `Logs Insights scanned ${(r.data.logs.bytesScanned / BYTES_PER_GB).toFixed(3)} GB of ${r.data.logGroupName}.` : 'Access logs not queried (the outputs name no log group).',
+    logsLine(r.data),
     r.failed === 0 ? 'Every measured target is met.' : `${r.failed} check(s) missed their target.`,
   ].join('\n');
 }
@@ -155,7 +169,7 @@ export function renderReportText(r: MonitoringReport): string {
     for (const [title, table] of [
       ['By country:', breakdownTable(r.data.logs.countries.slice(0, 10), 'country')],
       ['By edge location:', breakdownTable(r.data.logs.edgeLocations.slice(0, 10), 'edge location')],
-      ['Top paths:', pathTable(r.data.logs.topPaths.slice(0, 10), 'requests')],
+      ...(r.data.logs.source === 'athena' ? [] : [['Top paths:', pathTable(r.data.logs.topPaths.slice(0, 10), 'requests')] as const]),
       ['Top misses:', pathTable(r.data.logs.topMisses.slice(0, 10), 'misses')],
     ] as const) {
       parts.push('', title, renderTable(table.headers, table.rows));
@@ -219,7 +233,7 @@ export function reportHtml(r: MonitoringReport, catalog: Catalog): HtmlReport {
     });
     sections.push({ title: 'By country', table: breakdownTable(r.data.logs.countries, 'country') });
     sections.push({ title: 'By edge location', table: breakdownTable(r.data.logs.edgeLocations, 'edge location') });
-    sections.push({ title: 'Top paths', table: pathTable(r.data.logs.topPaths, 'requests') });
+    if (r.data.logs.source !== 'athena') sections.push({ title: 'Top paths', table: pathTable(r.data.logs.topPaths, 'requests') });
     sections.push({ title: 'Top misses', table: pathTable(r.data.logs.topMisses, 'misses') });
   }
   if (r.data.rum) {

@@ -3,9 +3,16 @@
  * batched and paginated) and Logs Insights queries over the access logs (per content type, by
  * country and edge location, top paths and misses). The SDK clients are parameters.
  */
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { loadAnalyses } from '../../adapters/analytics-sql';
+import { analysisParameters } from '../../lib/analytics/analyses';
+import type { AnalysisResult } from '../../lib/analytics/results';
 import { InputError } from '../../lib/errors';
+import { logsFromAnalyses, REPORT_ANALYSES } from '../../lib/monitoring/athena-logs';
+import { athenaQueryCostUsd } from '../../lib/semantics/pricing';
+import { runAnalysisOnAthena, type PollOptions } from '../analytics/athena';
 import {
   breakdownQuery, classQueries, parseBreakdown, parseClassStats, parsePathRows, topMissesQuery, topPathsQuery,
 } from '../../lib/monitoring/insights-queries';
@@ -17,12 +24,15 @@ import { seriesPeriodSeconds, wholeRangePeriodSeconds, type TimeRange } from '..
 import type { StackSource } from '../lib/cli';
 import type { Progress } from '../lib/progress';
 import { getMetricData } from './metric-data';
+import { call } from './aws';
 import { runInsightsQueries, type InsightsOptions } from './insights';
 import type { StackContext } from './stack-context';
 
 export interface ReportClients {
   readonly cloudWatch: CloudWatchClient;
   readonly logs: CloudWatchLogsClient;
+  /** Needed for `logSource: 'athena'`. */
+  readonly athena?: AthenaClient;
 }
 
 export interface CollectOptions {
@@ -35,6 +45,10 @@ export interface CollectOptions {
   /** GetMetricData queries per call. @default 500 */
   readonly batchSize?: number;
   readonly insights?: InsightsOptions;
+  /** Where the per-type figures come from. @default 'logs-insights' */
+  readonly logSource?: 'logs-insights' | 'athena';
+  /** Polling of the Athena queries (`logSource: 'athena'`). */
+  readonly athenaPoll?: PollOptions;
   /** Starts a progress bar (scripts/lib/progress.ts). */
   readonly progress?: (label: string, total: number) => Progress;
 }
@@ -44,7 +58,11 @@ const NO_PROGRESS: Progress = { increment() {}, setTotal() {}, stop() {} };
 export async function collectReport(clients: ReportClients, opts: CollectOptions): Promise<ReportData> {
   const { outputs } = opts.source;
   const queryLogs = opts.queryLogs ?? true;
-  if (queryLogs && !outputs.logGroupName) {
+  const athena = opts.logSource === 'athena';
+  if (queryLogs && athena && (!outputs.athenaWorkgroup || !outputs.glueDatabase)) {
+    throw new InputError(`${opts.source.label} has no Athena workgroup (outputs athenaWorkgroup, glueDatabase): set media-cdn:logAnalytics true and run 'pulumi up', or use --source logs-insights.`);
+  }
+  if (queryLogs && !athena && !outputs.logGroupName) {
     throw new InputError(`${opts.source.label} has no logGroupName output: the stack predates the monitoring components or was not updated; run 'pulumi up', or pass --no-logs for CloudWatch metrics only.`);
   }
   const progress = opts.progress ?? (() => NO_PROGRESS);
@@ -93,6 +111,7 @@ export async function collectReport(clients: ReportClients, opts: CollectOptions
     ...(rumMonitor ? { rum: rumDataFromResults(rumMonitor, metrics) } : {}),
   };
   if (!queryLogs) return data;
+  if (athena) return { ...data, logs: await athenaLogs(clients, opts, progress) };
 
   const classes = classQueries(opts.context.catalog);
   const insightsQueries = [
@@ -121,4 +140,25 @@ export async function collectReport(clients: ReportClients, opts: CollectOptions
       bytesScanned: [...results.values()].reduce((s, r) => s + r.bytesScanned, 0),
     },
   };
+}
+
+/** The per-type, country, edge and top-miss figures from the log analyses on the stack's Athena workgroup. */
+async function athenaLogs(clients: ReportClients, opts: CollectOptions, progress: (label: string, total: number) => Progress): Promise<NonNullable<ReportData['logs']>> {
+  if (!clients.athena) throw new Error('collectReport: logSource athena needs an Athena client');
+  const { outputs } = opts.source;
+  const target = { workgroup: outputs.athenaWorkgroup!, database: outputs.glueDatabase! };
+  const analyses = loadAnalyses(opts.context.catalog).filter((a) => REPORT_ANALYSES.includes(a.name));
+  const params = analysisParameters({ from: opts.range.from, to: opts.range.to, distributionId: outputs.distributionId });
+  const bar = progress('Athena queries', analyses.length);
+  const results: AnalysisResult[] = [];
+  try {
+    for (const a of analyses) {
+      results.push(await call('athena:StartQueryExecution', `workgroup ${target.workgroup}`, () => runAnalysisOnAthena(clients.athena!, target, a, params, opts.athenaPoll)));
+      bar.increment();
+    }
+  } finally {
+    bar.stop();
+  }
+  const costUsd = results.reduce((s, r) => s + athenaQueryCostUsd(r.bytesScanned ?? 0), 0);
+  return { ...logsFromAnalyses(results, opts.context.catalog), costUsd, workgroup: target.workgroup };
 }
