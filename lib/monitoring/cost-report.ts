@@ -6,6 +6,7 @@
 import { renderTable } from '../format/table';
 import { PRICE_REGION_GROUP_LABELS, type CostLine, type PriceRegionGroup } from '../semantics/pricing';
 import type { Lever } from './cost-analysis';
+import type { LogQueryCostComparison } from './log-query-cost';
 
 export interface ActualBill {
   readonly from: string;
@@ -40,6 +41,8 @@ export interface CostReport {
   readonly predictedInvalidations?: PredictedInvalidations;
   readonly forecast?: { readonly start: string; readonly end: string; readonly usd: number } | { readonly unavailable: string };
   readonly optimizations: readonly Lever[];
+  /** Querying the month's access logs: Logs Insights against Athena (lib/monitoring/log-query-cost.ts). */
+  readonly logQueries?: LogQueryCostComparison;
   /** Prices' date and source. */
   readonly prices: string;
 }
@@ -64,6 +67,16 @@ const qty = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v
 function groupLabel(g: string | undefined): string {
   if (!g) return '-';
   return g in PRICE_REGION_GROUP_LABELS ? `${g} (${PRICE_REGION_GROUP_LABELS[g as PriceRegionGroup].split(',')[0]})` : g;
+}
+
+/** The Logs Insights / Athena comparison as lines of text. */
+export function logQueriesText(c: LogQueryCostComparison): string[] {
+  const row = (name: string, s: LogQueryCostComparison['athena']) => [name, usd(s.deliveryUsd), usd(s.storageUsd), usd(s.queriesUsd), usd(s.totalUsd), qty(s.gbScannedPerReport)];
+  return [
+    `Access-log queries for ${qty(c.requestsPerMonth)} log lines a month: Athena over Parquet costs ${(100 * c.ratio).toFixed(1)} % of CloudWatch Logs + Logs Insights.`,
+    renderTable(['log store', 'delivery', 'storage', 'queries', 'total a month', 'GB scanned a report'], [row('CloudWatch Logs + Logs Insights', c.logsInsights), row('S3 Parquet + Athena', c.athena)], ['left', 'right', 'right', 'right', 'right', 'right']),
+    `  assumed: ${c.assumptions.join('; ')}`,
+  ];
 }
 
 /** Sums lines with the same item (across groups) for a short breakdown. */
@@ -100,6 +113,7 @@ export function renderCostText(r: CostReport): string {
     parts.push('', `Invalidation paths a month: ${qty(p.plannedPathsPerMonth)} as the planner bills them (${qty(p.requestedPathsPerMonth)} asked for; the former one-path-per-item count: ${qty(p.naivePathsPerMonth)}). ${p.method}.`);
     parts.push(renderTable(['content type', 'requests a day', 'paths asked a day', 'paths planned a day'], Object.entries(p.byType).map(([t, b]) => [t, String(b.requestsPerDay), String(b.requestedPathsPerDay), String(b.plannedPathsPerDay)]), ['left', 'right', 'right', 'right']));
   }
+  if (r.logQueries) parts.push('', ...logQueriesText(r.logQueries));
   if (r.forecast) {
     const f = r.forecast;
     parts.push('', 'usd' in f ? `Forecast ${f.start} to ${f.end}: ${usd(f.usd)}.` : `Forecast unavailable: ${f.unavailable}.`);

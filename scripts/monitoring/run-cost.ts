@@ -11,6 +11,7 @@ import {
   estimateMonth, optimizationLevers, rebillForPriceClass, usageFromCostExplorer, type MonthlyUsage, type UsageContext,
 } from '../../lib/monitoring/cost-analysis';
 import { PRICES_NOTE, type CostReport, type PredictedInvalidations } from '../../lib/monitoring/cost-report';
+import { compareLogQueryCosts } from '../../lib/monitoring/log-query-cost';
 import { monthsIn, type TimeRange } from '../../lib/monitoring/time-range';
 import { OTHER_PRICES, type CostLine } from '../../lib/semantics/pricing';
 import type { StackSource } from '../lib/cli';
@@ -40,6 +41,11 @@ export interface UsageSource {
   predict(plan: Plan): Promise<PredictedMonth> | PredictedMonth;
 }
 
+/** Viewer requests of the month (one access-log line each). */
+function monthlyRequests(usage: MonthlyUsage): number {
+  return Object.values(usage.requestsByGroup).reduce((a, b) => a + (b ?? 0), 0);
+}
+
 function context(ctx: StackContext, extra: Omit<PredictedMonth, 'usage' | 'byViewerGroup' | 'invalidationPlan'> = {}): UsageContext {
   return { priceClass: ctx.priceClass, catalog: ctx.catalog, ...extra };
 }
@@ -58,6 +64,7 @@ export async function offlineCost(plan: Plan, ctx: StackContext, source: UsageSo
     lines: estimate.lines,
     monthlyEstimate: estimate,
     optimizations: optimizationLevers(predicted, context(ctx, extra)),
+    logQueries: compareLogQueryCosts({ requestsPerMonth: monthlyRequests(usage) }),
     ...(invalidationPlan ? { predictedInvalidations: invalidationPlan } : {}),
     prices: PRICES_NOTE,
   };
@@ -137,6 +144,7 @@ export async function actualCost(clients: ActualCostClients, opts: ActualCostOpt
     ...(invalidations ? { invalidations: { totalPaths: invalidations.totalPaths, totalUsd: invalidations.totalUsd, months: invalidations.months } } : {}),
     forecast,
     optimizations: optimizationLevers(usage, context(opts.context)),
+    logQueries: compareLogQueryCosts({ requestsPerMonth: monthlyRequests(usage) }),
     prices: PRICES_NOTE,
   };
 }
