@@ -6,9 +6,10 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { LOG_TABLE, type AnalysisParameter, type RenderedAnalysis } from '../lib/analytics/analyses';
+import { analysisOverTable, LOG_TABLE, requestsSelect, type AnalysisParameter, type RenderedAnalysis } from '../lib/analytics/analyses';
 import { duckDbCell, type AnalysisResult } from '../lib/analytics/results';
 import { LOG_PARTITIONS, LOG_TABLE_COLUMNS, logFieldColumn } from '../lib/analytics/log-table';
 import { sqlString } from '../lib/analytics/sql-expressions';
@@ -179,7 +180,9 @@ export interface LogDatabase {
  */
 export async function openLogDatabase(folder: string, opts: { flag?: string; threads?: number } = {}): Promise<LogDatabase> {
   const files = findLogFiles(folder, opts.flag);
-  const instance = await DuckDBInstance.create(':memory:', opts.threads ? { threads: String(opts.threads) } : {});
+  // Larger-than-memory intermediates (a day of a busy distribution's requests) spill to the OS temp
+  // folder, not to DuckDB's default `.tmp` in the working directory.
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: join(tmpdir(), `media-cdn-duckdb-${process.pid}`), ...(opts.threads ? { threads: String(opts.threads) } : {}) });
   const connection = await instance.connect();
   try {
     await connection.run(APPROX_PERCENTILE_MACRO);
@@ -198,4 +201,30 @@ export async function runAnalysisOnDuckDb(db: Pick<LogDatabase, 'connection'>, a
   const columns = reader.columnNames();
   const rows = reader.getRowObjectsJS().map((row) => Object.fromEntries(columns.map((c) => [c, duckDbCell(row[c])])));
   return { name: analysis.name, columns, rows };
+}
+
+/** The temporary table `runAnalysesOnDuckDb` computes the shared `requests` rows into. */
+export const REQUESTS_SCAN_TABLE = 'requests_scan';
+
+/**
+ * Runs several analyses with one scan of the logs: the `requests` CTE they share (the same text in
+ * each, rendered for one catalog) is computed once into a temporary table with the parameters
+ * bound, and each analysis then reads that table (analysisOverTable). The results equal running
+ * each analysis on its own; one analysis runs directly.
+ */
+export async function runAnalysesOnDuckDb(db: Pick<LogDatabase, 'connection'>, analyses: readonly RenderedAnalysis[], params: readonly AnalysisParameter[]): Promise<AnalysisResult[]> {
+  if (analyses.length <= 1) return Promise.all(analyses.map((a) => runAnalysisOnDuckDb(db, a, params)));
+  const shared = analyses[0]!.requests;
+  const differs = analyses.find((a) => a.requests !== shared);
+  if (differs) throw new Error(`${differs.name} was rendered with another requests CTE than ${analyses[0]!.name}; render them for one catalog`);
+  const create = await db.connection.prepare(`CREATE OR REPLACE TEMP TABLE ${REQUESTS_SCAN_TABLE} AS ${requestsSelect(analyses[0]!)}`);
+  create.bind(params.map((p) => p.value));
+  await create.run();
+  try {
+    const out: AnalysisResult[] = [];
+    for (const a of analyses) out.push(await runAnalysisOnDuckDb(db, { ...a, sql: analysisOverTable(a, REQUESTS_SCAN_TABLE) }, []));
+    return out;
+  } finally {
+    await db.connection.run(`DROP TABLE IF EXISTS ${REQUESTS_SCAN_TABLE}`);
+  }
 }

@@ -8,7 +8,7 @@
 import { loadAnalyses } from '../adapters/analytics-sql';
 import { chartJsSource } from '../adapters/chart-js';
 import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, athenaClient, connectionOptions } from '../adapters/aws-clients';
-import { openLogDatabase, runAnalysisOnDuckDb } from '../adapters/duckdb-logs';
+import { openLogDatabase, runAnalysesOnDuckDb } from '../adapters/duckdb-logs';
 import { analysisParameters, ANALYSIS_NAMES, isAnalysisName, validateDistributionId, type AnalysisScope, type RenderedAnalysis } from '../lib/analytics/analyses';
 import { analysisHtml, analysisJson, renderAnalysisText, type AnalysisRun } from '../lib/analytics/report';
 import type { AnalysisResult } from '../lib/analytics/results';
@@ -121,7 +121,7 @@ runMain(async () => {
   } else {
     const db = await openLogDatabase(values.logs!);
     try {
-      for (const a of analyses) results.push(await runAnalysisOnDuckDb(db, a, params));
+      results.push(...(await runAnalysesOnDuckDb(db, analyses, params)));
     } finally {
       db.close();
     }

@@ -43,6 +43,25 @@ export interface RenderedAnalysis {
   /** The first comment block of the template: what the analysis answers. */
   readonly description: string;
   readonly sql: string;
+  /** The `requests` CTE as it appears in `sql` (`requests AS (…)`), rendered for the catalog. */
+  readonly requests: string;
+}
+
+/**
+ * The analysis reading its requests from `table` (a table holding the `requests` CTE's rows for the
+ * same parameters) instead of scanning the logs: the SQL after the CTE is unchanged, and it takes no
+ * parameters. A local runner computes the CTE once for several analyses this way.
+ */
+export function analysisOverTable(a: RenderedAnalysis, table: string): string {
+  const at = a.sql.indexOf(a.requests);
+  if (at < 0) throw new Error(`${a.name}: its SQL does not contain its requests CTE`);
+  return `${a.sql.slice(0, at)}requests AS (SELECT * FROM ${table})${a.sql.slice(at + a.requests.length)}`;
+}
+
+/** The `SELECT` of the `requests` CTE (its body), with the CTE's five parameters. */
+export function requestsSelect(a: RenderedAnalysis): string {
+  const open = a.requests.indexOf('(');
+  return a.requests.slice(open + 1, a.requests.lastIndexOf(')')).trim();
 }
 
 const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
@@ -90,6 +109,7 @@ export function renderAnalyses(templates: Readonly<Record<string, string>>, cata
       name,
       description: leadingComment(template),
       sql: `${fill(template, { requests, targets: targetsValuesSql(catalog, 't') }, name).trimEnd()}\n`,
+      requests,
     };
   });
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAnalyses } from '../../adapters/analytics-sql';
-import { openLogDatabase, runAnalysisOnDuckDb, type LogDatabase } from '../../adapters/duckdb-logs';
+import { openLogDatabase, REQUESTS_SCAN_TABLE, runAnalysesOnDuckDb, runAnalysisOnDuckDb, type LogDatabase } from '../../adapters/duckdb-logs';
 import { analysisParameters, ANALYSIS_NAMES, type AnalysisName, type AnalysisScope } from '../../lib/analytics/analyses';
 import type { AnalysisResult } from '../../lib/analytics/results';
 import { resolveCatalog } from '../../lib/catalog';
@@ -41,6 +41,19 @@ describe('the log analyses on DuckDB (analytics/sql, adapters/duckdb-logs)', fun
         db = await openLogDatabase(dir);
       });
       after(() => db.close());
+
+      it('gives the same results with one shared scan for every analysis as with each scanning on its own, and drops the scan table', async () => {
+        for (const scope of [SCOPE, { ...SCOPE, from: new Date('2026-03-01T13:05:00Z') }]) {
+          const params = analysisParameters(scope);
+          const separate: AnalysisResult[] = [];
+          for (const a of analyses) separate.push(await runAnalysisOnDuckDb(db, a, params));
+          const shared = await runAnalysesOnDuckDb(db, analyses, params);
+          expect(shared).to.deep.equal(separate);
+          expect(shared.find((r) => r.name === 'hit-ratio-by-type')!.rows.length).to.be.greaterThan(0);
+        }
+        const left = await db.connection.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${REQUESTS_SCAN_TABLE}'`);
+        expect(Number(left.getRowObjects()[0]!.n)).to.equal(0);
+      });
 
       it('computes hit ratio and byte hit ratio per type over cached routes only', async () => {
         const r = byKey(await run(db, 'hit-ratio-by-type'), 'content_type');
