@@ -4,6 +4,7 @@
  * Container properties: https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerProperties.html
  * Array jobs: https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
  */
+import { boundedName } from '../aws-names';
 import { fargateResourceRequirements } from './fargate-resources';
 import { jobEnvironment } from './job-contract';
 
@@ -43,4 +44,17 @@ export function jobContainerProperties(c: ContainerPropertiesInput): Record<stri
 /** The shell command that submits a run of `shards` children (`--array-properties size=N`). */
 export function submitJobCommand(a: { queue: string; definition: string; shards: number; region: string; jobName?: string }): string {
   return `aws batch submit-job --region ${a.region} --job-name ${a.jobName ?? 'media-cdn-sim'} --job-queue ${a.queue} --job-definition ${a.definition} --array-properties size=${a.shards}`;
+}
+
+/** AWS Batch names (compute environment, job queue, job definition): up to 128 letters, digits, '-' and '_'. */
+export const BATCH_NAME_LIMIT = Object.freeze({ max: 128, charset: /^[\w-]+$/ });
+
+/** The stack's name of its compute environment, job queue and job definition (each its own namespace). */
+export function batchResourceName(stack: string): string {
+  return boundedName(['media-cdn', stack, 'sim'], BATCH_NAME_LIMIT);
+}
+
+/** The job's log group, where Batch's awslogs driver writes the children's output. */
+export function batchLogGroupName(stack: string): string {
+  return `/aws/batch/${batchResourceName(stack)}`;
 }
