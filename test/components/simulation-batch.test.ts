@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Plan, PlanResource } from '../../lib/plan';
 import { readStackConfig } from '../../plan/stack-files';
+import { checkPlan } from '../../policies/offline';
 import { buildPlanSerially, findResource, findResources, inputsOf, planFor } from '../helpers/plan';
 
 const T = {
@@ -131,6 +132,12 @@ describe('SimulationBatch (under Pulumi mocks)', function () {
       simulationJobDefinition: 'media-cdn-staging-sim',
       simulationSubmitCommand: `aws batch submit-job --region ${REGION} --job-name media-cdn-sim --job-queue media-cdn-staging-sim --job-definition media-cdn-staging-sim --array-properties size=32`,
     });
+  });
+
+  it('passes the whole policy pack (names carry the stack, buckets private and encrypted, tags), advisory rules included', async () => {
+    const report = await checkPlan(on);
+    expect(report.resources).to.equal(off.resources.length + 15);
+    expect(report.violations.map((v) => `${v.rule}: ${v.message}`)).to.deep.equal([]);
   });
 
   it('refuses to plan an enabled stack without subnets, naming the fix', async () => {
