@@ -44,7 +44,7 @@ export class SimulationBatch extends pulumi.ComponentResource {
   private readonly args: SimulationBatchArgs;
 
   constructor(name: string, args: SimulationBatchArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('media-cdn:sim:SimulationBatch', name, {}, opts);
+    super('media-cdn:cdn:SimulationBatch', name, {}, opts);
     this.name = name;
     this.args = args;
 

@@ -5,7 +5,7 @@ import { checkPlan } from '../../policies/offline';
 import { buildPlanSerially, findResource, findResources, inputsOf, planFor } from '../helpers/plan';
 
 const T = {
-  component: 'media-cdn:sim:SimulationBatch',
+  component: 'media-cdn:cdn:SimulationBatch',
   compute: 'aws:batch/computeEnvironment:ComputeEnvironment',
   queue: 'aws:batch/jobQueue:JobQueue',
   definition: 'aws:batch/jobDefinition:JobDefinition',
