@@ -3,8 +3,9 @@
 # `node scripts/launch.js batch-entry` (scripts/batch-entry.ts): read the job's environment, download
 # plan.json, run one shard of `npm run sim`, upload the part.
 #   docker build --platform linux/amd64 -t media-cdn-sim:<tag> .
-# Production dependencies only; `npm ci` runs `prepare`, which bundles npm run sim into dist/ so the
-# shards start without compiling TypeScript (the entry itself is compiled by tsx, a dependency).
+# Production dependencies only; `npm ci` runs `prepare` (scripts/build-dist.js), which bundles the
+# entry and npm run sim into dist/, so a child starts without compiling TypeScript (scripts/launch.js
+# falls back to tsx, a dependency, if the bundle is missing).
 FROM node:22-slim
 WORKDIR /app
 ENV NODE_ENV=production \

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
@@ -21,6 +21,7 @@ describe('scripts/batch-entry.ts: one array child against a real local S3 (s3rve
   let dir: string;
   let env: NodeJS.ProcessEnv;
   before(async () => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as runMain does for every command
     dir = mkdtempSync(join(tmpdir(), 'media-cdn-batch-entry-'));
     s3 = await startS3rver(join(dir, 's3'), [BUCKET]);
     client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -100,5 +101,17 @@ describe('scripts/batch-entry.ts: one array child against a real local S3 (s3rve
     const bad = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'batch-entry.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
     expect(bad.status, bad.stderr).to.equal(2);
     expect(bad.stderr).to.match(/^error: SIM_INPUT_URI is not set; the job definition sets it/m);
+  });
+
+  it('is bundled into dist/ by scripts/build-dist.js (npm ci\'s prepare, in the image), and launch.js runs the bundle', () => {
+    const build = spawnSync(process.execPath, ['scripts/build-dist.js'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(build.status, build.stderr).to.equal(0);
+    expect(existsSync(join(ROOT, 'dist', 'batch-entry.js'))).to.equal(true);
+    const inputs = JSON.parse(readFileSync(join(ROOT, 'dist', 'batch-entry.inputs.json'), 'utf8')) as string[];
+    expect(inputs).to.include.members(['scripts/batch-entry.ts', 'scripts/sim.ts', 'lib/batch/job-contract.ts']);
+    expect(inputs.some((f) => f.startsWith('plan/run-plan'))).to.equal(false);
+    const help = spawnSync(process.execPath, ['scripts/launch.js', 'batch-entry', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(help.status).to.equal(0);
+    expect(help.stdout).to.match(/^Usage: node scripts\/launch.js batch-entry/);
   });
 });
