@@ -6,7 +6,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { loadAnalyses } from './adapters/analytics-sql';
-import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, CdnRum, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, LogAnalytics, MediaCdn, MediaOrigins, OriginVerification } from './components';
+import { CdnAlarms, CdnCostAlerts, CdnDashboard, CdnLogGroup, CdnRum, DomainCertificate, DomainRecords, hostedZoneIdOf, InvalidationPipeline, LogAnalytics, MediaCdn, MediaOrigins, OriginVerification, SimulationBatch } from './components';
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, configNamespaceProblems, parseStackConfig } from './lib/config';
 import { InputError } from './lib/errors';
 import { contentTypeOutputs } from './lib/outputs';
@@ -64,6 +64,10 @@ const analytics = config.logAnalytics
     config, accessLogs: cdn.accessLogs, logBucket: origins.logBucket, distributionId: cdn.distribution.id, accountId, analyses: loadAnalyses(config.catalog), cdnName: 'cdn',
   }, { dependsOn: [accessLogs] })
   : undefined;
+// The simulator as an AWS Batch array job on Fargate (media-cdn:simulationBatch, docs/simulation-batch.md); nothing when off.
+const simulation = config.simulationBatch
+  ? new SimulationBatch('sim', { stack: config.stack, region: config.region, accountId, settings: config.simulationBatch })
+  : undefined;
 const invalidation = new InvalidationPipeline('invalidation', {
   config, origins, distribution: cdn.distribution, accountId, alarmTopic: alarms.topicIn(config.region),
 });
@@ -101,6 +105,11 @@ export const logsBucket = analytics?.logsBucket ?? pulumi.output('');
 export const athenaWorkgroup = analytics?.workgroup.name ?? pulumi.output('');
 export const glueDatabase = analytics?.database.name ?? pulumi.output('');
 export const glueTable = analytics?.table.name ?? pulumi.output('');
+/** SimulationBatch (media-cdn:simulationBatch): the bucket of inputs and parts, the job queue and definition, the submit command; '' when off. */
+export const simulationBucket = simulation?.bucket.bucket ?? pulumi.output('');
+export const simulationJobQueue = simulation?.jobQueue.name ?? pulumi.output('');
+export const simulationJobDefinition = simulation?.jobDefinition.name ?? pulumi.output('');
+export const simulationSubmitCommand = simulation?.submitCommand ?? pulumi.output('');
 /**
  * Real-user monitoring (media-cdn:rum): what the web player's RUM snippet needs (docs/monitoring.md,
  * "Real-user monitoring") and what npm run report reads; '' when off.

@@ -12,3 +12,4 @@ export * from './image-fallback-origin';
 export * from './custom-domain';
 export * from './origin-verification';
 export * from './log-analytics';
+export * from './simulation-batch';

@@ -14,6 +14,9 @@ import { CLOUDFRONT_TYPES } from './distribution/resource-types';
  * their names are scoped by a hosted zone or a log group.
  */
 export const EXPLICIT_NAME_PROPERTY: Readonly<Record<string, string>> = Object.freeze({
+  'aws:batch/computeEnvironment:ComputeEnvironment': 'name',
+  'aws:batch/jobDefinition:JobDefinition': 'name',
+  'aws:batch/jobQueue:JobQueue': 'name',
   'aws:budgets/budget:Budget': 'name',
   [CLOUDFRONT_TYPES.cachePolicy]: 'name',
   [CLOUDFRONT_TYPES.continuousDeploymentPolicy]: 'name',

@@ -74,6 +74,11 @@ export interface StackOutputs {
   readonly rumRegion?: string;
   /** The app monitor's session sample rate, which the player's RUM client must use too; 0 when off. */
   readonly rumSessionSampleRate?: number;
+  /** SimulationBatch (`simulationBatch`, docs/simulation-batch.md): its bucket, job queue, job definition and submit command; '' or absent when off. */
+  readonly simulationBucket?: string;
+  readonly simulationJobQueue?: string;
+  readonly simulationJobDefinition?: string;
+  readonly simulationSubmitCommand?: string;
 }
 
 /** The `contentTypes` output: per type, the main route's patterns and TTLs and the targets. */

@@ -119,6 +119,10 @@ const COMPUTED: Record<string, (name: string, inputs: State, region: string) => 
     const id = `${r}:${uuid(`identity-pool::${name}`)}`;
     return { id, state: { arn: `arn:aws:cognito-identity:${r}:${MOCK_ACCOUNT_ID}:identitypool/${id}` } };
   },
+  'aws:batch/computeEnvironment:ComputeEnvironment': (name, inputs, region) => ({
+    id: String(inputs.name ?? name),
+    state: { arn: `arn:aws:batch:${String(inputs.region ?? region)}:${MOCK_ACCOUNT_ID}:compute-environment/${String(inputs.name ?? name)}`, status: 'VALID' },
+  }),
   'aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination': (name, inputs) => ({
     id: String(inputs.name ?? name),
     state: { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${String(inputs.name ?? name)}` },
@@ -142,6 +146,8 @@ const UUID_TYPES = new Set<string>([
 const ECHO_TYPES = new Set([
   'aws:athena/namedQuery:NamedQuery',
   'aws:athena/workgroup:Workgroup',
+  'aws:batch/jobDefinition:JobDefinition',
+  'aws:batch/jobQueue:JobQueue',
   'aws:budgets/budget:Budget',
   'aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment',
   CLOUDFRONT_TYPES.monitoringSubscription,

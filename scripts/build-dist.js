@@ -8,8 +8,8 @@ const { writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-/** Bundles: name -> entry (the simulator and the worker thread of its --workers runs). */
-const BUNDLED = { sim: 'scripts/sim.ts', 'sim-shard-worker': 'scripts/sim/shard-worker.ts' };
+/** Bundles: name -> entry (the simulator, the worker thread of its --workers runs, the SimulationBatch container entry). */
+const BUNDLED = { sim: 'scripts/sim.ts', 'sim-shard-worker': 'scripts/sim/shard-worker.ts', 'batch-entry': 'scripts/batch-entry.ts' };
 
 /** plan/run-plan is loaded late and stays TypeScript: required from dist/ as ../plan/run-plan.ts. */
 const keepRunPlanExternal = {

@@ -1,3 +1,4 @@
 export * from './schema';
 export * from './stack-config';
 export * from './candidate';
+export * from './simulation-batch';

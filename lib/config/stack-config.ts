@@ -10,6 +10,7 @@ import { AWS_REGIONS, isKnownAwsRegion } from '../network';
 import { ALL_AWS_REGIONS, isAwsRegion } from '../aws-regions';
 import { closestName } from '../suggest';
 import { candidateShapeProblems, relabelCandidateProblems, type CandidateValues } from './candidate';
+import { parseSimulationBatch, type SimulationBatchConfig } from './simulation-batch';
 import { CONFIG_SCHEMA, type ConfigKeySpec, type ENVIRONMENTS, type GEO_RESTRICTION_TYPES, type HTTP_VERSIONS, type MODERN_TLS_POLICIES, type PRICE_CLASSES, ORIGIN_SHIELD_REGIONS, type ENFORCEMENT_LEVELS, type ALARM_SEVERITIES, CLOUDWATCH_LOG_RETENTION_DAYS } from './schema';
 
 export const CONFIG_NAMESPACE = 'media-cdn';
@@ -116,6 +117,8 @@ export interface StackConfig {
    */
   readonly rumDomains: readonly string[];
   readonly rumCloudWatchLogs: boolean;
+  /** The SimulationBatch component's settings (docs/simulation-batch.md); undefined when the stack does not enable it. */
+  readonly simulationBatch: SimulationBatchConfig | undefined;
   /** The content-type catalog with this stack's overrides applied. */
   readonly catalog: Catalog;
 }
@@ -252,6 +255,7 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
     if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(u)) problems.push(`${k('alarmHttpsEndpoints')} contains ${show(u)}; SNS HTTPS subscriptions need an https:// URL such as 'https://alerts.example.com/sns'.`);
   }
   const rumDomains = resolveRumDomains(v, problems);
+  const simulationBatch = parseSimulationBatch(values.simulationBatch as Readonly<Record<string, unknown>>, k('simulationBatch'), problems);
   if (!(CLOUDWATCH_LOG_RETENTION_DAYS as readonly number[]).includes(v.accessLogGroupRetentionDays)) {
     problems.push(`${k('accessLogGroupRetentionDays')} is ${v.accessLogGroupRetentionDays}, which CloudWatch Logs does not accept; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}.`);
   }
@@ -265,7 +269,7 @@ export function parseStackConfig(stack: string, region: string | undefined, raw:
   }
   problems.push(...candidateShapeProblems(raw.candidate, v.stagingDistribution));
   if (problems.length > 0 || !catalog) throw new InputError(problems);
-  const base: StackConfig = { ...v, originRegions, rumDomains, stack, region: region!, catalog };
+  const base: StackConfig = { ...v, originRegions, rumDomains, simulationBatch, stack, region: region!, catalog };
   return Object.keys(v.candidate).length === 0 ? base : { ...base, candidateConfig: parseCandidate(base, raw) };
 }
 

@@ -59,7 +59,8 @@ describe('stack config', () => {
   it('applies schema defaults to keys the stack does not set', () => {
     const c = parseStackConfig('s', 'us-east-1', staging());
     expect(c.domain).to.equal(undefined);
-    for (const spec of CONFIG_SCHEMA.filter((s) => !['environment', 'signingPublicKeyPem', 'contentTypes', 'domain'].includes(s.key))) {
+    expect(c.simulationBatch).to.equal(undefined);
+    for (const spec of CONFIG_SCHEMA.filter((s) => !['environment', 'signingPublicKeyPem', 'contentTypes', 'domain', 'simulationBatch'].includes(s.key))) {
       expect((c as unknown as Record<string, unknown>)[spec.key], spec.key).to.deep.equal(spec.default);
     }
   });

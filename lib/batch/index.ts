@@ -1,0 +1,4 @@
+export * from './fargate-resources';
+export * from './job-contract';
+export * from './iam';
+export * from './job-definition';
