@@ -48,7 +48,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   let shard: Shard | undefined;
   if (v.shard !== undefined) {
     try { shard = parseShard(v.shard); } catch (e) { if (e instanceof InputError) problems.push(...e.problems); else throw e; }
-    if (v.trace !== undefined || v.compare || merge) problems.push('--shard runs one shard of the seed workload; drop --trace, --compare and merge.');
+    if (v.compare || merge) problems.push('--shard runs one shard of the seed workload or of a log replay; drop --compare and merge.');
+    if (v.trace !== undefined && (v.format !== 'cloudfront-log' || v['cache-size'] !== undefined)) problems.push('--shard with --trace replays CloudFront logs through the plan: use --format cloudfront-log without --cache-size.');
   }
   if (v.fault !== undefined && (v.shard !== undefined || merge || v.workers !== undefined)) problems.push('--fault runs the whole seed workload in one process; drop --shard, --workers and merge.');
   const workers = v.workers;
@@ -60,7 +61,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   }
   throwIfProblems(problems);
   if (merge) return mergeMode(v, positionals.slice(1));
-  if (shard !== undefined) return shardMode(v, s, shard);
+  if (shard !== undefined) return v.trace !== undefined ? replayMode(v, s, shard) : shardMode(v, s, shard);
   if (workers !== undefined) return workersMode(v, s, workers);
   if (v.trace !== undefined && v['cache-size'] !== undefined) return singleCacheMode(v, v.format as TraceFormat);
   if (v.fault !== undefined) {

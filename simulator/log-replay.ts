@@ -11,8 +11,9 @@ import { computeCacheKey } from '../lib/semantics/cache-key';
 import type { PriceRegionGroup } from '../lib/semantics/pricing';
 import { resolveTtl } from '../lib/semantics/ttl';
 import type { PolicyName } from './caches';
-import { runEngine, type EngineInput, type HitLevel, type TierCapacities } from './engine';
+import { runEngine, type EngineInput, type EngineStats, type HitLevel, type TierCapacities } from './engine';
 import type { SimModel, SimOrigin } from './plan-model';
+import type { Shard } from './shard';
 import { REGIONS, type Region, type WorkloadProfile } from './profile';
 import { summarize, type SimulationResult } from './results';
 import type { CloudFrontLog } from './trace/cloudfront-log';
@@ -46,6 +47,38 @@ export interface ReplayOptions {
   /** Seconds at the start of the log that only warm the caches. */
   readonly warmupSeconds: number;
   readonly seed: number;
+  /**
+   * Replay only the paths of shard i of n (by a hash of the path, so a shard's paths are the same
+   * whichever part of the logs a child reads), with 1/n of every cache. The time window is the whole
+   * log's, so every shard measures the same hours.
+   */
+  readonly shard?: Shard;
+}
+
+/** Logged GET/HEAD requests and hits (Hit, RefreshHit, OriginShieldHit) per content type, in CONTENT_TYPE_NAMES order. */
+export interface ObservedCounts {
+  readonly requests: readonly number[];
+  readonly hits: readonly number[];
+}
+
+/** The logged hit ratio per type from the counts (summed over shards, they give the whole log's). */
+export function observedFromCounts(c: ObservedCounts): Record<ContentTypeName, ObservedType> {
+  const observed = {} as Record<ContentTypeName, ObservedType>;
+  CONTENT_TYPE_NAMES.forEach((n, i) => {
+    const req = c.requests[i] ?? 0;
+    observed[n] = { requests: req, hitRatio: req > 0 ? Number(((c.hits[i] ?? 0) / req).toFixed(4)) : 0 };
+  });
+  return observed;
+}
+
+/** The shard of a logged path: FNV-1a (32-bit) of its UTF-16 code units, modulo the count. */
+export function shardOfPath(path: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) {
+    h ^= path.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % count;
 }
 
 export interface ObservedType {
@@ -60,6 +93,9 @@ export interface ReplayResult {
   /** Edge locations whose airport code is not known (mapped to North America). */
   readonly unknownEdges: readonly string[];
   readonly logSeconds: number;
+  /** The engine's raw statistics (what a shard's part carries). */
+  readonly stats: EngineStats;
+  readonly observedCounts: ObservedCounts;
 }
 
 /** Replays a log through a model. @throws InputError when the log has no requests. */
@@ -90,7 +126,9 @@ export function replayLog(log: CloudFrontLog, model: SimModel, profile: Workload
   const keyIds = new Map<string, number>();
   const assetIds = new Map<string, number>();
   const size: number[] = [], ttl: number[] = [], asset: number[] = [], type: number[] = [], behavior: number[] = [], origin: number[] = [], cacheableMethod: number[] = [], functions: number[] = [];
-  const reqKey = new Int32Array(log.length);
+  const sharded = opts.shard !== undefined && opts.shard.count > 1 ? opts.shard : undefined;
+  const kept: number[] = [];
+  const reqKey: number[] = [];
   const observedReq = new Float64Array(CONTENT_TYPE_NAMES.length);
   const observedHits = new Float64Array(CONTENT_TYPE_NAMES.length);
   const hitResults = new Set(['Hit', 'RefreshHit', 'OriginShieldHit'].map((r) => (RESULT_TYPES as readonly string[]).indexOf(r)));
@@ -99,6 +137,7 @@ export function replayLog(log: CloudFrontLog, model: SimModel, profile: Workload
     const url = log.urls[log.url[i]!]!;
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
+    if (sharded && shardOfPath(path, sharded.count) !== sharded.index) continue;
     const query = q >= 0 ? url.slice(q + 1) : '';
     const beh = model.select(path);
     const methodGetHead = log.method[i]! < 2;
@@ -125,7 +164,8 @@ export function replayLog(log: CloudFrontLog, model: SimModel, profile: Workload
       cacheableMethod.push(methodGetHead ? 1 : 0);
       functions.push(beh.functionCount);
     }
-    reqKey[n] = k;
+    kept.push(i);
+    reqKey.push(k);
     if (methodGetHead) {
       const ti = type[k]!;
       observedReq[ti] = observedReq[ti]! + 1;
@@ -140,22 +180,21 @@ export function replayLog(log: CloudFrontLog, model: SimModel, profile: Workload
     weight: new Float64Array(nk).fill(1), cacheableMethod: Uint8Array.from(cacheableMethod), functions: Uint8Array.from(functions), compressed: new Uint8Array(nk),
   };
   const requests: RequestLog = {
-    length: order.length,
-    time: Float64Array.from(order, (i) => log.time[i]! - t0),
-    key: reqKey,
-    viewer: Uint8Array.from(order, (i) => log.edge[i]!),
-    edge: Uint8Array.from(order, (i) => log.edge[i]!),
+    length: kept.length,
+    time: Float64Array.from(kept, (i) => log.time[i]! - t0),
+    key: Int32Array.from(reqKey),
+    viewer: Uint8Array.from(kept, (i) => log.edge[i]!),
+    edge: Uint8Array.from(kept, (i) => log.edge[i]!),
   };
   const events: EventLog = { length: 0, time: new Float64Array(0), asset: new Int32Array(0), kind: new Uint8Array(0) };
   const input: EngineInput = { keys, topology, origins, profile, assets: assetIds.size, invalidStart: new Int32Array(assetIds.size + 1), invalidKeys: new Int32Array(0) };
   const span = t1 - t0;
   const warm = Math.min(opts.warmupSeconds, span / 2);
   const stats = runEngine(input, requests, events, {
-    policy: opts.policy, capacity: opts.capacity, capacityScale: 1, hitLevel: opts.hitLevel, refreshHitIsHit: opts.refreshHitIsHit,
+    policy: opts.policy, capacity: opts.capacity, capacityScale: sharded ? 1 / sharded.count : 1, hitLevel: opts.hitLevel, refreshHitIsHit: opts.refreshHitIsHit,
     measureFrom: warm, measureTo: span, seed: opts.seed, bucketSeconds: span - warm > 6 * 3600 ? 300 : 60,
   });
   const result = summarize({ stack: model.stack, stats, catalog: model.catalog, invalidationPathsPerMonth: 0 });
-  const observed = {} as Record<ContentTypeName, ObservedType>;
-  CONTENT_TYPE_NAMES.forEach((n, i) => { observed[n] = { requests: observedReq[i]!, hitRatio: observedReq[i]! > 0 ? Number((observedHits[i]! / observedReq[i]!).toFixed(4)) : 0 }; });
-  return { result, observed, unknownEdges, logSeconds: span };
+  const observedCounts = { requests: Array.from(observedReq), hits: Array.from(observedHits) };
+  return { result, observed: observedFromCounts(observedCounts), unknownEdges, logSeconds: span, stats, observedCounts };
 }

@@ -78,7 +78,7 @@ export const spec = {
     'write-logs': 'write the measured day as CloudFront v2 logs in Parquet (Hive-partitioned, as the S3 delivery; each line with its sample_weight) into this new or empty folder, for npm run analyze -- --logs <folder>',
     quiet: 'no progress bars',
     workers: 'run the seed workload as n shards (objects by hash, 1/n of every cache each) on n worker threads and merge them; deterministic for the seed and n; main policy only',
-    shard: "run shard i of n (0-based, e.g. 0/4) of the seed workload: its objects by hash, 1/n of every cache; needs --json part.json. Add the parts up with 'merge part-*.json --json total.json'",
+    shard: "run shard i of n (0-based, e.g. 0/4) of the seed workload, or of a log replay with --trace logs --format cloudfront-log (paths by hash): its objects, 1/n of every cache; needs --json part.json. Add the parts up with 'merge part-*.json --json total.json'",
   },
   allowPositionals: true,
   examples: [
@@ -90,6 +90,7 @@ export const spec = {
     'npm run sim -- --trace trace.bin --format oracle-general --cache-size 1% --policy s3fifo --json out.json',
     'npm run sim -- --trace logs/ --format cloudfront-log --stack prod',
     'npm run sim -- --stack prod --scale 0.05 --shard 0/4 --json part-0.json   (one per shard, anywhere)',
+    'npm run sim -- --stack prod --trace logs/ --format cloudfront-log --shard 0/4 --json part-0.json   (log replay, one per shard)',
     'npm run sim -- merge part-*.json --json total.json',
   ],
 } as const;

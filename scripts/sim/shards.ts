@@ -15,8 +15,10 @@ import { renderVideoTable } from '../../simulator/video/report';
 import { parseSetOptions } from '../../simulator/what-if';
 import { EXIT_CHECK_FAILED, EXIT_OK, readJsonFile, writeJsonFile } from '../lib/cli';
 import type { SimValues } from './options';
+import { partProblems } from './part-checks';
 import { loadPlanWithWhatIf } from './plan-source';
 import { prepareWithProgress } from './progress';
+import { mergeReplayParts, REPLAY_PART_MODE } from './replay';
 import { jsonOf, settingsLabel } from './report';
 import type { SimSettings } from './settings';
 import { runShardsInWorkers } from './workers';
@@ -50,29 +52,24 @@ interface Part {
   readonly stats: Record<string, unknown>;
 }
 
-function readPart(file: string): Part {
-  const j = readJsonFile(file, 'shard part') as Record<string, unknown>;
-  if (j.mode !== PART_MODE) throw new InputError(`${file} is not a shard part (mode ${show(String(j.mode))}); write parts with 'npm run sim -- --shard i/n --json part-i.json'.`);
+function readPart(file: string, j: Record<string, unknown>): Part {
+  if (j.mode !== PART_MODE) throw new InputError(`${file} is not a shard part (mode ${show(String(j.mode))}); write parts with 'npm run sim -- --shard i/n --json part-i.json' (add --trace logs --format cloudfront-log for log replay).`);
   return { file, shard: j.shard as Shard, settings: j.settings, plan: j.plan, context: j.context as SummaryContext, stats: j.stats as Record<string, unknown> };
 }
 
 /** `merge part-*.json`: the parts added up, summarized as one run. */
 export function mergeMode(v: SimValues, files: readonly string[]): number {
   if (files.length === 0) throw new InputError("merge needs the part files: 'npm run sim -- merge part-*.json --json total.json'.");
-  const parts = files.map(readPart);
+  const raw = files.map((file) => ({ file, json: readJsonFile(file, 'shard part') as Record<string, unknown> }));
+  const replays = raw.filter((r) => r.json.mode === REPLAY_PART_MODE);
+  if (replays.length > 0) {
+    if (replays.length !== raw.length) throw new InputError('merge the parts of one run: some are log-replay parts (--trace … --shard), some seed-workload parts.');
+    return mergeReplayParts(v, raw.map((r) => ({ ...r.json, file: r.file })));
+  }
+  const parts = raw.map((r) => readPart(r.file, r.json));
   const first = parts[0]!;
   const n = first.shard.count;
-  const problems: string[] = [];
-  const seen = new Map<number, string>();
-  for (const p of parts) {
-    if (p.shard.count !== n) problems.push(`${p.file} is shard ${p.shard.index}/${p.shard.count}, ${first.file} is of ${n} shards; merge parts of one run.`);
-    if (seen.has(p.shard.index)) problems.push(`${p.file} and ${seen.get(p.shard.index)} are both shard ${p.shard.index}/${n}.`);
-    seen.set(p.shard.index, p.file);
-    if (JSON.stringify(p.settings) !== JSON.stringify(first.settings)) problems.push(`${p.file} was run with other settings than ${first.file} (seed, scale, hours, caches, policy); run every shard with the same options.`);
-    if (JSON.stringify(p.plan) !== JSON.stringify(first.plan)) problems.push(`${p.file} simulates another plan than ${first.file}.`);
-  }
-  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length > 0 && problems.length === 0) problems.push(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} missing; merge all ${n} parts.`);
+  const problems = partProblems(parts);
   if (problems.length > 0) throw new InputError(problems);
   const ordered = [...parts].sort((a, b) => a.shard.index - b.shard.index);
   const stats = mergeStats(ordered.map((p) => statsFromJson(p.stats, p.file)));
