@@ -109,7 +109,7 @@ export class ParquetAccessLogWriter {
     if (every > 0) {
       this.timer = setInterval(() => {
         this.flush();
-        this.sealBefore(Math.floor(this.clock() / HOUR_MS));
+        this.sealFinishedHours();
       }, every);
       this.timer.unref();
     }
@@ -144,6 +144,14 @@ export class ParquetAccessLogWriter {
       this.linesWritten += lines.length;
     }
     this.pending.clear();
+  }
+
+  /**
+   * Converts the spools of hours the clock has left (the timer does this every flush interval, so an
+   * hour is written even when no request of a later hour comes).
+   */
+  sealFinishedHours(): void {
+    this.sealBefore(Math.floor(this.clock() / HOUR_MS));
   }
 
   /** Waits for the conversions started so far. */

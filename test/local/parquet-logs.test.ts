@@ -223,6 +223,22 @@ describe('local edge access logs as v2 Parquet (crash recovery)', function () {
     ]);
   });
 
+  it('writes an hour the clock has left even when no later request comes', async () => {
+    const dir = join(root, 'idle');
+    let now = RECORD.startMs;
+    const w = new ParquetAccessLogWriter(dir, 'E1IDLE', { flushIntervalMs: 0, writerId: 'RUN1', clock: () => now });
+    w.write(RECORD);
+    w.sealFinishedHours(); // still 12:05: nothing to write
+    await w.idle();
+    const during = parquetFilesUnder(dir);
+    now += 3_600_000;
+    w.sealFinishedHours();
+    await w.idle();
+    const after = parquetFilesUnder(dir);
+    await w.close();
+    expect([during, after]).to.deep.equal([[], ['DistributionId=E1IDLE/year=2026/month=03/day=01/hour=12/E1IDLE.2026-03-01-12.RUN1.parquet']]);
+  });
+
   it('npm run local refuses an unknown --log-format (exit 2) and names the choices', () => {
     const r = runScript('scripts/local.ts', ['--log-format', 'csv', '--dry-run'], { env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     expect([r.status, r.stderr.trim()]).to.deep.equal([2, "error: --log-format must be 'v1', 'parquet' or 'both', got 'csv'."]);
