@@ -12,14 +12,14 @@
  * a crash leaves either the spool (converted on the next start) or the finished file, never half a
  * file, and a spool converted twice replaces its own file rather than adding a copy.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { hivePartitionColumnsSql, moveHiveParquet, sqlLiteral, writeHiveParquet } from '../../adapters/hive-parquet-logs';
 import { logViewSql } from '../../adapters/duckdb-logs';
 import { LOG_TABLE } from '../../lib/analytics/analyses';
 import { LOG_FIELD_COLUMNS } from '../../lib/analytics/log-table';
 import type { AccessLogRecord } from './access-log';
-import { completeLines, formatV2Line, parseSpoolFileName, spoolFileName, V2_SPOOL_HEADER } from './v2-log-line';
+import { formatV2Line, parseSpoolFileName, spoolFileName, V2_SPOOL_HEADER } from './v2-log-line';
 
 /** Lines buffered before they are appended to their spool. */
 const BATCH_LINES = 256;
@@ -39,16 +39,40 @@ export interface ParquetAccessLogOptions {
   readonly onError?: (spool: string, error: Error) => void;
 }
 
+/**
+ * Cuts a spool after its last complete line (a crash mid-append leaves a partial one), reading only its
+ * tail; returns the size kept.
+ */
+export function dropPartialLine(spool: string): number {
+  const size = statSync(spool).size;
+  const fd = openSync(spool, 'r');
+  let end = size;
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    while (end > 0) {
+      const start = Math.max(0, end - buf.length);
+      readSync(fd, buf, 0, end - start, start);
+      const nl = buf.subarray(0, end - start).lastIndexOf(0x0a);
+      if (nl >= 0) {
+        end = start + nl + 1;
+        break;
+      }
+      end = start;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (end < size) truncateSync(spool, end);
+  return end;
+}
+
 /** Converts one spool file (lines of one hour of one distribution) to its Parquet file under `dir`. */
 export async function convertSpool(dir: string, spool: string): Promise<string[]> {
   const parsed = parseSpoolFileName(basename(spool));
   if (!parsed) throw new Error(`'${spool}' is not a spool file name`);
   if (!existsSync(spool)) return [];
-  const text = readFileSync(spool, 'utf8');
-  const complete = completeLines(text);
-  if (complete !== text) writeFileSync(spool, complete); // a crash mid-append left a partial line
-  if (!complete.split('\n').some((l) => l !== '' && !l.startsWith('#'))) {
-    unlinkSync(spool);
+  if (dropPartialLine(spool) <= Buffer.byteLength(V2_SPOOL_HEADER)) {
+    unlinkSync(spool); // no line (the header at most)
     return [];
   }
   const staging = join(dir, SPOOL_FOLDER, `${parsed.base}.staging`);

@@ -60,9 +60,3 @@ export function parseSpoolFileName(name: string): { distributionId: string; hour
   const m = /^([A-Z0-9]+)\.([0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2})\.([A-Za-z0-9_-]+)\.spool$/.exec(name);
   return m ? { distributionId: m[1]!, hour: m[2]!, base: name.slice(0, -SPOOL_EXTENSION.length) } : undefined;
 }
-
-/** The text of a spool file up to its last complete line (a crash mid-append leaves a partial one). */
-export function completeLines(text: string): string {
-  const end = text.lastIndexOf('\n');
-  return end < 0 ? '' : text.slice(0, end + 1);
-}

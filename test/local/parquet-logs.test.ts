@@ -12,9 +12,9 @@ import { openLogDatabase } from '../../adapters/duckdb-logs';
 import { hivePartitionColumnsSql, parquetFilesUnder } from '../../adapters/hive-parquet-logs';
 import { LOG_FIELD_COLUMNS } from '../../lib/analytics/log-table';
 import type { AccessLogRecord } from '../../local/edge/access-log';
-import { convertSpool, leftoverSpools, ParquetAccessLogWriter, SPOOL_FOLDER } from '../../local/edge/parquet-access-log';
+import { convertSpool, dropPartialLine, leftoverSpools, ParquetAccessLogWriter, SPOOL_FOLDER } from '../../local/edge/parquet-access-log';
 import { startLocalStack, type LocalStack } from '../../local/edge/local-stack';
-import { completeLines, formatV2Line, parseSpoolFileName, spoolFileName, V2_LOG_FIELDS } from '../../local/edge/v2-log-line';
+import { formatV2Line, parseSpoolFileName, spoolFileName, V2_LOG_FIELDS } from '../../local/edge/v2-log-line';
 import { runScript } from '../helpers/run-cli';
 import { send, stagingPlanWithTestKey } from './helpers';
 
@@ -55,10 +55,6 @@ describe('local edge access logs as v2 Parquet (pure parts)', () => {
     expect([name, parseSpoolFileName(name), parseSpoolFileName('E1ABC.2026-03-01-12.LOCALX'), parseSpoolFileName('e1.2026-03-01-12.X.spool')]).to.deep.equal([
       'E1ABC.2026-03-01-12.LOCALX_2.spool', { distributionId: 'E1ABC', hour: '2026-03-01-12', base: 'E1ABC.2026-03-01-12.LOCALX_2' }, undefined, undefined,
     ]);
-  });
-
-  it('keeps the complete lines of a spool torn by a crash', () => {
-    expect([completeLines('#h\na\nb\n'), completeLines('#h\na\nb'), completeLines('partial')]).to.deep.equal(['#h\na\nb\n', '#h\na\n', '']);
   });
 
   it('partitions by zero-padded strings from the date and time', () => {
@@ -195,6 +191,18 @@ describe('local edge access logs as v2 Parquet (crash recovery)', function () {
       after: ['DistributionId=E1CRASH/year=2026/month=03/day=01/hour=12/E1CRASH.2026-03-01-12.RUN1.parquet'],
       spools: [], lines: ['r0 0.100', 'r1 0.101', 'r2 0.102'],
     });
+  });
+
+  it('cuts a spool after its last complete line, however long the torn one', () => {
+    const dir = join(root, 'torn');
+    mkdirSync(dir);
+    const cases = [['a\nb\n', 'a\nb\n'], ['a\nb', 'a\n'], ['partial', ''], [`a\n${'x'.repeat(200_000)}`, 'a\n'], ['', '']];
+    const kept = cases.map(([text], i) => {
+      const f = join(dir, `s${i}`);
+      writeFileSync(f, text!);
+      return [dropPartialLine(f), readFileSync(f, 'utf8')];
+    });
+    expect(kept).to.deep.equal(cases.map(([, want]) => [want!.length, want]));
   });
 
   it('converting a spool again (a crash after the rename, before the spool was deleted) replaces its file, adds no copy', async () => {
