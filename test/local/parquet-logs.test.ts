@@ -5,6 +5,7 @@
  * with the v1 logs of the same requests; a spool left by a crash is converted on the next start.
  */
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,8 +16,10 @@ import type { AccessLogRecord } from '../../local/edge/access-log';
 import { convertSpool, dropPartialLine, leftoverSpools, ParquetAccessLogWriter, SPOOL_FOLDER } from '../../local/edge/parquet-access-log';
 import { startLocalStack, type LocalStack } from '../../local/edge/local-stack';
 import { formatV2Line, parseSpoolFileName, spoolFileName, V2_LOG_FIELDS } from '../../local/edge/v2-log-line';
-import { runScript } from '../helpers/run-cli';
+import { REPO, runScript } from '../helpers/run-cli';
 import { send, stagingPlanWithTestKey } from './helpers';
+
+const CLI_ENV = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 /** 2026-12-04 13:59:50 UTC: the requests straddle the 14:00 hour. */
 const T0 = Date.UTC(2026, 11, 4, 13, 59, 50);
@@ -161,7 +164,7 @@ describe('local edge access logs as v2 Parquet (edge on 127.0.0.1, fake clock)',
   });
 });
 
-describe('local edge access logs as v2 Parquet (crash recovery)', function () {
+describe('local edge access logs as v2 Parquet (crash recovery, command line)', function () {
   this.timeout(120_000);
   let root: string;
   before(() => {
@@ -247,8 +250,42 @@ describe('local edge access logs as v2 Parquet (crash recovery)', function () {
     expect([during, after]).to.deep.equal([[], ['DistributionId=E1IDLE/year=2026/month=03/day=01/hour=12/E1IDLE.2026-03-01-12.RUN1.parquet']]);
   });
 
+  it('npm run local -- --log-format parquet: Ctrl-C writes the current hour as Parquet before it exits 0', async () => {
+    const data = join(root, 'cli');
+    const planFile = join(root, 'plan.json');
+    const endpoints = join(root, 'endpoints.json');
+    writeFileSync(planFile, JSON.stringify(await stagingPlanWithTestKey()));
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(REPO, 'scripts/local.ts'), '--plan', planFile, '--port', '0', '--s3-port', '0', '--api-port', '0', '--cloudfront-port', '0',
+      '--data-dir', data, '--log-format', 'parquet', '--json', endpoints], { cwd: REPO, env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 240 && !existsSync(endpoints); i++) await new Promise((r) => setTimeout(r, 250));
+      const ep = JSON.parse(readFileSync(endpoints, 'utf8')) as { edges: { url: string }[]; logDir: string };
+      const answers = [];
+      for (const path of ['/api/trending', '/api/trending', '/static/none.js']) answers.push((await send(ep.edges[0]!.url, path)).status);
+      child.kill('SIGINT');
+      const code = await exited;
+      expect({
+        answers, code, stopped: /stopped; access logs \(v2 Parquet\) are in /.test(stderr),
+        // one file, or two when the run straddles an hour
+        files: [...new Set(parquetFilesUnder(ep.logDir).map((f) => /^DistributionId=E[A-Z0-9]+\/year=\d{4}\/month=\d\d\/day=\d\d\/hour=\d\d\/E[A-Z0-9]+\.[-0-9]{13}\.LOCAL[A-Z0-9]+\.parquet$/.test(f)))],
+        lines: (await rows(ep.logDir, ['cs_uri_stem', 'x_edge_result_type'])).map((r) => `${String(r.cs_uri_stem)} ${String(r.x_edge_result_type)}`).sort(),
+      }).to.deep.equal({
+        answers: [200, 200, 404], code: 0, stopped: true, files: [true],
+        lines: ['/api/trending Hit', '/api/trending Miss', '/static/none.js Error'],
+      });
+    } finally {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
+  });
+
   it('npm run local refuses an unknown --log-format (exit 2) and names the choices', () => {
-    const r = runScript('scripts/local.ts', ['--log-format', 'csv', '--dry-run'], { env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const r = runScript('scripts/local.ts', ['--log-format', 'csv', '--dry-run'], { env: CLI_ENV });
     expect([r.status, r.stderr.trim()]).to.deep.equal([2, "error: --log-format must be 'v1', 'parquet' or 'both', got 'csv'."]);
   });
 });
