@@ -119,7 +119,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  console.error('\nstopping…');
+  console.error(logFormat === 'v1' ? '\nstopping…' : '\nstopping… (writing the current hour\'s access logs as Parquet; a second Ctrl-C leaves them for the next start)');
   await running.close();
   console.error(`stopped; access logs (${logFormatText(logFormat)}) are in ${logDir}`);
   return EXIT_OK;

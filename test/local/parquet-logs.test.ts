@@ -4,6 +4,7 @@
  * requests end up as Hive-partitioned Parquet files that `npm run analyze` reads, agreeing line for line
  * with the v1 logs of the same requests; a spool left by a crash is converted on the next start.
  */
+import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -128,6 +129,17 @@ describe('local edge access logs as v2 Parquet (edge on 127.0.0.1, fake clock)',
       v1: 2,
       sent: ['Miss from cloudfront', 'Hit from cloudfront', 'Miss from cloudfront', 'Hit from cloudfront', 'Hit from cloudfront', 'Miss from cloudfront', 'Error from cloudfront'],
     });
+  });
+
+  it('holds in each file the delivered columns, all strings, in the delivery\'s order (no sample_weight, no partition columns)', async () => {
+    const file = join(logDir, parquetFilesUnder(logDir)[0]!);
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      const r = await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file.replace(/'/g, "''")}', hive_partitioning = false))`);
+      expect(r.getRows().map(([name, type]) => `${String(name)} ${String(type)}`)).to.deep.equal(LOG_FIELD_COLUMNS.map((c) => `${c} VARCHAR`));
+    } finally {
+      conn.closeSync();
+    }
   });
 
   it('npm run analyze over the folder counts the requests and hits made', () => {
