@@ -253,11 +253,8 @@ export class LocalEdge {
    */
   private functionHeaders(viewerHeaders: Record<string, string>): Record<string, string> {
     if (viewerHeaders['cloudfront-viewer-country'] !== undefined) return viewerHeaders;
-    for (const h of this.countryHeaders) {
-      const c = viewerHeaders[h];
-      if (c !== undefined) return { ...viewerHeaders, 'cloudfront-viewer-country': c.toUpperCase() };
-    }
-    return viewerHeaders;
+    const country = viewerCountry(viewerHeaders, this.countryHeaders);
+    return country === undefined ? viewerHeaders : { ...viewerHeaders, 'cloudfront-viewer-country': country };
   }
 
   /** Steps after the viewer-request function: cache bypass, key, lookup; misses go to {@link miss}. */
