@@ -9,14 +9,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LOG_PARTITIONS } from '../lib/analytics/log-table';
+import { sqlString } from '../lib/analytics/sql-expressions';
 
 /** The partition columns' names in the Hive paths (`DistributionId`, `year`, `month`, `day`, `hour`). */
 export const HIVE_PARTITION_KEYS: readonly string[] = Object.freeze(LOG_PARTITIONS.map((p) => p.pathKey));
-
-/** A SQL string literal. */
-export function sqlLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
 
 /**
  * The partition columns of a log `SELECT` from its `date` (YYYY-MM-DD) and `time` (HH:MM:SS) text
@@ -34,7 +30,7 @@ export function hivePartitionColumnsSql(distributionIdSql: string, dateSql: stri
 
 /** The `COPY` of `select` (log columns, then {@link HIVE_PARTITION_KEYS}) into `folder` as partitioned Parquet files. */
 export function hiveParquetCopySql(select: string, folder: string, filenamePattern: string): string {
-  return `COPY (${select}) TO ${sqlLiteral(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${HIVE_PARTITION_KEYS.join(', ')}), FILENAME_PATTERN ${sqlLiteral(filenamePattern)})`;
+  return `COPY (${select}) TO ${sqlString(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${HIVE_PARTITION_KEYS.join(', ')}), FILENAME_PATTERN ${sqlString(filenamePattern)})`;
 }
 
 /**

@@ -14,10 +14,11 @@
  */
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { hivePartitionColumnsSql, moveHiveParquet, sqlLiteral, writeHiveParquet } from '../../adapters/hive-parquet-logs';
+import { hivePartitionColumnsSql, moveHiveParquet, writeHiveParquet } from '../../adapters/hive-parquet-logs';
 import { logViewSql } from '../../adapters/duckdb-logs';
 import { LOG_TABLE } from '../../lib/analytics/analyses';
 import { LOG_FIELD_COLUMNS } from '../../lib/analytics/log-table';
+import { sqlString } from '../../lib/analytics/sql-expressions';
 import type { AccessLogRecord } from './access-log';
 import { formatV2Line, parseSpoolFileName, spoolFileName, V2_SPOOL_HEADER } from './v2-log-line';
 
@@ -81,7 +82,7 @@ export async function convertSpool(dir: string, spool: string): Promise<string[]
     await writeHiveParquet(staging, 'part-{i}', async (conn) => {
       await conn.run(await logViewSql(conn, { parquet: [], json: [], v1: [spool] }));
       const columns = LOG_FIELD_COLUMNS.map((c) => `"${c}"`);
-      return `SELECT ${[...columns, ...hivePartitionColumnsSql(sqlLiteral(parsed.distributionId), '"date"', '"time"')].join(', ')} FROM ${LOG_TABLE}`;
+      return `SELECT ${[...columns, ...hivePartitionColumnsSql(sqlString(parsed.distributionId), '"date"', '"time"')].join(', ')} FROM ${LOG_TABLE}`;
     });
     const moved = moveHiveParquet(staging, dir, parsed.base);
     unlinkSync(spool);
