@@ -8,11 +8,11 @@
  * Nothing half-written is left at the destination: the files go to a sibling temp folder that is
  * renamed into place once DuckDB has finished; the destination must be new or empty.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../lib/errors';
+import { parquetFilesUnder, writeHiveParquet } from './hive-parquet-logs';
 import { simulatedLogSelectSql, type SimulatedLogFiles, type SimulatedLogTables } from '../simulator/access-logs';
 
 /**
@@ -36,12 +36,6 @@ export interface WrittenLogs {
   readonly files: number;
 }
 
-function countFiles(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? countFiles(join(dir, e.name)) : e.name.endsWith('.parquet') ? 1 : 0;
-  return n;
-}
-
 /** Writes `tables` as Hive-partitioned Parquet logs into `folder` (new or empty). */
 export async function writeSimulatedLogs(folder: string, tables: SimulatedLogTables): Promise<WrittenLogs> {
   checkLogFolder(folder);
@@ -60,15 +54,9 @@ export async function writeSimulatedLogs(folder: string, tables: SimulatedLogTab
       closeSync(fd);
     }
     rmSync(staging, { recursive: true, force: true });
-    // one thread: a parallel partitioned write does not keep the rows' order within a file
-    const conn = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
-    try {
-      await conn.run(`COPY (${simulatedLogSelectSql(files, tables)}) TO '${staging.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (DistributionId, year, month, day, hour), FILENAME_PATTERN 'simulated-{i}')`);
-    } finally {
-      conn.closeSync();
-    }
+    await writeHiveParquet(staging, 'simulated-{i}', () => simulatedLogSelectSql(files, tables));
     if (!existsSync(staging)) mkdirSync(staging);
-    const count = countFiles(staging);
+    const count = parquetFilesUnder(staging).length;
     if (existsSync(dest)) rmdirSync(dest); // empty, checked above
     renameSync(staging, dest);
     return { folder: dest, lines: tables.lines, files: count };

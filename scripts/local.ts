@@ -1,5 +1,5 @@
 /**
- * npm run local -- [--stack X | --plan plan.json] [--port n] [--seed-content] [--pops a,b] [--json f] [--dry-run]
+ * npm run local -- [--stack X | --plan plan.json] [--port n] [--seed-content] [--pops a,b] [--log-format v1|parquet|both] [--json f] [--dry-run]
  *
  * Starts a local CloudFront for the plan on 127.0.0.1: the edge (one port per edge location, a shared
  * regional cache, standard access logs), s3rver holding the plan's buckets (or --s3-endpoint, e.g.
@@ -11,6 +11,7 @@ import { InputError, show } from '../lib/errors';
 import { renderTable } from '../lib/format/table';
 import { distributionModelFromPlan } from '../lib/distribution';
 import { EXIT_OK, loadPlan, parseCommandLine, runMain, writeJsonFile, type CommandSpec, type Options } from './lib/cli';
+import { EDGE_LOG_FORMATS, type EdgeLogFormat } from '../local/edge/edge-log';
 import { describeLocalStack, probeS3Endpoint, startEverything } from './local/start';
 
 export const USAGE = 'npm run local --';
@@ -30,6 +31,7 @@ export const SPEC = {
     'cloudfront-port': { type: 'number', integer: true, min: 0, max: 65_535, describe: 'a port number from 0 to 65535 (0 picks a free one)', default: 4580 },
     'data-dir': { type: 'string' },
     'log-dir': { type: 'string' },
+    'log-format': { type: 'choice', choices: EDGE_LOG_FORMATS, default: 'v1' },
     'cache-tag-header': { type: 'string' },
     'capacity-mb': { type: 'number', min: 0, exclusiveMin: true, default: 256 },
     'enforce-https': { type: 'boolean' },
@@ -48,6 +50,8 @@ export const SPEC = {
     'cloudfront-port': 'port of the local CloudFront API endpoint (default 4580; 0 = any free port)',
     'data-dir': 'folder for the buckets and logs (default .local)',
     'log-dir': 'folder for the access logs (default <data-dir>/logs)',
+    'log-format': "'v1': CloudFront's standard logs v1, hourly text files (default); 'parquet': v2 as the S3 delivery writes them, " +
+      "DistributionId=…/year=…/month=…/day=…/hour=…/*.parquet, each hour once it is over and the current one on Ctrl-C (npm run analyze -- --logs reads them); 'both'",
     'cache-tag-header': "response header holding cache tags (default: the plan's CacheTagConfig)",
     'capacity-mb': 'capacity of each edge location cache in MB (default 256; the regional cache holds 4×)',
     'enforce-https': 'apply the viewer protocol policy to plain-HTTP viewers (301 to https) instead of treating 127.0.0.1 as HTTPS',
@@ -58,8 +62,13 @@ export const SPEC = {
     'npm run local -- --stack prod --seed-content',
     'npm run local -- --plan plan.json --port 0 --json .local/endpoints.json',
     'npm run local -- --stack staging --s3-endpoint http://127.0.0.1:4566',
+    'npm run local -- --log-format parquet   # then: npm run analyze -- --logs .local/logs',
   ],
 } satisfies CommandSpec<Options>;
+
+function logFormatText(format: EdgeLogFormat): string {
+  return format === 'v1' ? 'v1' : format === 'parquet' ? 'v2 Parquet' : 'v1 and v2 Parquet';
+}
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const { values: v } = parseCommandLine(SPEC, argv);
@@ -79,8 +88,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const model = distributionModelFromPlan(plan);
   const dataDir = resolve(v['data-dir'] ?? '.local');
   const logDir = resolve(v['log-dir'] ?? join(dataDir, 'logs'));
+  const logFormat = v['log-format'];
   const settings = {
-    plan, pops, edgePort, s3Port, apiPort, cloudfrontPort, logDir,
+    plan, pops, edgePort, s3Port, apiPort, cloudfrontPort, logDir, logFormat,
     s3Directory: join(dataDir, 's3'),
     ...(s3Endpoint !== undefined ? { s3Endpoint } : {}),
     seed: v['seed-content'] === true,
@@ -92,7 +102,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     console.log(`dry run: would serve distribution ${model.distributionId} (${model.domainName}) of stack '${plan.stack}' with ` +
       `${model.behaviors.length} ordered behaviors; edges ${pops.map((p, i) => `${p} on 127.0.0.1:${edgePort === 0 ? 'any' : edgePort + i}`).join(', ')}; ` +
       `${s3Endpoint ?? `s3rver on 127.0.0.1:${s3Port || 'any'} (${settings.s3Directory})`}; API origin on 127.0.0.1:${apiPort || 'any'}; ` +
-      `CloudFront API on 127.0.0.1:${cloudfrontPort || 'any'}; logs in ${logDir}${settings.seed ? '; sample content seeded' : ''}. Nothing was started.`);
+      `CloudFront API on 127.0.0.1:${cloudfrontPort || 'any'}; ${logFormatText(logFormat)} logs in ${logDir}${settings.seed ? '; sample content seeded' : ''}. Nothing was started.`);
     return EXIT_OK;
   }
   if (s3Endpoint !== undefined) await probeS3Endpoint(s3Endpoint);
@@ -109,9 +119,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  console.error('\nstopping…');
+  console.error(logFormat === 'v1' ? '\nstopping…' : '\nstopping… (writing the current hour\'s access logs as Parquet; a second Ctrl-C leaves them for the next start)');
   await running.close();
-  console.error(`stopped; access logs are in ${logDir}`);
+  console.error(`stopped; access logs (${logFormatText(logFormat)}) are in ${logDir}`);
   return EXIT_OK;
 }
 

@@ -48,6 +48,8 @@ export interface AccessLogRecord {
   readonly contentLength?: number | undefined;
   readonly rangeStart?: number | undefined;
   readonly rangeEnd?: number | undefined;
+  /** Viewer country (ISO 3166-1 alpha-2, upper case) when known; a v2-only field (`c-country`). */
+  readonly country?: string | undefined;
 }
 
 /** Percent-encodes what a log field cannot hold raw: whitespace, control and non-ASCII characters, quotes and backslashes. */
@@ -64,7 +66,7 @@ function pad(n: number, w = 2): string {
 }
 
 /** Milliseconds as seconds with three decimals ("0.012"), without toFixed. */
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   const r = Math.max(0, Math.round(ms));
   const frac = r % 1000;
   return `${(r - frac) / 1000}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
@@ -74,7 +76,7 @@ let lastSecond = NaN;
 let lastDateTime = '';
 
 /** `date` and `time` fields (UTC) of an instant, tab-separated, cached per second. */
-function dateTime(ms: number): string {
+export function dateTime(ms: number): string {
   const sec = Math.floor(ms / 1000);
   if (sec !== lastSecond) {
     const d = new Date(sec * 1000);

@@ -22,7 +22,6 @@ import type { AddressInfo } from 'node:net';
 import { isCacheableSuccessStatus, parseCookieHeader, parseQueryString, CLOUDFRONT_LIMITS } from '../../lib/semantics';
 import type { DistributionModel, ModelBehavior } from '../../lib/distribution';
 import { withoutSigningParams } from '../../lib/warming/signed-urls';
-import { AccessLogWriter } from './access-log';
 import { behaviorSelector, forwardsCookies, isS3Target, viewerRequestFunctions } from './behaviors';
 import { CacheTiers, type CacheEntry } from './cache';
 import { invalidationUri, requestCacheKey } from './cache-key';
@@ -44,8 +43,9 @@ import { decideRange, rangeResponse } from './ranges';
 import { InflightFills } from './request-collapsing';
 import type { RequestCtx } from './request-context';
 import { accessLogRecord } from './request-log';
+import { openEdgeLog, type EdgeLogWriter } from './edge-log';
 import { storedHeaders, tagsOf, validatorsOf } from './stored-response';
-import { httpsRedirectStatus, isGeoBlocked, isPlainHttp, signedAccessDenied, signedDenialBody } from './viewer-access';
+import { httpsRedirectStatus, isGeoBlocked, isPlainHttp, signedAccessDenied, signedDenialBody, viewerCountry } from './viewer-access';
 import type { FunctionOutcome, ViewerRequestFunction } from './viewer-function';
 
 export type { LocalEdgeOptions } from './options';
@@ -60,7 +60,7 @@ export class LocalEdge {
   private readonly select: (path: string) => ModelBehavior;
   private readonly functions: Map<string, ViewerRequestFunction>;
   private readonly origin: OriginClient;
-  private readonly log?: AccessLogWriter;
+  private readonly log?: EdgeLogWriter;
   private readonly inflight = new InflightFills<FillOutcome>();
   private readonly servers: { pop: string; server: Server }[] = [];
   private readonly tagHeader?: string;
@@ -76,7 +76,9 @@ export class LocalEdge {
     const pops = opts.pops && opts.pops.length > 0 ? opts.pops : ['IAD89-C1'];
     this.caches = new CacheTiers(pops, opts.popCapacityBytes ?? 256 * 2 ** 20, opts.regionalCapacityBytes ?? 2 ** 30);
     this.origin = new OriginClient(this.model, opts.origins, opts.originTimeoutMs ?? 5000);
-    if (opts.logDir) this.log = new AccessLogWriter(opts.logDir, this.model.distributionId, { flushIntervalMs: opts.logFlushIntervalMs ?? 1000 });
+    if (opts.logDir) {
+      this.log = openEdgeLog(opts.logDir, this.model.distributionId, { format: opts.logFormat ?? 'v1', flushIntervalMs: opts.logFlushIntervalMs ?? 1000, clock: this.clock });
+    }
     const tag = opts.cacheTagHeader ?? this.model.cacheTagHeader;
     if (tag) this.tagHeader = tag.toLowerCase();
     this.popHeader = (opts.popHeader ?? 'x-edge-location').toLowerCase();
@@ -126,6 +128,11 @@ export class LocalEdge {
     this.log?.flush();
   }
 
+  /** Waits for the access-log work started so far (the Parquet files of finished hours). */
+  async logsIdle(): Promise<void> {
+    await this.log?.idle?.();
+  }
+
   /** Waits for background refreshes (stale-while-revalidate) to finish. */
   settle(): Promise<void> {
     return this.inflight.settle();
@@ -138,7 +145,7 @@ export class LocalEdge {
     })));
     this.servers.length = 0;
     await this.settle();
-    this.log?.close();
+    await this.log?.close();
     this.origin.close();
   }
 
@@ -246,11 +253,8 @@ export class LocalEdge {
    */
   private functionHeaders(viewerHeaders: Record<string, string>): Record<string, string> {
     if (viewerHeaders['cloudfront-viewer-country'] !== undefined) return viewerHeaders;
-    for (const h of this.countryHeaders) {
-      const c = viewerHeaders[h];
-      if (c !== undefined) return { ...viewerHeaders, 'cloudfront-viewer-country': c.toUpperCase() };
-    }
-    return viewerHeaders;
+    const country = viewerCountry(viewerHeaders, this.countryHeaders);
+    return country === undefined ? viewerHeaders : { ...viewerHeaders, 'cloudfront-viewer-country': country };
   }
 
   /** Steps after the viewer-request function: cache bypass, key, lookup; misses go to {@link miss}. */
@@ -548,6 +552,6 @@ export class LocalEdge {
   private logRequest(ctx: RequestCtx, status: number, o: Outcome, scBytes: number, contentType: string | undefined, contentLength: number,
     rangeStart?: number, rangeEnd?: number): void {
     this.log!.write(accessLogRecord(ctx, this.model, isPlainHttp(this.opts.assumeHttps, ctx.viewerHeaders), status, o, scBytes,
-      contentType, contentLength, rangeStart, rangeEnd));
+      contentType, contentLength, rangeStart, rangeEnd, viewerCountry(ctx.viewerHeaders, this.countryHeaders)));
   }
 }

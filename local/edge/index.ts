@@ -2,6 +2,7 @@
 export * from './edge';
 export * from './cache';
 export * from './access-log';
+export * from './edge-log';
 export * from './local-stack';
 export * from './replay';
 export type { LocalOrigins } from './origin-client';

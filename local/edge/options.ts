@@ -3,6 +3,7 @@
  * edge locations, cache capacities, access logs and the local-only switches.
  */
 import type { DistributionModel } from '../../lib/distribution';
+import type { EdgeLogFormat } from './edge-log';
 import type { LocalOrigins } from './origin-client';
 
 export interface LocalEdgeOptions {
@@ -14,6 +15,12 @@ export interface LocalEdgeOptions {
   readonly clock?: () => number;
   /** Folder for standard access logs; no logs when absent. */
   readonly logDir?: string;
+  /**
+   * Format of the access logs in `logDir`: CloudFront's standard logs v1 (hourly text files), v2 as
+   * Parquet in the S3 delivery's Hive layout (each hour converted once it is over, and on close), or both.
+   * @default 'v1'
+   */
+  readonly logFormat?: EdgeLogFormat;
   /** @default 1000 */
   readonly logFlushIntervalMs?: number;
   /** Capacity of each POP cache, bytes. @default 256 MiB */

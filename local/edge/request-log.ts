@@ -12,7 +12,7 @@ import type { RequestCtx } from './request-context';
  * runs from the request's arrival to now, after the response was handed to the socket.
  */
 export function accessLogRecord(ctx: RequestCtx, model: DistributionModel, plainHttp: boolean, status: number, o: Outcome, scBytes: number,
-  contentType: string | undefined, contentLength: number, rangeStart: number | undefined, rangeEnd: number | undefined): AccessLogRecord {
+  contentType: string | undefined, contentLength: number, rangeStart: number | undefined, rangeEnd: number | undefined, country?: string): AccessLogRecord {
   const elapsed = performance.now() - ctx.t0;
   return {
     startMs: ctx.startMs,
@@ -42,5 +42,6 @@ export function accessLogRecord(ctx: RequestCtx, model: DistributionModel, plain
     contentLength,
     rangeStart,
     rangeEnd,
+    country,
   };
 }

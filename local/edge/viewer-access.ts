@@ -23,15 +23,17 @@ export function httpsRedirectStatus(method: string, httpVersion: string): number
  */
 export function isGeoBlocked(geo: DistributionModel['geoRestriction'], viewerHeaders: Readonly<Record<string, string>>, countryHeaders: readonly string[]): boolean {
   if (geo.type === 'none') return false;
-  let country: string | undefined;
+  const country = viewerCountry(viewerHeaders, countryHeaders);
+  return country !== undefined && (geo.type === 'whitelist') !== geo.locations.includes(country);
+}
+
+/** The viewer's country (upper case) from the first of the country headers present; undefined when none is. */
+export function viewerCountry(viewerHeaders: Readonly<Record<string, string>>, countryHeaders: readonly string[]): string | undefined {
   for (const h of countryHeaders) {
     const c = viewerHeaders[h];
-    if (c !== undefined) {
-      country = c.toUpperCase();
-      break;
-    }
+    if (c !== undefined) return c.toUpperCase();
   }
-  return country !== undefined && (geo.type === 'whitelist') !== geo.locations.includes(country);
+  return undefined;
 }
 
 /** What a signed URL or cookie check needs of a request. */

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { InputError } from '../../lib/errors';
 import type { Plan } from '../../lib/plan';
 import { startCloudFrontEndpoint, type CloudFrontEndpoint } from '../../local/cloudfront-endpoint';
+import type { EdgeLogFormat } from '../../local/edge/edge-log';
 import { startLocalStack, type LocalStack } from '../../local/edge/local-stack';
 
 export interface LocalSettings {
@@ -16,6 +17,8 @@ export interface LocalSettings {
   readonly apiPort: number;
   readonly cloudfrontPort: number;
   readonly logDir: string;
+  /** @default 'v1' */
+  readonly logFormat?: EdgeLogFormat;
   readonly s3Directory: string;
   readonly s3Endpoint?: string;
   readonly seed: boolean;
@@ -58,6 +61,7 @@ export async function startEverything(s: LocalSettings): Promise<RunningLocal> {
     seed: s.seed,
     edge: {
       logDir: s.logDir,
+      logFormat: s.logFormat ?? 'v1',
       popCapacityBytes: s.capacityBytes,
       regionalCapacityBytes: s.capacityBytes * 4,
       assumeHttps: !s.enforceHttps,
