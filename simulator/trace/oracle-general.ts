@@ -7,6 +7,8 @@
 import { ReadProblems, TraceBuilder, U64Ids, type ChunkParser, type ReadCounts, type RequestSink, type Trace } from './trace';
 
 export const ORACLE_RECORD_BYTES = 24;
+/** Requests per block handed to a sink with `requestBlock` (80 KiB of arrays: stays in the CPU's L2). */
+const BLOCK = 4096;
 
 /**
  * Reads oracleGeneral records from chunks of any size: whole records straight from the chunk, a
@@ -20,9 +22,12 @@ export class OracleGeneralParser implements ChunkParser {
   private readonly ids: U64Ids;
   private readonly problems = new ReadProblems();
   private requests = 0;
+  /** The block a sink with `requestBlock` receives (undefined: the sink takes one request at a time). */
+  private readonly block: { time: Float64Array; id: Int32Array; size: Float64Array } | undefined;
 
   constructor(private readonly sink: RequestSink, expectedObjects = 1 << 16) {
     this.ids = new U64Ids(expectedObjects);
+    if (typeof sink.requestBlock === 'function') this.block = { time: new Float64Array(BLOCK), id: new Int32Array(BLOCK), size: new Float64Array(BLOCK) };
   }
 
   push(chunk: Uint8Array): void {
@@ -39,6 +44,10 @@ export class OracleGeneralParser implements ChunkParser {
     }
     const view = new DataView(chunk.buffer, chunk.byteOffset, len);
     const end = o + Math.floor((len - o) / ORACLE_RECORD_BYTES) * ORACLE_RECORD_BYTES;
+    if (this.block) {
+      this.records(view, o, end, this.block);
+      o = end;
+    }
     for (; o < end; o += ORACLE_RECORD_BYTES) this.record(view, o);
     if (o < len) {
       this.carry.set(chunk.subarray(o), 0);
@@ -49,6 +58,25 @@ export class OracleGeneralParser implements ChunkParser {
   private record(view: DataView, o: number): void {
     this.requests++;
     this.sink.request(view.getUint32(o, true), this.ids.id(view.getUint32(o + 4, true), view.getUint32(o + 8, true)), view.getUint32(o + 12, true));
+  }
+
+  /** Whole records [from, end) of a chunk, decoded in blocks for a sink with `requestBlock`. */
+  private records(view: DataView, from: number, end: number, block: { time: Float64Array; id: Int32Array; size: Float64Array }): void {
+    const { time, id, size } = block;
+    const ids = this.ids;
+    const sink = this.sink;
+    let n = 0;
+    for (let o = from; o < end; o += ORACLE_RECORD_BYTES) {
+      time[n] = view.getUint32(o, true);
+      id[n] = ids.id(view.getUint32(o + 4, true), view.getUint32(o + 8, true));
+      size[n] = view.getUint32(o + 12, true);
+      if (++n === BLOCK) {
+        sink.requestBlock!(time, id, size, n);
+        n = 0;
+      }
+    }
+    if (n > 0) sink.requestBlock!(time, id, size, n);
+    this.requests += (end - from) / ORACLE_RECORD_BYTES;
   }
 
   end(): ReadCounts {

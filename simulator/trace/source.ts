@@ -5,6 +5,7 @@
  * InputError naming the file.
  */
 import { createReadStream, openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { InputError } from '../../lib/errors';
@@ -44,11 +45,23 @@ function damaged(file: string, kind: Compression, why: string): InputError {
  */
 export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => void, chunkBytes = CHUNK_BYTES, onDamage?: (why: string) => void): Promise<Compression> {
   const kind = compressionOf(fileHead(file));
-  const input = createReadStream(file, { highWaterMark: chunkBytes });
   if (kind === 'none') {
-    for await (const chunk of input) onChunk(chunk as Buffer);
+    // One buffer, read into again and again (a chunk is only valid during the call): no allocation
+    // per chunk, nothing for the garbage collector.
+    const fh = await open(file, 'r');
+    try {
+      const buf = new Uint8Array(chunkBytes);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
+        if (bytesRead === 0) break;
+        onChunk(bytesRead === chunkBytes ? buf : buf.subarray(0, bytesRead));
+      }
+    } finally {
+      await fh.close();
+    }
     return kind;
   }
+  const input = createReadStream(file, { highWaterMark: chunkBytes });
   if (kind === 'gzip') {
     const gunzip = createGunzip({ chunkSize: Math.max(64, chunkBytes) });
     input.on('error', (e) => gunzip.destroy(e));
