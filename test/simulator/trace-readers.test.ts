@@ -48,6 +48,14 @@ describe('simulator/trace: libCacheSim oracleGeneral', () => {
     expect(first).to.deep.equal(keys.map((_, i) => i));
     expect(keys.map(([lo, hi]) => ids.id(lo, hi))).to.deep.equal(first);
     expect(ids.size).to.equal(6000);
+    // in blocks (the reader's path), the table growing within a block: the same numbering
+    const batched = new U64Ids(2);
+    const out = new Int32Array(keys.length);
+    for (let j = 0; j < keys.length; j += 1000) {
+      const block = keys.slice(j, j + 1000);
+      batched.ids(Int32Array.from(block, (k) => k[0]), Int32Array.from(block, (k) => k[1]), out.subarray(j), block.length);
+    }
+    expect(Array.from(out)).to.deep.equal(first);
   });
 
   it('counts a truncated trailing record as malformed', () => {
