@@ -18,7 +18,7 @@
 set -euo pipefail
 
 if [[ $# -ne 2 || $1 == -h || $1 == --help ]]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
   [[ $# -eq 1 && ( $1 == -h || $1 == --help ) ]] && exit 0
   exit 2
 fi
