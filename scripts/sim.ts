@@ -17,20 +17,36 @@ import { InputError, show, throwIfProblems } from '../lib/errors';
 import { parseShard, type Shard } from '../simulator/shard';
 import { isTraceFormat, TRACE_FORMATS, type TraceFormat } from '../simulator/trace';
 import { CheckFailed, EXIT_CHECK_FAILED, parseCommandLine, runMain } from './lib/cli';
-import { compareMode } from './sim/compare';
-import { faultMode } from './sim/fault';
 import { spec } from './sim/options';
-import { replayMode } from './sim/replay';
-import { runSeedMode } from './sim/seed';
+import type * as Compare from './sim/compare';
+import type * as Fault from './sim/fault';
+import type * as Progress from './sim/progress';
+import type * as Replay from './sim/replay';
+import type * as Report from './sim/report';
+import type * as Seed from './sim/seed';
 import { settingsFrom } from './sim/settings';
-import { mergeMode, shardMode, workersMode } from './sim/shards';
+import type * as Shards from './sim/shards';
 import { singleCacheMode } from './sim/single-cache';
 
 export { spec } from './sim/options';
 export type { SimSettings } from './sim/settings';
-export { prepareWithProgress, studyWithProgress } from './sim/progress';
-export { ASSUMPTIONS_TEXT, reportInputFor } from './sim/report';
-export { runSeedMode } from './sim/seed';
+
+// The modes other than single-cache are loaded when they run: their modules load DuckDB, yaml and
+// cli-progress, which a single-cache run (start-up included in its timing) does not need.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const compare = (): typeof Compare => require('./sim/compare') as typeof Compare;
+const fault = (): typeof Fault => require('./sim/fault') as typeof Fault;
+const progress = (): typeof Progress => require('./sim/progress') as typeof Progress;
+const replay = (): typeof Replay => require('./sim/replay') as typeof Replay;
+const report = (): typeof Report => require('./sim/report') as typeof Report;
+const seed = (): typeof Seed => require('./sim/seed') as typeof Seed;
+const shards = (): typeof Shards => require('./sim/shards') as typeof Shards;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const prepareWithProgress: typeof Progress.prepareWithProgress = (...a) => progress().prepareWithProgress(...a);
+export const studyWithProgress: typeof Progress.studyWithProgress = (...a) => progress().studyWithProgress(...a);
+export const reportInputFor: typeof Report.reportInputFor = (...a) => report().reportInputFor(...a);
+export const runSeedMode: typeof Seed.runSeedMode = (...a) => seed().runSeedMode(...a);
 
 /** Parses argv and runs the selected mode; returns the exit code. */
 export async function main(argv = process.argv.slice(2)): Promise<number> {
@@ -60,17 +76,17 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     problems.push('--write-logs writes the seed workload\'s simulated day from one run: drop --trace, --compare, --shard, --workers, --fault and merge.');
   }
   throwIfProblems(problems);
-  if (merge) return mergeMode(v, positionals.slice(1));
-  if (shard !== undefined) return v.trace !== undefined ? replayMode(v, s, shard) : shardMode(v, s, shard);
-  if (workers !== undefined) return workersMode(v, s, workers);
+  if (merge) return shards().mergeMode(v, positionals.slice(1));
+  if (shard !== undefined) return v.trace !== undefined ? replay().replayMode(v, s, shard) : shards().shardMode(v, s, shard);
+  if (workers !== undefined) return shards().workersMode(v, s, workers);
   if (v.trace !== undefined && v['cache-size'] !== undefined) return singleCacheMode(v, v.format as TraceFormat);
   if (v.fault !== undefined) {
     if (v.compare || v.trace !== undefined) throw new InputError('--fault runs on the seed workload: leave out --compare and --trace.');
-    return faultMode(v, s);
+    return fault().faultMode(v, s);
   }
-  if (v.compare) return compareMode(v, s, positionals);
-  if (v.trace !== undefined) return replayMode(v, s);
-  return runSeedMode(v, s);
+  if (v.compare) return compare().compareMode(v, s, positionals);
+  if (v.trace !== undefined) return replay().replayMode(v, s);
+  return seed().runSeedMode(v, s);
 }
 
 /** Runs `main` as the process: exit codes, error lines (scripts/launch.js calls this, bundled or not). */

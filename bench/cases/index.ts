@@ -4,6 +4,7 @@ import { benchCase as drill } from './drill';
 import { benchCase as edge } from './edge';
 import { benchCase as images } from './images';
 import { benchCase as invalidation } from './invalidation';
+import { benchCase as libcachesim } from './libcachesim';
 import { benchCase as plan } from './plan';
 import { benchCase as sim } from './sim';
 import { benchCase as simLatency } from './sim-latency';
@@ -12,4 +13,4 @@ import { benchCase as tune } from './tune';
 import { benchCase as warm } from './warm';
 import type { BenchCase } from '../types';
 
-export const BENCH_CASES: readonly BenchCase[] = [analytics, drill, edge, images, invalidation, plan, sim, simScale, simLatency, tune, warm];
+export const BENCH_CASES: readonly BenchCase[] = [analytics, drill, edge, images, invalidation, plan, sim, simScale, libcachesim, simLatency, tune, warm];

@@ -54,7 +54,7 @@ export function writeZipfTraceStreamed(file: string, requests: number, objects: 
 }
 
 /** Runs `npm run sim` as a child process; its wall time and peak RSS. */
-function measuredSim(args: string[], dir: string): { seconds: number; peakMiB: number; stdout: string } {
+export function measuredSim(args: string[], dir: string): { seconds: number; peakMiB: number; stdout: string } {
   const peakFile = join(dir, 'peak-rss');
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--require', join(ROOT, 'bench', 'peak-rss.js'), join(ROOT, 'scripts', 'launch.js'), 'sim', '--quiet', ...args], {
@@ -65,26 +65,33 @@ function measuredSim(args: string[], dir: string): { seconds: number; peakMiB: n
   return { seconds, peakMiB: Number(readFileSync(peakFile, 'utf8')) / 1024, stdout: r.stdout };
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1]!;
 }
+
+/** Builds the bundle (dist/, as `npm run sim` runs) and writes the 5 M-request bench trace when it is missing. */
+export function prepareE2e(): void {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-dist.js')], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`scripts/build-dist.js failed: ${build.stderr}`);
+  if (!existsSync(BENCH_TRACE_FILE)) {
+    const g = generateZipfTrace(BENCH_TRACE.requests, BENCH_TRACE.objects, BENCH_TRACE.alpha, BENCH_TRACE.seed);
+    writeFileSync(BENCH_TRACE_FILE, writeOracleGeneral(g.time, g.id, g.size, BENCH_TRACE.requests));
+  }
+}
+
+/** The single-cache command compared with libCacheSim's cachesim: LRU at 1 % of the objects, sizes ignored. */
+export const E2E_ARGS: readonly string[] = ['--trace', BENCH_TRACE_FILE, '--format', 'oracle-general', '--cache-size', '7320', '--ignore-size', '--policy', 'lru'];
 
 export const benchCase: BenchCase = {
   name: 'sim-scale',
   description: 'npm run sim as a whole process: single-cache LRU on the 5 M-request trace (start-up and reading included) and on a generated 100 M-request trace (peak memory)',
   async run(): Promise<Figures> {
-    const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-dist.js')], { cwd: ROOT, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`scripts/build-dist.js failed: ${build.stderr}`);
-    if (!existsSync(BENCH_TRACE_FILE)) {
-      const g = generateZipfTrace(BENCH_TRACE.requests, BENCH_TRACE.objects, BENCH_TRACE.alpha, BENCH_TRACE.seed);
-      writeFileSync(BENCH_TRACE_FILE, writeOracleGeneral(g.time, g.id, g.size, BENCH_TRACE.requests));
-    }
+    prepareE2e();
     const dir = mkdtempSync(join(tmpdir(), 'media-cdn-sim-scale-'));
     const figures: Figures = {};
     try {
-      const e2eArgs = ['--trace', BENCH_TRACE_FILE, '--format', 'oracle-general', '--cache-size', '7320', '--ignore-size', '--policy', 'lru'];
-      const runs = [0, 1, 2].map(() => measuredSim(e2eArgs, dir));
+      const runs = [0, 1, 2].map(() => measuredSim([...E2E_ARGS], dir));
       if (!runs[0]!.stdout.includes('3,157,318')) throw new Error(`unexpected miss count (libCacheSim counts 3,157,318):\n${runs[0]!.stdout}`);
       const seconds = median(runs.map((r) => r.seconds));
       figures['sim.e2eSeconds'] = { value: Number(seconds.toFixed(2)), unit: 's' };

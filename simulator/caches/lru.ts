@@ -57,8 +57,41 @@ export class LruCache extends SlotCache {
       this.touch(slot);
       return true;
     }
-    this.insert(key, size);
+    this.miss(key, size);
     return false;
+  }
+
+  /** Inserts an absent key on a miss: the tail's slot is reused when evicting the tail alone makes room. */
+  protected miss(key: number, size: number): void {
+    const tail = this.tail;
+    if (tail >= 0 && this.used + size > this.capacity && this.used - this.size[tail]! + size <= this.capacity) this.replaceTail(tail, key, size);
+    else this.insert(key, size);
+  }
+
+  /**
+   * A miss that evicts exactly the tail (the usual case of a full cache): the tail's slot takes the new
+   * object and moves to the head — the same eviction and insertion as evictTail + insert, without the
+   * free-list round trip.
+   */
+  private replaceTail(tail: number, key: number, size: number): void {
+    const index = this.index;
+    index.delete(this.key[tail]!);
+    this.evictions++;
+    this.used += size - this.size[tail]!;
+    this.key[tail] = key;
+    this.size[tail] = size;
+    this.expires[tail] = 0;
+    this.version[tail] = 0;
+    index.set(key, tail);
+    if (tail !== this.head) {
+      const p = this.prev[tail]!; // tail is not the head, so p >= 0
+      this.next[p] = -1;
+      this.tail = p;
+      this.prev[tail] = -1;
+      this.next[tail] = this.head;
+      this.prev[this.head] = tail;
+      this.head = tail;
+    }
   }
 
   private evictTail(): void {
@@ -86,7 +119,7 @@ export class FifoCache extends LruCache {
 
   override access(key: number, size: number): boolean {
     if (this.index.get(key) >= 0) return true;
-    this.insert(key, size);
+    this.miss(key, size);
     return false;
   }
 }

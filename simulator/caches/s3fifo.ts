@@ -7,14 +7,14 @@
  *
  * All three queues share the slot pool and the key index; `queue[slot]` says which list a slot is in.
  */
-import { SlotCache, type PolicyName } from './slot-cache';
+import { SlotCache, type CacheOptions, type PolicyName } from './slot-cache';
 
 const SMALL = 1;
 const MAIN = 2;
 const GHOST = 3;
 const FREQ_MAX = 127;
 
-export interface S3FifoOptions {
+export interface S3FifoOptions extends CacheOptions {
   /** Share of the capacity for the small FIFO. @default 0.1 */
   readonly smallRatio?: number;
   /** Ghost FIFO size as a share of the capacity. @default 0.9 */
@@ -39,7 +39,7 @@ export class S3FifoCache extends SlotCache {
   private readonly tails = new Int32Array([-1, -1, -1, -1]);
 
   constructor(capacity: number, expectedObjects = 1024, opts: S3FifoOptions = {}) {
-    super(capacity, expectedObjects);
+    super(capacity, expectedObjects, opts);
     this.queue = new Uint8Array(this.key.length);
     this.freq = new Uint8Array(this.key.length);
     // libCacheSim truncates the small size to an integer

@@ -6,6 +6,7 @@
  * Keys are non-negative int32 values (dense object ids or key ids). Sizes are bytes, or 1 per object
  * when a cache counts objects. Nothing here allocates per request; the pool doubles when full.
  */
+import { DirectIndex } from './direct-index';
 import { KeyIndex } from './key-index';
 
 export const POLICY_NAMES = ['lru', 'fifo', 's3fifo'] as const;
@@ -44,6 +45,19 @@ export interface Cache {
   access(key: number, size: number): boolean;
 }
 
+/** Options every policy takes. */
+export interface CacheOptions {
+  /**
+   * The keys are dense (0, 1, 2, …, as the dense object ids of single-cache mode), about this many:
+   * the key-to-slot index is then one array entry per key (DirectIndex) instead of a hash table.
+   * @default keys are any non-negative int32 (KeyIndex)
+   */
+  readonly denseKeys?: number;
+}
+
+/** The key-to-slot index of a cache: a hash table for any keys, an array for dense ones. */
+export type SlotIndex = KeyIndex | DirectIndex;
+
 export abstract class SlotCache implements Cache {
   abstract readonly policy: PolicyName;
   readonly capacity: number;
@@ -56,7 +70,7 @@ export abstract class SlotCache implements Cache {
   next: Int32Array;
   expires: Float64Array;
   version: Int32Array;
-  protected readonly index: KeyIndex;
+  protected readonly index: SlotIndex;
   private freeHead = -1;
   private top = 0;
 
@@ -64,7 +78,7 @@ export abstract class SlotCache implements Cache {
    * @param capacity bytes (or objects) the cache holds, > 0
    * @param expectedObjects a sizing hint for the pool and index (they grow as needed)
    */
-  constructor(capacity: number, expectedObjects = 1024) {
+  constructor(capacity: number, expectedObjects = 1024, opts: CacheOptions = {}) {
     if (!(capacity > 0) || !Number.isFinite(capacity)) throw new RangeError(`cache capacity must be a positive number, got ${capacity}.`);
     this.capacity = capacity;
     const n = Math.max(16, Math.min(expectedObjects, 1 << 24));
@@ -74,7 +88,7 @@ export abstract class SlotCache implements Cache {
     this.next = new Int32Array(n);
     this.expires = new Float64Array(n);
     this.version = new Int32Array(n);
-    this.index = new KeyIndex(n);
+    this.index = opts.denseKeys !== undefined ? new DirectIndex(opts.denseKeys) : new KeyIndex(n);
   }
 
   abstract find(key: number): number;

@@ -5,6 +5,7 @@
  * InputError naming the file.
  */
 import { createReadStream, openSync, readFileSync, readSync, closeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { InputError } from '../../lib/errors';
@@ -44,11 +45,32 @@ function damaged(file: string, kind: Compression, why: string): InputError {
  */
 export async function readChunks(file: string, onChunk: (chunk: Uint8Array) => void, chunkBytes = CHUNK_BYTES, onDamage?: (why: string) => void): Promise<Compression> {
   const kind = compressionOf(fileHead(file));
-  const input = createReadStream(file, { highWaterMark: chunkBytes });
   if (kind === 'none') {
-    for await (const chunk of input) onChunk(chunk as Buffer);
+    // Two buffers, read into again and again (a chunk is only valid during the call): no allocation
+    // per chunk, and the next chunk is being read while this one is parsed.
+    const fh = await open(file, 'r');
+    const bufs = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)] as const;
+    let pending: Promise<{ bytesRead: number }> | undefined;
+    try {
+      let position = 0, which = 0;
+      pending = fh.read(bufs[0], 0, chunkBytes, 0);
+      for (;;) {
+        const { bytesRead } = await pending;
+        pending = undefined;
+        if (bytesRead === 0) break;
+        const buf = bufs[which]!;
+        position += bytesRead;
+        which ^= 1;
+        pending = fh.read(bufs[which]!, 0, chunkBytes, position);
+        onChunk(bytesRead === chunkBytes ? buf : buf.subarray(0, bytesRead));
+      }
+    } finally {
+      await pending?.catch(() => undefined);
+      await fh.close();
+    }
     return kind;
   }
+  const input = createReadStream(file, { highWaterMark: chunkBytes });
   if (kind === 'gzip') {
     const gunzip = createGunzip({ chunkSize: Math.max(64, chunkBytes) });
     input.on('error', (e) => gunzip.destroy(e));

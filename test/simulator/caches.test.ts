@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createCache, FifoCache, KeyIndex, LruCache, S3FifoCache, type Cache } from '../../simulator/caches';
+import { createCache, DirectIndex, FifoCache, KeyIndex, LruCache, S3FifoCache, type Cache } from '../../simulator/caches';
 import { naiveLruMisses } from '../../simulator/single-cache';
 import { Rng } from '../../simulator/rng';
 
@@ -71,6 +71,42 @@ describe('simulator/caches: eviction policies on hand-computed traces', () => {
       for (const id of ids) if (!c.access(id, 1)) misses++;
       expect(misses, `capacity ${capacity}`).to.equal(naiveLruMisses(ids, ids.length, capacity));
     }
+  });
+});
+
+describe('simulator/caches: dense keys (single-cache mode) behave as hashed keys', () => {
+  it('every policy hits and evicts the same with a DirectIndex as with a KeyIndex, counting objects or bytes', () => {
+    const rng = new Rng(11);
+    const ids = Array.from({ length: 20_000 }, () => Math.floor(Math.pow(rng.next(), 3) * 3000));
+    const sizes = ids.map((id) => 1 + (id % 7) * 13);
+    for (const policy of ['lru', 'fifo', 's3fifo'] as const) {
+      for (const [capacity, bySize] of [[1, false], [10, false], [400, false], [2999, false], [50, true], [5000, true]] as const) {
+        const hashed = createCache(policy, capacity, 16);
+        const dense = createCache(policy, capacity, 16, { denseKeys: 16 }); // small hints: both grow
+        const s = bySize ? sizes : undefined;
+        expect(replay(dense, ids, s), `${policy} ${capacity}${bySize ? ' bytes' : ''}`).to.equal(replay(hashed, ids, s));
+        expect([dense.used, dense.count, dense.evictions]).to.deep.equal([hashed.used, hashed.count, hashed.evictions]);
+      }
+    }
+  });
+});
+
+describe('simulator/caches/direct-index: one entry per dense key', () => {
+  it('keeps every key findable through inserts, overwrites, deletes and growth', () => {
+    const idx = new DirectIndex(4);
+    const ref = new Map<number, number>();
+    const rng = new Rng(10);
+    for (let i = 0; i < 5000; i++) {
+      const k = Math.floor(rng.next() * 3000);
+      if (rng.next() < 0.3) {
+        expect(idx.delete(k)).to.equal(ref.delete(k));
+      } else {
+        idx.set(k, i);
+        ref.set(k, i);
+      }
+    }
+    expect(idx.size).to.equal(ref.size);
+    for (let k = 0; k < 4000; k++) expect(idx.get(k)).to.equal(ref.get(k) ?? -1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
-import { logText, parseCloudFrontLogs, readCsvTrace, readOracleGeneral, traceFromLog, writeOracleGeneral } from '../../simulator/trace';
+import { logText, parseCloudFrontLogs, readCsvTrace, readOracleGeneral, traceFromLog, U64Ids, writeOracleGeneral } from '../../simulator/trace';
 import { LOG_HEADER, logLine } from './log-lines';
 
 describe('simulator/trace: CSV traces', () => {
@@ -38,6 +38,24 @@ describe('simulator/trace: libCacheSim oracleGeneral', () => {
   it('reads back what it wrote, 64-bit ids included', () => {
     const t = readOracleGeneral(writeOracleGeneral([1, 2, 3, 4], [7, 2 ** 40 + 7, 7, 2 ** 40 + 7], [10, 20, 10, 20], 4));
     expect([t.length, t.objects, Array.from(t.id), Array.from(t.size), t.malformed]).to.deep.equal([4, 2, [0, 1, 0, 1], [10, 20, 10, 20], 0]);
+  });
+
+  it('numbers uint64 ids densely by first appearance through table growth (same low or high halves, halves above 2^31)', () => {
+    const ids = new U64Ids(2);
+    const keys: [number, number][] = [];
+    for (let i = 0; i < 3000; i++) keys.push([i % 50, Math.floor(i / 50)], [0xffffffff - i, 0x80000000 + (i % 3)]);
+    const first = keys.map(([lo, hi]) => ids.id(lo, hi));
+    expect(first).to.deep.equal(keys.map((_, i) => i));
+    expect(keys.map(([lo, hi]) => ids.id(lo, hi))).to.deep.equal(first);
+    expect(ids.size).to.equal(6000);
+    // in blocks (the reader's path), the table growing within a block: the same numbering
+    const batched = new U64Ids(2);
+    const out = new Int32Array(keys.length);
+    for (let j = 0; j < keys.length; j += 1000) {
+      const block = keys.slice(j, j + 1000);
+      batched.ids(Int32Array.from(block, (k) => k[0]), Int32Array.from(block, (k) => k[1]), out.subarray(j), block.length);
+    }
+    expect(Array.from(out)).to.deep.equal(first);
   });
 
   it('counts a truncated trailing record as malformed', () => {
