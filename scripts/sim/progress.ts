@@ -32,7 +32,7 @@ export function prepareWithProgress(model: SimModel, s: SimSettings, quiet?: boo
 /** Runs the main policy, the others and the sweep with one progress bar over all runs. */
 export function studyWithProgress(prepared: Prepared, s: SimSettings, policies: readonly PolicyName[], quiet?: boolean, record?: OutcomeRecord): Study {
   const runs = policies.length * new Set([1, ...s.sweep]).size;
-  const n = prepared.requests.length;
+  const n = prepared.materialized ? prepared.requests.length : prepared.expectedRequests;
   const p = bar(quiet, `simulating ${runs} run${runs > 1 ? 's' : ''} (requests)`, runs * n);
   let runBase = 0;
   let reported = 0;

@@ -16,4 +16,5 @@ const p = prepare(simModelFromPlan(planFromJson(plan, 'the plan')), {
   ...(s.releases.length > 0 ? { releases: s.releases } : {}),
 });
 const stats = runPreparedShard(p, shard, { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit });
-parentPort!.postMessage({ stats: statsToJson(stats), context: summaryContext(p), requests: p.requests.length });
+// this shard's requests (generated for its objects only): the parent adds them up
+parentPort!.postMessage({ stats: statsToJson(stats), context: summaryContext(p), requests: stats.simulated });
