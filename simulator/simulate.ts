@@ -61,6 +61,11 @@ export interface SimulateOptions {
   readonly releases?: readonly ReleaseEntry[];
   /** Record every measured request's outcome here (for `--write-logs`); one run only. @default none */
   readonly record?: OutcomeRecord;
+  /**
+   * Build the keys of this shard's objects only (workers and `--shard i/n` parts: about 1/n of the key
+   * space's memory and build time); such a workload runs that shard only (runPreparedShard). @default every object
+   */
+  readonly shard?: Shard;
   /** Progress of the long phases (requests generated, requests simulated). */
   readonly onProgress?: (phase: 'generate' | 'simulate', done: number, total: number) => void;
 }
@@ -107,6 +112,7 @@ export function prepare(model: SimModel, opts: SimulateOptions = {}): Prepared {
     seed, scale, profile: opts.profile ?? SEED_PROFILE,
     ...(opts.originCacheControl ? { originCacheControl: opts.originCacheControl } : {}),
     ...(opts.releases && opts.releases.length > 0 ? { releases: opts.releases } : {}),
+    ...(opts.shard ? { shard: opts.shard } : {}),
   });
   const from = -warmupHours * 3600;
   const to = hours * 3600;

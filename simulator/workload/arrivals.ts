@@ -277,7 +277,7 @@ function shardObjects(w: Workload, ids: ArrayLike<number>, shard?: Shard): Int32
   const out: number[] = [];
   for (let i = 0; i < ids.length; i++) {
     const o = ids[i]!;
-    if (shardOfAsset(w.keys.asset[w.objectKeys[o * MAX_AE_CLASSES]!]!, shard.count) === shard.index) out.push(o);
+    if (shardOfAsset(w.objectAsset[o]!, shard.count) === shard.index) out.push(o);
   }
   return Int32Array.from(out);
 }
@@ -296,6 +296,9 @@ function streamRng(seed: number, stream: number, shard?: Shard): Rng {
  */
 export function requestStream(w: Workload, fromSec: number, toSec: number, seed: number, opts: { shard?: Shard; batchSeconds?: number; onProgress?: (secondsDone: number) => void } = {}): RequestBatches {
   const { shard, onProgress } = opts;
+  if (w.shard !== undefined && (shard === undefined || shard.index !== w.shard.index || shard.count !== w.shard.count)) {
+    throw new RangeError(`the workload holds the keys of shard ${w.shard.index}/${w.shard.count} only; stream that shard's requests.`);
+  }
   const batchSeconds = opts.batchSeconds ?? STREAM_BATCH_SECONDS;
   const processes: ArrivalProcess[] = [];
   const own = shardObjects(w, Int32Array.from({ length: w.objects }, (_, o) => o), shard);

@@ -28,6 +28,7 @@ import type { WorkloadProfile } from '../profile';
 import { Rng } from '../rng';
 import { seedFamilies, type Family } from './families';
 import { DEFAULT_SIMULATED_DAY_EPOCH_SEC, releaseFamilies, releasePeakSessions, type WorkloadRelease } from './releases';
+import { shardOfAsset, type Shard } from './shard-of';
 import { buildTopology, type Topology } from './topology';
 
 /** Distinct Accept-Encoding classes a key space distinguishes (profile.acceptEncodings, at most 4). */
@@ -123,8 +124,12 @@ export interface Workload {
   readonly releases: readonly WorkloadRelease[];
   /** Epoch seconds of simulated time 0 (release times are converted with it). */
   readonly simulatedDayEpochSec: number;
-  /** Key of object o for Accept-Encoding class c: objectKeys[o * MAX_AE_CLASSES + c]. */
+  /** Key of object o for Accept-Encoding class c: objectKeys[o * MAX_AE_CLASSES + c] (-1 for another shard's object). */
   readonly objectKeys: Int32Array;
+  /** Asset of each object. */
+  readonly objectAsset: Int32Array;
+  /** The shard whose keys were built (WorkloadOptions.shard), when not every object's. */
+  readonly shard?: Shard;
   readonly assets: number;
   readonly assetType: Uint8Array;
   /** Keys removed when asset a is invalidated: invalidKeys[invalidStart[a] .. invalidStart[a + 1]). */
@@ -145,6 +150,11 @@ export interface WorkloadOptions {
   readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
   /** New episodes going live at scheduled times (a release manifest, ./releases.ts). @default none */
   readonly releases?: readonly ReleaseEntry[];
+  /**
+   * Build the cache keys of one shard's objects only (simulator/shard.ts; the other objects are sampled
+   * and counted alike but get no keys: objectKeys -1). @default every object
+   */
+  readonly shard?: Shard;
   /** Epoch seconds of simulated time 0, to place the releases. @default 2025-11-24T00:00:00Z */
   readonly simulatedDayEpochSec?: number;
 }
@@ -258,6 +268,8 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const assetObjects: number[][] = [];
   // objects whose URI an item of their asset's invalidations matches (spec §8.1)
   const invalidated = new Uint8Array(nObj);
+  const objectAsset = new Int32Array(nObj);
+  const shard = opts.shard !== undefined && opts.shard.count > 1 ? opts.shard : undefined;
   const ttlMemo = new Map<string, TtlFacts>();
   const keyStrings: string[] = [];
   let nKeys = 0;
@@ -280,6 +292,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
       assetObjects.push([]);
     }
     assetObjects[a]!.push(o);
+    objectAsset[o] = a;
     const cacheableMethod = spec.method === 'GET' || spec.method === 'HEAD';
     const cached = cacheableMethod && !beh.cachingDisabled && beh.cachedMethods.includes(spec.method);
     // the origins send the catalog's Cache-Control for the route (lib/catalog cacheControlFor), unless overridden
@@ -306,6 +319,8 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
       rel.objects.push(o);
       rel.rates.push(peakSessions * perSession * thin);
     }
+    // another shard's object: sampled, rated and counted, but no keys here
+    if (shard !== undefined && shardOfAsset(a, shard.count) !== shard.index) continue;
     const items = assetItems[a]!;
     if (items.length > 0) {
       const keyed = selectedQueryParams(beh.key, spec.query);
@@ -397,7 +412,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   }));
   return {
     seed, scale, profile, model, topology, origins, behaviors, families: familySummaries, sessionsPerSecond, keys, objects: nObj, objectRate, objectRange,
-    releases, simulatedDayEpochSec: dayEpoch, objectKeys,
+    releases, simulatedDayEpochSec: dayEpoch, objectKeys, objectAsset, ...(shard ? { shard } : {}),
     assets: nAssets, assetType: Uint8Array.from(assetTypes), invalidStart, invalidKeys: Int32Array.from(list),
     get keyPath() {
       keyPath ??= Array.from({ length: nKeys }, (_, key) => {

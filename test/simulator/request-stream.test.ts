@@ -94,3 +94,21 @@ describe('simulator/simulate: streamed runs equal replayed ones', function () {
     expect(statsToJson(runPreparedShard(streamed, { index: 0, count: 1 }))).to.deep.equal(statsToJson(runPreparedShard(kept, { index: 0, count: 1 })));
   });
 });
+
+describe('simulator/simulate: a workload built for one shard', function () {
+  this.timeout(300_000);
+  it("runs that shard exactly as the whole workload's shard does (LRU and S3-FIFO), and refuses the others", async () => {
+    const model = simModelFromPlan(await planFor('prod'));
+    const opts = { seed: 3, scale: 0.002, hours: 1, warmupHours: 1, profile: SEED_PROFILE };
+    const whole = prepare(model, opts);
+    const shard = { index: 1, count: 2 };
+    const own = prepare(model, { ...opts, shard });
+    expect(own.workload.keys.count).to.be.below(whole.workload.keys.count * 0.7);
+    expect(own.workload.families).to.deep.equal(whole.workload.families);
+    for (const policy of ['lru', 's3fifo'] as const) {
+      expect(statsToJson(runPreparedShard(own, shard, { policy }))).to.deep.equal(statsToJson(runPreparedShard(whole, shard, { policy })));
+    }
+    expect(() => runPreparedShard(own, { index: 0, count: 2 })).to.throw(RangeError, /holds the keys of shard 1\/2 only/);
+    expect(() => runPrepared(own)).to.throw(RangeError, /holds the keys of shard 1\/2 only/);
+  });
+});
