@@ -261,7 +261,6 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const peakSessions = releasePeakSessions(profile, sessionsPerSecond);
   const dayEpoch = opts.simulatedDayEpochSec ?? DEFAULT_SIMULATED_DAY_EPOCH_SEC;
   const releaseObjects = (opts.releases ?? []).map(() => ({ objects: [] as number[], rates: [] as number[] }));
-  let k = keyColumns(Math.ceil(nObj * 1.05) + 1024);
   const assetIds = new Map<string, number>();
   const assetTypes: number[] = [];
   const assetItems: (readonly string[])[] = [];
@@ -270,6 +269,8 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const invalidated = new Uint8Array(nObj);
   const objectAsset = new Int32Array(nObj);
   const shard = opts.shard !== undefined && opts.shard.count > 1 ? opts.shard : undefined;
+  // about 1.05 keys per object (of the shard's share of them)
+  let k = keyColumns(Math.ceil((nObj * 1.05) / (shard?.count ?? 1)) + 1024);
   const ttlMemo = new Map<string, TtlFacts>();
   const keyStrings: string[] = [];
   let nKeys = 0;
