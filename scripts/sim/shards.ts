@@ -37,7 +37,7 @@ export async function shardMode(v: SimValues, s: SimSettings, shard: Shard): Pro
   writeJsonFile(v.json, {
     mode: PART_MODE, shard, settings: partSettings(s), whatIf: whatIf.labels, plan, context: summaryContext(prepared), stats: statsToJson(stats),
   });
-  console.log(`shard ${shard.index}/${shard.count}: ${stats.simulated.toLocaleString('en-US')} simulated requests (its objects' share of about ${prepared.expectedRequests.toLocaleString('en-US')}); wrote ${v.json} (add the parts up with 'npm run sim -- merge part-*.json --json total.json')`);
+  console.log(`shard ${shard.index}/${shard.count}: ${stats.simulated.toLocaleString('en-US')} simulated requests, its own objects' (about ${prepared.expectedRequests.toLocaleString('en-US')} for all shards); wrote ${v.json} (add the parts up with 'npm run sim -- merge part-*.json --json total.json')`);
   return EXIT_OK;
 }
 

@@ -58,7 +58,7 @@ describe('npm run sim -- --shard i/n and merge', function () {
     for (const i of [0, 1]) {
       const r = sim(['--plan', planFile, ...settings, '--shard', `${i}/2`, '--json', join(dir, `part-${i}.json`)]);
       expect(r.code, r.stderr).to.equal(0);
-      expect(r.stdout).to.match(new RegExp(`^shard ${i}/2: [\\d,]+ simulated requests \\(its objects' share of about [\\d,]+\\)`));
+      expect(r.stdout).to.match(new RegExp(`^shard ${i}/2: [\\d,]+ simulated requests, its own objects' \\(about [\\d,]+ for all shards\\)`));
     }
     const total = join(dir, 'total.json');
     const m = sim(['merge', join(dir, 'part-1.json'), join(dir, 'part-0.json'), '--json', total]);
