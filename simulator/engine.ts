@@ -30,7 +30,7 @@ import { histBucketCentiMs, HIST_BUCKETS, hopTable, jitterTable, type HopTable }
 import type { SimOrigin } from './plan-model';
 import { REGIONS, type OriginOutage, type WorkloadProfile } from './profile';
 import { Rng } from './rng';
-import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestLog } from './workload/arrivals';
+import { EVENT_INVALIDATE, EVENT_UPDATE, type EventLog, type RequestBatches, type RequestLog } from './workload/arrivals';
 import type { KeySpace } from './workload/build';
 import { PRICE_GROUP_INDEX, type Topology } from './workload/topology';
 import { routeOrigins } from './origin-routing';
@@ -278,9 +278,12 @@ export function buildTiers(input: EngineInput, opts: EngineOptions, hops: HopTab
 }
 
 /**
- * Runs the requests and events through the tiers. `onProgress(done)` is called every 2^20 requests.
+ * Runs the requests and events through the tiers. `requests` is one log or a stream of batches
+ * (workload/arrivals requestStream: generated as they are simulated, so memory does not grow with
+ * the day's requests; the same requests give the same statistics either way). `onProgress(done)` is
+ * called every 2^20 requests.
  */
-export function runEngine(input: EngineInput, requests: RequestLog, events: EventLog, opts: EngineOptions, onProgress?: (done: number) => void): EngineStats {
+export function runEngine(input: EngineInput, requests: RequestLog | RequestBatches, events: EventLog, opts: EngineOptions, onProgress?: (done: number) => void): EngineStats {
   // Regional copies of an origin serve the viewers nearest them (lib/routing, as the viewer-request functions do).
   const routed = routeOrigins(input.origins, input.topology.viewers.map((v) => v.country));
   const hops = hopTable(input.profile, routed.origins, input.topology.edges);
@@ -342,8 +345,7 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   const refreshIsHit = opts.refreshHitIsHit;
   const { edges, recs, shields } = tiers;
   const { measureFrom, measureTo } = opts;
-  const { time, key: reqKey, viewer: reqViewer, edge: reqEdge } = requests;
-  const nReq = requests.length;
+  const batches: RequestBatches = 'next' in requests ? requests : oneBatch(requests);
   const { time: evTime, asset: evAsset, kind: evKind } = events;
   const nEv = events.length;
   const { invalidStart, invalidKeys } = input;
@@ -365,216 +367,221 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
   // warm counters in a typed array (no boxed doubles): see WARM_* indexes
   const wc = new Float64Array(WARM_COUNTERS);
   const rec = opts.record;
-  if (rec !== undefined && (rec.result.length < nReq || rec.ttfbMs.length < nReq)) throw new RangeError(`outcome record holds ${rec.result.length} requests, the log ${nReq}`);
-
-  for (let i = 0; i < nReq; i++) {
-    const t = time[i]!;
-    // events and warm requests due before this request, in time order (an event first on a tie:
-    // warming right after an invalidation refills what it removed)
-    for (;;) {
-      const te = ev < nEv ? evTime[ev]! : Infinity;
-      const tw = wi < nWarm ? wTime[wi]! : Infinity;
-      if (te <= t && te <= tw) {
-        const a = evAsset[ev]!;
-        if (evKind[ev] === EVENT_UPDATE) { assetVersion[a] = assetVersion[a]! + 1; nUpdates++; }
-        else if (evKind[ev] === EVENT_INVALIDATE) {
-          nInvalidations++;
-          for (let j = invalidStart[a]!; j < invalidStart[a + 1]!; j++) {
-            const key = invalidKeys[j]!;
-            for (let c = 0; c < edges.length; c++) edges[c]!.remove(key);
-            for (let c = 0; c < recs.length; c++) recs[c]!.remove(key);
-            for (let c = 0; c < shields.length; c++) shields[c]!.remove(key);
-          }
-        }
-        ev++;
-      } else if (tw <= t) {
-        warmOne(wKey[wi]!, wEdge[wi]!, tw);
-        wi++;
-      } else break;
-    }
-    if (onProgress !== undefined && (i & 0xfffff) === 0 && i > 0) onProgress(i);
-
-    const kk = reqKey[i]!;
-    const v = reqViewer[i]!;
-    const e = reqEdge[i]!;
-    const r = edgeRecIndex[e]!;
-    const sz = kf[KF * kk]!;
-    const ttlK = kf[KF * kk + 1]!;
-    const flags = ki[2 * kk + 1]!;
-    const oi = originRoute[v * KO + ((flags >>> 4) & 0xff)]!;
-    const sIdx = shieldOfOrigin[oi]!;
-    const ver = assetVersion[ki[2 * kk]!]!;
-    // a failing origin (lib/faults): its group's secondary stands in for GET/HEAD/OPTIONS when it is up
-    // and the failure is one the group fails over on (spec §9.2); an origin error cached for the key
-    // answers without asking the origin (spec §3.3)
-    const fault = nOut > 0 ? faultOf(oi, t) : 0;
-    let fIdx = -1;
-    if (fault !== 0 && (flags & (1 << 12)) !== 0) {
-      const f = failoverOf[oi]!;
-      if (f >= 0 && (fault !== F_HTTP5XX || failoverOn503[oi] === 1) && faultOf(f, t) === 0) fIdx = f;
-    }
-    const errHit = ttlK >= 0 && t < errUntil[kk]!;
-    const down = (fault !== 0 && fIdx < 0) || errHit;
-    const u = rng.nextUint32();
-    let ttfb = viewerRtt[v]! * jitLast[rng.top12()]! * (u >= newConn ? 1 : u < newQuic ? 1 + HS_QUIC : 1 + HS_TCP) + proc;
-
-    // outcome: tier that answered (0 edge, 1 REC, 2 shield, 3 origin; in the background after a
-    // stale-while-revalidate hit) and the tier the viewer's body came from
-    let found = 3;
-    let served = 3;
-    let res = 0;
-    let stale = false;
-    let edgeRefresh = false;
-    let origin304 = false;
-    let shieldBilled = false;
-    if (ttlK < 0) {
-      if (down) res = R_FAILED | R_ERROR;
-      // never cached: edge → (Origin Shield) → origin, bypassing the REC
-      if (sIdx >= 0) {
-        const toOrigin = shieldOrigin[sIdx * O + oi]!;
-        ttfb += (edgeRec[e]! + recShield[r * S + sIdx]! + (fault === 0 ? toOrigin : 0)) * jit[rng.top12()]! + 2 * proc;
-        if (fault !== 0) ttfb += failedAttemptMs(fault, oi, toOrigin) + (fIdx >= 0 ? fo.fromShield[sIdx * OA + oi]! * jit[rng.top12()]! : 0);
-        shieldBilled = true;
-      } else {
-        const toOrigin = recOrigin[r * O + oi]!;
-        ttfb += (edgeRec[e]! + (fault === 0 ? toOrigin : 0)) * jit[rng.top12()]! + proc;
-        if (fault !== 0) ttfb += failedAttemptMs(fault, oi, toOrigin) + (fIdx >= 0 ? fo.fromRec[r * OA + oi]! * jit[rng.top12()]! : 0);
-      }
-      if (fault === 0) ttfb += originFirstByte[oi]! * jitOrigin[rng.top12()]!;
-    } else {
-      // the REC in the shield's Region is the shield: its cache, no hop between them
-      // (a hit there counts as a REC hit: CloudFront logs it `Hit`, not `OriginShieldHit`, spec §9.4)
-      const co = sIdx >= 0 && colocated[r * S + sIdx] === 1;
-      const c1 = co ? shields[sIdx]! : recs[r]!;
-      const c2 = sIdx >= 0 && !co ? shields[sIdx]! : null;
-      res = fetchThroughTiers(edges[e]!, c1, c2, kk, t, ttlK, kf[KF * kk + 4]!, kf[KF * kk + 5]!, sz, (flags & (1 << 13)) !== 0, ver, down);
-      found = res & 3;
-      served = (res >>> 8) & 3;
-      origin304 = (res & R_ORIGIN_304) !== 0;
-      edgeRefresh = (res & R_EDGE_REFRESH) !== 0;
-      stale = (res & R_STALE) !== 0;
-      if (found > 1 && c2 !== null) shieldBilled = true;
-      // latency of the hops on the viewer's path, drawn in their order: up to the tier that served,
-      // or to the origin when it was tried and failed (stale-if-error: synchronous attempt, then fall
-      // back), or to the origin-facing tier when it held a cached error
-      const failed = (res & (R_SIE | R_ERROR)) !== 0;
-      const lat = failed && errHit ? (c2 !== null ? 2 : 1) : failed ? 3 : served;
-      // a failed or failed-over attempt costs its timeouts instead of the origin's first byte
-      const faulted = fault !== 0 && !errHit && (res & 3) === 3;
-      if (lat > 0) {
-        ttfb += edgeRec[e]! * jit[rng.top12()]! + proc;
-        if (lat > 1) {
-          if (c2 !== null) {
-            ttfb += recShield[r * S + sIdx]! * jit[rng.top12()]! + proc;
-            if (lat > 2) {
-              if (!faulted) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
-              else ttfb += failedAttemptMs(fault, oi, shieldOrigin[sIdx * O + oi]!) + (fIdx >= 0 ? fo.fromShield[sIdx * OA + oi]! * jit[rng.top12()]! : 0);
+  // index of the batch's first request in the whole day (the outcome record's index)
+  let base = 0;
+  for (let batch = batches.next(); batch !== undefined; base += batch.length, batch = batches.next()) {
+    const { time, key: reqKey, viewer: reqViewer, edge: reqEdge } = batch;
+    const nReq = batch.length;
+    if (rec !== undefined && (rec.result.length < base + nReq || rec.ttfbMs.length < base + nReq)) throw new RangeError(`outcome record holds ${rec.result.length} requests, the log more`);
+    for (let i = 0; i < nReq; i++) {
+      const t = time[i]!;
+      // events and warm requests due before this request, in time order (an event first on a tie:
+      // warming right after an invalidation refills what it removed)
+      for (;;) {
+        const te = ev < nEv ? evTime[ev]! : Infinity;
+        const tw = wi < nWarm ? wTime[wi]! : Infinity;
+        if (te <= t && te <= tw) {
+          const a = evAsset[ev]!;
+          if (evKind[ev] === EVENT_UPDATE) { assetVersion[a] = assetVersion[a]! + 1; nUpdates++; }
+          else if (evKind[ev] === EVENT_INVALIDATE) {
+            nInvalidations++;
+            for (let j = invalidStart[a]!; j < invalidStart[a + 1]!; j++) {
+              const key = invalidKeys[j]!;
+              for (let c = 0; c < edges.length; c++) edges[c]!.remove(key);
+              for (let c = 0; c < recs.length; c++) recs[c]!.remove(key);
+              for (let c = 0; c < shields.length; c++) shields[c]!.remove(key);
             }
-          } else if (!faulted) {
-            // no shield, or the REC is the shield: REC → origin
-            ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
-          } else {
-            ttfb += failedAttemptMs(fault, oi, recOrigin[r * O + oi]!) + (fIdx >= 0 ? fo.fromRec[r * OA + oi]! * jit[rng.top12()]! : 0);
+          }
+          ev++;
+        } else if (tw <= t) {
+          warmOne(wKey[wi]!, wEdge[wi]!, tw);
+          wi++;
+        } else break;
+      }
+      if (onProgress !== undefined && ((base + i) & 0xfffff) === 0 && base + i > 0) onProgress(base + i);
+
+      const kk = reqKey[i]!;
+      const v = reqViewer[i]!;
+      const e = reqEdge[i]!;
+      const r = edgeRecIndex[e]!;
+      const sz = kf[KF * kk]!;
+      const ttlK = kf[KF * kk + 1]!;
+      const flags = ki[2 * kk + 1]!;
+      const oi = originRoute[v * KO + ((flags >>> 4) & 0xff)]!;
+      const sIdx = shieldOfOrigin[oi]!;
+      const ver = assetVersion[ki[2 * kk]!]!;
+      // a failing origin (lib/faults): its group's secondary stands in for GET/HEAD/OPTIONS when it is up
+      // and the failure is one the group fails over on (spec §9.2); an origin error cached for the key
+      // answers without asking the origin (spec §3.3)
+      const fault = nOut > 0 ? faultOf(oi, t) : 0;
+      let fIdx = -1;
+      if (fault !== 0 && (flags & (1 << 12)) !== 0) {
+        const f = failoverOf[oi]!;
+        if (f >= 0 && (fault !== F_HTTP5XX || failoverOn503[oi] === 1) && faultOf(f, t) === 0) fIdx = f;
+      }
+      const errHit = ttlK >= 0 && t < errUntil[kk]!;
+      const down = (fault !== 0 && fIdx < 0) || errHit;
+      const u = rng.nextUint32();
+      let ttfb = viewerRtt[v]! * jitLast[rng.top12()]! * (u >= newConn ? 1 : u < newQuic ? 1 + HS_QUIC : 1 + HS_TCP) + proc;
+
+      // outcome: tier that answered (0 edge, 1 REC, 2 shield, 3 origin; in the background after a
+      // stale-while-revalidate hit) and the tier the viewer's body came from
+      let found = 3;
+      let served = 3;
+      let res = 0;
+      let stale = false;
+      let edgeRefresh = false;
+      let origin304 = false;
+      let shieldBilled = false;
+      if (ttlK < 0) {
+        if (down) res = R_FAILED | R_ERROR;
+        // never cached: edge → (Origin Shield) → origin, bypassing the REC
+        if (sIdx >= 0) {
+          const toOrigin = shieldOrigin[sIdx * O + oi]!;
+          ttfb += (edgeRec[e]! + recShield[r * S + sIdx]! + (fault === 0 ? toOrigin : 0)) * jit[rng.top12()]! + 2 * proc;
+          if (fault !== 0) ttfb += failedAttemptMs(fault, oi, toOrigin) + (fIdx >= 0 ? fo.fromShield[sIdx * OA + oi]! * jit[rng.top12()]! : 0);
+          shieldBilled = true;
+        } else {
+          const toOrigin = recOrigin[r * O + oi]!;
+          ttfb += (edgeRec[e]! + (fault === 0 ? toOrigin : 0)) * jit[rng.top12()]! + proc;
+          if (fault !== 0) ttfb += failedAttemptMs(fault, oi, toOrigin) + (fIdx >= 0 ? fo.fromRec[r * OA + oi]! * jit[rng.top12()]! : 0);
+        }
+        if (fault === 0) ttfb += originFirstByte[oi]! * jitOrigin[rng.top12()]!;
+      } else {
+        // the REC in the shield's Region is the shield: its cache, no hop between them
+        // (a hit there counts as a REC hit: CloudFront logs it `Hit`, not `OriginShieldHit`, spec §9.4)
+        const co = sIdx >= 0 && colocated[r * S + sIdx] === 1;
+        const c1 = co ? shields[sIdx]! : recs[r]!;
+        const c2 = sIdx >= 0 && !co ? shields[sIdx]! : null;
+        res = fetchThroughTiers(edges[e]!, c1, c2, kk, t, ttlK, kf[KF * kk + 4]!, kf[KF * kk + 5]!, sz, (flags & (1 << 13)) !== 0, ver, down);
+        found = res & 3;
+        served = (res >>> 8) & 3;
+        origin304 = (res & R_ORIGIN_304) !== 0;
+        edgeRefresh = (res & R_EDGE_REFRESH) !== 0;
+        stale = (res & R_STALE) !== 0;
+        if (found > 1 && c2 !== null) shieldBilled = true;
+        // latency of the hops on the viewer's path, drawn in their order: up to the tier that served,
+        // or to the origin when it was tried and failed (stale-if-error: synchronous attempt, then fall
+        // back), or to the origin-facing tier when it held a cached error
+        const failed = (res & (R_SIE | R_ERROR)) !== 0;
+        const lat = failed && errHit ? (c2 !== null ? 2 : 1) : failed ? 3 : served;
+        // a failed or failed-over attempt costs its timeouts instead of the origin's first byte
+        const faulted = fault !== 0 && !errHit && (res & 3) === 3;
+        if (lat > 0) {
+          ttfb += edgeRec[e]! * jit[rng.top12()]! + proc;
+          if (lat > 1) {
+            if (c2 !== null) {
+              ttfb += recShield[r * S + sIdx]! * jit[rng.top12()]! + proc;
+              if (lat > 2) {
+                if (!faulted) ttfb += shieldOrigin[sIdx * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
+                else ttfb += failedAttemptMs(fault, oi, shieldOrigin[sIdx * O + oi]!) + (fIdx >= 0 ? fo.fromShield[sIdx * OA + oi]! * jit[rng.top12()]! : 0);
+              }
+            } else if (!faulted) {
+              // no shield, or the REC is the shield: REC → origin
+              ttfb += recOrigin[r * O + oi]! * jit[rng.top12()]! + originFirstByte[oi]! * jitOrigin[rng.top12()]!;
+            } else {
+              ttfb += failedAttemptMs(fault, oi, recOrigin[r * O + oi]!) + (fIdx >= 0 ? fo.fromRec[r * OA + oi]! * jit[rng.top12()]! : 0);
+            }
           }
         }
+        // the origin's 5xx (or no answer) is cached for the key: the next requests get it without asking (spec §3.3, §2.4)
+        if (faulted && (res & R_FAILED) !== 0) errUntil[kk] = t + errTtl;
       }
-      // the origin's 5xx (or no answer) is cached for the key: the next requests get it without asking (spec §3.3, §2.4)
-      if (faulted && (res & R_FAILED) !== 0) errUntil[kk] = t + errTtl;
-    }
 
-    simulated++;
-    if (t < measureFrom || t >= measureTo) continue;
-    // whether the origin was asked at all (a request, failed or not), and whether a group's secondary answered
-    const asked = ttlK < 0 || ((res & 3) === 3 && !errHit);
+      simulated++;
+      if (t < measureFrom || t >= measureTo) continue;
+      // whether the origin was asked at all (a request, failed or not), and whether a group's secondary answered
+      const asked = ttlK < 0 || ((res & 3) === 3 && !errHit);
 
-    // statistics, weighted to full scale
-    const w = kf[KF * kk + 2]!;
-    const ty = flags & 0xf;
-    const wsz = w * sz;
-    sRequests[ty] = sRequests[ty]! + w;
-    sBytes[ty] = sBytes[ty]! + wsz;
-    const g = viewerGroup[v]!;
-    sReqGroup[g] = sReqGroup[g]! + w;
-    sBytesGroup[g] = sBytesGroup[g]! + wsz;
-    fnInvocations += w * (flags >>> 16);
-    if (shieldBilled) shieldIncremental += w;
-    const bucket = Math.floor((t - measureFrom) / bucketSeconds);
-    edgeBytesSeries[bucket] = edgeBytesSeries[bucket]! + wsz;
-    requestSeries[bucket] = requestSeries[bucket]! + w;
-    if (found === 3 && !origin304 && (res & R_FAILED) === 0) {
-      const ob = w * kf[KF * kk + 3]!;
-      sOriginFetches[ty] = sOriginFetches[ty]! + w;
-      sOriginBytes[ty] = sOriginBytes[ty]! + ob;
-      originBytesSeries[bucket] = originBytesSeries[bucket]! + ob;
-    }
-    if (origin304) sOrigin304[ty] = sOrigin304[ty]! + w;
-    if (served === 1) sRecHits[ty] = sRecHits[ty]! + w;
-    else if (served === 2) sShieldHits[ty] = sShieldHits[ty]! + w;
-    if (stale) sStale[ty] = sStale[ty]! + w;
-    if ((res & R_SWR) !== 0) sSwr[ty] = sSwr[ty]! + w;
-    if ((res & R_SIE) !== 0) sSie[ty] = sSie[ty]! + w;
-    const isError = (res & R_ERROR) !== 0;
-    if (isError) { sErrors[ty] = sErrors[ty]! + w; errorSeries[bucket] = errorSeries[bucket]! + w; }
-    if (isError && errHit) sErrorCacheHits[ty] = sErrorCacheHits[ty]! + w;
-    if (asked && fault !== 0) sOriginFailures[ty] = sOriginFailures[ty]! + w;
-    if (asked && fIdx >= 0) sFailovers[ty] = sFailovers[ty]! + w;
-    const cachingReq = (flags & (1 << 12)) !== 0 && ttlK >= 0;
-    if (isError && cachingReq) sCachingErrors[ty] = sCachingErrors[ty]! + w;
-    if (t >= phaseFrom) {
-      const ph = (t < phaseTo ? 1 : 2) * PHASE_FIELDS;
-      sPhases[ph + PH_REQUESTS] = sPhases[ph + PH_REQUESTS]! + w;
-      if (isError) sPhases[ph + PH_ERRORS] = sPhases[ph + PH_ERRORS]! + w;
-      if (cachingReq) sPhases[ph + PH_CACHING] = sPhases[ph + PH_CACHING]! + w;
-      if (cachingReq && isError) sPhases[ph + PH_CACHING_ERRORS] = sPhases[ph + PH_CACHING_ERRORS]! + w;
-      if (asked) sPhases[ph + PH_ORIGIN_REQUESTS] = sPhases[ph + PH_ORIGIN_REQUESTS]! + w * (fIdx >= 0 ? 2 : 1);
-    } else if (phaseFrom !== Infinity) {
-      sPhases[PH_REQUESTS] = sPhases[PH_REQUESTS]! + w;
-      if (isError) sPhases[PH_ERRORS] = sPhases[PH_ERRORS]! + w;
-      if (cachingReq) sPhases[PH_CACHING] = sPhases[PH_CACHING]! + w;
-      if (cachingReq && isError) sPhases[PH_CACHING_ERRORS] = sPhases[PH_CACHING_ERRORS]! + w;
-      if (asked) sPhases[PH_ORIGIN_REQUESTS] = sPhases[PH_ORIGIN_REQUESTS]! + w;
-    }
-    if ((flags & (1 << 12)) !== 0) {
-      sCacheable[ty] = sCacheable[ty]! + w;
-      const rt = viewerRegion[v]! * T + ty;
-      if (ttlK >= 0) {
-        sCaching[ty] = sCaching[ty]! + w;
-        sCachingRegion[rt] = sCachingRegion[rt]! + w;
-        sCachingBytes[ty] = sCachingBytes[ty]! + wsz;
+      // statistics, weighted to full scale
+      const w = kf[KF * kk + 2]!;
+      const ty = flags & 0xf;
+      const wsz = w * sz;
+      sRequests[ty] = sRequests[ty]! + w;
+      sBytes[ty] = sBytes[ty]! + wsz;
+      const g = viewerGroup[v]!;
+      sReqGroup[g] = sReqGroup[g]! + w;
+      sBytesGroup[g] = sBytesGroup[g]! + wsz;
+      fnInvocations += w * (flags >>> 16);
+      if (shieldBilled) shieldIncremental += w;
+      const bucket = Math.floor((t - measureFrom) / bucketSeconds);
+      edgeBytesSeries[bucket] = edgeBytesSeries[bucket]! + wsz;
+      requestSeries[bucket] = requestSeries[bucket]! + w;
+      if (found === 3 && !origin304 && (res & R_FAILED) === 0) {
+        const ob = w * kf[KF * kk + 3]!;
+        sOriginFetches[ty] = sOriginFetches[ty]! + w;
+        sOriginBytes[ty] = sOriginBytes[ty]! + ob;
+        originBytesSeries[bucket] = originBytesSeries[bucket]! + ob;
       }
-      if (served === 0) sEdgeHits[ty] = sEdgeHits[ty]! + w;
-      if (edgeRefresh) sEdgeRefresh[ty] = sEdgeRefresh[ty]! + w;
-      const hit = cloudfrontLevel
-        ? served < 3 || (origin304 && refreshIsHit)
-        : served === 0 || (edgeRefresh && refreshIsHit);
-      if (hit) { sHits[ty] = sHits[ty]! + w; sHitBytes[ty] = sHitBytes[ty]! + wsz; sHitsRegion[rt] = sHitsRegion[rt]! + w; }
-    }
-    if (rec !== undefined) {
-      // as CloudFront logs it (spec §11), with the 'cloudfront' hit level's rule: a body from the edge,
-      // the REC or the shield is a Hit (a RefreshHit when the edge's copy was revalidated), a 304 from
-      // the origin a RefreshHit, the origin's body a Miss, a failed answer an Error
-      rec.result[i] = isError ? OUTCOME_ERROR
-        : served < 3 || origin304 ? (edgeRefresh || origin304 ? OUTCOME_REFRESH_HIT : OUTCOME_HIT)
-          : OUTCOME_MISS;
-      rec.ttfbMs[i] = ttfb;
-    }
-    {
-      const b = histBucketCentiMs((ttfb * 100) | 0);
-      const hb = ty * HIST_BUCKETS + b;
-      sTtfb[hb] = sTtfb[hb]! + w;
-      const rb = (viewerRegion[v]! * T + ty) * HIST_BUCKETS + b;
-      sTtfbRegion[rb] = sTtfbRegion[rb]! + w;
-      const role = (flags >>> 14) & 3;
-      if (role !== 0) {
-        const vb = (viewerRegion[v]! * VIDEO_ROLES + role - 1) * HIST_BUCKETS + b;
-        sVideoTtfb[vb] = sVideoTtfb[vb]! + w;
+      if (origin304) sOrigin304[ty] = sOrigin304[ty]! + w;
+      if (served === 1) sRecHits[ty] = sRecHits[ty]! + w;
+      else if (served === 2) sShieldHits[ty] = sShieldHits[ty]! + w;
+      if (stale) sStale[ty] = sStale[ty]! + w;
+      if ((res & R_SWR) !== 0) sSwr[ty] = sSwr[ty]! + w;
+      if ((res & R_SIE) !== 0) sSie[ty] = sSie[ty]! + w;
+      const isError = (res & R_ERROR) !== 0;
+      if (isError) { sErrors[ty] = sErrors[ty]! + w; errorSeries[bucket] = errorSeries[bucket]! + w; }
+      if (isError && errHit) sErrorCacheHits[ty] = sErrorCacheHits[ty]! + w;
+      if (asked && fault !== 0) sOriginFailures[ty] = sOriginFailures[ty]! + w;
+      if (asked && fIdx >= 0) sFailovers[ty] = sFailovers[ty]! + w;
+      const cachingReq = (flags & (1 << 12)) !== 0 && ttlK >= 0;
+      if (isError && cachingReq) sCachingErrors[ty] = sCachingErrors[ty]! + w;
+      if (t >= phaseFrom) {
+        const ph = (t < phaseTo ? 1 : 2) * PHASE_FIELDS;
+        sPhases[ph + PH_REQUESTS] = sPhases[ph + PH_REQUESTS]! + w;
+        if (isError) sPhases[ph + PH_ERRORS] = sPhases[ph + PH_ERRORS]! + w;
+        if (cachingReq) sPhases[ph + PH_CACHING] = sPhases[ph + PH_CACHING]! + w;
+        if (cachingReq && isError) sPhases[ph + PH_CACHING_ERRORS] = sPhases[ph + PH_CACHING_ERRORS]! + w;
+        if (asked) sPhases[ph + PH_ORIGIN_REQUESTS] = sPhases[ph + PH_ORIGIN_REQUESTS]! + w * (fIdx >= 0 ? 2 : 1);
+      } else if (phaseFrom !== Infinity) {
+        sPhases[PH_REQUESTS] = sPhases[PH_REQUESTS]! + w;
+        if (isError) sPhases[PH_ERRORS] = sPhases[PH_ERRORS]! + w;
+        if (cachingReq) sPhases[PH_CACHING] = sPhases[PH_CACHING]! + w;
+        if (cachingReq && isError) sPhases[PH_CACHING_ERRORS] = sPhases[PH_CACHING_ERRORS]! + w;
+        if (asked) sPhases[PH_ORIGIN_REQUESTS] = sPhases[PH_ORIGIN_REQUESTS]! + w;
       }
-      if (phaseFrom !== Infinity) {
-        const pb = (t < phaseFrom ? 0 : t < phaseTo ? 1 : 2) * HIST_BUCKETS + b;
-        sTtfbPhase[pb] = sTtfbPhase[pb]! + w;
+      if ((flags & (1 << 12)) !== 0) {
+        sCacheable[ty] = sCacheable[ty]! + w;
+        const rt = viewerRegion[v]! * T + ty;
+        if (ttlK >= 0) {
+          sCaching[ty] = sCaching[ty]! + w;
+          sCachingRegion[rt] = sCachingRegion[rt]! + w;
+          sCachingBytes[ty] = sCachingBytes[ty]! + wsz;
+        }
+        if (served === 0) sEdgeHits[ty] = sEdgeHits[ty]! + w;
+        if (edgeRefresh) sEdgeRefresh[ty] = sEdgeRefresh[ty]! + w;
+        const hit = cloudfrontLevel
+          ? served < 3 || (origin304 && refreshIsHit)
+          : served === 0 || (edgeRefresh && refreshIsHit);
+        if (hit) { sHits[ty] = sHits[ty]! + w; sHitBytes[ty] = sHitBytes[ty]! + wsz; sHitsRegion[rt] = sHitsRegion[rt]! + w; }
       }
+      if (rec !== undefined) {
+        // as CloudFront logs it (spec §11), with the 'cloudfront' hit level's rule: a body from the edge,
+        // the REC or the shield is a Hit (a RefreshHit when the edge's copy was revalidated), a 304 from
+        // the origin a RefreshHit, the origin's body a Miss, a failed answer an Error
+        rec.result[base + i] = isError ? OUTCOME_ERROR
+          : served < 3 || origin304 ? (edgeRefresh || origin304 ? OUTCOME_REFRESH_HIT : OUTCOME_HIT)
+            : OUTCOME_MISS;
+        rec.ttfbMs[base + i] = ttfb;
+      }
+      {
+        const b = histBucketCentiMs((ttfb * 100) | 0);
+        const hb = ty * HIST_BUCKETS + b;
+        sTtfb[hb] = sTtfb[hb]! + w;
+        const rb = (viewerRegion[v]! * T + ty) * HIST_BUCKETS + b;
+        sTtfbRegion[rb] = sTtfbRegion[rb]! + w;
+        const role = (flags >>> 14) & 3;
+        if (role !== 0) {
+          const vb = (viewerRegion[v]! * VIDEO_ROLES + role - 1) * HIST_BUCKETS + b;
+          sVideoTtfb[vb] = sVideoTtfb[vb]! + w;
+        }
+        if (phaseFrom !== Infinity) {
+          const pb = (t < phaseFrom ? 0 : t < phaseTo ? 1 : 2) * HIST_BUCKETS + b;
+          sTtfbPhase[pb] = sTtfbPhase[pb]! + w;
+        }
+      }
+      { const hb = ty * HIST_BUCKETS + histBucketCentiMs(Math.min(1e9, (ttfb + (sz * 8) / (viewerMbps[v]! * 1000)) * 100) | 0); sTotal[hb] = sTotal[hb]! + w; }
     }
-    { const hb = ty * HIST_BUCKETS + histBucketCentiMs(Math.min(1e9, (ttfb + (sz * 8) / (viewerMbps[v]! * 1000)) * 100) | 0); sTotal[hb] = sTotal[hb]! + w; }
   }
   stats.originShieldIncremental = shieldIncremental;
   stats.functionInvocations = fnInvocations;
@@ -642,6 +649,15 @@ export function runEngine(input: EngineInput, requests: RequestLog, events: Even
       wc[W_BYTES] = wc[W_BYTES]! + w * kf[KF * kk + 3]!;
     }
   }
+}
+
+/** A request log as a stream of one batch. */
+function oneBatch(log: RequestLog): RequestBatches {
+  let given = false;
+  return {
+    get done() { return given ? log.length : 0; },
+    next: () => (given ? undefined : ((given = true), log)),
+  };
 }
 
 /** Float64 facts per key in the packed array: size, ttl, weight, originSize, stale-while-revalidate, stale-if-error. */

@@ -8,12 +8,9 @@
 import { InputError, show } from '../lib/errors';
 import { EngineStats } from './engine';
 import type { EventLog, RequestLog } from './workload/arrivals';
+import { shardOfAsset, type Shard } from './workload/shard-of';
 
-export interface Shard {
-  /** 0-based. */
-  readonly index: number;
-  readonly count: number;
-}
+export { shardOfAsset, type Shard };
 
 /** Parses `--shard i/n` (0 ≤ i < n ≤ 4096). */
 export function parseShard(text: string): Shard {
@@ -23,15 +20,6 @@ export function parseShard(text: string): Shard {
     throw new InputError(`--shard ${show(text)} must be i/n with 0 ≤ i < n ≤ 4096 (the 0-based shard and the shard count), e.g. 0/4.`);
   }
   return { index, count };
-}
-
-/** The shard of an asset: a 32-bit mix of its id (not its popularity rank order), modulo the count. */
-export function shardOfAsset(asset: number, count: number): number {
-  let h = Math.imul(asset ^ 0x5bd1e995, 0x9e3779b1);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return (h >>> 0) % count;
 }
 
 /** The requests and events of one shard's assets (`keyAsset`: the asset of each cache key). */
@@ -53,6 +41,19 @@ export function shardWorkload(requests: RequestLog, events: EventLog, keyAsset: 
   return {
     requests: { length: n, time: pick(requests.time, keep, n), key: pick(requests.key, keep, n), viewer: pick(requests.viewer, keep, n), edge: pick(requests.edge, keep, n) },
     events: { length: m, time: pick(events.time, keepEv, m), asset: pick(events.asset, keepEv, m), kind: pick(events.kind, keepEv, m) },
+  };
+}
+
+/** The events of one shard's assets. */
+export function shardEvents(events: EventLog, shard: Shard): EventLog {
+  if (shard.count === 1) return events;
+  const keep: number[] = [];
+  for (let i = 0; i < events.length; i++) if (shardOfAsset(events.asset[i]!, shard.count) === shard.index) keep.push(i);
+  return {
+    length: keep.length,
+    time: Float64Array.from(keep, (i) => events.time[i]!),
+    asset: Int32Array.from(keep, (i) => events.asset[i]!),
+    kind: Uint8Array.from(keep, (i) => events.kind[i]!),
   };
 }
 

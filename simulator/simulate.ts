@@ -12,9 +12,9 @@ import { runEngine, type EngineStats, type HitLevel, type OutcomeRecord, type Ti
 import { simModelFromPlan, type SimModel } from './plan-model';
 import { SEED_PROFILE, type WorkloadProfile } from './profile';
 import { regionalOriginUsage } from './regional-usage';
-import { mergeStats, shardWorkload, type Shard } from './shard';
+import { mergeStats, shardEvents, type Shard } from './shard';
 import { summarize, SECONDS_PER_MONTH, type SimulationResult } from './results';
-import { generateEvents, generateRequests, invalidationPathsPerMonth, type EventLog, type RequestLog } from './workload/arrivals';
+import { generateEvents, generateRequests, invalidationPathsPerMonth, requestStream, type EventLog, type RequestBatches, type RequestLog } from './workload/arrivals';
 import { buildWorkload, type Workload } from './workload/build';
 import { videoExperienceInputs, type VideoExperienceInputs } from './video/experience';
 
@@ -61,13 +61,34 @@ export interface SimulateOptions {
   readonly releases?: readonly ReleaseEntry[];
   /** Record every measured request's outcome here (for `--write-logs`); one run only. @default none */
   readonly record?: OutcomeRecord;
+  /**
+   * Build the keys of this shard's objects only (workers and `--shard i/n` parts: about 1/n of the key
+   * space's memory and build time); such a workload runs that shard only (runPreparedShard). @default every object
+   */
+  readonly shard?: Shard;
   /** Progress of the long phases (requests generated, requests simulated). */
   readonly onProgress?: (phase: 'generate' | 'simulate', done: number, total: number) => void;
 }
 
+/**
+ * A workload ready to run. Its requests are generated as each run consumes them (a stream of batches:
+ * memory does not grow with the day's requests), unless `requests` has been read: then they are
+ * generated once, kept (16 bytes a request) and replayed by every later run. Both give the same requests.
+ */
 export interface Prepared {
   readonly workload: Workload;
+  /** All requests in one log: generated on first use and kept. */
   readonly requests: RequestLog;
+  /** Whether `requests` has been generated (runs then replay it). */
+  readonly materialized: boolean;
+  /** The number of requests: known after `requests` or a whole unsharded run, else generated to count them. */
+  readonly requestCount: number;
+  /** About how many requests a run simulates (the seed traffic's average rate × the duration; for progress bars). */
+  readonly expectedRequests: number;
+  /** A fresh stream of the requests (of one shard's objects only with `shard`). */
+  stream(shard?: Shard): RequestBatches;
+  /** Records the number of requests of a whole unsharded stream (`requestCount`). */
+  counted(n: number): void;
   readonly events: EventLog;
   readonly measureFrom: number;
   readonly measureTo: number;
@@ -91,13 +112,35 @@ export function prepare(model: SimModel, opts: SimulateOptions = {}): Prepared {
     seed, scale, profile: opts.profile ?? SEED_PROFILE,
     ...(opts.originCacheControl ? { originCacheControl: opts.originCacheControl } : {}),
     ...(opts.releases && opts.releases.length > 0 ? { releases: opts.releases } : {}),
+    ...(opts.shard ? { shard: opts.shard } : {}),
   });
   const from = -warmupHours * 3600;
   const to = hours * 3600;
   const total = to - from;
-  const requests = generateRequests(workload, from, to, seed, opts.onProgress ? (done) => opts.onProgress!('generate', done, total) : undefined);
+  const onGenerate = opts.onProgress ? (done: number) => opts.onProgress!('generate', done, total) : undefined;
   const events = generateEvents(workload, from, to, seed);
-  return { workload, requests, events, measureFrom: 0, measureTo: to };
+  let requests: RequestLog | undefined;
+  let count: number | undefined;
+  let baseRate = 0;
+  for (let o = 0; o < workload.objects; o++) baseRate += workload.objectRate[o]!;
+  return {
+    workload, events, measureFrom: 0, measureTo: to,
+    get requests() {
+      requests ??= generateRequests(workload, from, to, seed, onGenerate);
+      count = requests.length;
+      return requests;
+    },
+    get materialized() { return requests !== undefined; },
+    get requestCount() { return count ?? this.requests.length; },
+    expectedRequests: Math.round(baseRate * total),
+    stream: (shard?: Shard) => requestStream(workload, from, to, seed, shard ? { shard } : {}),
+    counted(n: number) { count ??= n; },
+  };
+}
+
+/** The requests a run replays: the kept log when there is one, else a fresh stream. */
+function requestsOf(p: Prepared): RequestLog | RequestBatches {
+  return p.materialized ? p.requests : p.stream();
 }
 
 function engineOptions(p: Prepared, opts: SimulateOptions, capacityShare = 1) {
@@ -132,18 +175,24 @@ export function summaryContext(p: Prepared): SummaryContext {
 }
 
 export function runPrepared(p: Prepared, opts: SimulateOptions = {}): SimulationResult {
-  const stats = runEngine(p.workload, p.requests, p.events, engineOptions(p, opts), opts.onProgress ? (done) => opts.onProgress!('simulate', done, p.requests.length) : undefined);
+  const requests = requestsOf(p);
+  const stats = runEngine(p.workload, requests, p.events, engineOptions(p, opts), opts.onProgress ? (done) => opts.onProgress!('simulate', done, p.expectedRequests) : undefined);
+  if ('next' in requests) p.counted(requests.done);
   return summarize({ ...summaryContext(p), stats, catalog: p.workload.model.catalog });
 }
 
 /**
- * The raw statistics of one shard of a prepared workload: its assets' requests and events, with 1/n of
- * every cache (simulator/shard.ts). Add the shards' statistics with `mergeStats`.
+ * The raw statistics of one shard of a prepared workload: its assets' requests — generated for that
+ * shard's objects only, as they are simulated — and events, with 1/n of every cache
+ * (simulator/shard.ts). Add the shards' statistics with `mergeStats`. One shard of one is the whole run.
  */
 export function runPreparedShard(p: Prepared, shard: Shard, opts: SimulateOptions = {}): EngineStats {
-  const { requests, events } = shardWorkload(p.requests, p.events, p.workload.keys.asset, shard);
+  const requests = shard.count === 1 ? requestsOf(p) : p.stream(shard);
+  const events = shardEvents(p.events, shard);
   const { record: _unused, ...rest } = opts;
-  return runEngine(p.workload, requests, events, engineOptions(p, rest, 1 / shard.count), opts.onProgress ? (done) => opts.onProgress!('simulate', done, requests.length) : undefined);
+  const stats = runEngine(p.workload, requests, events, engineOptions(p, rest, 1 / shard.count), opts.onProgress ? (done) => opts.onProgress!('simulate', done, Math.round(p.expectedRequests / shard.count)) : undefined);
+  if (shard.count === 1 && 'next' in requests) p.counted(requests.done);
+  return stats;
 }
 
 /** All n shards in this process, one after another, merged: what `--shard i/n` parts and `merge` add up to. */

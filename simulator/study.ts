@@ -30,11 +30,19 @@ function point(multiplier: number, policy: PolicyName, r: SimulationResult): Swe
   return { multiplier, policy, hitRatio: r.totals.hitRatio, byteHitRatio: r.totals.byteHitRatio, types };
 }
 
+/**
+ * Above this many requests a study of several runs generates them afresh for each run (a stream, CPU)
+ * instead of keeping them for the replays (16 bytes a request: 800 MB here).
+ */
+export const KEEP_REQUESTS_UP_TO = 50_000_000;
+
 export function runStudy(p: Prepared, opts: StudyOptions): Study {
   const policies = opts.policies.length > 0 ? opts.policies : [DEFAULTS.policy];
   const multipliers = [...new Set([1, ...opts.sweep])].sort((a, b) => a - b);
   const base = { ...DEFAULT_CAPACITY, ...opts.capacity };
   const runs = policies.length * multipliers.length;
+  // several runs replay the same requests: keep them when they fit (reading `requests` generates them)
+  if (runs > 1 && p.expectedRequests <= KEEP_REQUESTS_UP_TO) void p.requests.length;
   let index = 0;
   const byPolicy: { policy: PolicyName; result: SimulationResult }[] = [];
   const sweep: SweepPoint[] = [];

@@ -7,10 +7,11 @@ import { benchCase as invalidation } from './invalidation';
 import { benchCase as libcachesim } from './libcachesim';
 import { benchCase as plan } from './plan';
 import { benchCase as sim } from './sim';
+import { benchCase as simFullScale } from './sim-full-scale';
 import { benchCase as simLatency } from './sim-latency';
 import { benchCase as simScale } from './sim-scale';
 import { benchCase as tune } from './tune';
 import { benchCase as warm } from './warm';
 import type { BenchCase } from '../types';
 
-export const BENCH_CASES: readonly BenchCase[] = [analytics, drill, edge, images, invalidation, plan, sim, simScale, libcachesim, simLatency, tune, warm];
+export const BENCH_CASES: readonly BenchCase[] = [analytics, drill, edge, images, invalidation, plan, sim, simScale, libcachesim, simFullScale, simLatency, tune, warm];

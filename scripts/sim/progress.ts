@@ -5,6 +5,7 @@
 import type { PolicyName } from '../../simulator/caches';
 import type { OutcomeRecord } from '../../simulator/engine';
 import type { SimModel } from '../../simulator/plan-model';
+import type { Shard } from '../../simulator/shard';
 import { prepare, type Prepared } from '../../simulator/simulate';
 import { runStudy, type Study } from '../../simulator/study';
 import { startProgress, type Progress } from '../lib/progress';
@@ -15,13 +16,14 @@ function bar(quiet: boolean | undefined, label: string, total: number): Progress
 }
 
 /** Generates the seed workload's requests with a progress bar. */
-export function prepareWithProgress(model: SimModel, s: SimSettings, quiet?: boolean): Prepared {
+export function prepareWithProgress(model: SimModel, s: SimSettings, quiet?: boolean, shard?: Shard): Prepared {
   const total = (s.hours + s.warmupHours) * 3600;
   const p = bar(quiet, 'generating requests (simulated s)', total);
   let last = 0;
   const prepared = prepare(model, {
     seed: s.seed, scale: s.scale, hours: s.hours, warmupHours: s.warmupHours, profile: s.profile,
     ...(s.releases.length > 0 ? { releases: s.releases } : {}),
+    ...(shard ? { shard } : {}),
     onProgress: (_phase, done) => { p.increment(done - last); last = done; },
   });
   p.increment(total - last);
@@ -32,7 +34,7 @@ export function prepareWithProgress(model: SimModel, s: SimSettings, quiet?: boo
 /** Runs the main policy, the others and the sweep with one progress bar over all runs. */
 export function studyWithProgress(prepared: Prepared, s: SimSettings, policies: readonly PolicyName[], quiet?: boolean, record?: OutcomeRecord): Study {
   const runs = policies.length * new Set([1, ...s.sweep]).size;
-  const n = prepared.requests.length;
+  const n = prepared.materialized ? prepared.requests.length : prepared.expectedRequests;
   const p = bar(quiet, `simulating ${runs} run${runs > 1 ? 's' : ''} (requests)`, runs * n);
   let runBase = 0;
   let reported = 0;

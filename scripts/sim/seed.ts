@@ -44,7 +44,7 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
   const study = studyWithProgress(prepared, { ...s, sweep }, policies, v.quiet, record);
   const r = study.result;
   const label = `${opts.label ?? `stack ${plan.stack}`}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}`;
-  console.log(`${label}: ${settingsLabel(s, prepared.requests.length)}\n`);
+  console.log(`${label}: ${settingsLabel(s, prepared.requestCount)}\n`);
   console.log(renderResultTable(r));
   console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(r)}`);
   if (r.video) console.log(`\nvideo viewer experience by region (simulated player sessions against the player targets):\n${renderVideoTable(r.video)}`);
@@ -64,7 +64,7 @@ export async function runSeedMode(v: SimValues, s: SimSettings, opts: { reportPa
     console.log(`\nlogs: ${written.lines.toLocaleString('en-US')} lines in ${written.files} Parquet file(s) under ${written.folder} (npm run analyze -- --logs ${v['write-logs']} --all)`);
   }
   if (htmlPath) {
-    const html = renderHtmlReport(simulationReport(reportInputFor(model, prepared, study, s, `${label} — ${settingsLabel(s, prepared.requests.length)}`)), chartJsSource());
+    const html = renderHtmlReport(simulationReport(reportInputFor(model, prepared, study, s, `${label} — ${settingsLabel(s, prepared.requestCount)}`)), chartJsSource());
     writeTextFile(htmlPath, html);
     console.log(`\nreport: ${resolve(htmlPath)}`);
   }

@@ -14,6 +14,8 @@ const { plan, settings: s, shard } = workerData as { plan: unknown; settings: Si
 const p = prepare(simModelFromPlan(planFromJson(plan, 'the plan')), {
   seed: s.seed, scale: s.scale, hours: s.hours, warmupHours: s.warmupHours, profile: s.profile,
   ...(s.releases.length > 0 ? { releases: s.releases } : {}),
+  shard,
 });
 const stats = runPreparedShard(p, shard, { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit });
-parentPort!.postMessage({ stats: statsToJson(stats), context: summaryContext(p), requests: p.requests.length });
+// this shard's requests (generated for its objects only): the parent adds them up
+parentPort!.postMessage({ stats: statsToJson(stats), context: summaryContext(p), requests: stats.simulated });

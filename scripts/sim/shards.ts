@@ -34,12 +34,12 @@ export async function shardMode(v: SimValues, s: SimSettings, shard: Shard): Pro
   if (v.json === undefined) throw new InputError(`--shard ${shard.index}/${shard.count} needs --json part-${shard.index}.json (the part that '${'npm run sim -- merge'}' adds up).`);
   const whatIf = parseSetOptions(v.set ?? []);
   const plan = await loadPlanWithWhatIf(v, whatIf);
-  const prepared = prepareWithProgress(simModelFromPlan(plan), s, v.quiet);
+  const prepared = prepareWithProgress(simModelFromPlan(plan), s, v.quiet, shard);
   const stats = runPreparedShard(prepared, shard, { policy: s.policy, capacity: s.capacity, hitLevel: s.hitLevel, refreshHitIsHit: s.refreshHitIsHit });
   writeJsonFile(v.json, {
     mode: PART_MODE, shard, settings: partSettings(s), whatIf: whatIf.labels, plan, context: summaryContext(prepared), stats: statsToJson(stats),
   });
-  console.log(`shard ${shard.index}/${shard.count}: ${stats.simulated.toLocaleString('en-US')} of ${prepared.requests.length.toLocaleString('en-US')} simulated requests; wrote ${v.json} (add the parts up with 'npm run sim -- merge part-*.json --json total.json')`);
+  console.log(`shard ${shard.index}/${shard.count}: ${stats.simulated.toLocaleString('en-US')} simulated requests, its own objects' (about ${prepared.expectedRequests.toLocaleString('en-US')} for all shards); wrote ${v.json} (add the parts up with 'npm run sim -- merge part-*.json --json total.json')`);
   return EXIT_OK;
 }
 

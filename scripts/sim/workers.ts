@@ -1,7 +1,8 @@
 /**
  * `--workers n`: the seed workload split into n shards (simulator/shard.ts) run on n worker threads,
  * their statistics merged in shard order: the same result as `--shard i/n` parts merged, for the same
- * seed and n. Each worker generates the workload itself (memory: n workloads, caches of 1/n each).
+ * seed and n. Each worker builds the workload itself (memory: n workloads, caches of 1/n each) and
+ * generates its own objects' requests as it simulates them.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,5 +37,5 @@ export async function runShardsInWorkers(plan: Plan, s: SimSettings, count: numb
     w.once('exit', (code) => { if (code !== 0) reject(new Error(`shard worker ${index}/${count} exited with code ${code}`)); });
   })));
   progress.stop();
-  return { stats: mergeStats(posts.map((m, i) => statsFromJson(m.stats, `worker ${i}`))), context: posts[0]!.context, requests: posts[0]!.requests };
+  return { stats: mergeStats(posts.map((m, i) => statsFromJson(m.stats, `worker ${i}`))), context: posts[0]!.context, requests: posts.reduce((n, m) => n + m.requests, 0) };
 }

@@ -16,6 +16,7 @@ import { CONTENT_TYPE_NAMES } from '../../lib/catalog';
 import { AliasTable } from '../alias';
 import { DEFAULT_RELEASE_PROFILE, REGIONS } from '../profile';
 import { hashUnit, Rng } from '../rng';
+import { shardOfAsset, type Shard } from './shard-of';
 import { MAX_AE_CLASSES, type Workload } from './build';
 import { releaseShape } from './releases';
 
@@ -124,10 +125,16 @@ class ViewerMix {
 
   /** The viewer population at `u` in [0, total) of the last `weigh`. */
   viewerAt(u: number): number {
-    const last = this.cumulative.length - 1;
-    let v = 0;
-    while (v < last && this.cumulative[v]! <= u) v++;
-    return v;
+    // the first population whose running sum exceeds u (the last one for rounding leftovers): a
+    // binary search over the non-decreasing sums
+    const c = this.cumulative;
+    let lo = 0, hi = c.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (c[mid]! <= u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** One of the viewer population's edge locations (drawn only when it has several). */
@@ -137,111 +144,232 @@ class ViewerMix {
   }
 }
 
-/**
- * Generates the requests of [fromSec, toSec). `onProgress` receives the simulated seconds done.
- * Allocates the typed arrays once (grown if the Poisson draw runs over the estimate).
- */
-export function generateRequests(w: Workload, fromSec: number, toSec: number, seed: number, onProgress?: (secondsDone: number) => void): RequestLog {
-  const rng = new Rng(seed, 11);
-  const mix = new ViewerMix(w);
-  const objects = new AliasTable(w.objectRate);
-  let baseRate = 0;
-  for (let o = 0; o < w.objects; o++) baseRate += w.objectRate[o]!;
-  const aeShares = w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share);
-  const ae = new AliasTable(aeShares);
+/** Width of the Poisson process's constant-rate steps, seconds (the daily curve is sampled at their middle). */
+const BUCKET = 60;
 
-  let cap = Math.ceil(baseRate * (toSec - fromSec) * 1.05) + 1024;
-  let time = new Float64Array(cap), key = new Int32Array(cap), viewer = new Uint8Array(cap), edge = new Uint8Array(cap);
-  let n = 0;
-  const BUCKET = 60;
-  let t = fromSec;
-  for (let b0 = fromSec; b0 < toSec; b0 += BUCKET) {
-    const b1 = Math.min(toSec, b0 + BUCKET);
-    const total = mix.weigh((b0 + b1) / 2);
-    const rate = baseRate * total;
-    if (rate <= 0) { t = b1; continue; }
-    for (;;) {
-      t += rng.exp() / rate;
-      if (t >= b1) { t = b1; break; }
-      if (n === cap) {
-        cap = Math.ceil(cap * 1.5);
-        const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (m: number) => T): T => { const x = make(cap); x.set(a); return x; };
-        time = grow(time, (m) => new Float64Array(m)); key = grow(key, (m) => new Int32Array(m));
-        viewer = grow(viewer, (m) => new Uint8Array(m)); edge = grow(edge, (m) => new Uint8Array(m));
-      }
-      const v = mix.viewerAt(rng.next() * total);
-      const o = objects.sample(rng);
-      time[n] = t;
-      viewer[n] = v;
-      edge[n] = mix.edgeOf(v, rng);
-      key[n] = w.objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!;
-      n++;
-    }
-    if (onProgress && (b1 - fromSec) % 3600 === 0) onProgress(b1 - fromSec);
+/** Growable request arrays, reused from batch to batch (no allocation per request). */
+class RequestBuffer {
+  time = new Float64Array(1024);
+  key = new Int32Array(1024);
+  viewer = new Uint8Array(1024);
+  edge = new Uint8Array(1024);
+  length = 0;
+
+  /** Room for one more request. */
+  reserve(): void {
+    if (this.length < this.time.length) return;
+    const cap = Math.ceil(this.time.length * 1.5);
+    const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (m: number) => T): T => { const x = make(cap); x.set(a); return x; };
+    this.time = grow(this.time, (m) => new Float64Array(m)); this.key = grow(this.key, (m) => new Int32Array(m));
+    this.viewer = grow(this.viewer, (m) => new Uint8Array(m)); this.edge = grow(this.edge, (m) => new Uint8Array(m));
   }
-  const seedRequests: RequestLog = { length: n, time: time.subarray(0, n), key: key.subarray(0, n), viewer: viewer.subarray(0, n), edge: edge.subarray(0, n) };
-  return w.releases.length === 0 ? seedRequests : mergeRequests(seedRequests, generateReleaseRequests(w, fromSec, toSec, seed));
+
+  /** The filled part as a RequestLog (views: valid until the buffer is refilled). */
+  view(): RequestLog {
+    const n = this.length;
+    return { length: n, time: this.time.subarray(0, n), key: this.key.subarray(0, n), viewer: this.viewer.subarray(0, n), edge: this.edge.subarray(0, n) };
+  }
 }
 
 /**
- * Requests of the releases' objects in [fromSec, toSec), sorted by time: per release, minute by minute
- * from its release time, a Poisson process at its peak rate × its popularity shape × the daily curve.
- * Deterministic for a seed (one random stream per release).
+ * One Poisson arrival process over a set of objects, resumable: `fill(until)` appends its requests
+ * before `until` and keeps the first later one (already drawn) for the next call, so cutting the day
+ * into batches draws exactly the same numbers in the same order as one pass. The rate is fixed per
+ * BUCKET-second step from `start`: `rateAt(mid)` × the viewers' weight at the step's middle.
  */
-export function generateReleaseRequests(w: Workload, fromSec: number, toSec: number, seed: number): RequestLog {
+class ArrivalProcess {
+  private readonly mix: ViewerMix;
+  private readonly objects: AliasTable;
+  private readonly ae: AliasTable;
+  private b0: number;
+  private b1 = 0;
+  private t: number;
+  private total = 0;
+  private rate = 0;
+  private inStep = false;
+  private pending = false;
+  private pTime = 0; private pKey = 0; private pViewer = 0; private pEdge = 0;
+
+  /**
+   * `objectIds[i]`: the object of alias entry i (`rates[i]` its rate; identity when undefined).
+   * `onStep(secondsDone)` is called after each step.
+   */
+  constructor(
+    private readonly w: Workload,
+    rates: ArrayLike<number>,
+    private readonly objectIds: Int32Array | undefined,
+    private readonly rateAt: (midSec: number) => number,
+    start: number,
+    private readonly toSec: number,
+    private readonly rng: Rng,
+    private readonly onStep?: (stepEndSec: number) => void,
+  ) {
+    this.mix = new ViewerMix(w);
+    this.objects = new AliasTable(rates);
+    this.ae = new AliasTable(w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share));
+    this.b0 = start;
+    this.t = start;
+  }
+
+  /** Appends the requests with time < until to `out`, in time order. */
+  fill(until: number, out: RequestBuffer): void {
+    const { rng, mix, objects, ae, objectIds } = this;
+    const objectKeys = this.w.objectKeys;
+    if (this.pending) {
+      if (this.pTime >= until) return;
+      out.reserve();
+      const n = out.length++;
+      out.time[n] = this.pTime; out.key[n] = this.pKey; out.viewer[n] = this.pViewer; out.edge[n] = this.pEdge;
+      this.pending = false;
+    }
+    let t = this.t;
+    for (;;) {
+      if (!this.inStep) {
+        if (!(this.b0 < this.toSec)) break;
+        this.b1 = Math.min(this.toSec, this.b0 + BUCKET);
+        const mid = (this.b0 + this.b1) / 2;
+        this.total = mix.weigh(mid);
+        this.rate = this.rateAt(mid) * this.total;
+        if (!(this.rate > 0)) { t = this.b1; this.endStep(); continue; }
+        this.inStep = true;
+      }
+      t += rng.exp() / this.rate;
+      if (t >= this.b1) { t = this.b1; this.endStep(); continue; }
+      const v = mix.viewerAt(rng.next() * this.total);
+      const s = objects.sample(rng);
+      const o = objectIds === undefined ? s : objectIds[s]!;
+      const e = mix.edgeOf(v, rng);
+      const k = objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!;
+      if (t >= until) {
+        this.pending = true;
+        this.pTime = t; this.pKey = k; this.pViewer = v; this.pEdge = e;
+        break;
+      }
+      out.reserve();
+      const n = out.length++;
+      out.time[n] = t; out.key[n] = k; out.viewer[n] = v; out.edge[n] = e;
+    }
+    this.t = t;
+  }
+
+  private endStep(): void {
+    this.inStep = false;
+    const end = this.b1;
+    this.b0 += BUCKET;
+    this.onStep?.(end);
+  }
+}
+
+/** A stream of requests in time order, one batch at a time. */
+export interface RequestBatches {
+  /** The next batch (views into reused arrays: valid until the next call), undefined after the last. */
+  next(): RequestLog | undefined;
+  /** Requests handed out so far. */
+  readonly done: number;
+}
+
+/** Simulated seconds per batch of a request stream. */
+export const STREAM_BATCH_SECONDS = 600;
+
+/** The objects of one shard (assets hashed by shardOfAsset), or every object. */
+function shardObjects(w: Workload, ids: ArrayLike<number>, shard?: Shard): Int32Array | undefined {
+  if (shard === undefined || shard.count === 1) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const o = ids[i]!;
+    if (shardOfAsset(w.objectAsset[o]!, shard.count) === shard.index) out.push(o);
+  }
+  return Int32Array.from(out);
+}
+
+/** The random stream of a generator: the unsharded one's, else one per shard. */
+function streamRng(seed: number, stream: number, shard?: Shard): Rng {
+  return shard === undefined || shard.count === 1 ? new Rng(seed, stream) : new Rng(seed ^ Math.imul(shard.index + 1, 0x27d4eb2d), stream + 7919 * shard.count);
+}
+
+/**
+ * The requests of [fromSec, toSec) as a stream of batches of `batchSeconds` simulated seconds: the seed
+ * traffic and the releases' (a first on equal times, releases in manifest order), generated as they are
+ * consumed, so memory does not grow with the number of requests. The batches together are exactly
+ * `generateRequests`' log. With `shard` (count > 1), only that shard's objects are requested
+ * (same rates; a random stream of its own, deterministic for a seed and shard count).
+ */
+export function requestStream(w: Workload, fromSec: number, toSec: number, seed: number, opts: { shard?: Shard; batchSeconds?: number; onProgress?: (secondsDone: number) => void } = {}): RequestBatches {
+  const { shard, onProgress } = opts;
+  if (w.shard !== undefined && (shard === undefined || shard.index !== w.shard.index || shard.count !== w.shard.count)) {
+    throw new RangeError(`the workload holds the keys of shard ${w.shard.index}/${w.shard.count} only; stream that shard's requests.`);
+  }
+  const batchSeconds = opts.batchSeconds ?? STREAM_BATCH_SECONDS;
+  const processes: ArrivalProcess[] = [];
+  const own = shardObjects(w, Int32Array.from({ length: w.objects }, (_, o) => o), shard);
+  const seedRates = own === undefined ? w.objectRate : Float64Array.from(own, (o) => w.objectRate[o]!);
+  let baseRate = 0;
+  for (let o = 0; o < seedRates.length; o++) baseRate += seedRates[o]!;
+  const progress = onProgress ? (end: number) => { if ((end - fromSec) % 3600 === 0) onProgress(end - fromSec); } : undefined;
+  if (seedRates.length > 0 && baseRate > 0) processes.push(new ArrivalProcess(w, seedRates, own, () => baseRate, fromSec, toSec, streamRng(seed, 11, shard), progress));
   const rp = w.profile.releases ?? DEFAULT_RELEASE_PROFILE;
-  const mix = new ViewerMix(w);
-  const ae = new AliasTable(w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share));
-  const time: number[] = [], key: number[] = [], viewer: number[] = [], edge: number[] = [];
-  const BUCKET = 60;
   w.releases.forEach((rel, ri) => {
     if (rel.objects.length === 0) return;
-    const objects = new AliasTable(rel.peakRate);
+    const mine = shardObjects(w, rel.objects, shard);
+    const ids = mine ?? rel.objects;
+    const byObject = new Map<number, number>();
+    rel.objects.forEach((o, i) => byObject.set(o, rel.peakRate[i]!));
+    const rates = mine === undefined ? rel.peakRate : Float64Array.from(mine, (o) => byObject.get(o)!);
     let peak = 0;
-    for (let i = 0; i < rel.peakRate.length; i++) peak += rel.peakRate[i]!;
-    const rng = new Rng(seed, 1000 + ri);
-    const start = Math.max(fromSec, rel.at);
-    let t = start;
-    for (let b0 = start; b0 < toSec; b0 += BUCKET) {
-      const b1 = Math.min(toSec, b0 + BUCKET);
-      const mid = (b0 + b1) / 2;
-      const total = mix.weigh(mid);
-      const rate = peak * releaseShape(rp, mid - rel.at) * total;
-      if (!(rate > 0)) { t = b1; continue; }
-      for (;;) {
-        t += rng.exp() / rate;
-        if (t >= b1) { t = b1; break; }
-        const v = mix.viewerAt(rng.next() * total);
-        const o = rel.objects[objects.sample(rng)]!;
-        time.push(t);
-        viewer.push(v);
-        edge.push(mix.edgeOf(v, rng));
-        key.push(w.objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!);
-      }
-    }
+    for (let i = 0; i < rates.length; i++) peak += rates[i]!;
+    if (ids.length === 0 || !(peak > 0)) return;
+    processes.push(new ArrivalProcess(w, rates, ids, (mid) => peak * releaseShape(rp, mid - rel.at), Math.max(fromSec, rel.at), toSec, streamRng(seed, 1000 + ri, shard)));
   });
-  const order = Int32Array.from(time, (_, i) => i).sort((a, b) => time[a]! - time[b]! || a - b);
+  const parts = processes.map(() => new RequestBuffer());
+  const merged = [new RequestBuffer(), new RequestBuffer()];
+  let from = fromSec;
+  let done = 0;
   return {
-    length: order.length,
-    time: Float64Array.from(order, (i) => time[i]!),
-    key: Int32Array.from(order, (i) => key[i]!),
-    viewer: Uint8Array.from(order, (i) => viewer[i]!),
-    edge: Uint8Array.from(order, (i) => edge[i]!),
+    get done() { return done; },
+    next(): RequestLog | undefined {
+      if (!(from < toSec)) return undefined;
+      const until = Math.min(toSec, from + batchSeconds);
+      // the last batch also takes what the processes draw up to toSec itself (none: steps end there)
+      const limit = until >= toSec ? Infinity : until;
+      processes.forEach((p, i) => { parts[i]!.length = 0; p.fill(limit, parts[i]!); });
+      from = until;
+      let out = parts[0] ?? merged[0]!;
+      if (processes.length === 0) merged[0]!.length = 0;
+      for (let i = 1; i < parts.length; i++) {
+        const target = merged[i & 1]!;
+        mergeInto(out, parts[i]!, target);
+        out = target;
+      }
+      done += out.length;
+      return out.view();
+    },
   };
 }
 
-/** Two time-sorted request logs as one (a first on equal times). */
-export function mergeRequests(a: RequestLog, b: RequestLog): RequestLog {
-  const n = a.length + b.length;
-  const time = new Float64Array(n), key = new Int32Array(n), viewer = new Uint8Array(n), edge = new Uint8Array(n);
+/** a and b (time-sorted) into `out`, a first on equal times. */
+function mergeInto(a: RequestBuffer, b: RequestBuffer, out: RequestBuffer): void {
+  out.length = 0;
   let i = 0, j = 0;
+  const n = a.length + b.length;
   for (let k = 0; k < n; k++) {
     const fromA = j >= b.length || (i < a.length && a.time[i]! <= b.time[j]!);
     const src = fromA ? a : b;
     const x = fromA ? i++ : j++;
-    time[k] = src.time[x]!; key[k] = src.key[x]!; viewer[k] = src.viewer[x]!; edge[k] = src.edge[x]!;
+    out.reserve();
+    out.time[k] = src.time[x]!; out.key[k] = src.key[x]!; out.viewer[k] = src.viewer[x]!; out.edge[k] = src.edge[x]!;
+    out.length = k + 1;
   }
-  return { length: n, time, key, viewer, edge };
+}
+
+/**
+ * Generates the requests of [fromSec, toSec) as one log (16 bytes a request: for runs that replay the
+ * same requests several times, or write them out). `onProgress` receives the simulated seconds done.
+ */
+export function generateRequests(w: Workload, fromSec: number, toSec: number, seed: number, onProgress?: (secondsDone: number) => void): RequestLog {
+  const stream = requestStream(w, fromSec, toSec, seed, { batchSeconds: Math.max(1, toSec - fromSec), ...(onProgress ? { onProgress } : {}) });
+  const all = stream.next() ?? { length: 0, time: new Float64Array(0), key: new Int32Array(0), viewer: new Uint8Array(0), edge: new Uint8Array(0) };
+  // one batch: copy out of the reused buffers, trimmed
+  return { length: all.length, time: all.time.slice(), key: all.key.slice(), viewer: all.viewer.slice(), edge: all.edge.slice() };
 }
 
 /** Update and invalidation events of [fromSec, toSec), sorted by time. */

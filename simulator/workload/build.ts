@@ -28,6 +28,7 @@ import type { WorkloadProfile } from '../profile';
 import { Rng } from '../rng';
 import { seedFamilies, type Family } from './families';
 import { DEFAULT_SIMULATED_DAY_EPOCH_SEC, releaseFamilies, releasePeakSessions, type WorkloadRelease } from './releases';
+import { shardOfAsset, type Shard } from './shard-of';
 import { buildTopology, type Topology } from './topology';
 
 /** Distinct Accept-Encoding classes a key space distinguishes (profile.acceptEncodings, at most 4). */
@@ -123,14 +124,18 @@ export interface Workload {
   readonly releases: readonly WorkloadRelease[];
   /** Epoch seconds of simulated time 0 (release times are converted with it). */
   readonly simulatedDayEpochSec: number;
-  /** Key of object o for Accept-Encoding class c: objectKeys[o * MAX_AE_CLASSES + c]. */
+  /** Key of object o for Accept-Encoding class c: objectKeys[o * MAX_AE_CLASSES + c] (-1 for another shard's object). */
   readonly objectKeys: Int32Array;
+  /** Asset of each object. */
+  readonly objectAsset: Int32Array;
+  /** The shard whose keys were built (WorkloadOptions.shard), when not every object's. */
+  readonly shard?: Shard;
   readonly assets: number;
   readonly assetType: Uint8Array;
   /** Keys removed when asset a is invalidated: invalidKeys[invalidStart[a] .. invalidStart[a + 1]). */
   readonly invalidStart: Int32Array;
   readonly invalidKeys: Int32Array;
-  /** A sample path per key, for traces and debugging. */
+  /** A sample path per key, for traces, logs and debugging: computed on first use (a string per key). */
   readonly keyPath: readonly string[];
 }
 
@@ -145,19 +150,57 @@ export interface WorkloadOptions {
   readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
   /** New episodes going live at scheduled times (a release manifest, ./releases.ts). @default none */
   readonly releases?: readonly ReleaseEntry[];
+  /**
+   * Build the cache keys of one shard's objects only (simulator/shard.ts; the other objects are sampled
+   * and counted alike but get no keys: objectKeys -1). @default every object
+   */
+  readonly shard?: Shard;
   /** Epoch seconds of simulated time 0, to place the releases. @default 2025-11-24T00:00:00Z */
   readonly simulatedDayEpochSec?: number;
 }
 
-interface Sampled {
+/** The sampled objects as columns (a few bytes each, no object per sample): grown as they are added. */
+class Sampled {
+  length = 0;
   /** Index into the families, seed families first, then the release families. */
-  readonly family: number;
-  readonly ref: number;
+  family = new Int32Array(1024);
+  ref = new Int32Array(1024);
   /** Requests per playback session of this object. */
-  readonly perSession: number;
-  readonly weight: number;
-  readonly blockSize: number;
+  perSession = new Float64Array(1024);
+  weight = new Float64Array(1024);
+
+  push(family: number, ref: number, perSession: number, weight: number): void {
+    if (this.length === this.family.length) {
+      const cap = Math.ceil(this.length * 1.5);
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => { const x = new (a.constructor as new (n: number) => T)(cap); x.set(a); return x; };
+      this.family = grow(this.family); this.ref = grow(this.ref); this.perSession = grow(this.perSession); this.weight = grow(this.weight);
+    }
+    const i = this.length++;
+    this.family[i] = family; this.ref[i] = ref; this.perSession[i] = perSession; this.weight[i] = weight;
+  }
 }
+
+/** Per-key columns, grown as keys are added (most objects have one key: the Accept-Encoding classes collapse). */
+function keyColumns(cap: number) {
+  return {
+    size: new Float64Array(cap), originSize: new Float64Array(cap), ttl: new Float64Array(cap), revalidates: new Uint8Array(cap),
+    asset: new Int32Array(cap), type: new Uint8Array(cap), behavior: new Uint8Array(cap), origin: new Uint8Array(cap),
+    weight: new Float64Array(cap), cacheableMethod: new Uint8Array(cap), functions: new Uint8Array(cap), compressed: new Uint8Array(cap),
+    staleWhileRevalidate: new Float64Array(cap), staleIfError: new Float64Array(cap), videoRole: new Uint8Array(cap),
+    /** The object a key was made for (its path, computed when asked: Workload.keyPath). */
+    object: new Int32Array(cap),
+  };
+}
+type KeyColumns = ReturnType<typeof keyColumns>;
+
+function growKeyColumns(k: KeyColumns, cap: number): KeyColumns {
+  const out = keyColumns(cap);
+  for (const name of Object.keys(k) as (keyof KeyColumns)[]) (out[name] as Float64Array).set(k[name]);
+  return out;
+}
+
+/** TTL and stale windows of a behavior for an origin Cache-Control (the same for all its objects). */
+interface TtlFacts { readonly ttl: number; readonly swr: number; readonly sie: number }
 
 /** Validates the options that come from the command line. */
 export function validateWorkloadOptions(o: { scale: number; seed: number }): void {
@@ -178,7 +221,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const minObjects = opts.minObjectsPerFamily ?? 100;
 
   // 1. sample, and sum the bytes per session for the calibration
-  const sampled: Sampled[] = [];
+  const sampled = new Sampled();
   const familyStats = families.map(() => ({ perSession: 0, bytesPerSession: 0, storedBytes: 0, sampled: 0, block: 1, originId: undefined as string | undefined }));
   let bytesPerSession = 0;
   families.forEach((fam, f) => {
@@ -186,7 +229,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     familyStats[f]!.block = block;
     let sum = 0, inBlock = 0, pick = -1, pickRate = 0;
     const flush = () => {
-      if (pick >= 0) sampled.push({ family: f, ref: pick, perSession: pickRate, weight: sum / pickRate, blockSize: block });
+      if (pick >= 0) { sampled.push(f, pick, pickRate, sum / pickRate); familyStats[f]!.sampled++; }
       sum = 0; inBlock = 0; pick = -1; pickRate = 0;
     };
     const st = familyStats[f]!;
@@ -218,26 +261,25 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const peakSessions = releasePeakSessions(profile, sessionsPerSecond);
   const dayEpoch = opts.simulatedDayEpochSec ?? DEFAULT_SIMULATED_DAY_EPOCH_SEC;
   const releaseObjects = (opts.releases ?? []).map(() => ({ objects: [] as number[], rates: [] as number[] }));
-  const cap = nObj * nAe;
-  const k = {
-    size: new Float64Array(cap), originSize: new Float64Array(cap), ttl: new Float64Array(cap), revalidates: new Uint8Array(cap),
-    asset: new Int32Array(cap), type: new Uint8Array(cap), behavior: new Uint8Array(cap), origin: new Uint8Array(cap),
-    weight: new Float64Array(cap), cacheableMethod: new Uint8Array(cap), functions: new Uint8Array(cap), compressed: new Uint8Array(cap),
-    staleWhileRevalidate: new Float64Array(cap), staleIfError: new Float64Array(cap), videoRole: new Uint8Array(cap),
-  };
-  const keyPath: string[] = [];
   const assetIds = new Map<string, number>();
   const assetTypes: number[] = [];
   const assetItems: (readonly string[])[] = [];
   const assetObjects: number[][] = [];
-  const objectUri: string[] = [];
+  // objects whose URI an item of their asset's invalidations matches (spec §8.1)
+  const invalidated = new Uint8Array(nObj);
+  const objectAsset = new Int32Array(nObj);
+  const shard = opts.shard !== undefined && opts.shard.count > 1 ? opts.shard : undefined;
+  // about 1.05 keys per object (of the shard's share of them)
+  let k = keyColumns(Math.ceil((nObj * 1.05) / (shard?.count ?? 1)) + 1024);
+  const ttlMemo = new Map<string, TtlFacts>();
+  const keyStrings: string[] = [];
   let nKeys = 0;
   for (let o = 0; o < nObj; o++) {
-    const s = sampled[o]!;
-    const fam = families[s.family]!;
-    const spec = fam.describe(s.ref);
+    const sFamily = sampled.family[o]!;
+    const fam = families[sFamily]!;
+    const spec = fam.describe(sampled.ref[o]!);
     const beh = model.select(spec.path);
-    familyStats[s.family]!.originId ??= beh.origin.id;
+    familyStats[sFamily]!.originId ??= beh.origin.id;
     const originKey = simOriginKey(beh.origin);
     let oi = originIndex.get(originKey);
     if (oi === undefined) { oi = origins.length; origins.push(beh.origin); originIndex.set(originKey, oi); }
@@ -251,35 +293,52 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
       assetObjects.push([]);
     }
     assetObjects[a]!.push(o);
+    objectAsset[o] = a;
     const cacheableMethod = spec.method === 'GET' || spec.method === 'HEAD';
     const cached = cacheableMethod && !beh.cachingDisabled && beh.cachedMethods.includes(spec.method);
     // the origins send the catalog's Cache-Control for the route (lib/catalog cacheControlFor), unless overridden
     const route = beh.routeId !== undefined ? model.catalog.route(beh.routeId) : undefined;
     const cc = opts.originCacheControl?.[fam.type] ?? (route ? cacheControlFor(route) : undefined);
-    const ttlDecision = cached ? resolveTtl(beh.ttl, cc === undefined ? {} : { cacheControl: cc }, 0) : undefined;
-    const ttl = ttlDecision?.cacheable ? ttlDecision.ttl : -1;
-    const stale = ttl >= 0 ? staleWindows(beh.ttl, parseCacheControl(cc), { storedAtSec: 0, expiresAtSec: ttl }) : {};
-    const swr = (stale.staleWhileRevalidateUntil ?? ttl) - ttl;
-    const sie = (stale.staleIfErrorUntil ?? ttl) - ttl;
-    // Never-cached requests carry no cache state: simulate a thinned share of them.
-    const thin = ttl < 0 ? Math.min(1, s.blockSize * scale) : 1;
-    objectRange[o] = spec.rangeIndex;
-    if (s.family < seedFams.length) objectRate[o] = sessionsPerSecond * s.perSession * thin;
-    else {
-      const rel = releaseObjects[releaseFams[s.family - seedFams.length]!.release]!;
-      rel.objects.push(o);
-      rel.rates.push(peakSessions * s.perSession * thin);
+    // the same behavior, method and Cache-Control give the same TTL and windows: resolved once
+    const memoKey = `${behaviorIndex.get(beh)!} ${cached ? 1 : 0} ${cc ?? ''}`;
+    let facts = ttlMemo.get(memoKey);
+    if (facts === undefined) {
+      const ttlDecision = cached ? resolveTtl(beh.ttl, cc === undefined ? {} : { cacheControl: cc }, 0) : undefined;
+      const ttl = ttlDecision?.cacheable ? ttlDecision.ttl : -1;
+      const stale = ttl >= 0 ? staleWindows(beh.ttl, parseCacheControl(cc), { storedAtSec: 0, expiresAtSec: ttl }) : {};
+      facts = { ttl, swr: (stale.staleWhileRevalidateUntil ?? ttl) - ttl, sie: (stale.staleIfErrorUntil ?? ttl) - ttl };
+      ttlMemo.set(memoKey, facts);
     }
-    const keyed = selectedQueryParams(beh.key, spec.query);
-    objectUri.push(keyed.length > 0 ? `${spec.path}?${keyed.map(([n, v]) => `${n}=${v}`).join('&')}` : spec.path);
-    const seen = new Map<string, number>();
+    const { ttl, swr, sie } = facts;
+    // Never-cached requests carry no cache state: simulate a thinned share of them.
+    const thin = ttl < 0 ? Math.min(1, familyStats[sFamily]!.block * scale) : 1;
+    const perSession = sampled.perSession[o]!;
+    objectRange[o] = spec.rangeIndex;
+    if (sFamily < seedFams.length) objectRate[o] = sessionsPerSecond * perSession * thin;
+    else {
+      const rel = releaseObjects[releaseFams[sFamily - seedFams.length]!.release]!;
+      rel.objects.push(o);
+      rel.rates.push(peakSessions * perSession * thin);
+    }
+    // another shard's object: sampled, rated and counted, but no keys here
+    if (shard !== undefined && shardOfAsset(a, shard.count) !== shard.index) continue;
+    const items = assetItems[a]!;
+    if (items.length > 0) {
+      const keyed = selectedQueryParams(beh.key, spec.query);
+      const uri = keyed.length > 0 ? `${spec.path}?${keyed.map(([n, v]) => `${n}=${v}`).join('&')}` : spec.path;
+      if (items.some((item) => invalidationMatches(item, { uri }))) invalidated[o] = 1;
+    }
+    keyStrings.length = 0;
+    const firstKey = nKeys;
     for (let c = 0; c < nAe; c++) {
       const header = profile.acceptEncodings[c]!.header;
       const keyString = computeCacheKey('sim', beh.key, { method: spec.method, path: spec.path, query: spec.query, headers: { 'accept-encoding': header }, httpVersion: '2' }) + (spec.rangeIndex >= 0 ? `#range${spec.rangeIndex}` : '');
-      let key = seen.get(keyString);
-      if (key === undefined) {
+      const same = keyStrings.indexOf(keyString);
+      let key = same >= 0 ? firstKey + same : -1;
+      if (key < 0) {
         key = nKeys++;
-        seen.set(keyString, key);
+        keyStrings.push(keyString);
+        if (key === k.size.length) k = growKeyColumns(k, Math.ceil(key * 1.25));
         const comp = compressionDecision({
           behaviorCompress: beh.compress, policyGzip: beh.key.enableAcceptEncodingGzip, policyBrotli: beh.key.enableAcceptEncodingBrotli,
           cachingDisabled: beh.cachingDisabled, httpVersion: '2', acceptEncoding: header, contentLength: spec.size, status: 200,
@@ -297,11 +356,11 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
         k.type[key] = typeIdx;
         k.behavior[key] = behaviorIndex.get(beh)!;
         k.origin[key] = oi;
-        k.weight[key] = s.weight / thin;
+        k.weight[key] = sampled.weight[o]! / thin;
         k.cacheableMethod[key] = cacheableMethod ? 1 : 0;
         k.functions[key] = beh.functionCount;
         k.videoRole[key] = videoRoleOf(fam.type, spec);
-        keyPath.push(spec.query ? `${spec.path}?${spec.query}` : spec.path);
+        k.object[key] = o;
       }
       objectKeys[o * MAX_AE_CLASSES + c] = key;
     }
@@ -316,7 +375,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
     const items = assetItems[a]!;
     if (items.length === 0) continue;
     for (const o of assetObjects[a]!) {
-      if (!items.some((item) => invalidationMatches(item, { uri: objectUri[o]! }))) continue;
+      if (invalidated[o] !== 1) continue;
       const added = new Set<number>();
       for (let c = 0; c < nAe; c++) {
         const key = objectKeys[o * MAX_AE_CLASSES + c]!;
@@ -326,7 +385,8 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   }
   invalidStart[nAssets] = list.length;
 
-  const trim = <T extends Float64Array | Uint8Array | Int32Array>(arr: T): T => arr.slice(0, nKeys) as T;
+  // little slack (the columns grow by a quarter): views, not copies
+  const trim = <T extends Float64Array | Uint8Array | Int32Array>(arr: T): T => arr.subarray(0, nKeys) as T;
   const keys: KeySpace = {
     count: nKeys, size: trim(k.size), originSize: trim(k.originSize), ttl: trim(k.ttl), revalidates: trim(k.revalidates),
     asset: trim(k.asset), type: trim(k.type), behavior: trim(k.behavior), origin: trim(k.origin), weight: trim(k.weight),
@@ -337,20 +397,32 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const familySummaries: FamilySummary[] = families.map((fam: Family, f) => {
     const sessions = f < seedFams.length ? sessionsPerSecond : peakSessions;
     return {
-      name: fam.name, type: fam.type, objects: fam.count, sampled: sampled.filter((s) => s.family === f).length, blockSize: familyStats[f]!.block,
+      name: fam.name, type: fam.type, objects: fam.count, sampled: familyStats[f]!.sampled, blockSize: familyStats[f]!.block,
       requestsPerSecond: familyStats[f]!.perSession * sessions, bytesPerSecond: familyStats[f]!.bytesPerSession * sessions,
       assets: fam.assets, itemsPerUpdate: fam.itemsPerUpdate, storedBytes: familyStats[f]!.storedBytes,
       ...(familyStats[f]!.originId !== undefined ? { originId: familyStats[f]!.originId } : {}),
     };
   });
+  // what the key paths are computed from, when asked
+  const keyObject = k.object.slice(0, nKeys);
+  const objectFamily = sampled.family.slice(0, nObj), objectRef = sampled.ref.slice(0, nObj);
+  let keyPath: string[] | undefined;
   const releases: WorkloadRelease[] = (opts.releases ?? []).map((r, i) => ({
     title: r.title ?? `release ${i + 1}`, at: r.releaseAtSec - dayEpoch,
     objects: Int32Array.from(releaseObjects[i]!.objects), peakRate: Float64Array.from(releaseObjects[i]!.rates),
   }));
   return {
     seed, scale, profile, model, topology, origins, behaviors, families: familySummaries, sessionsPerSecond, keys, objects: nObj, objectRate, objectRange,
-    releases, simulatedDayEpochSec: dayEpoch, objectKeys,
-    assets: nAssets, assetType: Uint8Array.from(assetTypes), invalidStart, invalidKeys: Int32Array.from(list), keyPath,
+    releases, simulatedDayEpochSec: dayEpoch, objectKeys, objectAsset, ...(shard ? { shard } : {}),
+    assets: nAssets, assetType: Uint8Array.from(assetTypes), invalidStart, invalidKeys: Int32Array.from(list),
+    get keyPath() {
+      keyPath ??= Array.from({ length: nKeys }, (_, key) => {
+        const o = keyObject[key]!;
+        const spec = families[objectFamily[o]!]!.describe(objectRef[o]!);
+        return spec.query ? `${spec.path}?${spec.query}` : spec.path;
+      });
+      return keyPath;
+    },
   };
 }
 
