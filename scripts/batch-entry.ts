@@ -9,12 +9,12 @@
  * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; on Fargate none, so the job role's credentials and AWS's S3).
  * Exit codes: 0 the part is uploaded, 2 bad environment or input, 3 S3 refused, 4 internal error.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AWS_CONNECTION_HELP, AWS_CONNECTION_OPTIONS, checkEndpoints, connectionOptions, s3Client } from '../adapters/aws-clients';
-import { BATCH_ENV, JOB_ENV, partKey, planKey, readJobEnvironment, simArgsFor, type JobEnvironment } from '../lib/batch';
+import { BATCH_ENV, JOB_ENV, logsPrefix, partKey, planKey, readJobEnvironment, simArgsFor, type JobEnvironment } from '../lib/batch';
 import { InputError } from '../lib/errors';
 import { EXIT_OK, parseCommandLine, runMain } from './lib/cli';
 import { main as simMain } from './sim';
@@ -23,7 +23,7 @@ export const spec = {
   usage: 'node scripts/launch.js batch-entry',
   summary:
     'One child of the SimulationBatch array job (docs/simulation-batch.md): reads the job\'s environment, downloads plan.json from the input prefix, ' +
-    `runs its shard of the seed workload with npm run sim, and uploads the part to <output prefix><job id>/part-NNNN.json. Environment: ${JOB_ENV.input}, ` +
+    `runs its shard of the seed workload with npm run sim (or, when the input prefix holds logs/, downloads them and replays its shard of them), and uploads the part to <output prefix><job id>/part-NNNN.json. Environment: ${JOB_ENV.input}, ` +
     `${JOB_ENV.output}, ${JOB_ENV.shards}, ${JOB_ENV.region}, ${JOB_ENV.simArgs} (optional JSON array of extra sim options); AWS Batch sets ${BATCH_ENV.index}, ${BATCH_ENV.size} and ${BATCH_ENV.jobId}.`,
   options: { ...AWS_CONNECTION_OPTIONS },
   help: { ...AWS_CONNECTION_HELP },
@@ -50,6 +50,27 @@ async function downloadPlan(s3: S3Client, job: JobEnvironment, file: string): Pr
 }
 
 /**
+ * Downloads the CloudFront logs under `<input prefix>logs/` into `dir`, keeping their relative paths
+ * (Hive partitions included). Returns the number of files; 0 when the run has no logs.
+ */
+async function downloadLogs(s3: S3Client, job: JobEnvironment, dir: string): Promise<number> {
+  const prefix = logsPrefix(job.input.prefix);
+  let n = 0;
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: job.input.bucket, Prefix: prefix })) {
+    for (const o of page.Contents ?? []) {
+      const rel = o.Key!.slice(prefix.length);
+      if (rel === '' || rel.endsWith('/') || rel.split('/').includes('..')) continue;
+      const file = join(dir, rel);
+      mkdirSync(dirname(file), { recursive: true });
+      const r = await s3.send(new GetObjectCommand({ Bucket: job.input.bucket, Key: o.Key! }));
+      writeFileSync(file, await r.Body!.transformToByteArray());
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
  * Runs one child. `env` is the job's environment; `client` an S3 client to use instead of building one
  * (tests). Returns the exit code of the shard run (0; a shard writes its part whatever the targets).
  */
@@ -64,7 +85,10 @@ export async function main(argv = process.argv.slice(2), env: NodeJS.ProcessEnv 
     const planFile = join(dir, 'plan.json');
     const partFile = join(dir, 'part.json');
     await downloadPlan(s3, job, planFile);
-    const code = await simMain(simArgsFor(job, planFile, partFile));
+    const logsDir = join(dir, 'logs');
+    const logFiles = await downloadLogs(s3, job, logsDir);
+    if (logFiles > 0) console.log(`downloaded ${logFiles} log file(s) from s3://${job.input.bucket}/${logsPrefix(job.input.prefix)}: replaying shard ${job.shard.index}/${job.shard.count} of them`);
+    const code = await simMain(simArgsFor(job, planFile, partFile, logFiles > 0 ? logsDir : undefined));
     if (code !== EXIT_OK) return code;
     const key = partKey(job.output.prefix, job.jobId, job.shard.index);
     await s3.send(new PutObjectCommand({ Bucket: job.output.bucket, Key: key, Body: readFileSync(partFile), ContentType: 'application/json' }));

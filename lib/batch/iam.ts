@@ -10,6 +10,7 @@
 import type { PolicyDocument } from '../builders/bucket-policies';
 import { InputError, show } from '../errors';
 import { assumeRolePolicy } from '../invalidation/pipeline';
+import { logsPrefix } from './job-contract';
 
 /** The principal that assumes both roles of a Fargate job (Batch runs it as an ECS task). */
 export const ECS_TASKS_PRINCIPAL = 'ecs-tasks.amazonaws.com';
@@ -25,12 +26,17 @@ function prefixArn(bucketArn: string, prefix: string, what: string): string {
   return `${bucketArn}/${prefix}*`;
 }
 
-/** The job role: s3:GetObject under the input prefix, s3:PutObject under the output prefix. */
+/**
+ * The job role: s3:GetObject under the input prefix, s3:ListBucket of the input's logs folder only
+ * (to find the logs a replay reads), s3:PutObject under the output prefix.
+ */
 export function jobRolePolicy(a: { bucketArn: string; inputPrefix: string; outputPrefix: string }): PolicyDocument {
+  const input = prefixArn(a.bucketArn, a.inputPrefix, 'input');
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ReadInput', Effect: 'Allow', Action: 's3:GetObject', Resource: prefixArn(a.bucketArn, a.inputPrefix, 'input') },
+      { Sid: 'ReadInput', Effect: 'Allow', Action: 's3:GetObject', Resource: input },
+      { Sid: 'ListInputLogs', Effect: 'Allow', Action: 's3:ListBucket', Resource: a.bucketArn, Condition: { StringLike: { 's3:prefix': `${logsPrefix(a.inputPrefix)}*` } } },
       { Sid: 'WriteParts', Effect: 'Allow', Action: 's3:PutObject', Resource: prefixArn(a.bucketArn, a.outputPrefix, 'output') },
     ],
   };

@@ -29,6 +29,12 @@ export const BATCH_ENV = { index: 'AWS_BATCH_JOB_ARRAY_INDEX', size: 'AWS_BATCH_
 
 /** The input object every run reads from the input prefix. */
 export const PLAN_OBJECT = 'plan.json';
+/**
+ * The folder under the input prefix for CloudFront logs: when it holds objects, every child
+ * downloads them and replays its shard of them through the plan (`--trace … --format cloudfront-log`)
+ * instead of simulating the seed workload.
+ */
+export const LOGS_FOLDER = 'logs/';
 /** Default prefixes in the SimulationBatch bucket. */
 export const INPUT_PREFIX = 'inputs/';
 export const OUTPUT_PREFIX = 'results/';
@@ -145,9 +151,18 @@ export function planKey(inputPrefix: string): string {
   return `${inputPrefix}${PLAN_OBJECT}`;
 }
 
-/** The `npm run sim` arguments of one child: its shard of the plan, written as a part, quietly. */
-export function simArgsFor(job: Pick<JobEnvironment, 'shard' | 'simArgs'>, planFile: string, partFile: string): string[] {
-  return ['--plan', planFile, '--shard', `${job.shard.index}/${job.shard.count}`, '--json', partFile, '--quiet', ...job.simArgs];
+/** The prefix of the run's CloudFront logs under the input prefix. */
+export function logsPrefix(inputPrefix: string): string {
+  return `${inputPrefix}${LOGS_FOLDER}`;
+}
+
+/**
+ * The `npm run sim` arguments of one child: its shard of the plan (of the seed workload, or of a
+ * replay of the logs in `logsDir`), written as a part, quietly.
+ */
+export function simArgsFor(job: Pick<JobEnvironment, 'shard' | 'simArgs'>, planFile: string, partFile: string, logsDir?: string): string[] {
+  const trace = logsDir !== undefined ? ['--trace', logsDir, '--format', 'cloudfront-log'] : [];
+  return ['--plan', planFile, ...trace, '--shard', `${job.shard.index}/${job.shard.count}`, '--json', partFile, '--quiet', ...job.simArgs];
 }
 
 /** The job definition's own environment: where the input and the parts are, the shard count, the Region. */

@@ -1,7 +1,7 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors';
@@ -69,6 +69,29 @@ describe('scripts/batch-entry.ts: one array child against a real local S3 (s3rve
     expect(code).to.equal(merged.pass ? 0 : 1);
     expect(merged).to.deep.include({ mode: 'seed-workload', shards: 2 });
     expect(parts[0]!.stats.simulated + parts[1]!.stats.simulated).to.be.greaterThan(0);
+  });
+
+  it('replays its shard of the logs under inputs/logs/ when there are any; the parts merge as a log replay', async () => {
+    const logs = join(dir, 'sim-logs');
+    expect([0, 1]).to.include(await simMain(['--plan', join(dir, 'plan.json'), ...SETTINGS, '--write-logs', logs, '--quiet']));
+    const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.parquet'));
+    expect(files.length).to.be.greaterThan(0);
+    for (const f of files) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `inputs/logs/${f}`, Body: readFileSync(join(logs, f)) }));
+    const replayEnv = { ...env, SIM_ARGS: JSON.stringify(['--warmup-hours', '0']) };
+    for (const i of [0, 1]) {
+      expect(await entryMain([], { ...replayEnv, AWS_BATCH_JOB_ARRAY_INDEX: String(i), AWS_BATCH_JOB_ID: `job-logs:${i}` })).to.equal(0);
+    }
+    const parts = await Promise.all([0, 1].map((i) => download(`results/job-logs/part-000${i}.json`, join(dir, `replay-part-${i}.json`))));
+    expect(parts.map((p) => p.mode)).to.deep.equal(['log-replay-part', 'log-replay-part']);
+    const total = join(dir, 'replay-total.json');
+    expect([0, 1]).to.include(await simMain(['merge', join(dir, 'replay-part-0.json'), join(dir, 'replay-part-1.json'), '--json', total, '--quiet']));
+    const whole = join(dir, 'replay-whole.json');
+    expect([0, 1]).to.include(await simMain(['--plan', join(dir, 'plan.json'), '--trace', logs, '--format', 'cloudfront-log', '--warmup-hours', '0', '--json', whole, '--quiet']));
+    const merged = JSON.parse(readFileSync(total, 'utf8'));
+    expect(merged.mode).to.equal('log-replay');
+    expect(merged.observed).to.deep.equal(JSON.parse(readFileSync(whole, 'utf8')).observed);
+    // the seed-workload run's inputs stay as they were for the other jobs
+    await client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: files.map((f) => ({ Key: `inputs/logs/${f}` })) } }));
   });
 
   it('refuses a child without the array variables AWS Batch sets, naming the submit option, before any request', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { InputError, problemsOf } from '../../lib/errors';
 import {
   batchTaskTrustPolicy, ecrImageOf, executionRolePolicy, FARGATE_SIZES, FARGATE_VCPUS, fargateMemoriesFor, fargateResourceProblems, fargateResourceRequirements,
-  jobContainerProperties, jobEnvironment, jobRolePolicy, parseS3Uri, parseSimArgs, partKey, planKey, readJobEnvironment, simArgsFor, submitJobCommand,
+  jobContainerProperties, jobEnvironment, jobRolePolicy, logsPrefix, parseS3Uri, parseSimArgs, partKey, planKey, readJobEnvironment, simArgsFor, submitJobCommand,
 } from '../../lib/batch';
 
 describe('lib/batch: Fargate vCPU and memory (AWS Batch ResourceRequirement table)', () => {
@@ -97,6 +97,12 @@ describe('lib/batch: the job\'s environment contract', () => {
       '--plan', '/tmp/plan.json', '--shard', '3/8', '--json', '/tmp/part.json', '--quiet', '--scale', '1',
     ]);
   });
+  it('replays its shard of the downloaded logs when there are logs', () => {
+    expect(simArgsFor({ shard: { index: 0, count: 2 }, simArgs: [] }, '/tmp/plan.json', '/tmp/part.json', '/tmp/logs')).to.deep.equal([
+      '--plan', '/tmp/plan.json', '--trace', '/tmp/logs', '--format', 'cloudfront-log', '--shard', '0/2', '--json', '/tmp/part.json', '--quiet',
+    ]);
+    expect(logsPrefix('inputs/')).to.equal('inputs/logs/');
+  });
   it('sets the job definition\'s environment that readJobEnvironment reads back', () => {
     const env = Object.fromEntries(jobEnvironment({ bucket: 'media-cdn-sim-abc', region: 'eu-west-1', shards: 8 }).map((e) => [e.name, e.value]));
     expect(readJobEnvironment({ ...env, AWS_BATCH_JOB_ARRAY_INDEX: '3', AWS_BATCH_JOB_ARRAY_SIZE: '8', AWS_BATCH_JOB_ID: GOOD_ENV.AWS_BATCH_JOB_ID })).to.deep.equal(readJobEnvironment(GOOD_ENV));
@@ -114,6 +120,7 @@ describe('lib/batch: IAM documents, least privilege', () => {
   it('lets the job read the input prefix and write the output prefix, nothing else', () => {
     expect(jobRolePolicy({ bucketArn, inputPrefix: 'inputs/', outputPrefix: 'results/' }).Statement).to.deep.equal([
       { Sid: 'ReadInput', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::media-cdn-sim-abc/inputs/*' },
+      { Sid: 'ListInputLogs', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::media-cdn-sim-abc', Condition: { StringLike: { 's3:prefix': 'inputs/logs/*' } } },
       { Sid: 'WriteParts', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::media-cdn-sim-abc/results/*' },
     ]);
   });

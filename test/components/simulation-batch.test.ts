@@ -102,6 +102,7 @@ describe('SimulationBatch (under Pulumi mocks)', function () {
   it('lets the job role read inputs/ and write results/ of its bucket, and nothing else', () => {
     expect(policyOf(on, 'sim-job')).to.deep.equal([
       { Sid: 'ReadInput', Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket.id}/inputs/*` },
+      { Sid: 'ListInputLogs', Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket.id}`, Condition: { StringLike: { 's3:prefix': 'inputs/logs/*' } } },
       { Sid: 'WriteParts', Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket.id}/results/*` },
     ]);
   });
