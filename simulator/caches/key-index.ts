@@ -1,10 +1,17 @@
 /**
  * Open-addressing hash index from a non-negative int32 key to an int32 value (a cache slot), with
  * linear probing, Fibonacci hashing and backward-shift deletion (no tombstones). Typed arrays only:
- * lookups, inserts and deletes allocate nothing; the table doubles when it is half full.
+ * lookups, inserts and deletes allocate nothing; the table doubles when it is three quarters full
+ * (linear probing stays short at that load, and a cache of tens of millions of entries keeps a
+ * third less index memory than at half full).
  */
 const EMPTY = -1;
 const GOLDEN = 0x9e3779b1;
+
+/** Entries a table of 2^bits slots holds before it grows: three quarters. */
+function loadLimit(bits: number): number {
+  return ((1 << bits) * 3) >>> 2;
+}
 
 export class KeyIndex {
   private keys: Int32Array;
@@ -15,15 +22,15 @@ export class KeyIndex {
   /** Number of keys stored. */
   size = 0;
 
-  /** @param expected keys expected at once; the table starts at twice that, rounded up to a power of 2. */
+  /** @param expected keys expected at once; the table starts with room for them under its load limit (a power of 2). */
   constructor(expected = 8) {
     let bits = 4;
-    while (1 << bits < expected * 2) bits++;
+    while (((1 << bits) * 3) / 4 < expected) bits++;
     this.keys = new Int32Array(1 << bits).fill(EMPTY);
     this.vals = new Int32Array(1 << bits);
     this.mask = (1 << bits) - 1;
     this.shift = 32 - bits;
-    this.limit = 1 << (bits - 1);
+    this.limit = loadLimit(bits);
   }
 
   private home(key: number): number {
@@ -102,7 +109,7 @@ export class KeyIndex {
     this.vals = new Int32Array(1 << bits);
     this.mask = (1 << bits) - 1;
     this.shift = 32 - bits;
-    this.limit = 1 << (bits - 1);
+    this.limit = loadLimit(bits);
     this.size = 0;
     for (let i = 0; i < oldKeys.length; i++) {
       const k = oldKeys[i]!;

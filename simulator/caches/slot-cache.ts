@@ -110,7 +110,7 @@ export abstract class SlotCache implements Cache {
     let slot = this.freeHead;
     if (slot >= 0) this.freeHead = this.next[slot]!;
     else {
-      if (this.top === this.key.length) this.growPool(this.key.length * 2);
+      if (this.top === this.key.length) this.growPool(this.key.length + Math.max(16, this.key.length >>> 1));
       slot = this.top++;
     }
     this.key[slot] = key;
@@ -127,7 +127,7 @@ export abstract class SlotCache implements Cache {
     this.freeHead = slot;
   }
 
-  /** Doubles the per-slot arrays; subclasses with more arrays extend it. */
+  /** Grows the per-slot arrays to `n` slots (by half each time: less slack in caches of millions of objects than doubling); subclasses with more arrays extend it. */
   protected growPool(n: number): void {
     const g32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
     const g64 = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
