@@ -69,6 +69,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   }
   if (v.fault !== undefined && (v.shard !== undefined || merge || v.workers !== undefined)) problems.push('--fault runs the whole seed workload in one process; drop --shard, --workers and merge.');
   const workers = v.workers;
+  if (v.shards !== undefined && workers === undefined) problems.push('--shards splits a --workers run: add --workers n (threads), or use --shard i/n for one shard.');
   if (workers !== undefined) {
     if (v.trace !== undefined || v.compare || merge || v.shard !== undefined) problems.push('--workers runs the seed workload in shards on threads; drop --trace, --compare, --shard and merge.');
   }

@@ -1,7 +1,7 @@
 /**
  * A full seed-scale day of the multi-tier simulator as one whole process, through the bundle in dist/
- * as users run it: `npm run sim -- --stack prod --scale 1 --workers 2` (every object of the seed
- * workload, 24 h measured after 24 h of warm-up, two shards on two worker threads; each builds its own
+ * as users run it: `npm run sim -- --stack prod --scale 1 --workers 2 --shards 8` (every object of the seed
+ * workload, 24 h measured after 24 h of warm-up, eight shards two at a time on worker threads; each builds its own
  * objects' keys and generates their requests as it simulates them, simulator/workload/arrivals.ts).
  * - sim.fullScaleSeconds: wall time, start-up included (goal: under 10 minutes on 2 cores);
  * - sim.fullScalePeakMiB: the process's peak RSS, both workers included (goal: under 8 GiB);
@@ -17,11 +17,11 @@ import type { BenchCase, Figures } from '../types';
 const ROOT = join(__dirname, '..', '..');
 
 /** The measured command's arguments after `npm run sim --`. */
-export const FULL_SCALE_ARGS = ['--stack', 'prod', '--scale', '1', '--workers', '2'] as const;
+export const FULL_SCALE_ARGS = ['--stack', 'prod', '--scale', '1', '--workers', '2', '--shards', '8'] as const;
 
 export const benchCase: BenchCase = {
   name: 'sim-full-scale',
-  description: 'npm run sim -- --stack prod --scale 1 --workers 2 as a whole process through the bundle: a full seed-scale day (wall time, peak RSS)',
+  description: 'npm run sim -- --stack prod --scale 1 --workers 2 --shards 8 as a whole process through the bundle: a full seed-scale day (wall time, peak RSS)',
   async run(): Promise<Figures> {
     const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-dist.js')], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`scripts/build-dist.js failed: ${build.stderr}`);

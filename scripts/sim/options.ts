@@ -46,6 +46,7 @@ export const spec = {
     quiet: { type: 'boolean' },
     shard: { type: 'string' },
     workers: { type: 'number', integer: true, min: 1, max: 64, describe: 'a whole number from 1 to 64 (threads, one shard each)' },
+    shards: { type: 'number', integer: true, min: 1, max: 4096, describe: 'a whole number from 1 to 4096 (shards, run --workers at a time)' },
   },
   help: {
     stack: 'build the offline plan of this stack and simulate it (default: prod)',
@@ -78,6 +79,7 @@ export const spec = {
     'write-logs': 'write the measured day as CloudFront v2 logs in Parquet (Hive-partitioned, as the S3 delivery; each line with its sample_weight) into this new or empty folder, for npm run analyze -- --logs <folder>',
     quiet: 'no progress bars',
     workers: 'run the seed workload as n shards (objects by hash, 1/n of every cache each) on n worker threads and merge them; deterministic for the seed and n; main policy only',
+    shards: 'with --workers: split the seed workload into this many shards (default: the workers), run --workers of them at a time; more shards than workers evens out the threads and holds fewer caches at once. Totals depend on the shard count, not the workers',
     shard: "run shard i of n (0-based, e.g. 0/4) of the seed workload, or of a log replay with --trace logs --format cloudfront-log (paths by hash): its objects, 1/n of every cache; needs --json part.json. Add the parts up with 'merge part-*.json --json total.json'",
   },
   allowPositionals: true,

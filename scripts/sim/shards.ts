@@ -83,18 +83,20 @@ export function mergeMode(v: SimValues, files: readonly string[]): number {
   return result.pass ? EXIT_OK : EXIT_CHECK_FAILED;
 }
 
-/** `--workers n`: the seed workload in n shards on n worker threads, merged (the main policy only). */
-export async function workersMode(v: SimValues, s: SimSettings, count: number): Promise<number> {
+/** `--workers n [--shards m]`: the seed workload in m shards (default n), n at a time on worker threads, merged (the main policy only). */
+export async function workersMode(v: SimValues, s: SimSettings, workers: number): Promise<number> {
+  const count = v.shards ?? workers;
+  if (count < workers) throw new InputError(`--shards ${count} is fewer than --workers ${workers}: give at least one shard per worker thread (or fewer workers).`);
   if (v.html !== undefined || v['write-trace'] !== undefined || s.sweep.length > 0) throw new InputError('--workers runs the main policy only; drop --html, --sweep and --write-trace (or run without --workers).');
   const whatIf = parseSetOptions(v.set ?? []);
   const plan = await loadPlanWithWhatIf(v, whatIf);
   const model = simModelFromPlan(plan);
-  const run = await runShardsInWorkers(plan, s, count, v.quiet);
+  const run = await runShardsInWorkers(plan, s, count, v.quiet, workers);
   const result = summarize({ ...run.context, stats: run.stats, catalog: model.catalog });
-  console.log(`stack ${plan.stack}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}: ${settingsLabel(s, run.requests)}, ${count} shards on worker threads\n`);
+  console.log(`stack ${plan.stack}${whatIf.labels.length ? ` with ${whatIf.labels.join(' ')}` : ''}: ${settingsLabel(s, run.requests)}, ${count} shards on ${workers} worker threads\n`);
   console.log(renderResultTable(result));
   console.log(`\nby viewer region (p95 TTFB ms / hit ratio; ! above the type's target):\n${renderRegionTable(result)}`);
   if (result.video) console.log(`\nvideo viewer experience by region (simulated player sessions against the player targets):\n${renderVideoTable(result.video)}`);
-  if (v.json) writeJsonFile(v.json, jsonOf(result, { mode: 'seed-workload', shards: count, workers: count, whatIf: whatIf.labels, settings: partSettings(s) }));
+  if (v.json) writeJsonFile(v.json, jsonOf(result, { mode: 'seed-workload', shards: count, workers, whatIf: whatIf.labels, settings: partSettings(s) }));
   return result.pass ? EXIT_OK : EXIT_CHECK_FAILED;
 }

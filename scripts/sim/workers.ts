@@ -27,15 +27,33 @@ export interface WorkersResult {
   readonly requests: number;
 }
 
-export async function runShardsInWorkers(plan: Plan, s: SimSettings, count: number, quiet?: boolean): Promise<WorkersResult> {
+/**
+ * Runs `count` shards on at most `concurrency` worker threads at once (a new thread per shard, the next
+ * shard started as one finishes), merged in shard order. More shards than threads evens out the
+ * threads' work (shards differ in their requests) and holds only the running shards' caches.
+ */
+export async function runShardsInWorkers(plan: Plan, s: SimSettings, count: number, quiet?: boolean, concurrency = count): Promise<WorkersResult> {
   const { file, execArgv } = workerEntry();
-  const progress = startProgress(`simulating ${count} shards on worker threads (shards)`, count, { quiet: quiet ?? false });
-  const posts = await Promise.all(Array.from({ length: count }, (_, index) => new Promise<{ stats: Record<string, unknown>; context: SummaryContext; requests: number }>((resolve, reject) => {
+  const progress = startProgress(`simulating ${count} shards on ${Math.min(count, concurrency)} worker threads (shards)`, count, { quiet: quiet ?? false });
+  type Post = { stats: Record<string, unknown>; context: SummaryContext; requests: number };
+  const runShard = (index: number) => new Promise<Post>((resolve, reject) => {
     const w = new Worker(file, { workerData: { plan, settings: s, shard: { index, count } }, execArgv });
-    w.once('message', (m: { stats: Record<string, unknown>; context: SummaryContext; requests: number }) => { progress.increment(1); resolve(m); });
+    w.once('message', (m: Post) => { progress.increment(1); resolve(m); });
     w.once('error', reject);
     w.once('exit', (code) => { if (code !== 0) reject(new Error(`shard worker ${index}/${count} exited with code ${code}`)); });
-  })));
-  progress.stop();
+  });
+  const posts: Post[] = new Array<Post>(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const index = next++;
+      posts[index] = await runShard(index);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(count, concurrency)) }, lane));
+  } finally {
+    progress.stop();
+  }
   return { stats: mergeStats(posts.map((m, i) => statsFromJson(m.stats, `worker ${i}`))), context: posts[0]!.context, requests: posts.reduce((n, m) => n + m.requests, 0) };
 }

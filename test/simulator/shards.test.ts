@@ -85,6 +85,26 @@ describe('npm run sim -- --shard i/n and merge', function () {
     expect([threaded.totals, threaded.types, threaded.regions, threaded.workers]).to.deep.equal([merged.totals, merged.types, merged.regions, 2]);
   });
 
+  it('--workers n --shards m runs m shards n at a time: the totals depend on the shards, not the threads', () => {
+    const two = join(dir, 'one-thread-two-shards.json');
+    const r = sim(['--plan', planFile, ...settings, '--workers', '1', '--shards', '2', '--json', two]);
+    expect(r.code === 0 || r.code === 1, r.stderr).to.equal(true);
+    expect(r.stdout).to.match(/2 shards on 1 worker threads/);
+    const merged = JSON.parse(readFileSync(join(dir, 'workers.json'), 'utf8'));
+    const oneThread = JSON.parse(readFileSync(two, 'utf8'));
+    expect([oneThread.totals, oneThread.types, oneThread.regions, oneThread.shards, oneThread.workers]).to.deep.equal([merged.totals, merged.types, merged.regions, 2, 1]);
+    const four = join(dir, 'four-shards.json');
+    expect(sim(['--plan', planFile, ...settings, '--workers', '2', '--shards', '4', '--json', four]).code).to.be.oneOf([0, 1]);
+    const queued = JSON.parse(readFileSync(four, 'utf8'));
+    expect([queued.shards, queued.workers]).to.deep.equal([4, 2]);
+    expect(Math.abs(queued.simulatedRequests / merged.simulatedRequests - 1)).to.be.below(0.05);
+    const fewer = sim(['--plan', planFile, ...settings, '--workers', '2', '--shards', '1']);
+    expect([fewer.code, fewer.stderr.trim()]).to.deep.equal([2, 'error: --shards 1 is fewer than --workers 2: give at least one shard per worker thread (or fewer workers).']);
+    const alone = sim(['--plan', planFile, ...settings, '--shards', '4']);
+    expect(alone.code).to.equal(2);
+    expect(alone.stderr).to.contain('--shards splits a --workers run: add --workers n');
+  });
+
   it('refuses parts that do not add up to one run: a missing shard, a duplicate, one part alone', () => {
     const r = sim(['merge', join(dir, 'part-0.json'), join(dir, 'part-0.json')]);
     expect(r.code).to.equal(2);
