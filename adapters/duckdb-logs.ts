@@ -4,7 +4,7 @@
  * v1 standard log files (tab-separated with a `#Fields` header, gzip or plain), each mapped onto the
  * columns of lib/analytics/log-table.ts. Used by `npm run analyze` and by the local Athena stand-in.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBListType, type DuckDBStructType } from '@duckdb/node-api';
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,13 +203,30 @@ export async function runAnalysisOnDuckDb(db: Pick<LogDatabase, 'connection'>, a
   return { name: analysis.name, columns, rows };
 }
 
-/** The temporary table `runAnalysesOnDuckDb` computes the shared `requests` rows into. */
+/** The materialized CTE `runAnalysesOnDuckDb` computes the shared `requests` rows into. */
 export const REQUESTS_SCAN_TABLE = 'requests_scan';
 
+/** The column holding each result row's position in the one-statement scan (dropped from the results). */
+const ROW_COLUMN = '__row';
+
 /**
- * Runs several analyses with one scan of the logs: the `requests` CTE they share (the same text in
- * each, rendered for one catalog) is computed once into a temporary table with the parameters
- * bound, and each analysis then reads that table (analysisOverTable). The results equal running
+ * One DuckDB statement running every analysis over one scan of the logs: the `requests` CTE they
+ * share is a MATERIALIZED CTE (computed once, with the five parameters), each analysis reads it in
+ * place of its own scan (analysisOverTable), and its rows come back, in the analysis's order, as a
+ * list of structs in a column of its own (`a0`, `a1`, …). A materialized CTE is held as plain
+ * columns for the statement only: cheaper than a table, and nothing is left behind.
+ */
+export function sharedScanSql(analyses: readonly RenderedAnalysis[]): string {
+  const columns = analyses.map((a, i) => {
+    const numbered = `SELECT row_number() OVER () AS ${ROW_COLUMN}, * FROM (\n${analysisOverTable(a, REQUESTS_SCAN_TABLE)}) ordered`;
+    return `(SELECT list(x ORDER BY x.${ROW_COLUMN}) FROM (${numbered}) x) AS a${i}`;
+  });
+  return `WITH ${REQUESTS_SCAN_TABLE} AS MATERIALIZED (\n${requestsSelect(analyses[0]!)}\n)\nSELECT\n${columns.join(',\n')}`;
+}
+
+/**
+ * Runs several analyses with one scan of the logs (sharedScanSql): the `requests` CTE they share
+ * (the same text in each, rendered for one catalog) is computed once, and the results equal running
  * each analysis on its own; one analysis runs directly.
  */
 export async function runAnalysesOnDuckDb(db: Pick<LogDatabase, 'connection'>, analyses: readonly RenderedAnalysis[], params: readonly AnalysisParameter[]): Promise<AnalysisResult[]> {
@@ -217,14 +234,15 @@ export async function runAnalysesOnDuckDb(db: Pick<LogDatabase, 'connection'>, a
   const shared = analyses[0]!.requests;
   const differs = analyses.find((a) => a.requests !== shared);
   if (differs) throw new Error(`${differs.name} was rendered with another requests CTE than ${analyses[0]!.name}; render them for one catalog`);
-  const create = await db.connection.prepare(`CREATE OR REPLACE TEMP TABLE ${REQUESTS_SCAN_TABLE} AS ${requestsSelect(analyses[0]!)}`);
-  create.bind(params.map((p) => p.value));
-  await create.run();
-  try {
-    const out: AnalysisResult[] = [];
-    for (const a of analyses) out.push(await runAnalysisOnDuckDb(db, { ...a, sql: analysisOverTable(a, REQUESTS_SCAN_TABLE) }, []));
-    return out;
-  } finally {
-    await db.connection.run(`DROP TABLE IF EXISTS ${REQUESTS_SCAN_TABLE}`);
-  }
+  const statement = await db.connection.prepare(sharedScanSql(analyses));
+  statement.bind(params.map((p) => p.value));
+  const reader = await statement.runAndReadAll();
+  const types = reader.columnTypes();
+  const row = reader.getRowObjectsJS()[0]!;
+  return analyses.map((a, i) => {
+    const listType = types[i] as DuckDBListType;
+    const columns = (listType.valueType as DuckDBStructType).entryNames.filter((c) => c !== ROW_COLUMN);
+    const structs = (row[`a${i}`] ?? []) as Record<string, unknown>[];
+    return { name: a.name, columns, rows: structs.map((r) => Object.fromEntries(columns.map((c) => [c, duckDbCell(r[c])]))) };
+  });
 }

@@ -1,17 +1,27 @@
 -- Miss spikes, the mark an invalidation leaves: per content type and 5-minute window, the miss ratio
 -- of cacheable requests against the mean of the hour before (the 12 preceding windows with traffic).
 -- Windows with at least 20 cacheable requests whose miss ratio is at least twice that baseline (or
--- any misses after a miss-free hour) are listed, largest spike first.
+-- any misses after a miss-free hour) are listed, largest spike first. Requests are summed per minute
+-- first, and the minutes per window.
 WITH
 {{requests}},
-windows AS (
+minutes AS (
   SELECT
     r.content_type,
-    date_trunc('minute', r.ts) - ((minute(r.ts) % 5) * INTERVAL '1' MINUTE) AS window_start,
+    date_trunc('minute', r.ts) AS minute_start,
     sum(r.is_cacheable * r.weight) AS cacheable_requests,
     sum((r.is_cacheable - r.is_hit) * r.weight) AS misses
   FROM requests r
   WHERE r.cached_route = 'cached'
+  GROUP BY 1, 2
+),
+windows AS (
+  SELECT
+    m.content_type,
+    m.minute_start - ((minute(m.minute_start) % 5) * INTERVAL '1' MINUTE) AS window_start,
+    sum(m.cacheable_requests) AS cacheable_requests,
+    sum(m.misses) AS misses
+  FROM minutes m
   GROUP BY 1, 2
 ),
 ratios AS (

@@ -2,18 +2,22 @@
 -- p50, p95, p99 against the catalog's p95 target. Weighted discrete quantiles, the same in Athena and
 -- DuckDB: the smallest time with at least that share of the requests' weight at or below it (with
 -- every weight 1, the exact percentile of the logged times; logs give them to the millisecond).
+-- The requests are summed per type, area and time once; the type's overall steps add up the areas'.
 WITH
 {{requests}},
 targets AS (SELECT * FROM {{targets}}),
-timed AS (
-  SELECT r.content_type, '*' AS viewer_area, r.ttfb_ms, r.weight FROM requests r WHERE r.ttfb_ms IS NOT NULL
-  UNION ALL
-  SELECT r.content_type, r.viewer_area, r.ttfb_ms, r.weight FROM requests r WHERE r.ttfb_ms IS NOT NULL
+steps_by_area AS (
+  SELECT r.content_type, r.viewer_area, r.ttfb_ms, sum(r.weight) AS weight
+  FROM requests r
+  WHERE r.ttfb_ms IS NOT NULL
+  GROUP BY r.content_type, r.viewer_area, r.ttfb_ms
 ),
 steps AS (
-  SELECT t.content_type, t.viewer_area, t.ttfb_ms, sum(t.weight) AS weight
-  FROM timed t
-  GROUP BY t.content_type, t.viewer_area, t.ttfb_ms
+  SELECT s.content_type, '*' AS viewer_area, s.ttfb_ms, sum(s.weight) AS weight
+  FROM steps_by_area s
+  GROUP BY s.content_type, s.ttfb_ms
+  UNION ALL
+  SELECT s.content_type, s.viewer_area, s.ttfb_ms, s.weight FROM steps_by_area s
 ),
 cumulative AS (
   SELECT

@@ -11,7 +11,7 @@
 import type { Catalog } from '../catalog';
 import { InputError } from '../errors';
 import { CACHEABLE_METHODS, CACHEABLE_RESULT_TYPES, HIT_RESULT_TYPES } from '../monitoring/log-fields';
-import { cachedRouteCaseSql, contentTypeCaseSql, sqlString, sqlStringList, targetsValuesSql, viewerAreaCaseSql } from './sql-expressions';
+import { behaviorClasses, behaviorIndexSql, behaviorValuesSql, normalizedPathSql, sqlString, sqlStringList, targetsValuesSql, UNKNOWN_AREA, viewerAreasValuesSql } from './sql-expressions';
 
 /** The analyses, in the order reports show them; each is `analytics/sql/<name>.sql`. */
 export const ANALYSIS_NAMES = Object.freeze([
@@ -94,11 +94,13 @@ export function renderAnalyses(templates: Readonly<Record<string, string>>, cata
   if (missing.length > 0) throw new InputError(`analytics/sql/ lacks ${missing.map((m) => `${m}.sql`).join(', ')}; restore the file(s).`);
   const extra = Object.keys(templates).filter((n) => n !== REQUESTS_FRAGMENT && !isAnalysisName(n));
   if (extra.length > 0) throw new InputError(`analytics/sql/ holds ${extra.map((m) => `${m}.sql`).join(', ')}, which lib/analytics/analyses.ts does not list; add it to ANALYSIS_NAMES or remove it.`);
-  const column = 'l.cs_uri_stem';
+  const { classes, fallback } = behaviorClasses(catalog);
   const requests = fill(stripLeadingComment(templates[REQUESTS_FRAGMENT]!).trimEnd(), {
-    content_type: contentTypeCaseSql(catalog, column, '    '),
-    cached_route: cachedRouteCaseSql(catalog, column, '    '),
-    viewer_area: viewerAreaCaseSql('l.c_country', '    '),
+    normalized_path: normalizedPathSql('s.cs_uri_stem'),
+    behavior: behaviorIndexSql(classes, 't.normalized_path', '      '),
+    behavior_classes: behaviorValuesSql(classes, fallback, 'b'),
+    viewer_areas: viewerAreasValuesSql('a'),
+    unknown_area: sqlString(UNKNOWN_AREA),
     cacheable_methods: sqlStringList(CACHEABLE_METHODS),
     hit_result_types: sqlStringList(HIT_RESULT_TYPES),
     cacheable_result_types: sqlStringList(CACHEABLE_RESULT_TYPES),

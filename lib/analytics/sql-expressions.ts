@@ -1,12 +1,15 @@
 /**
  * SQL expressions generated from the catalog and the viewer-country table, for the log analyses of
  * analytics/sql/. The analyses run on DuckDB (locally) and on Athena (engine v3, Trino), so every
- * expression uses only syntax both accept: `CASE`, `LIKE … ESCAPE`, `IN`, `substr`, string literals.
+ * expression uses only syntax both accept: `CASE`, `LIKE … ESCAPE`, `IN`, `substr`, `VALUES`, string
+ * literals.
  *
  * Content type: the type of the first ordered cache behavior whose pattern matches the path, else the
  * default behavior's type (spec §1.2, first match wins) — the same selection lib/semantics and
  * lib/monitoring/path-classes.ts make, rendered as a searched `CASE` whose branches keep the catalog's
- * order, so SQL's first true branch is CloudFront's first matching behavior.
+ * order, so SQL's first true branch is CloudFront's first matching behavior. The CASE gives the
+ * matching class's index, computed once per request; the content type and the cache class are read
+ * from the index (the patterns are the costly part of a scan, so they are matched once).
  */
 import type { Catalog } from '../catalog';
 import { normalizePattern } from '../semantics/path-pattern';
@@ -46,56 +49,87 @@ export function pathMatchSql(pathSql: string, pattern: string): string {
   return `${pathSql} LIKE ${sqlString(pathPatternToLike(pattern))} ESCAPE ${sqlString(LIKE_ESCAPE)}`;
 }
 
-/** One ordered behavior and the value its requests get. */
-export interface SqlBehaviorClass {
-  readonly pathPattern: string;
-  readonly value: string;
-}
-
-/**
- * A searched CASE giving the value of the first behavior whose pattern matches the path in `column`,
- * or `defaultValue` (the default behavior). Consecutive behaviors with the same value share a branch.
- */
-export function firstMatchCaseSql(behaviors: readonly SqlBehaviorClass[], defaultValue: string, column: string, indent = '  '): string {
-  const path = normalizedPathSql(column);
-  const branches: { value: string; patterns: string[] }[] = [];
-  for (const b of behaviors) {
-    const last = branches[branches.length - 1];
-    if (last && last.value === b.value) last.patterns.push(b.pathPattern);
-    else branches.push({ value: b.value, patterns: [b.pathPattern] });
-  }
-  const lines = branches.map((br) => {
-    const cond = br.patterns.map((p) => pathMatchSql(`(${path})`, p)).join(`\n${indent}    OR `);
-    return `${indent}  WHEN ${cond}\n${indent}    THEN ${sqlString(br.value)}`;
-  });
-  return [`CASE`, ...lines, `${indent}  ELSE ${sqlString(defaultValue)}`, `${indent}END`].join('\n');
-}
-
-/** The content type of the request whose path is in `column`, from the catalog's ordered behaviors. */
-export function contentTypeCaseSql(catalog: Catalog, column: string, indent?: string): string {
-  return firstMatchCaseSql(catalog.behaviors.map((b) => ({ pathPattern: b.pathPattern, value: b.route.contentType })), catalog.defaultRoute.contentType, column, indent);
-}
-
-/** Value of `cachedRouteCaseSql` for a never-cached route (managed CachingDisabled). */
+/** Value of `cached_route` for a never-cached route (managed CachingDisabled). */
 export const UNCACHED_ROUTE = 'uncached';
 export const CACHED_ROUTE = 'cached';
 
+/** What the analyses need of a behavior: its content type and whether its route caches at all. */
+export interface BehaviorClassValues {
+  readonly contentType: string;
+  /** `'cached'` or `'uncached'`: hit ratios count only cached routes (a personalized API call is a miss by design, docs/monitoring.md). */
+  readonly cachedRoute: string;
+}
+
+/** Consecutive ordered behaviors with the same values, as one branch of the first-match CASE. */
+export interface BehaviorClass extends BehaviorClassValues {
+  readonly pathPatterns: readonly string[];
+}
+
 /**
- * `'cached'` or `'uncached'`: whether the request's behavior caches at all. Hit ratios count only
- * cached routes: a personalized API call is a miss by design (docs/monitoring.md).
+ * The catalog's ordered behaviors grouped into classes for the first-match CASE: consecutive
+ * behaviors with the same content type and cache class share a branch (the order is kept, so SQL's
+ * first true branch is still CloudFront's first matching behavior), and the default behavior's values.
  */
-export function cachedRouteCaseSql(catalog: Catalog, column: string, indent?: string): string {
-  const value = (caching: string) => (caching === 'disabled' ? UNCACHED_ROUTE : CACHED_ROUTE);
-  return firstMatchCaseSql(catalog.behaviors.map((b) => ({ pathPattern: b.pathPattern, value: value(b.route.caching) })), value(catalog.defaultRoute.caching), column, indent);
+export function behaviorClasses(catalog: Catalog): { classes: BehaviorClass[]; fallback: BehaviorClassValues } {
+  const valuesOf = (route: Catalog['defaultRoute']): BehaviorClassValues => ({ contentType: route.contentType, cachedRoute: route.caching === 'disabled' ? UNCACHED_ROUTE : CACHED_ROUTE });
+  const classes: { pathPatterns: string[]; contentType: string; cachedRoute: string }[] = [];
+  for (const b of catalog.behaviors) {
+    const v = valuesOf(b.route);
+    const last = classes[classes.length - 1];
+    if (last && last.contentType === v.contentType && last.cachedRoute === v.cachedRoute) last.pathPatterns.push(b.pathPattern);
+    else classes.push({ ...v, pathPatterns: [b.pathPattern] });
+  }
+  return { classes, fallback: valuesOf(catalog.defaultRoute) };
+}
+
+/** The value of `behaviorIndexSql` for a path no behavior pattern matches (the default behavior). */
+export const DEFAULT_BEHAVIOR_INDEX = -1;
+
+/**
+ * A searched CASE giving the index (0-based) of the first class with a pattern matching the
+ * normalized path in `normalizedPath` (normalizedPathSql), or DEFAULT_BEHAVIOR_INDEX. Computed once
+ * per request, so the patterns are matched once however many values are read from the class.
+ */
+export function behaviorIndexSql(classes: readonly BehaviorClass[], normalizedPath: string, indent = '  '): string {
+  const lines = classes.map((c, i) => {
+    const cond = c.pathPatterns.map((p) => pathMatchSql(normalizedPath, p)).join(`\n${indent}    OR `);
+    return `${indent}  WHEN ${cond}\n${indent}    THEN ${i}`;
+  });
+  return [`CASE`, ...lines, `${indent}  ELSE ${DEFAULT_BEHAVIOR_INDEX}`, `${indent}END`].join('\n');
+}
+
+/**
+ * `(VALUES (0, 'video', 'cached'), …, (-1, <default's values>)) AS <alias>(behavior, content_type,
+ * cached_route)`: every class index (and DEFAULT_BEHAVIOR_INDEX) with its values, one row each, to
+ * join on the index. A join rather than a CASE over the index: an engine that pushes a filter on
+ * `cached_route` down to the scan then filters this small table, instead of inlining the pattern
+ * CASE once per branch.
+ */
+export function behaviorValuesSql(classes: readonly BehaviorClass[], fallback: BehaviorClassValues, alias: string): string {
+  const row = (i: number, v: BehaviorClassValues) => `(${i}, ${sqlString(v.contentType)}, ${sqlString(v.cachedRoute)})`;
+  const rows = [...classes.map((c, i) => row(i, c)), row(DEFAULT_BEHAVIOR_INDEX, fallback)];
+  return `(VALUES ${rows.join(', ')}) AS ${alias}(behavior, content_type, cached_route)`;
 }
 
 /** Area of a country the viewer-country table does not know, or of a log line without a country. */
 export const UNKNOWN_AREA = 'unknown';
 
-/** The viewer area (lib/routing/viewer-countries.ts) of the ISO country code in `column`. */
-export function viewerAreaCaseSql(column: string, indent = '  '): string {
-  const lines = VIEWER_AREAS.map((a) => `${indent}  WHEN ${column} IN (${a.countries.split(/\s+/).filter(Boolean).map(sqlString).join(', ')}) THEN ${sqlString(a.name)}`);
-  return ['CASE', ...lines, `${indent}  ELSE ${sqlString(UNKNOWN_AREA)}`, `${indent}END`].join('\n');
+/**
+ * `(VALUES ('US', 'United States'), …) AS <alias>(country, viewer_area)`: every country of the
+ * viewer-country table with its area, one row per country (the first area listing it), for a LEFT
+ * JOIN on the viewer's country; a country the table does not know finds no row (UNKNOWN_AREA).
+ */
+export function viewerAreasValuesSql(alias: string): string {
+  const seen = new Set<string>();
+  const rows: string[] = [];
+  for (const a of VIEWER_AREAS) {
+    for (const c of a.countries.split(/\s+/).filter(Boolean)) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      rows.push(`(${sqlString(c)}, ${sqlString(a.name)})`);
+    }
+  }
+  return `(VALUES ${rows.join(', ')}) AS ${alias}(country, viewer_area)`;
 }
 
 /** `(VALUES (…), …) AS <alias>(content_type, target_hit_ratio, target_p95_ms)`: the catalog's targets. */

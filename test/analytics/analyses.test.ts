@@ -18,7 +18,7 @@ describe('the analyses of analytics/sql (lib/analytics/analyses)', () => {
     it(`renders ${a.name} with every placeholder filled, the five parameters and a description`, () => {
       expect(a.sql).not.to.match(/\{\{/);
       expect(parameterMarkers(a.sql)).to.have.length(5);
-      expect(a.sql).to.include('FROM cloudfront_logs l');
+      expect(a.sql).to.include('FROM cloudfront_logs s');
       expect(a.description.length).to.be.greaterThan(40);
     });
   }

@@ -2,7 +2,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { resolveCatalog, type Catalog } from '../../lib/catalog';
 import {
-  cachedRouteCaseSql, contentTypeCaseSql, firstMatchCaseSql, pathPatternToLike, sqlString, viewerAreaCaseSql, CACHED_ROUTE, UNCACHED_ROUTE, UNKNOWN_AREA,
+  behaviorClasses, behaviorIndexSql, behaviorValuesSql, normalizedPathSql, pathPatternToLike, sqlString, viewerAreasValuesSql, CACHED_ROUTE, UNCACHED_ROUTE, UNKNOWN_AREA,
+  type BehaviorClassValues,
 } from '../../lib/analytics/sql-expressions';
 import { selectBehavior } from '../../lib/semantics/path-pattern';
 import { VIEWER_AREAS } from '../../lib/routing';
@@ -17,10 +18,21 @@ function samplePaths(catalog: Catalog): string[] {
   return [...fromPatterns, '/', '', '/index.html', '/favicon.ico', '/videos/x', '/api', '/apix/y', '/VIDEO/a.ts', '/static', '/metadata', '/api_x/y', '/api%/y'];
 }
 
-/** Evaluates `expr` (over column `p`) in DuckDB for every path, in order. */
-async function evaluate(conn: DuckDBConnection, expr: string, paths: readonly string[]): Promise<string[]> {
+/** The rows of `SELECT <select> FROM (VALUES (i, p) …) AS l(i, p) <join>` in the order of `inputs`, as text. */
+async function evaluate(conn: DuckDBConnection, select: string, inputs: readonly string[], join = ''): Promise<string[]> {
+  const values = inputs.map((p, i) => `(${i}, ${sqlString(p)})`).join(', ');
+  const reader = await conn.runAndReadAll(`SELECT ${select} AS v FROM (VALUES ${values}) AS l(i, p) ${join} ORDER BY l.i`);
+  return reader.getRowObjectsJson().map((r) => String(r.v));
+}
+
+/** A class value of every path, as the requests CTE computes it: normalized path, then class index, then value. */
+async function classify(conn: DuckDBConnection, catalog: Catalog, key: keyof BehaviorClassValues, paths: readonly string[]): Promise<string[]> {
+  const { classes, fallback } = behaviorClasses(catalog);
   const values = paths.map((p, i) => `(${i}, ${sqlString(p)})`).join(', ');
-  const reader = await conn.runAndReadAll(`SELECT ${expr} AS v FROM (VALUES ${values}) AS l(i, p) ORDER BY i`);
+  const column = key === 'contentType' ? 'content_type' : 'cached_route';
+  const reader = await conn.runAndReadAll(`SELECT v.${column} AS v FROM (
+    SELECT n.i, ${behaviorIndexSql(classes, 'n.np')} AS behavior FROM (SELECT l.i, ${normalizedPathSql('l.p')} AS np FROM (VALUES ${values}) AS l(i, p)) n
+  ) c JOIN ${behaviorValuesSql(classes, fallback, 'v')} ON v.behavior = c.behavior ORDER BY c.i`);
   return reader.getRowObjectsJson().map((r) => String(r.v));
 }
 
@@ -53,14 +65,14 @@ describe('SQL expressions generated from the catalog (lib/analytics/sql-expressi
     it(`gives every sample path the type CloudFront's first-match selection picks, for ${name}`, async () => {
       const paths = samplePaths(cat);
       expect(paths.length).to.be.greaterThan(150);
-      const got = await evaluate(conn, contentTypeCaseSql(cat, 'p'), paths);
+      const got = await classify(conn, cat, 'contentType', paths);
       const want = paths.map((p) => selectBehavior(cat.behaviors, p)?.route.contentType ?? cat.defaultRoute.contentType);
       expect(got).to.deep.equal(want);
     });
 
     it(`tells cached from never-cached routes as the behavior's cache policy does, for ${name}`, async () => {
       const paths = samplePaths(cat);
-      const got = await evaluate(conn, cachedRouteCaseSql(cat, 'p'), paths);
+      const got = await classify(conn, cat, 'cachedRoute', paths);
       const want = paths.map((p) => ((selectBehavior(cat.behaviors, p)?.route ?? cat.defaultRoute).caching === 'disabled' ? UNCACHED_ROUTE : CACHED_ROUTE));
       expect(got).to.deep.equal(want);
       expect(got).to.include(UNCACHED_ROUTE);
@@ -69,20 +81,27 @@ describe('SQL expressions generated from the catalog (lib/analytics/sql-expressi
 
   it('classifies the documented examples', async () => {
     const paths = ['/video/premium/t1/master.m3u8', '/thumbnails/t1.jpg', '/metadata/t1.json', '/api/search', '/api/me/profile', '/index.html', '/VIDEO/x.ts'];
-    expect(await evaluate(conn, contentTypeCaseSql(catalog, 'p'), paths)).to.deep.equal(['video', 'thumbnails', 'metadata', 'api', 'api', 'static', 'static']);
-    expect(await evaluate(conn, cachedRouteCaseSql(catalog, 'p'), ['/api/search', '/api/me/profile'])).to.deep.equal([CACHED_ROUTE, UNCACHED_ROUTE]);
+    expect(await classify(conn, catalog, 'contentType', paths)).to.deep.equal(['video', 'thumbnails', 'metadata', 'api', 'api', 'static', 'static']);
+    expect(await classify(conn, catalog, 'cachedRoute', ['/api/search', '/api/me/profile'])).to.deep.equal([CACHED_ROUTE, UNCACHED_ROUTE]);
   });
 
-  it('merges consecutive behaviors of one value into one branch, keeping the order', () => {
-    const sql = firstMatchCaseSql([{ pathPattern: '/a/*', value: 'x' }, { pathPattern: '/b/*', value: 'x' }, { pathPattern: '/c/*', value: 'y' }, { pathPattern: '/d/*', value: 'x' }], 'z', 'p');
-    expect(sql.match(/THEN '[xyz]'/g)).to.have.length(3);
-    expect(sql.indexOf("'a/%'")).to.be.lessThan(sql.indexOf("'c/%'"));
-    expect(sql.indexOf("'c/%'")).to.be.lessThan(sql.indexOf("'d/%'"));
+  it('groups consecutive behaviors with the same values into one class, keeping the order', () => {
+    const { classes, fallback } = behaviorClasses(catalog);
+    expect(classes.flatMap((c) => c.pathPatterns)).to.deep.equal(catalog.behaviors.map((b) => b.pathPattern));
+    expect(classes.length).to.be.lessThan(catalog.behaviors.length);
+    classes.slice(1).forEach((c, i) => expect([c.contentType, c.cachedRoute]).to.not.deep.equal([classes[i]!.contentType, classes[i]!.cachedRoute]));
+    expect(fallback).to.deep.equal({ contentType: catalog.defaultRoute.contentType, cachedRoute: CACHED_ROUTE });
+    const sql = behaviorIndexSql(classes, 'np');
+    expect(sql.match(/THEN \d+/g)).to.have.length(classes.length);
+    expect(sql.indexOf(`'${pathPatternToLike(catalog.behaviors[0]!.pathPattern)}'`)).to.be.lessThan(sql.indexOf(`'${pathPatternToLike(catalog.behaviors.at(-1)!.pathPattern)}'`));
   });
 
   it('maps countries to their viewer area, and unknown or missing countries to unknown', async () => {
-    const got = await evaluate(conn, viewerAreaCaseSql('p'), ['US', 'DE', 'BR', 'ZZ', '-']);
+    const got = await evaluate(conn, `coalesce(a.viewer_area, '${UNKNOWN_AREA}')`, ['US', 'DE', 'BR', 'ZZ', '-'], `LEFT JOIN ${viewerAreasValuesSql('a')} ON a.country = l.p`);
     const areaOf = (c: string) => VIEWER_AREAS.find((a) => a.countries.split(' ').includes(c))!.name;
     expect(got).to.deep.equal([areaOf('US'), areaOf('DE'), areaOf('BR'), UNKNOWN_AREA, UNKNOWN_AREA]);
+    // One row per country, so the join never repeats a request.
+    const countries = VIEWER_AREAS.flatMap((a) => a.countries.split(' '));
+    expect(viewerAreasValuesSql('a').match(/\('[A-Z]{2}', /g)).to.have.length(new Set(countries).size);
   });
 });
