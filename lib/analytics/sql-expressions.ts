@@ -86,16 +86,65 @@ export function behaviorClasses(catalog: Catalog): { classes: BehaviorClass[]; f
 export const DEFAULT_BEHAVIOR_INDEX = -1;
 
 /**
- * A searched CASE giving the index (0-based) of the first class with a pattern matching the
- * normalized path in `normalizedPath` (normalizedPathSql), or DEFAULT_BEHAVIOR_INDEX. Computed once
- * per request, so the patterns are matched once however many values are read from the class.
+ * The literal first segment of a LIKE pattern (pathPatternToLike), with its `/` and escapes, when
+ * the pattern starts with one (`video/%` → `video/`); undefined when a wildcard comes first or the
+ * pattern has no `/` (it may match a path in any folder).
+ */
+export function literalFirstSegment(like: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < like.length; i++) {
+    const ch = like[i]!;
+    if (ch === LIKE_ESCAPE) {
+      out += like.slice(i, i + 2);
+      i++;
+    } else if (ch === '%' || ch === '_') return undefined;
+    else {
+      out += ch;
+      if (ch === '/') return out;
+    }
+  }
+  return undefined;
+}
+
+/** `WHEN … THEN <index>` lines of the first-match CASE for the given patterns, in the classes' order. */
+function indexBranches(entries: readonly { index: number; pattern: string }[], normalizedPath: string, indent: string): string[] {
+  const lines: string[] = [];
+  for (let k = 0; k < entries.length; ) {
+    const index = entries[k]!.index;
+    const patterns: string[] = [];
+    for (; k < entries.length && entries[k]!.index === index; k++) patterns.push(entries[k]!.pattern);
+    lines.push(`${indent}  WHEN ${patterns.map((p) => pathMatchSql(normalizedPath, p)).join(`\n${indent}    OR `)}\n${indent}    THEN ${index}`);
+  }
+  return lines;
+}
+
+/**
+ * A CASE giving the index (0-based) of the first class with a pattern matching the normalized path
+ * in `normalizedPath` (normalizedPathSql), or DEFAULT_BEHAVIOR_INDEX. Computed once per request, so
+ * the patterns are matched once however many values are read from the class.
+ *
+ * The patterns are dispatched on their literal first segment: a path under `video/` is tried only
+ * against the patterns that start with `video/` and those that start with a wildcard, in the
+ * catalog's order. A pattern starting with another literal segment cannot match it, so the first
+ * match is the same as trying every pattern in order, with a fraction of the `LIKE`s per request.
  */
 export function behaviorIndexSql(classes: readonly BehaviorClass[], normalizedPath: string, indent = '  '): string {
-  const lines = classes.map((c, i) => {
-    const cond = c.pathPatterns.map((p) => pathMatchSql(normalizedPath, p)).join(`\n${indent}    OR `);
-    return `${indent}  WHEN ${cond}\n${indent}    THEN ${i}`;
-  });
-  return [`CASE`, ...lines, `${indent}  ELSE ${DEFAULT_BEHAVIOR_INDEX}`, `${indent}END`].join('\n');
+  const entries = classes.flatMap((c, index) => c.pathPatterns.map((p) => ({ index, pattern: p, segment: literalFirstSegment(pathPatternToLike(p)) })));
+  const segments = [...new Set(entries.flatMap((e) => (e.segment === undefined ? [] : [e.segment])))];
+  // The first-match CASE over `subset`; a pattern matching every path of the group (`video/*` under
+  // `video/`) ends it, as the ELSE.
+  const caseOf = (subset: typeof entries, inner: string, segment?: string) => {
+    const all = segment === undefined ? -1 : subset.findIndex((e) => pathPatternToLike(e.pattern) === `${segment}%`);
+    const tried = all < 0 ? subset : subset.slice(0, all);
+    const otherwise = all < 0 ? DEFAULT_BEHAVIOR_INDEX : subset[all]!.index;
+    if (tried.length === 0) return String(otherwise);
+    return [`CASE`, ...indexBranches(tried, normalizedPath, inner), `${inner}  ELSE ${otherwise}`, `${inner}END`].join('\n');
+  };
+  const anywhere = entries.filter((e) => e.segment === undefined);
+  if (segments.length <= 1) return caseOf(entries, indent);
+  const inner = `${indent}    `;
+  const lines = segments.map((seg) => `${indent}  WHEN ${normalizedPath} LIKE ${sqlString(`${seg}%`)} ESCAPE ${sqlString(LIKE_ESCAPE)}\n${indent}    THEN ${caseOf(entries.filter((e) => e.segment === seg || e.segment === undefined), inner, seg)}`);
+  return [`CASE`, ...lines, `${indent}  ELSE ${caseOf(anywhere, inner)}`, `${indent}END`].join('\n');
 }
 
 /**

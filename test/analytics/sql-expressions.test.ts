@@ -2,7 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { resolveCatalog, type Catalog } from '../../lib/catalog';
 import {
-  behaviorClasses, behaviorIndexSql, behaviorValuesSql, normalizedPathSql, pathPatternToLike, sqlString, viewerAreasValuesSql, CACHED_ROUTE, UNCACHED_ROUTE, UNKNOWN_AREA,
+  behaviorClasses, behaviorIndexSql, behaviorValuesSql, literalFirstSegment, normalizedPathSql, pathPatternToLike, sqlString, viewerAreasValuesSql, CACHED_ROUTE, UNCACHED_ROUTE, UNKNOWN_AREA,
   type BehaviorClassValues,
 } from '../../lib/analytics/sql-expressions';
 import { selectBehavior } from '../../lib/semantics/path-pattern';
@@ -15,7 +15,7 @@ function samplePaths(catalog: Catalog): string[] {
     const body = b.pathPattern.replace(/^\//, '').replace(/\*/g, f).replace(/\?/g, 'q');
     return [`/${body}`, body, `//${body}`];
   }));
-  return [...fromPatterns, '/', '', '/index.html', '/favicon.ico', '/videos/x', '/api', '/apix/y', '/VIDEO/a.ts', '/static', '/metadata', '/api_x/y', '/api%/y'];
+  return [...fromPatterns, '/', '', '/index.html', '/favicon.ico', '/videos/x', '/api', '/apix/y', '/VIDEO/a.ts', '/static', '/metadata', '/api_x/y', '/api%/y', '/api/x.css', '/video/a.jpg', '/fonts/a.css', '/thumbnails/x.css', '/static/t.jpg', 'fonts/x', '/xonts/y'];
 }
 
 /** The rows of `SELECT <select> FROM (VALUES (i, p) …) AS l(i, p) <join>` in the order of `inputs`, as text. */
@@ -61,7 +61,9 @@ describe('SQL expressions generated from the catalog (lib/analytics/sql-expressi
   const catalog = resolveCatalog();
   // A metadata pattern inside /api/ comes first, so /api/x.json is metadata; '?' and '_' patterns too.
   const overlapping = resolveCatalog({ metadata: { pathPatterns: ['/metadata/*', '/api/*.json', '/m?ta_x/*'] } });
-  for (const [name, cat] of [['the built-in catalog', catalog], ['a catalog whose types overlap', overlapping]] as const) {
+  // Patterns that may match under any folder ('*.css', '?onts/*') are tried in every folder's branch.
+  const anywhere = resolveCatalog({ static: { pathPatterns: ['*.css', '/static/*', '?onts/*'] }, thumbnails: { pathPatterns: ['/thumbnails/*', '*.jpg'] } });
+  for (const [name, cat] of [['the built-in catalog', catalog], ['a catalog whose types overlap', overlapping], ['a catalog with patterns starting with a wildcard', anywhere]] as const) {
     it(`gives every sample path the type CloudFront's first-match selection picks, for ${name}`, async () => {
       const paths = samplePaths(cat);
       expect(paths.length).to.be.greaterThan(150);
@@ -91,9 +93,20 @@ describe('SQL expressions generated from the catalog (lib/analytics/sql-expressi
     expect(classes.length).to.be.lessThan(catalog.behaviors.length);
     classes.slice(1).forEach((c, i) => expect([c.contentType, c.cachedRoute]).to.not.deep.equal([classes[i]!.contentType, classes[i]!.cachedRoute]));
     expect(fallback).to.deep.equal({ contentType: catalog.defaultRoute.contentType, cachedRoute: CACHED_ROUTE });
-    const sql = behaviorIndexSql(classes, 'np');
-    expect(sql.match(/THEN \d+/g)).to.have.length(classes.length);
-    expect(sql.indexOf(`'${pathPatternToLike(catalog.behaviors[0]!.pathPattern)}'`)).to.be.lessThan(sql.indexOf(`'${pathPatternToLike(catalog.behaviors.at(-1)!.pathPattern)}'`));
+  });
+
+  it('dispatches on the first folder: a path is tried only against the patterns that can match it', () => {
+    expect(literalFirstSegment('video/premium/%.m3u8')).to.equal('video/');
+    expect(literalFirstSegment('under\\_score/%')).to.equal('under\\_score/');
+    expect(literalFirstSegment('%.css')).to.equal(undefined);
+    expect(literalFirstSegment('v_deo/%')).to.equal(undefined);
+    expect(literalFirstSegment('index.html')).to.equal(undefined);
+    const sql = behaviorIndexSql(behaviorClasses(catalog).classes, 'np');
+    // The video folder's branch holds only video patterns; '/video/*' (every path there) is its ELSE.
+    const video = sql.slice(sql.indexOf("WHEN np LIKE 'video/%'"), sql.indexOf("WHEN np LIKE 'thumbnails/%'"));
+    expect(video).to.not.include('api/');
+    expect(video).to.match(/ELSE \d+\s+END\s*$/);
+    expect(sql.match(/ LIKE /g)!.length).to.be.lessThan(catalog.behaviors.length + 8);
   });
 
   it('maps countries to their viewer area, and unknown or missing countries to unknown', async () => {
