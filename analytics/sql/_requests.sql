@@ -12,7 +12,6 @@
 requests AS (
   SELECT
     l.ts,
-    date_trunc('hour', l.ts) AS hour_start,
     l.x_edge_location AS edge_location,
     coalesce(l.c_country, '-') AS country,
     coalesce(a.viewer_area, {{unknown_area}}) AS viewer_area,
