@@ -48,14 +48,16 @@ export interface RenderedAnalysis {
 }
 
 /**
- * The analysis reading its requests from `table` (a table holding the `requests` CTE's rows for the
- * same parameters) instead of scanning the logs: the SQL after the CTE is unchanged, and it takes no
- * parameters. A local runner computes the CTE once for several analyses this way.
+ * The analysis reading its requests from `table` (a table or CTE holding the `requests` CTE's rows
+ * for the same parameters) instead of scanning the logs: the SQL after the CTE is unchanged, and it
+ * takes no parameters. The local runner computes the CTE once for several analyses this way. The
+ * alias is `NOT MATERIALIZED` (DuckDB and PostgreSQL syntax): DuckDB would otherwise copy the rows
+ * again for an analysis that reads `requests` more than once (errors-by-status).
  */
 export function analysisOverTable(a: RenderedAnalysis, table: string): string {
   const at = a.sql.indexOf(a.requests);
   if (at < 0) throw new Error(`${a.name}: its SQL does not contain its requests CTE`);
-  return `${a.sql.slice(0, at)}requests AS (SELECT * FROM ${table})${a.sql.slice(at + a.requests.length)}`;
+  return `${a.sql.slice(0, at)}requests AS NOT MATERIALIZED (SELECT * FROM ${table})${a.sql.slice(at + a.requests.length)}`;
 }
 
 /** The `SELECT` of the `requests` CTE (its body), with the CTE's five parameters. */
