@@ -186,6 +186,9 @@ export async function openLogDatabase(folder: string, opts: { flag?: string; thr
   const connection = await instance.connect();
   try {
     await connection.run(APPROX_PERCENTILE_MACRO);
+    // Track each statement's progress (read by runAnalysesOnDuckDb), without DuckDB printing a bar.
+    await connection.run('SET enable_progress_bar = true');
+    await connection.run('SET enable_progress_bar_print = false');
     await connection.run(await logViewSql(connection, files));
   } catch (e) {
     connection.closeSync();
@@ -224,19 +227,35 @@ export function sharedScanSql(analyses: readonly RenderedAnalysis[]): string {
   return `WITH ${REQUESTS_SCAN_TABLE} AS MATERIALIZED (\n${requestsSelect(analyses[0]!)}\n)\nSELECT\n${columns.join(',\n')}`;
 }
 
+/** How often `runAnalysesOnDuckDb` asks DuckDB how far the statement is. */
+const PROGRESS_POLL_MS = 250;
+
 /**
  * Runs several analyses with one scan of the logs (sharedScanSql): the `requests` CTE they share
  * (the same text in each, rendered for one catalog) is computed once, and the results equal running
- * each analysis on its own; one analysis runs directly.
+ * each analysis on its own; one analysis runs directly. `onProgress` gets DuckDB's estimate of the
+ * share of the statement done (0–1, undefined when DuckDB cannot tell) while it runs, and 1 at the end.
  */
-export async function runAnalysesOnDuckDb(db: Pick<LogDatabase, 'connection'>, analyses: readonly RenderedAnalysis[], params: readonly AnalysisParameter[]): Promise<AnalysisResult[]> {
+export async function runAnalysesOnDuckDb(db: Pick<LogDatabase, 'connection'>, analyses: readonly RenderedAnalysis[], params: readonly AnalysisParameter[], onProgress?: (fraction: number | undefined) => void): Promise<AnalysisResult[]> {
   if (analyses.length <= 1) return Promise.all(analyses.map((a) => runAnalysisOnDuckDb(db, a, params)));
   const shared = analyses[0]!.requests;
   const differs = analyses.find((a) => a.requests !== shared);
   if (differs) throw new Error(`${differs.name} was rendered with another requests CTE than ${analyses[0]!.name}; render them for one catalog`);
   const statement = await db.connection.prepare(sharedScanSql(analyses));
   statement.bind(params.map((p) => p.value));
-  const reader = await statement.runAndReadAll();
+  // The statement runs on DuckDB's threads; the event loop stays free to poll its progress.
+  // DuckDB reports -1 when it cannot tell (a statement with materialized CTEs often cannot).
+  const poll = onProgress && setInterval(() => {
+    const percent = db.connection.progress.percentage;
+    onProgress(percent >= 0 ? Math.min(1, percent / 100) : undefined);
+  }, PROGRESS_POLL_MS);
+  let reader: Awaited<ReturnType<typeof statement.runAndReadAll>>;
+  try {
+    reader = await statement.runAndReadAll();
+  } finally {
+    if (poll) clearInterval(poll);
+  }
+  onProgress?.(1);
   const types = reader.columnTypes();
   const row = reader.getRowObjectsJS()[0]!;
   return analyses.map((a, i) => {

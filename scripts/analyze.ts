@@ -19,6 +19,7 @@ import { renderHtmlReport } from '../lib/report/html';
 import { athenaQueryCostUsd } from '../lib/semantics/pricing';
 import { runAnalysisOnAthena } from './analytics/athena';
 import { loadStackSource, parseCommandLine, runMain, STACK_SOURCE_HELP, STACK_SOURCE_OPTIONS, writeJsonFile, writeTextFile, type CommandSpec, type StackSource } from './lib/cli';
+import { startActivity, startProgress } from './lib/progress';
 import { stackContext } from './monitoring/stack-context';
 
 const spec = {
@@ -37,6 +38,7 @@ const spec = {
     athena: { type: 'boolean' },
     ...AWS_CONNECTION_OPTIONS,
     'show-sql': { type: 'boolean' },
+    quiet: { type: 'boolean' },
   },
   help: {
     logs: 'folder of log files: Parquet (v2, Hive partitions or not), JSON lines (v2) or CloudFront v1 logs (.gz with #Fields)',
@@ -51,6 +53,7 @@ const spec = {
     athena: "run on the stack's Athena workgroup (outputs athenaWorkgroup, glueDatabase) instead of local files",
     ...AWS_CONNECTION_HELP,
     'show-sql': 'print the SQL of the chosen analyses (rendered for the catalog) and exit',
+    quiet: 'no progress on stderr (locally: the time so far and the share done when DuckDB can tell; on Athena: analyses done)',
   },
   examples: [
     'npm run analyze -- --logs ./logs --all --json analyses.json --html analyses.html',
@@ -111,18 +114,23 @@ runMain(async () => {
     const client = athenaClient(connectionOptions(values), o.region);
     let bytes = 0;
     let cost = 0;
+    const progress = startProgress('analyses on Athena', analyses.length, { quiet: values.quiet });
     for (const a of analyses) {
       const r = await runAnalysisOnAthena(client, { workgroup: o.athenaWorkgroup, database: o.glueDatabase }, a, params);
       bytes += r.bytesScanned ?? 0;
       cost += athenaQueryCostUsd(r.bytesScanned ?? 0);
       results.push(r);
+      progress.increment();
     }
+    progress.stop();
     run = { source: `athena ${o.athenaWorkgroup}`, scope, results, athena: { bytesScanned: bytes, costUsd: cost } };
   } else {
     const db = await openLogDatabase(values.logs!);
+    const activity = startActivity(`${analyses.length} analyses with DuckDB`, { quiet: values.quiet });
     try {
-      results.push(...(await runAnalysesOnDuckDb(db, analyses, params)));
+      results.push(...(await runAnalysesOnDuckDb(db, analyses, params, (fraction) => activity.set(fraction))));
     } finally {
+      activity.stop();
       db.close();
     }
     run = { source: `logs ${values.logs}`, scope, results };

@@ -48,3 +48,37 @@ export function startProgress(label: string, total: number, opts: { quiet?: bool
     stop: () => report(true),
   };
 }
+
+export interface Activity {
+  /** The share done (0–1), when the work can tell; undefined when it cannot. */
+  set(fraction: number | undefined): void;
+  stop(): void;
+}
+
+/**
+ * Progress for work that may not know its size (one long SQL statement): the share done when known,
+ * the time so far and the resident memory, on a live line on a terminal (every second) or a line
+ * every 5 s otherwise; nothing when quiet. On stderr.
+ */
+export function startActivity(label: string, opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Activity {
+  const stream = opts.stream ?? process.stderr;
+  if (opts.quiet) return { set() {}, stop() {} };
+  const started = Date.now();
+  let fraction: number | undefined;
+  const line = () => {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    const share = fraction === undefined ? '' : `${Math.floor(fraction * 100)}%, `;
+    return `${label}: ${share}${seconds} s, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`;
+  };
+  const show = () => (stream.isTTY ? stream.write(`\r${line()}\x1b[K`) : stream.write(`${line()}\n`));
+  const timer = setInterval(show, stream.isTTY ? 1000 : 5000);
+  timer.unref();
+  return {
+    set: (f) => { fraction = f; },
+    stop: () => {
+      clearInterval(timer);
+      if (stream.isTTY) stream.write(`\r${line()}\x1b[K\n`);
+      else show();
+    },
+  };
+}

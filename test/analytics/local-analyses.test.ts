@@ -42,13 +42,16 @@ describe('the log analyses on DuckDB (analytics/sql, adapters/duckdb-logs)', fun
       });
       after(() => db.close());
 
-      it('gives the same results with one shared scan for every analysis as with each scanning on its own, and drops the scan table', async () => {
+      it('gives the same results with one shared scan for every analysis as with each scanning on its own, reports progress, and leaves no table behind', async () => {
         for (const scope of [SCOPE, { ...SCOPE, from: new Date('2026-03-01T13:05:00Z') }]) {
           const params = analysisParameters(scope);
           const separate: AnalysisResult[] = [];
           for (const a of analyses) separate.push(await runAnalysisOnDuckDb(db, a, params));
-          const shared = await runAnalysesOnDuckDb(db, analyses, params);
+          const reported: (number | undefined)[] = [];
+          const shared = await runAnalysesOnDuckDb(db, analyses, params, (f) => reported.push(f));
           expect(shared).to.deep.equal(separate);
+          expect(reported.at(-1)).to.equal(1);
+          for (const f of reported) if (f !== undefined) expect(f).to.be.within(0, 1);
           expect(shared.find((r) => r.name === 'hit-ratio-by-type')!.rows.length).to.be.greaterThan(0);
         }
         const left = await db.connection.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${REQUESTS_SCAN_TABLE}'`);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startProgress } from '../../scripts/lib/progress';
+import { startActivity, startProgress } from '../../scripts/lib/progress';
 
 describe('scripts/lib/progress: long runs report rate, ETA and memory', () => {
   function fakeStream() {
@@ -21,5 +21,22 @@ describe('scripts/lib/progress: long runs report rate, ETA and memory', () => {
     p.increment(10);
     p.stop();
     expect(lines).to.deep.equal([]);
+  });
+
+  it('reports work of unknown size: the time so far and memory, and the share done once it is known', () => {
+    const { lines, stream } = fakeStream();
+    const a = startActivity('8 analyses with DuckDB', { stream });
+    a.set(undefined);
+    a.stop();
+    expect(lines.at(-1)).to.match(/^8 analyses with DuckDB: \d+ s, rss \d+ MiB\n$/);
+    const b = startActivity('scan', { stream });
+    b.set(0.426);
+    b.stop();
+    expect(lines.at(-1)).to.match(/^scan: 42%, \d+ s, rss \d+ MiB\n$/);
+    const quiet = fakeStream();
+    const c = startActivity('scan', { stream: quiet.stream, quiet: true });
+    c.set(1);
+    c.stop();
+    expect(quiet.lines).to.deep.equal([]);
   });
 });
