@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Plan } from '../../lib/plan';
 import type { EngineStats } from '../../simulator/engine';
 import { simModelFromPlan } from '../../simulator/plan-model';
-import { mergeStats, statsFromJson } from '../../simulator/shard';
+import { heaviestFirst, mergeStats, shardRequestRates, statsFromJson } from '../../simulator/shard';
 import type { SummaryContext } from '../../simulator/simulate';
 import { sampleObjects, toShared } from '../../simulator/workload/sample';
 import { startProgress } from '../lib/progress';
@@ -32,8 +32,9 @@ export interface WorkersResult {
 
 /**
  * Runs `count` shards on at most `concurrency` worker threads at once (a new thread per shard, the next
- * shard started as one finishes), merged in shard order. More shards than threads evens out the
- * threads' work (shards differ in their requests) and holds only the running shards' caches.
+ * shard started as one finishes; the heaviest shards by request rate first), merged in shard order.
+ * More shards than threads evens out the threads' work (shards differ in their requests) and holds
+ * only the running shards' caches.
  */
 export async function runShardsInWorkers(plan: Plan, s: SimSettings, count: number, quiet?: boolean, concurrency = count): Promise<WorkersResult> {
   const { file, execArgv } = workerEntry();
@@ -48,10 +49,12 @@ export async function runShardsInWorkers(plan: Plan, s: SimSettings, count: numb
     w.once('exit', (code) => { if (code !== 0) reject(new Error(`shard worker ${index}/${count} exited with code ${code}`)); });
   });
   const posts: Post[] = new Array<Post>(count);
+  // heaviest first, so that the lanes end close together; merged in shard order whatever the order run
+  const order = heaviestFirst(shardRequestRates(objects, count));
   let next = 0;
   const lane = async () => {
     while (next < count) {
-      const index = next++;
+      const index = order[next++]!;
       posts[index] = await runShard(index);
     }
   };

@@ -381,13 +381,19 @@ export function generateRequests(w: Workload, fromSec: number, toSec: number, se
   return { length: all.length, time: all.time.slice(), key: all.key.slice(), viewer: all.viewer.slice(), edge: all.edge.slice() };
 }
 
-/** Update and invalidation events of [fromSec, toSec), sorted by time. */
+/**
+ * Update and invalidation events of [fromSec, toSec), sorted by time: of the shard's assets only for a
+ * workload built for one shard (each asset's events are its own draws, so these are exactly the
+ * whole workload's events of those assets).
+ */
 export function generateEvents(w: Workload, fromSec: number, toSec: number, seed: number): EventLog {
   const times: number[] = [];
   const assets: number[] = [];
   const kinds: number[] = [];
   const delay = w.profile.invalidationDelaySeconds;
+  const shard = w.shard;
   for (let a = 0; a < w.assets; a++) {
+    if (shard !== undefined && shardOfAsset(a, shard.count) !== shard.index) continue;
     const typeName = CONTENT_TYPE_NAMES[w.assetType[a]!]!;
     const upd = w.profile.updates[typeName];
     if (upd.changedShare <= 0) continue;
