@@ -207,7 +207,16 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   const shard = opts.shard !== undefined && opts.shard.count > 1 ? opts.shard : undefined;
   // about 1.05 keys per object (of the shard's share of them)
   let k = keyColumns(Math.ceil((nObj * 1.05) / (shard?.count ?? 1)) + 1024);
-  const keyStrings: string[] = [];
+  // Which Accept-Encoding classes share a key, per behavior: the key's header and Accept-Encoding parts
+  // depend on the behavior's cache policy and the header only (lib/semantics/cache-key cacheKeyParts),
+  // never on the path, query or method, so the classes collapse alike for all of a behavior's objects.
+  // sameKeyAs[bi][c]: the first class whose key class c's equals (c itself when the first).
+  const sameKeyAs: (Int8Array | undefined)[] = new Array(behaviors.length);
+  const classesOf = (bi: number, spec: { method: string; path: string; query: string }): Int8Array => {
+    const beh = behaviors[bi]!;
+    const keyStrings = Array.from({ length: nAe }, (_, c) => computeCacheKey('sim', beh.key, { method: spec.method, path: spec.path, query: spec.query, headers: { 'accept-encoding': profile.acceptEncodings[c]!.header }, httpVersion: '2' }));
+    return Int8Array.from(keyStrings, (ks) => keyStrings.indexOf(ks));
+  };
   let nKeys = 0;
   for (let o = 0; o < nObj; o++) {
     const a = objectAsset[o]!;
@@ -233,16 +242,13 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
       const uri = keyed.length > 0 ? `${spec.path}?${keyed.map(([n, v]) => `${n}=${v}`).join('&')}` : spec.path;
       if (items.some((item) => invalidationMatches(item, { uri }))) invalidated[o] = 1;
     }
-    keyStrings.length = 0;
-    const firstKey = nKeys;
+    const classes = (sameKeyAs[bi] ??= classesOf(bi, spec));
     for (let c = 0; c < nAe; c++) {
       const header = profile.acceptEncodings[c]!.header;
-      const keyString = computeCacheKey('sim', beh.key, { method: spec.method, path: spec.path, query: spec.query, headers: { 'accept-encoding': header }, httpVersion: '2' }) + (spec.rangeIndex >= 0 ? `#range${spec.rangeIndex}` : '');
-      const same = keyStrings.indexOf(keyString);
-      let key = same >= 0 ? firstKey + same : -1;
+      const same = classes[c]!;
+      let key = same < c ? objectKeys[o * MAX_AE_CLASSES + same]! : -1;
       if (key < 0) {
         key = nKeys++;
-        keyStrings.push(keyString);
         if (key === k.size.length) k = growKeyColumns(k, Math.ceil(key * 1.25));
         const comp = compressionDecision({
           behaviorCompress: beh.compress, policyGzip: beh.key.enableAcceptEncodingGzip, policyBrotli: beh.key.enableAcceptEncodingBrotli,
