@@ -263,6 +263,13 @@ export interface Tiers {
 }
 
 /**
+ * Key spaces up to this many keys (a shard's at --scale 1 with 8 shards: about 2.4 M) index each cache
+ * by key id directly (caches/direct-index.ts: one array read per lookup instead of a hash probe over two
+ * arrays; 4 bytes per key per cache, at most 16 MiB each); larger ones hash (memory as the entries held).
+ */
+export const DENSE_INDEX_MAX_KEYS = 1 << 22;
+
+/**
  * Builds the caches: one per edge, one per regional edge cache the edges use (HopTable.recs), one per
  * Origin Shield Region. A REC in a shield's Region is that shield: requests from its edges for the
  * shield's origins use the shield's cache as their REC (runEngine).
@@ -270,10 +277,11 @@ export interface Tiers {
 export function buildTiers(input: EngineInput, opts: EngineOptions, hops: HopTable): Tiers {
   const cap = (bytes: number) => Math.max(1, bytes * opts.capacityScale);
   const guess = (bytes: number) => Math.min(1 << 16, Math.max(1024, Math.ceil(cap(bytes) / 200_000)));
+  const index = input.keys.count <= DENSE_INDEX_MAX_KEYS ? { denseKeys: input.keys.count } : {};
   return {
-    edges: input.topology.edges.map(() => createCache(opts.policy, cap(opts.capacity.edge), guess(opts.capacity.edge))),
-    recs: hops.recs.map(() => createCache(opts.policy, cap(opts.capacity.rec), guess(opts.capacity.rec))),
-    shields: hops.shields.map(() => createCache(opts.policy, cap(opts.capacity.shield), guess(opts.capacity.shield))),
+    edges: input.topology.edges.map(() => createCache(opts.policy, cap(opts.capacity.edge), guess(opts.capacity.edge), index)),
+    recs: hops.recs.map(() => createCache(opts.policy, cap(opts.capacity.rec), guess(opts.capacity.rec), index)),
+    shields: hops.shields.map(() => createCache(opts.policy, cap(opts.capacity.shield), guess(opts.capacity.shield), index)),
   };
 }
 

@@ -8,6 +8,7 @@
 import { InputError, show } from '../lib/errors';
 import { EngineStats } from './engine';
 import type { EventLog, RequestLog } from './workload/arrivals';
+import type { SampledObjects } from './workload/sample';
 import { shardOfAsset, type Shard } from './workload/shard-of';
 
 export { shardOfAsset, type Shard };
@@ -55,6 +56,23 @@ export function shardEvents(events: EventLog, shard: Shard): EventLog {
     asset: Int32Array.from(keep, (i) => events.asset[i]!),
     kind: Uint8Array.from(keep, (i) => events.kind[i]!),
   };
+}
+
+/**
+ * Each shard's request rate (its objects' seed rates and release peak rates, req/s): what its run costs,
+ * to start the heaviest shards first. Shards differ (a few assets draw much of the traffic).
+ */
+export function shardRequestRates(objects: SampledObjects, count: number): Float64Array {
+  const rates = new Float64Array(count);
+  const add = (o: number, rate: number) => { const i = shardOfAsset(objects.objectAsset[o]!, count); rates[i] = rates[i]! + rate; };
+  for (let o = 0; o < objects.count; o++) add(o, objects.objectRate[o]!);
+  for (const r of objects.releaseObjects) r.objects.forEach((o, i) => add(o, r.rates[i]!));
+  return rates;
+}
+
+/** The shards, heaviest first (ties by index): the order that ends n parallel lanes closest together. */
+export function heaviestFirst(rates: Float64Array): number[] {
+  return Array.from(rates.keys()).sort((a, b) => rates[b]! - rates[a]! || a - b);
 }
 
 type Json = Record<string, unknown>;

@@ -16,6 +16,7 @@ import { mergeStats, shardEvents, type Shard } from './shard';
 import { summarize, SECONDS_PER_MONTH, type SimulationResult } from './results';
 import { generateEvents, generateRequests, invalidationPathsPerMonth, requestStream, type EventLog, type RequestBatches, type RequestLog } from './workload/arrivals';
 import { buildWorkload, type Workload } from './workload/build';
+import type { SampledObjects } from './workload/sample';
 import { videoExperienceInputs, type VideoExperienceInputs } from './video/experience';
 
 const TIB = 2 ** 40;
@@ -66,6 +67,11 @@ export interface SimulateOptions {
    * space's memory and build time); such a workload runs that shard only (runPreparedShard). @default every object
    */
   readonly shard?: Shard;
+  /**
+   * The workload's sampled objects, built before with the same model, seed, scale, profile and releases
+   * (workload/sample.ts: once for all the shards of a `--workers` run). @default sampled by `prepare`
+   */
+  readonly objects?: SampledObjects;
   /** Progress of the long phases (requests generated, requests simulated). */
   readonly onProgress?: (phase: 'generate' | 'simulate', done: number, total: number) => void;
 }
@@ -113,6 +119,7 @@ export function prepare(model: SimModel, opts: SimulateOptions = {}): Prepared {
     ...(opts.originCacheControl ? { originCacheControl: opts.originCacheControl } : {}),
     ...(opts.releases && opts.releases.length > 0 ? { releases: opts.releases } : {}),
     ...(opts.shard ? { shard: opts.shard } : {}),
+    ...(opts.objects ? { objects: opts.objects } : {}),
   });
   const from = -warmupHours * 3600;
   const to = hours * 3600;

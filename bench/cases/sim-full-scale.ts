@@ -1,7 +1,8 @@
 /**
  * A full seed-scale day of the multi-tier simulator as one whole process, through the bundle in dist/
  * as users run it: `npm run sim -- --stack prod --scale 1 --workers 2 --shards 8` (every object of the seed
- * workload, 24 h measured after 24 h of warm-up, eight shards two at a time on worker threads; each builds its own
+ * workload, 24 h measured after 24 h of warm-up, eight shards two at a time on worker threads, heaviest first; the
+ * main thread samples the objects once and shares them (simulator/workload/sample.ts), each shard builds its own
  * objects' keys and generates their requests as it simulates them, simulator/workload/arrivals.ts).
  * - sim.fullScaleSeconds: wall time, start-up included (goal: under 10 minutes on 2 cores);
  * - sim.fullScalePeakMiB: the process's peak RSS, both workers included (goal: under 8 GiB);

@@ -180,6 +180,8 @@ class RequestBuffer {
 class ArrivalProcess {
   private readonly mix: ViewerMix;
   private readonly objects: AliasTable;
+  /** The keys of alias entry i: keys[i * MAX_AE_CLASSES + Accept-Encoding class] (the workload's objectKeys when entries are objects). */
+  private readonly keys: Int32Array;
   private readonly ae: AliasTable;
   private b0: number;
   private b1 = 0;
@@ -195,9 +197,9 @@ class ArrivalProcess {
    * `onStep(secondsDone)` is called after each step.
    */
   constructor(
-    private readonly w: Workload,
+    w: Workload,
     rates: ArrayLike<number>,
-    private readonly objectIds: Int32Array | undefined,
+    objectIds: Int32Array | undefined,
     private readonly rateAt: (midSec: number) => number,
     start: number,
     private readonly toSec: number,
@@ -206,6 +208,8 @@ class ArrivalProcess {
   ) {
     this.mix = new ViewerMix(w);
     this.objects = new AliasTable(rates);
+    // a compact copy for a subset of the objects (a shard's): one random read per request, in a smaller table
+    this.keys = objectIds === undefined ? w.objectKeys : keysOf(w.objectKeys, objectIds);
     this.ae = new AliasTable(w.profile.acceptEncodings.slice(0, MAX_AE_CLASSES).map((a) => a.share));
     this.b0 = start;
     this.t = start;
@@ -213,8 +217,7 @@ class ArrivalProcess {
 
   /** Appends the requests with time < until to `out`, in time order. */
   fill(until: number, out: RequestBuffer): void {
-    const { rng, mix, objects, ae, objectIds } = this;
-    const objectKeys = this.w.objectKeys;
+    const { rng, mix, objects, ae, keys } = this;
     if (this.pending) {
       if (this.pTime >= until) return;
       out.reserve();
@@ -237,9 +240,8 @@ class ArrivalProcess {
       if (t >= this.b1) { t = this.b1; this.endStep(); continue; }
       const v = mix.viewerAt(rng.next() * this.total);
       const s = objects.sample(rng);
-      const o = objectIds === undefined ? s : objectIds[s]!;
       const e = mix.edgeOf(v, rng);
-      const k = objectKeys[o * MAX_AE_CLASSES + ae.sample(rng)]!;
+      const k = keys[s * MAX_AE_CLASSES + ae.sample(rng)]!;
       if (t >= until) {
         this.pending = true;
         this.pTime = t; this.pKey = k; this.pViewer = v; this.pEdge = e;
@@ -258,6 +260,13 @@ class ArrivalProcess {
     this.b0 += BUCKET;
     this.onStep?.(end);
   }
+}
+
+/** The keys of the given objects, in their order (objectKeys' layout). */
+function keysOf(objectKeys: Int32Array, objectIds: Int32Array): Int32Array {
+  const out = new Int32Array(objectIds.length * MAX_AE_CLASSES);
+  for (let i = 0; i < objectIds.length; i++) out.set(objectKeys.subarray(objectIds[i]! * MAX_AE_CLASSES, (objectIds[i]! + 1) * MAX_AE_CLASSES), i * MAX_AE_CLASSES);
+  return out;
 }
 
 /** A stream of requests in time order, one batch at a time. */
@@ -372,13 +381,19 @@ export function generateRequests(w: Workload, fromSec: number, toSec: number, se
   return { length: all.length, time: all.time.slice(), key: all.key.slice(), viewer: all.viewer.slice(), edge: all.edge.slice() };
 }
 
-/** Update and invalidation events of [fromSec, toSec), sorted by time. */
+/**
+ * Update and invalidation events of [fromSec, toSec), sorted by time: of the shard's assets only for a
+ * workload built for one shard (each asset's events are its own draws, so these are exactly the
+ * whole workload's events of those assets).
+ */
 export function generateEvents(w: Workload, fromSec: number, toSec: number, seed: number): EventLog {
   const times: number[] = [];
   const assets: number[] = [];
   const kinds: number[] = [];
   const delay = w.profile.invalidationDelaySeconds;
+  const shard = w.shard;
   for (let a = 0; a < w.assets; a++) {
+    if (shard !== undefined && shardOfAsset(a, shard.count) !== shard.index) continue;
     const typeName = CONTENT_TYPE_NAMES[w.assetType[a]!]!;
     const upd = w.profile.updates[typeName];
     if (upd.changedShare <= 0) continue;

@@ -16,18 +16,15 @@
  *    seed traffic.
  */
 import { CONTENT_TYPE_NAMES, type ContentTypeName } from '../../lib/catalog';
-import type { ReleaseEntry } from '../../lib/warming/predict';
 import { InputError } from '../../lib/errors';
 import { computeCacheKey, selectedQueryParams } from '../../lib/semantics/cache-key';
 import { compressionDecision } from '../../lib/semantics/compression';
 import { invalidationMatches } from '../../lib/semantics/invalidation';
-import { parseCacheControl, resolveTtl, staleWindows } from '../../lib/semantics/ttl';
-import { cacheControlFor } from '../../lib/catalog/cache-control';
-import { simOriginKey, type SimBehavior, type SimModel, type SimOrigin } from '../plan-model';
+import type { SimBehavior, SimModel, SimOrigin } from '../plan-model';
 import type { WorkloadProfile } from '../profile';
-import { Rng } from '../rng';
-import { seedFamilies, type Family } from './families';
-import { DEFAULT_SIMULATED_DAY_EPOCH_SEC, releaseFamilies, releasePeakSessions, type WorkloadRelease } from './releases';
+import type { Family } from './families';
+import { DEFAULT_SIMULATED_DAY_EPOCH_SEC, releasePeakSessions, type WorkloadRelease } from './releases';
+import { behaviorsOf, methodFacts, sampleObjects, ttlFactsOf, workloadFamilies, type SampleOptions, type SampledObjects } from './sample';
 import { shardOfAsset, type Shard } from './shard-of';
 import { buildTopology, type Topology } from './topology';
 
@@ -139,17 +136,7 @@ export interface Workload {
   readonly keyPath: readonly string[];
 }
 
-export interface WorkloadOptions {
-  readonly seed: number;
-  /** Share of objects simulated, (0, 1]. */
-  readonly scale: number;
-  readonly profile: WorkloadProfile;
-  /** Smallest number of objects kept per family. @default 100 */
-  readonly minObjectsPerFamily?: number;
-  /** Origin Cache-Control per content type (none by default: S3 objects and services send none). */
-  readonly originCacheControl?: Partial<Record<ContentTypeName, string>>;
-  /** New episodes going live at scheduled times (a release manifest, ./releases.ts). @default none */
-  readonly releases?: readonly ReleaseEntry[];
+export interface WorkloadOptions extends SampleOptions {
   /**
    * Build the cache keys of one shard's objects only (simulator/shard.ts; the other objects are sampled
    * and counted alike but get no keys: objectKeys -1). @default every object
@@ -157,27 +144,11 @@ export interface WorkloadOptions {
   readonly shard?: Shard;
   /** Epoch seconds of simulated time 0, to place the releases. @default 2025-11-24T00:00:00Z */
   readonly simulatedDayEpochSec?: number;
-}
-
-/** The sampled objects as columns (a few bytes each, no object per sample): grown as they are added. */
-class Sampled {
-  length = 0;
-  /** Index into the families, seed families first, then the release families. */
-  family = new Int32Array(1024);
-  ref = new Int32Array(1024);
-  /** Requests per playback session of this object. */
-  perSession = new Float64Array(1024);
-  weight = new Float64Array(1024);
-
-  push(family: number, ref: number, perSession: number, weight: number): void {
-    if (this.length === this.family.length) {
-      const cap = Math.ceil(this.length * 1.5);
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => { const x = new (a.constructor as new (n: number) => T)(cap); x.set(a); return x; };
-      this.family = grow(this.family); this.ref = grow(this.ref); this.perSession = grow(this.perSession); this.weight = grow(this.weight);
-    }
-    const i = this.length++;
-    this.family[i] = family; this.ref[i] = ref; this.perSession[i] = perSession; this.weight[i] = weight;
-  }
+  /**
+   * The sampled objects, built before with the same model and sampling options (`sampleObjects`, e.g.
+   * once for all the shards of a `--workers` run). @default sampled here
+   */
+  readonly objects?: SampledObjects;
 }
 
 /** Per-key columns, grown as keys are added (most objects have one key: the Accept-Encoding classes collapse). */
@@ -199,9 +170,6 @@ function growKeyColumns(k: KeyColumns, cap: number): KeyColumns {
   return out;
 }
 
-/** TTL and stale windows of a behavior for an origin Cache-Control (the same for all its objects). */
-interface TtlFacts { readonly ttl: number; readonly swr: number; readonly sie: number }
-
 /** Validates the options that come from the command line. */
 export function validateWorkloadOptions(o: { scale: number; seed: number }): void {
   const problems: string[] = [];
@@ -214,130 +182,73 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   validateWorkloadOptions(opts);
   const { profile, seed, scale } = opts;
   const topology = buildTopology(profile, model.priceClass);
-  const seedFams = seedFamilies(profile, model.catalog, seed);
-  const releaseFams = releaseFamilies(opts.releases ?? [], model, profile, model.catalog, seed);
-  const families = [...seedFams, ...releaseFams.map((r) => r.family)];
-  const rng = new Rng(seed, 7);
-  const minObjects = opts.minObjectsPerFamily ?? 100;
+  const fams = workloadFamilies(model, opts);
+  const { families, seedCount } = fams;
+  // 1. sample, and resolve each object's behavior, origin, asset and rate (./sample.ts), unless given
+  const s = opts.objects ?? sampleObjects(model, opts, fams);
+  if (s.familyStats.length !== families.length) throw new RangeError(`the sampled objects are of ${s.familyStats.length} families, the workload has ${families.length}; sample them with the same model, seed, profile and releases.`);
+  const { familyStats, sessionsPerSecond } = s;
 
-  // 1. sample, and sum the bytes per session for the calibration
-  const sampled = new Sampled();
-  const familyStats = families.map(() => ({ perSession: 0, bytesPerSession: 0, storedBytes: 0, sampled: 0, block: 1, originId: undefined as string | undefined }));
-  let bytesPerSession = 0;
-  families.forEach((fam, f) => {
-    const block = Math.max(1, Math.min(Math.round(1 / scale), Math.floor(fam.count / minObjects)));
-    familyStats[f]!.block = block;
-    let sum = 0, inBlock = 0, pick = -1, pickRate = 0;
-    const flush = () => {
-      if (pick >= 0) { sampled.push(f, pick, pickRate, sum / pickRate); familyStats[f]!.sampled++; }
-      sum = 0; inBlock = 0; pick = -1; pickRate = 0;
-    };
-    const st = familyStats[f]!;
-    fam.forEach((ref, perSession, size) => {
-      st.perSession += perSession;
-      st.bytesPerSession += perSession * size;
-      st.storedBytes += size;
-      sum += perSession;
-      inBlock++;
-      if (perSession > 0 && rng.next() * sum < perSession) { pick = ref; pickRate = perSession; }
-      if (inBlock === block) flush();
-    });
-    flush();
-    // release sessions come on top of the calibrated traffic
-    if (f < seedFams.length) bytesPerSession += st.bytesPerSession;
-  });
-  const sessionsPerSecond = (profile.averageGbps * 1e9) / 8 / bytesPerSession;
-
-  // 2. per object: behavior, keys, TTL, compression — through lib/semantics
-  const behaviors = [...model.behaviors, model.defaultBehavior];
-  const behaviorIndex = new Map(behaviors.map((b, i) => [b, i] as const));
-  const origins: SimOrigin[] = [];
-  const originIndex = new Map<string, number>();
-  const nObj = sampled.length;
+  // 2. per object of the shard: keys, compression, invalidation matches — through lib/semantics
+  const behaviors = behaviorsOf(model);
+  const origins = Array.from(s.originBehavior, (bi) => behaviors[bi]!.origin);
+  const ttlFacts = ttlFactsOf(model, behaviors, opts.originCacheControl);
+  const nObj = s.count;
   const nAe = Math.min(MAX_AE_CLASSES, profile.acceptEncodings.length);
   const objectKeys = new Int32Array(nObj * MAX_AE_CLASSES).fill(-1);
-  const objectRate = new Float64Array(nObj);
-  const objectRange = new Int32Array(nObj);
   const peakSessions = releasePeakSessions(profile, sessionsPerSecond);
   const dayEpoch = opts.simulatedDayEpochSec ?? DEFAULT_SIMULATED_DAY_EPOCH_SEC;
-  const releaseObjects = (opts.releases ?? []).map(() => ({ objects: [] as number[], rates: [] as number[] }));
-  const assetIds = new Map<string, number>();
-  const assetTypes: number[] = [];
-  const assetItems: (readonly string[])[] = [];
-  const assetObjects: number[][] = [];
+  // per asset of the shard: the invalidation items of its first object, and its objects
+  const assetItems = new Map<number, readonly string[]>();
+  const assetObjects = new Map<number, number[]>();
   // objects whose URI an item of their asset's invalidations matches (spec §8.1)
   const invalidated = new Uint8Array(nObj);
-  const objectAsset = new Int32Array(nObj);
+  const objectAsset = s.objectAsset;
   const shard = opts.shard !== undefined && opts.shard.count > 1 ? opts.shard : undefined;
   // about 1.05 keys per object (of the shard's share of them)
   let k = keyColumns(Math.ceil((nObj * 1.05) / (shard?.count ?? 1)) + 1024);
-  const ttlMemo = new Map<string, TtlFacts>();
-  const keyStrings: string[] = [];
+  // Which Accept-Encoding classes share a key, per behavior: the key's header and Accept-Encoding parts
+  // depend on the behavior's cache policy and the header only (lib/semantics/cache-key cacheKeyParts),
+  // never on the path, query or method, so the classes collapse alike for all of a behavior's objects.
+  // sameKeyAs[bi][c]: the first class whose key class c's equals (c itself when the first).
+  const sameKeyAs: (Int8Array | undefined)[] = new Array(behaviors.length);
+  const classesOf = (bi: number, spec: { method: string; path: string; query: string }): Int8Array => {
+    const beh = behaviors[bi]!;
+    const keyStrings = Array.from({ length: nAe }, (_, c) => computeCacheKey('sim', beh.key, { method: spec.method, path: spec.path, query: spec.query, headers: { 'accept-encoding': profile.acceptEncodings[c]!.header }, httpVersion: '2' }));
+    return Int8Array.from(keyStrings, (ks) => keyStrings.indexOf(ks));
+  };
   let nKeys = 0;
   for (let o = 0; o < nObj; o++) {
-    const sFamily = sampled.family[o]!;
-    const fam = families[sFamily]!;
-    const spec = fam.describe(sampled.ref[o]!);
-    const beh = model.select(spec.path);
-    familyStats[sFamily]!.originId ??= beh.origin.id;
-    const originKey = simOriginKey(beh.origin);
-    let oi = originIndex.get(originKey);
-    if (oi === undefined) { oi = origins.length; origins.push(beh.origin); originIndex.set(originKey, oi); }
-    const typeIdx = CONTENT_TYPE_NAMES.indexOf(fam.type);
-    let a = assetIds.get(spec.asset);
-    if (a === undefined) {
-      a = assetTypes.length;
-      assetIds.set(spec.asset, a);
-      assetTypes.push(typeIdx);
-      assetItems.push(spec.invalidationItems);
-      assetObjects.push([]);
-    }
-    assetObjects[a]!.push(o);
-    objectAsset[o] = a;
-    const cacheableMethod = spec.method === 'GET' || spec.method === 'HEAD';
-    const cached = cacheableMethod && !beh.cachingDisabled && beh.cachedMethods.includes(spec.method);
-    // the origins send the catalog's Cache-Control for the route (lib/catalog cacheControlFor), unless overridden
-    const route = beh.routeId !== undefined ? model.catalog.route(beh.routeId) : undefined;
-    const cc = opts.originCacheControl?.[fam.type] ?? (route ? cacheControlFor(route) : undefined);
-    // the same behavior, method and Cache-Control give the same TTL and windows: resolved once
-    const memoKey = `${behaviorIndex.get(beh)!} ${cached ? 1 : 0} ${cc ?? ''}`;
-    let facts = ttlMemo.get(memoKey);
-    if (facts === undefined) {
-      const ttlDecision = cached ? resolveTtl(beh.ttl, cc === undefined ? {} : { cacheControl: cc }, 0) : undefined;
-      const ttl = ttlDecision?.cacheable ? ttlDecision.ttl : -1;
-      const stale = ttl >= 0 ? staleWindows(beh.ttl, parseCacheControl(cc), { storedAtSec: 0, expiresAtSec: ttl }) : {};
-      facts = { ttl, swr: (stale.staleWhileRevalidateUntil ?? ttl) - ttl, sie: (stale.staleIfErrorUntil ?? ttl) - ttl };
-      ttlMemo.set(memoKey, facts);
-    }
-    const { ttl, swr, sie } = facts;
-    // Never-cached requests carry no cache state: simulate a thinned share of them.
-    const thin = ttl < 0 ? Math.min(1, familyStats[sFamily]!.block * scale) : 1;
-    const perSession = sampled.perSession[o]!;
-    objectRange[o] = spec.rangeIndex;
-    if (sFamily < seedFams.length) objectRate[o] = sessionsPerSecond * perSession * thin;
-    else {
-      const rel = releaseObjects[releaseFams[sFamily - seedFams.length]!.release]!;
-      rel.objects.push(o);
-      rel.rates.push(peakSessions * perSession * thin);
-    }
+    const a = objectAsset[o]!;
     // another shard's object: sampled, rated and counted, but no keys here
     if (shard !== undefined && shardOfAsset(a, shard.count) !== shard.index) continue;
-    const items = assetItems[a]!;
+    const fam = families[s.family[o]!]!;
+    const spec = fam.describe(s.ref[o]!);
+    const bi = s.objectBehavior[o]!;
+    const beh = behaviors[bi]!;
+    const oi = s.behaviorOrigin[bi]!;
+    const typeIdx = CONTENT_TYPE_NAMES.indexOf(fam.type);
+    let items = assetItems.get(a);
+    if (items === undefined) {
+      items = spec.invalidationItems;
+      assetItems.set(a, items);
+      assetObjects.set(a, []);
+    }
+    assetObjects.get(a)!.push(o);
+    const { cacheableMethod, cached } = methodFacts(beh, spec.method);
+    const { ttl, swr, sie } = ttlFacts(bi, fam.type, cached);
     if (items.length > 0) {
       const keyed = selectedQueryParams(beh.key, spec.query);
       const uri = keyed.length > 0 ? `${spec.path}?${keyed.map(([n, v]) => `${n}=${v}`).join('&')}` : spec.path;
       if (items.some((item) => invalidationMatches(item, { uri }))) invalidated[o] = 1;
     }
-    keyStrings.length = 0;
-    const firstKey = nKeys;
+    const classes = (sameKeyAs[bi] ??= classesOf(bi, spec));
     for (let c = 0; c < nAe; c++) {
       const header = profile.acceptEncodings[c]!.header;
-      const keyString = computeCacheKey('sim', beh.key, { method: spec.method, path: spec.path, query: spec.query, headers: { 'accept-encoding': header }, httpVersion: '2' }) + (spec.rangeIndex >= 0 ? `#range${spec.rangeIndex}` : '');
-      const same = keyStrings.indexOf(keyString);
-      let key = same >= 0 ? firstKey + same : -1;
+      const same = classes[c]!;
+      let key = same < c ? objectKeys[o * MAX_AE_CLASSES + same]! : -1;
       if (key < 0) {
         key = nKeys++;
-        keyStrings.push(keyString);
         if (key === k.size.length) k = growKeyColumns(k, Math.ceil(key * 1.25));
         const comp = compressionDecision({
           behaviorCompress: beh.compress, policyGzip: beh.key.enableAcceptEncodingGzip, policyBrotli: beh.key.enableAcceptEncodingBrotli,
@@ -354,9 +265,9 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
         k.revalidates[key] = beh.key.cookies.behavior === 'none' ? 1 : 0;
         k.asset[key] = a;
         k.type[key] = typeIdx;
-        k.behavior[key] = behaviorIndex.get(beh)!;
+        k.behavior[key] = bi;
         k.origin[key] = oi;
-        k.weight[key] = sampled.weight[o]! / thin;
+        k.weight[key] = s.keyWeight[o]!;
         k.cacheableMethod[key] = cacheableMethod ? 1 : 0;
         k.functions[key] = beh.functionCount;
         k.videoRole[key] = videoRoleOf(fam.type, spec);
@@ -367,14 +278,14 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   }
 
   // 3. invalidation targets per asset, matched with the semantics module's rule (spec §8.1)
-  const nAssets = assetTypes.length;
+  const nAssets = s.assets;
   const invalidStart = new Int32Array(nAssets + 1);
   const list: number[] = [];
   for (let a = 0; a < nAssets; a++) {
     invalidStart[a] = list.length;
-    const items = assetItems[a]!;
-    if (items.length === 0) continue;
-    for (const o of assetObjects[a]!) {
+    const items = assetItems.get(a);
+    if (items === undefined || items.length === 0) continue;
+    for (const o of assetObjects.get(a)!) {
       if (invalidated[o] !== 1) continue;
       const added = new Set<number>();
       for (let c = 0; c < nAe; c++) {
@@ -395,7 +306,7 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   };
   // release families: rates at their peak
   const familySummaries: FamilySummary[] = families.map((fam: Family, f) => {
-    const sessions = f < seedFams.length ? sessionsPerSecond : peakSessions;
+    const sessions = f < seedCount ? sessionsPerSecond : peakSessions;
     return {
       name: fam.name, type: fam.type, objects: fam.count, sampled: familyStats[f]!.sampled, blockSize: familyStats[f]!.block,
       requestsPerSecond: familyStats[f]!.perSession * sessions, bytesPerSecond: familyStats[f]!.bytesPerSession * sessions,
@@ -405,16 +316,16 @@ export function buildWorkload(model: SimModel, opts: WorkloadOptions): Workload 
   });
   // what the key paths are computed from, when asked
   const keyObject = k.object.slice(0, nKeys);
-  const objectFamily = sampled.family.slice(0, nObj), objectRef = sampled.ref.slice(0, nObj);
+  const objectFamily = s.family, objectRef = s.ref;
   let keyPath: string[] | undefined;
   const releases: WorkloadRelease[] = (opts.releases ?? []).map((r, i) => ({
     title: r.title ?? `release ${i + 1}`, at: r.releaseAtSec - dayEpoch,
-    objects: Int32Array.from(releaseObjects[i]!.objects), peakRate: Float64Array.from(releaseObjects[i]!.rates),
+    objects: s.releaseObjects[i]!.objects, peakRate: s.releaseObjects[i]!.rates,
   }));
   return {
-    seed, scale, profile, model, topology, origins, behaviors, families: familySummaries, sessionsPerSecond, keys, objects: nObj, objectRate, objectRange,
+    seed, scale, profile, model, topology, origins, behaviors, families: familySummaries, sessionsPerSecond, keys, objects: nObj, objectRate: s.objectRate, objectRange: s.objectRange,
     releases, simulatedDayEpochSec: dayEpoch, objectKeys, objectAsset, ...(shard ? { shard } : {}),
-    assets: nAssets, assetType: Uint8Array.from(assetTypes), invalidStart, invalidKeys: Int32Array.from(list),
+    assets: nAssets, assetType: s.assetType, invalidStart, invalidKeys: Int32Array.from(list),
     get keyPath() {
       keyPath ??= Array.from({ length: nKeys }, (_, key) => {
         const o = keyObject[key]!;

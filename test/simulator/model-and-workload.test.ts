@@ -9,6 +9,7 @@ import { predictMonthlyUsage } from '../../simulator/usage';
 import { planFromJson, planFromStackExport } from '../../simulator/stack-export';
 import { parseCloudFrontLogs } from '../../simulator/trace';
 import { applyWhatIf, parseSetOptions } from '../../simulator/what-if';
+import { computeCacheKey } from '../../lib/semantics/cache-key';
 import { buildWorkload, MAX_AE_CLASSES, type Workload } from '../../simulator/workload/build';
 import { buildPlanSerially, planFor } from '../helpers/plan';
 import { LOG_HEADER, logLine } from './log-lines';
@@ -129,6 +130,26 @@ describe('simulator/workload: the seed workload through the semantics module', f
   it('does not cache personalized API routes and POSTs', () => {
     const { keys } = keysOf(/^\/api\/me\//);
     expect(w.keys.ttl[keys[0]!]).to.equal(-1);
+  });
+
+  it('collapses the Accept-Encoding classes as the cache keys of each object do (the build decides it once per behavior)', () => {
+    const nAe = Math.min(MAX_AE_CLASSES, SEED_PROFILE.acceptEncodings.length);
+    let checked = 0;
+    for (let o = 0; o < w.objects; o += 7) {
+      const k0 = w.objectKeys[o * MAX_AE_CLASSES]!;
+      const b = w.behaviors[w.keys.behavior[k0]!]!;
+      const [path, query = ''] = w.keyPath[k0]!.split('?');
+      // this object's keys per class, as computeCacheKey gives them (the path and query decide nothing here)
+      const strings = Array.from({ length: nAe }, (_, c) => computeCacheKey('sim', b.key, { method: 'GET', path: path!, query, headers: { 'accept-encoding': SEED_PROFILE.acceptEncodings[c]!.header }, httpVersion: '2' }));
+      const keys = w.objectKeys.subarray(o * MAX_AE_CLASSES, o * MAX_AE_CLASSES + nAe);
+      for (let c = 1; c < nAe; c++) {
+        const first = strings.indexOf(strings[c]!);
+        if (first < c) expect(keys[c], `${path} class ${c}`).to.equal(keys[first]);
+        else expect(Array.from(keys.subarray(0, c)), `${path} class ${c}: a key of its own`).not.to.include(keys[c]);
+      }
+      checked++;
+    }
+    expect(checked).to.be.greaterThan(100);
   });
 
   it('gives every cached key the TTL of its behavior (no Cache-Control from origins)', () => {
