@@ -212,6 +212,9 @@ export const REQUESTS_SCAN_TABLE = 'requests_scan';
 /** The column holding each result row's position in the one-statement scan (dropped from the results). */
 const ROW_COLUMN = '__row';
 
+/** The alias of an analysis's rows as structs in the one-statement scan. */
+const ROWS_ALIAS = '__rows';
+
 /**
  * One DuckDB statement running every analysis over one scan of the logs: the `requests` CTE they
  * share is a MATERIALIZED CTE (computed once, with the five parameters), each analysis reads it in
@@ -222,7 +225,8 @@ const ROW_COLUMN = '__row';
 export function sharedScanSql(analyses: readonly RenderedAnalysis[]): string {
   const columns = analyses.map((a, i) => {
     const numbered = `SELECT row_number() OVER () AS ${ROW_COLUMN}, * FROM (\n${analysisOverTable(a, REQUESTS_SCAN_TABLE)}) ordered`;
-    return `(SELECT list(x ORDER BY x.${ROW_COLUMN}) FROM (${numbered}) x) AS a${i}`;
+    // The row alias is named like no analysis column (a column `x` would shadow an alias `x`).
+    return `(SELECT list(${ROWS_ALIAS} ORDER BY ${ROWS_ALIAS}.${ROW_COLUMN}) FROM (${numbered}) ${ROWS_ALIAS}) AS a${i}`;
   });
   return `WITH ${REQUESTS_SCAN_TABLE} AS MATERIALIZED (\n${requestsSelect(analyses[0]!)}\n)\nSELECT\n${columns.join(',\n')}`;
 }
@@ -237,7 +241,11 @@ const PROGRESS_POLL_MS = 250;
  * share of the statement done (0–1, undefined when DuckDB cannot tell) while it runs, and 1 at the end.
  */
 export async function runAnalysesOnDuckDb(db: Pick<LogDatabase, 'connection'>, analyses: readonly RenderedAnalysis[], params: readonly AnalysisParameter[], onProgress?: (fraction: number | undefined) => void): Promise<AnalysisResult[]> {
-  if (analyses.length <= 1) return Promise.all(analyses.map((a) => runAnalysisOnDuckDb(db, a, params)));
+  if (analyses.length <= 1) {
+    const one = await Promise.all(analyses.map((a) => runAnalysisOnDuckDb(db, a, params)));
+    onProgress?.(1);
+    return one;
+  }
   const shared = analyses[0]!.requests;
   const differs = analyses.find((a) => a.requests !== shared);
   if (differs) throw new Error(`${differs.name} was rendered with another requests CTE than ${analyses[0]!.name}; render them for one catalog`);

@@ -52,6 +52,9 @@ describe('the log analyses on DuckDB (analytics/sql, adapters/duckdb-logs)', fun
           expect(shared).to.deep.equal(separate);
           expect(reported.at(-1)).to.equal(1);
           for (const f of reported) if (f !== undefined) expect(f).to.be.within(0, 1);
+          const once: (number | undefined)[] = [];
+          expect(await runAnalysesOnDuckDb(db, analyses.slice(0, 1), params, (f) => once.push(f))).to.deep.equal(separate.slice(0, 1));
+          expect(once).to.deep.equal([1]);
           expect(shared.find((r) => r.name === 'hit-ratio-by-type')!.rows.length).to.be.greaterThan(0);
         }
         const left = await db.connection.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${REQUESTS_SCAN_TABLE}'`);
