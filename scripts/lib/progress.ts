@@ -10,11 +10,16 @@ export interface Progress {
   stop(): void;
 }
 
+/** The resident memory now, in whole MiB. */
+function rssMiB(): string {
+  return (process.memoryUsage.rss() / 2 ** 20).toFixed(0);
+}
+
 /** Work done per second since `started`, and the resident memory now: the figures long runs report. */
 function rateAndMemory(done: number, started: number): { rate: string; rss: string } {
   const seconds = (Date.now() - started) / 1000;
   const rate = seconds > 0 ? done / seconds : 0;
-  return { rate: rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)} k` : rate.toFixed(rate < 10 ? 1 : 0), rss: (process.memoryUsage.rss() / 2 ** 20).toFixed(0) };
+  return { rate: rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)} k` : rate.toFixed(rate < 10 ? 1 : 0), rss: rssMiB() };
 }
 
 function etaText(done: number, total: number, started: number): string {
@@ -68,7 +73,7 @@ export function startActivity(label: string, opts: { quiet?: boolean; stream?: N
   const line = () => {
     const seconds = Math.round((Date.now() - started) / 1000);
     const share = fraction === undefined ? '' : `${Math.floor(fraction * 100)}%, `;
-    return `${label}: ${share}${seconds} s, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`;
+    return `${label}: ${share}${seconds} s, rss ${rssMiB()} MiB`;
   };
   const show = () => (stream.isTTY ? stream.write(`\r${line()}\x1b[K`) : stream.write(`${line()}\n`));
   const timer = setInterval(show, stream.isTTY ? 1000 : 5000);
